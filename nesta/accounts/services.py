@@ -1,0 +1,82 @@
+"""Writes about users: login (with throttling), API tokens, role grants."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from nesta.accounts.models import ApiToken, LoginAttempt, RoleAssignment, User
+from nesta.core.audit import audit_record
+from nesta.core.errors import NotAuthenticated, RateLimited, ValidationFailed, validation_details
+from nesta.core.models import Region
+
+
+def _recent_failures(*, username: str, ip: str | None) -> int:
+    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    by_user = LoginAttempt.objects.filter(username=username, created_at__gte=since).count()
+    by_ip = LoginAttempt.objects.filter(ip=ip, created_at__gte=since).count() if ip else 0
+    # An address gets more tries than one username: an office NAT serves many people.
+    return max(by_user, by_ip // 4)
+
+
+def user_authenticate(*, username: str, password: str, ip: str | None = None) -> User:
+    """Check credentials; too many recent failures lock the username (and the address)."""
+    username = (username or "").strip()[:150]
+    if _recent_failures(username=username, ip=ip) >= settings.LOGIN_MAX_FAILURES:
+        raise RateLimited(details={"retry_after": settings.LOGIN_FAILURE_WINDOW_SECONDS})
+    user = authenticate(username=username, password=password or "")
+    if user is None:
+        with transaction.atomic():
+            LoginAttempt.objects.create(username=username, ip=ip)
+            audit_record(actor=None, action="login_failed", object_type="accounts.user", object_repr=username)
+        raise NotAuthenticated(_("用户名或密码不正确。"), code="invalid_credentials")
+    with transaction.atomic():
+        LoginAttempt.objects.filter(username=username).delete()
+        audit_record(actor=user, action="login", instance=user)
+    return user
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_create(*, user: User) -> str:
+    """A new bearer token; the plain key is returned once and never stored."""
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user,
+        key_hash=_hash(key),
+        prefix=key[:8],
+        expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_TTL_DAYS),
+    )
+    return key
+
+
+def api_token_user(*, key: str) -> User | None:
+    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(key or "")).first()
+    if token is None or token.expires_at < timezone.now() or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def role_grant(
+    *, actor: Any, user: User, role: str, province: Region | None = None, organization: Any = None
+) -> RoleAssignment:
+    assignment = RoleAssignment(user=user, role=role, province=province, organization=organization)
+    try:
+        assignment.full_clean(validate_constraints=True)
+    except Exception as exc:  # django ValidationError
+        raise ValidationFailed(details=validation_details(exc)) from exc
+    assignment.save()
+    audit_record(actor=actor, action="create", instance=assignment, changes={"role": [None, role]})
+    return assignment

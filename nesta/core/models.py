@@ -1,0 +1,124 @@
+"""Reference data every domain shares: regions, the priority-area taxonomy, platforms; audit; search."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Region(models.Model):
+    """An administrative division with its GB/T 2260 code."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("省")
+        CITY = "city", _("地级市/州")
+        DISTRICT = "district", _("区/县")
+
+    code = models.CharField(_("行政区划代码"), max_length=6, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
+    level = models.CharField(_("级别"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2] + "0000"
+
+
+class TaxonomyNode(models.Model):
+    """A priority area of 三.2 (high-tech industries and sub-fields, traditional upgrading, ...)."""
+
+    code = models.SlugField(_("代码"), max_length=60, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    name_en = models.CharField(_("英文名称"), max_length=120, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    depth = models.PositiveSmallIntegerField(default=0)
+    sort_order = models.PositiveIntegerField(default=0)
+    seed_section = models.CharField(_("方案条目"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = _("重点领域")
+        verbose_name_plural = _("重点领域")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Platform(models.Model):
+    """One of the four platforms of 三.1 (创新/转化/条件/合作)."""
+
+    code = models.SlugField(max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=30)
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
+    summary = models.TextField(_("简介"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = _("平台")
+        verbose_name_plural = _("平台")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditLog(models.Model):
+    """Who changed what, when. Written by services, never by signals, so every path records it."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("新建")
+        UPDATE = "update", _("修改")
+        DELETE = "delete", _("删除")
+        LOGIN = "login", _("登录")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_repr = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    object_type = models.CharField(max_length=60, db_index=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+
+    def __str__(self) -> str:
+        return f"{self.actor_repr} {self.action} {self.object_type}#{self.object_id}"
+
+
+class SearchDocument(models.Model):
+    """The segmented text of one searchable record; FTS5 or tsvector index it (see core.search)."""
+
+    doc_type = models.CharField(max_length=30)
+    object_id = models.BigIntegerField()
+    province_code = models.CharField(max_length=6, blank=True)
+    city_code = models.CharField(max_length=6, blank=True)
+    kind = models.CharField(max_length=40, blank=True)
+    fields = models.CharField(max_length=400, blank=True, help_text="space-separated taxonomy codes")
+    tokens = models.TextField(help_text="segmented text, tokens separated by spaces")
+    filters = models.TextField(blank=True, help_text="facet tokens, for the FTS5 filter column")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["doc_type", "object_id"], name="uniq_search_doc")]
+        indexes = [models.Index(fields=["doc_type", "province_code", "kind"])]

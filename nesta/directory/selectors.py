@@ -1,0 +1,144 @@
+"""Reads of the directory: lists (full-text ranked or keyset-ordered), details, choices."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from nesta.core import search
+from nesta.core.models import TaxonomyNode
+from nesta.core.pagination import Page, clamp_limit, decode_cursor, encode_cursor
+from nesta.directory.models import Affiliation, Organization, Person
+
+
+@dataclass(frozen=True)
+class OrganizationFilters:
+    q: str = ""
+    kind: str = ""
+    province: str = ""
+    city: str = ""
+    field: str = ""
+    private_tech: bool | None = None
+
+
+def _organization_queryset() -> QuerySet[Organization]:
+    return Organization.objects.select_related("province", "city", "zone").prefetch_related(
+        Prefetch("fields", queryset=TaxonomyNode.objects.only("id", "code", "name", "name_en"))
+    )
+
+
+def _ranked_page(model_qs: QuerySet, doc_type: str, filters: Any, cursor: str | None, limit: int,
+                 with_facets: bool) -> Page | None:
+    """A page ranked by the search index, or None when the query holds no searchable word."""
+    offset = decode_cursor(cursor).get("offset", 0)
+    hits = search.search(
+        doc_type, filters.q, province=filters.province, city=filters.city, kind=filters.kind,
+        field=filters.field, limit=limit + 1, offset=offset, with_total=with_facets,
+    )
+    if hits is None:
+        return None
+    ids = hits.ids[:limit]
+    by_id = model_qs.in_bulk(ids)
+    items = [by_id[i] for i in ids if i in by_id]
+    next_cursor = encode_cursor({"offset": offset + limit}) if len(hits.ids) > limit else None
+    page = Page(items=items, next_cursor=next_cursor, total=hits.total)
+    if with_facets:
+        page.facets = search.facets(
+            doc_type, filters.q, province=filters.province, city=filters.city, kind=filters.kind, field=filters.field
+        )
+    return page
+
+
+def _keyset_page(qs: QuerySet, cursor: str | None, limit: int, with_total: bool) -> Page:
+    after = decode_cursor(cursor).get("after")
+    total = qs.count() if with_total else None
+    if after is not None:
+        qs = qs.filter(pk__gt=after)
+    rows = list(qs.order_by("pk")[: limit + 1])
+    items = rows[:limit]
+    next_cursor = encode_cursor({"after": items[-1].pk}) if len(rows) > limit else None
+    return Page(items=items, next_cursor=next_cursor, total=total)
+
+
+def organization_list(
+    *, filters: OrganizationFilters, cursor: str | None = None, limit: int | None = None, with_facets: bool = False
+) -> Page[Organization]:
+    limit = clamp_limit(limit)
+    qs = _organization_queryset()
+    if filters.q.strip() and filters.private_tech is None:
+        page = _ranked_page(qs, "organization", filters, cursor, limit, with_facets)
+        if page is not None:
+            return page
+    if filters.q.strip():
+        # A query with a flag the index does not carry, or no searchable word: filter in SQL.
+        hits = search.search("organization", filters.q, province=filters.province, city=filters.city,
+                             kind=filters.kind, field=filters.field, limit=10_000)
+        qs = qs.filter(pk__in=hits.ids) if hits is not None else qs.filter(name__icontains=filters.q.strip())
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.province:
+        qs = qs.filter(province__code=filters.province)
+    if filters.city:
+        qs = qs.filter(city__code=filters.city)
+    if filters.field:
+        qs = qs.filter(fields__code=filters.field).distinct()
+    if filters.private_tech is not None:
+        qs = qs.filter(is_private_tech_enterprise=filters.private_tech)
+    return _keyset_page(qs, cursor, limit, with_facets)
+
+
+def organization_get(*, pk: int) -> Organization | None:
+    return _organization_queryset().filter(pk=pk).first()
+
+
+def zone_members(*, zone: Organization, limit: int = 50) -> list[Organization]:
+    return list(Organization.objects.select_related("city").filter(zone=zone).order_by("id")[:limit])
+
+
+def high_tech_zones() -> list[Organization]:
+    return list(_organization_queryset().filter(kind="high_tech_zone").order_by("province__code", "city__code"))
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    q: str = ""
+    province: str = ""
+    field: str = ""
+    organization: int | None = None
+    experts_only: bool = False
+
+
+def _person_queryset() -> QuerySet[Person]:
+    return Person.objects.select_related(
+        "organization__province", "organization__city", "expert_profile"
+    ).prefetch_related(
+        Prefetch("fields", queryset=TaxonomyNode.objects.only("id", "code", "name", "name_en")),
+        Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization")),
+    )
+
+
+def person_list(*, filters: PersonFilters, cursor: str | None = None, limit: int | None = None) -> Page[Person]:
+    limit = clamp_limit(limit)
+    qs = _person_queryset()
+    if filters.q.strip() and filters.organization is None:
+        search_filters = OrganizationFilters(
+            q=filters.q, province=filters.province, field=filters.field, kind="expert" if filters.experts_only else ""
+        )
+        page = _ranked_page(qs, "person", search_filters, cursor, limit, with_facets=False)
+        if page is not None:
+            return page
+    if filters.q.strip():
+        qs = qs.filter(name__icontains=filters.q.strip())
+    if filters.province:
+        qs = qs.filter(organization__province__code=filters.province)
+    if filters.field:
+        qs = qs.filter(fields__code=filters.field).distinct()
+    if filters.organization is not None:
+        qs = qs.filter(organization_id=filters.organization)
+    if filters.experts_only:
+        qs = qs.filter(expert_profile__isnull=False)
+    return _keyset_page(qs, cursor, limit, with_total=False)
+
+
+def person_get(*, pk: int) -> Person | None:
+    return _person_queryset().filter(pk=pk).first()
