@@ -1,5 +1,115 @@
-"""The typed JSON API under /api/v1 (django-ninja). Routers live in each domain's api.py."""
+"""The typed JSON API under /api/v1 (django-ninja). Routers live in each domain's api.py.
 
+Every error leaves here as {"code", "message", "details"} with a stable code; the message
+follows the request's language (Chinese unless the client asks for English).
+"""
+
+import logging
+
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 
-api = NinjaAPI(title="东北振兴科技行动平台 API", version="1.0.0", urls_namespace="api")
+from nesta.core.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
+    title="东北振兴科技行动平台 API",
+    version="1.0.0",
+    description=(
+        "Northeast Revitalization S&T Action platform. Auth: browser session, or "
+        "`POST /api/v1/auth/token` then `Authorization: Bearer <token>`. Lists paginate by "
+        "`cursor` (pass `next_cursor` back). Errors: `{code, message, details}`."
+    ),
+    urls_namespace="api",
+)
+
+
+def error_response(status: int, code: str, message: str, details=None) -> JsonResponse:
+    response = JsonResponse(
+        {"code": code, "message": str(message), "details": details or {}},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    if status == 429 and details and "retry_after" in details:
+        response["Retry-After"] = str(details["retry_after"])
+    return response
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError):
+    return error_response(exc.status, exc.code, str(exc.message), exc.details)
+
+
+def _field_name(loc: list) -> str:
+    # ninja locations look like ["body", "payload", "name"] or ["query", "limit"]
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form"}:
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] in {"payload", "filters", "data"}:
+        parts = parts[1:]
+    return ".".join(parts) or "__all__"
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError):
+    details: dict[str, list[str]] = {}
+    for err in exc.errors:
+        details.setdefault(_field_name(err.get("loc", [])), []).append(str(err.get("msg", "")))
+    return error_response(422, "validation_error", _("提交的数据未通过校验。"), details)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError):
+    return error_response(401, "not_authenticated", _("需要登录或有效的访问令牌。"))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError):
+    codes = {
+        400: "malformed_request",
+        401: "not_authenticated",
+        403: "permission_denied",
+        404: "not_found",
+        405: "method_not_allowed",
+        429: "throttled",
+    }
+    messages = {400: _("请求格式有误（无法解析请求体）。"), 404: _("未找到请求的记录。")}
+    return error_response(
+        exc.status_code, codes.get(exc.status_code, "http_error"), messages.get(exc.status_code, str(exc))
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404):
+    return error_response(404, "not_found", _("未找到请求的记录。"))
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception):
+    log.exception("unhandled API error on %s %s", request.method, request.path)
+    return error_response(500, "internal_error", _("服务器内部错误，已记录，请稍后再试。"))
+
+
+def api_not_found(request: HttpRequest, rest: str = ""):
+    """Unknown paths under /api/v1/ answer in the API's own error format."""
+    return error_response(404, "not_found", _("接口不存在。"), {"path": request.path})
+
+
+# Routers register themselves here; imported last so they can use the helpers above.
+from nesta.accounts.api import router as accounts_router  # noqa: E402
+from nesta.core.api import router as core_router  # noqa: E402
+from nesta.directory.api import router as directory_router  # noqa: E402
+
+api.add_router("/", core_router)
+api.add_router("/auth", accounts_router)
+api.add_router("/", directory_router)

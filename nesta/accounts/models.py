@@ -9,8 +9,12 @@ from nesta.core.permissions import Role
 class User(AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     organization = models.ForeignKey(
-        "directory.Organization", verbose_name=_("所属机构"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="users",
+        "directory.Organization",
+        verbose_name=_("所属机构"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="users",
     )
 
     class Meta:
@@ -66,6 +70,9 @@ class ApiToken(models.Model):
         verbose_name = _("访问令牌")
         verbose_name_plural = _("访问令牌")
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.prefix}…"
+
 
 class LoginAttempt(models.Model):
     """Failed logins, counted per username and per address to throttle guessing."""
@@ -76,3 +83,6 @@ class LoginAttempt(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["ip", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.ip}"

@@ -122,3 +122,6 @@ class SearchDocument(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["doc_type", "object_id"], name="uniq_search_doc")]
         indexes = [models.Index(fields=["doc_type", "province_code", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.doc_type}#{self.object_id}"

@@ -12,6 +12,7 @@ from nesta.core.errors import BadRequest
 
 T = TypeVar("T")
 MAX_LIMIT = 100
+MAX_CURSOR = 2**31  # keeps OFFSET and ids inside every backend's integer range
 
 
 @dataclass

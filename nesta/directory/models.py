@@ -39,10 +39,19 @@ class Organization(TimeStampedModel):
         _("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True, validators=[validate_uscc]
     )
     province = models.ForeignKey(
-        Region, verbose_name=_("省份"), on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": "province"}
+        Region,
+        verbose_name=_("省份"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "province"},
     )
     city = models.ForeignKey(
-        Region, verbose_name=_("城市"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Region,
+        verbose_name=_("城市"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         limit_choices_to={"level": "city"},
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
@@ -56,8 +65,13 @@ class Organization(TimeStampedModel):
     description = models.TextField(_("简介"), blank=True)
     fields = models.ManyToManyField(TaxonomyNode, verbose_name=_("重点领域"), blank=True, related_name="organizations")
     zone = models.ForeignKey(
-        "self", verbose_name=_("所在高新区"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="zone_members", limit_choices_to={"kind": OrganizationKind.HIGH_TECH_ZONE},
+        "self",
+        verbose_name=_("所在高新区"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="zone_members",
+        limit_choices_to={"kind": OrganizationKind.HIGH_TECH_ZONE},
     )
     established_year = models.PositiveSmallIntegerField(_("成立/批准年份"), null=True, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
@@ -89,7 +103,12 @@ class Person(TimeStampedModel):
     title = models.CharField(_("职称"), max_length=40, blank=True)
     position = models.CharField(_("职务"), max_length=60, blank=True)
     organization = models.ForeignKey(
-        Organization, verbose_name=_("所在机构"), null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+        Organization,
+        verbose_name=_("所在机构"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
     )
     email = models.EmailField(_("电子邮箱"), blank=True)
     phone = models.CharField(_("电话"), max_length=30, blank=True, validators=[phone_validator])

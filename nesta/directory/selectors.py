@@ -27,13 +27,21 @@ def _organization_queryset() -> QuerySet[Organization]:
     )
 
 
-def _ranked_page(model_qs: QuerySet, doc_type: str, filters: Any, cursor: str | None, limit: int,
-                 with_facets: bool) -> Page | None:
+def _ranked_page(
+    model_qs: QuerySet, doc_type: str, filters: Any, cursor: str | None, limit: int, with_facets: bool
+) -> Page | None:
     """A page ranked by the search index, or None when the query holds no searchable word."""
     offset = decode_cursor(cursor).get("offset", 0)
     hits = search.search(
-        doc_type, filters.q, province=filters.province, city=filters.city, kind=filters.kind,
-        field=filters.field, limit=limit + 1, offset=offset, with_total=with_facets,
+        doc_type,
+        filters.q,
+        province=filters.province,
+        city=filters.city,
+        kind=filters.kind,
+        field=filters.field,
+        limit=limit + 1,
+        offset=offset,
+        with_total=with_facets,
     )
     if hits is None:
         return None
@@ -71,8 +79,15 @@ def organization_list(
             return page
     if filters.q.strip():
         # A query with a flag the index does not carry, or no searchable word: filter in SQL.
-        hits = search.search("organization", filters.q, province=filters.province, city=filters.city,
-                             kind=filters.kind, field=filters.field, limit=10_000)
+        hits = search.search(
+            "organization",
+            filters.q,
+            province=filters.province,
+            city=filters.city,
+            kind=filters.kind,
+            field=filters.field,
+            limit=10_000,
+        )
         qs = qs.filter(pk__in=hits.ids) if hits is not None else qs.filter(name__icontains=filters.q.strip())
     if filters.kind:
         qs = qs.filter(kind=filters.kind)

@@ -15,15 +15,41 @@ from nesta.core.permissions import Target, can, require
 from nesta.directory.models import Affiliation, ExpertProfile, Organization, OrganizationKind, Person
 
 ORGANIZATION_FIELDS = {
-    "name", "name_en", "short_name", "kind", "is_private_tech_enterprise", "uscc", "province", "city",
-    "address", "postal_code", "website", "contact_name", "contact_phone", "contact_email", "description",
-    "fields", "zone", "established_year", "is_active",
+    "name",
+    "name_en",
+    "short_name",
+    "kind",
+    "is_private_tech_enterprise",
+    "uscc",
+    "province",
+    "city",
+    "address",
+    "postal_code",
+    "website",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "description",
+    "fields",
+    "zone",
+    "established_year",
+    "is_active",
 }
 # Who may move an organisation or change what it is: those who may create one there.
 ORGANIZATION_STRUCTURAL_FIELDS = {"kind", "province"}
 PERSON_FIELDS = {
-    "name", "gender", "title", "position", "organization", "email", "phone", "bio", "fields", "keywords",
-    "expert", "affiliations",
+    "name",
+    "gender",
+    "title",
+    "position",
+    "organization",
+    "email",
+    "phone",
+    "bio",
+    "fields",
+    "keywords",
+    "expert",
+    "affiliations",
 }
 EXPERT_FIELDS = {"expertise", "degree", "is_available", "max_reviews_per_year"}
 
@@ -82,13 +108,30 @@ def _ancestors(nodes: list[TaxonomyNode]) -> list[str]:
 def organization_search_document(org: Organization, field_nodes: list[TaxonomyNode] | None = None):
     nodes = field_nodes if field_nodes is not None else list(org.fields.select_related("parent__parent"))
     text = " ".join(
-        filter(None, [org.name, org.short_name, org.name_en, org.get_kind_display(), org.description, org.address,
-                      org.city.name if org.city_id else "", org.province.name, *[n.name for n in nodes],
-                      str(_("民营科技企业")) if org.is_private_tech_enterprise else ""])
+        filter(
+            None,
+            [
+                org.name,
+                org.short_name,
+                org.name_en,
+                org.get_kind_display(),
+                org.description,
+                org.address,
+                org.city.name if org.city_id else "",
+                org.province.name,
+                *[n.name for n in nodes],
+                str(_("民营科技企业")) if org.is_private_tech_enterprise else "",
+            ],
+        )
     )
     return search.engine.build_document(
-        "organization", org.pk, text=text, province_code=org.province.code,
-        city_code=org.city.code if org.city_id else "", kind=org.kind, fields=_ancestors(nodes),
+        "organization",
+        org.pk,
+        text=text,
+        province_code=org.province.code,
+        city_code=org.city.code if org.city_id else "",
+        kind=org.kind,
+        fields=_ancestors(nodes),
     )
 
 
@@ -172,12 +215,27 @@ def person_search_document(person: Person, field_nodes: list[TaxonomyNode] | Non
     org = person.organization
     expert = getattr(person, "expert_profile", None)
     text = " ".join(
-        filter(None, [person.name, person.title, person.position, org.name if org else "", person.keywords,
-                      person.bio, expert.expertise if expert else "", *[n.name for n in nodes]])
+        filter(
+            None,
+            [
+                person.name,
+                person.title,
+                person.position,
+                org.name if org else "",
+                person.keywords,
+                person.bio,
+                expert.expertise if expert else "",
+                *[n.name for n in nodes],
+            ],
+        )
     )
     return search.engine.build_document(
-        "person", person.pk, text=text, province_code=org.province.code if org else "",
-        city_code=org.city.code if org and org.city_id else "", kind="expert" if expert else "person",
+        "person",
+        person.pk,
+        text=text,
+        province_code=org.province.code if org else "",
+        city_code=org.city.code if org and org.city_id else "",
+        kind="expert" if expert else "person",
         fields=_ancestors(nodes),
     )
 
@@ -219,8 +277,11 @@ def _apply_affiliations(person: Person, value: Any) -> None:
         if org is None:
             raise ValidationFailed(details={f"affiliations[{i}].organization": [str(_("此字段为必填项。"))]})
         row = Affiliation(
-            person=person, organization=org, role_title=item.get("role_title") or "",
-            start_year=item.get("start_year"), end_year=item.get("end_year"),
+            person=person,
+            organization=org,
+            role_title=item.get("role_title") or "",
+            start_year=item.get("start_year"),
+            end_year=item.get("end_year"),
         )
         try:
             row.full_clean(exclude=["person"])
@@ -253,9 +314,11 @@ def _person_snapshot(person: Person) -> dict[str, Any]:
     data = snapshot(person)
     profile = ExpertProfile.objects.filter(person=person).first()
     data["expert"] = snapshot(profile, list(EXPERT_FIELDS)) if profile else None
-    data["affiliations"] = [
-        [a.organization_id, a.role_title, a.start_year, a.end_year] for a in person.affiliations.all()
-    ] if person.pk else []
+    data["affiliations"] = (
+        [[a.organization_id, a.role_title, a.start_year, a.end_year] for a in person.affiliations.all()]
+        if person.pk
+        else []
+    )
     return data
 
 

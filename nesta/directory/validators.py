@@ -26,7 +26,9 @@ def validate_uscc(value: str) -> None:
         raise ValidationError(_("统一社会信用代码应为18位。"), code="uscc_length")
     bad = [c for c in code if c not in USCC_CHARS]
     if bad:
-        raise ValidationError(_("统一社会信用代码含有非法字符：%(chars)s"), code="uscc_chars", params={"chars": "".join(bad)})
+        raise ValidationError(
+            _("统一社会信用代码含有非法字符：%(chars)s"), code="uscc_chars", params={"chars": "".join(bad)}
+        )
     if not code[2:8].isdigit():
         raise ValidationError(_("统一社会信用代码第3–8位应为行政区划代码。"), code="uscc_region")
     if uscc_check_char(code[:17]) != code[17]:

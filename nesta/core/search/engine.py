@@ -27,9 +27,7 @@ def _facet_token(prefix: str, value: str) -> str:
     return prefix + _NON_ALNUM.sub("", value.lower())
 
 
-def _filter_tokens(
-    doc_type: str, province_code: str, city_code: str, kind: str, fields: Sequence[str]
-) -> list[str]:
+def _filter_tokens(doc_type: str, province_code: str, city_code: str, kind: str, fields: Sequence[str]) -> list[str]:
     tokens = [_facet_token("t", doc_type)]
     if province_code:
         tokens.append(_facet_token("p", province_code))
@@ -153,9 +151,7 @@ def search(
             rows = cur.fetchall()
             total = None
             if with_total:
-                cur.execute(
-                    "SELECT count(*) FROM core_searchdocument WHERE tsv @@ to_tsquery('simple', %s)", [tsq]
-                )
+                cur.execute("SELECT count(*) FROM core_searchdocument WHERE tsv @@ to_tsquery('simple', %s)", [tsq])
                 total = cur.fetchone()[0]
         else:
             match = _fts_match(tokens, filters)

@@ -1,0 +1,42 @@
+"""Who is calling: a Bearer token, else the browser session (with its CSRF check)."""
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja.utils import check_csrf
+
+from nesta.core.errors import NotAuthenticated, PermissionDenied
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def api_user(request: HttpRequest) -> Any:
+    """The calling user (AnonymousUser when none). A bad token is an error, not anonymity."""
+    cached = getattr(request, "_api_user", None)
+    if cached is not None:
+        return cached
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if header:
+        scheme, _sep, key = header.partition(" ")
+        if scheme.lower() != "bearer" or not key.strip():
+            raise NotAuthenticated(_("Authorization 头应为 “Bearer <令牌>”。"), code="invalid_token")
+        from nesta.accounts.services import api_token_user
+
+        user = api_token_user(key=key.strip())
+        if user is None:
+            raise NotAuthenticated(_("访问令牌无效或已过期。"), code="invalid_token")
+    else:
+        user = getattr(request, "user", None) or AnonymousUser()
+        if user.is_authenticated and request.method not in SAFE_METHODS and check_csrf(request) is not None:
+            raise PermissionDenied(_("CSRF 校验失败。"), code="csrf_failed")
+    request._api_user = user
+    return user
+
+
+def api_user_required(request: HttpRequest) -> Any:
+    user = api_user(request)
+    if not user.is_authenticated:
+        raise NotAuthenticated()
+    return user
