@@ -194,7 +194,9 @@ def organization_update(*, actor: Any, organization: Organization, data: dict[st
     _unknown_fields(data, ORGANIZATION_FIELDS)
     require(actor, "organization.change", organization)
     structural = {k for k in ORGANIZATION_STRUCTURAL_FIELDS & set(data)}
-    org = Organization.objects.select_for_update().select_related("province", "city").get(pk=organization.pk)
+    org = (
+        Organization.objects.select_for_update(of=("self",)).select_related("province", "city").get(pk=organization.pk)
+    )
     before = snapshot(org)
     nodes = _apply_organization(org, data)
     if structural and any(before[k] != snapshot(org)[k] for k in structural):
@@ -347,7 +349,7 @@ def person_create(*, actor: Any, data: dict[str, Any]) -> Person:
 def person_update(*, actor: Any, person: Person, data: dict[str, Any]) -> Person:
     _unknown_fields(data, PERSON_FIELDS)
     require(actor, "person.change", person)
-    person = Person.objects.select_for_update().select_related("organization__province").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("organization__province").get(pk=person.pk)
     before = _person_snapshot(person)
     _assign_person(person, data)
     if person.organization_id != before["organization"] and not can(
