@@ -8,10 +8,16 @@ from nesta.core.models import AuditLog
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
-    """A JSON-safe picture of a record's concrete fields (and many-to-many ids)."""
+    """A JSON-safe picture of a record's concrete fields (and many-to-many ids).
+
+    Timestamps the database keeps itself (auto_now, auto_now_add) are left out: a save that
+    changes nothing else is no change.
+    """
     data: dict[str, Any] = {}
     for f in instance._meta.concrete_fields:
         if fields is not None and f.name not in fields:
+            continue
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             continue
         value = getattr(instance, f.attname)
         data[f.name] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
