@@ -36,7 +36,9 @@ def decode_cursor(cursor: str | None) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise ValueError
         for key in ("after", "offset"):
-            if key in data and (not isinstance(data[key], int) or data[key] < 0):
+            value = data.get(key, 0)
+            # bool is an int to Python; huge numbers overflow the database's integers.
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_CURSOR:
                 raise ValueError
         return data
     except (ValueError, binascii.Error, UnicodeDecodeError):
