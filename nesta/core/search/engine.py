@@ -142,11 +142,14 @@ def search(
     with connection.cursor() as cur:
         if _is_postgres():
             tsq = _tsquery(tokens, filters)
+            # Rank by the query words alone: the filter tokens carry weight 0, and ts_rank of an
+            # AND query multiplies the weights of its terms, so ranking by `q` scores every row 0.
+            # Normalisation 1 divides by 1 + log(length): shorter documents first, as BM25 does.
             cur.execute(
-                "SELECT object_id, ts_rank('{0,0,0,1}', tsv, q) AS score "
-                "FROM core_searchdocument, to_tsquery('simple', %s) q "
+                "SELECT object_id, ts_rank('{0,0,0,1}', tsv, r, 1) AS score "
+                "FROM core_searchdocument, to_tsquery('simple', %s) q, to_tsquery('simple', %s) r "
                 "WHERE tsv @@ q ORDER BY score DESC, object_id LIMIT %s OFFSET %s",
-                [tsq, limit, offset],
+                [tsq, _tsquery(tokens, []), limit, offset],
             )
             rows = cur.fetchall()
             total = None

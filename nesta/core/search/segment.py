@@ -12,7 +12,9 @@ from collections.abc import Iterable
 
 import rjieba
 
-_WORD = re.compile(r"\w", re.UNICODE)
+# A token must hold a letter or digit: FTS5 and PostgreSQL both drop "_" and punctuation, and
+# a query token they drop would match nothing on one backend and everything on the other.
+_WORD = re.compile(r"[^\W_]", re.UNICODE)
 _lock = threading.Lock()
 _loaded_terms: set[str] = set()
 
