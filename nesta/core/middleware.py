@@ -28,3 +28,38 @@ class RejectNulMiddleware:
             body = request.body  # read once; Django caches it for the view
             return b"\x00" in body or b"\\u0000" in body
         return False
+
+
+_STATUS_CODES = {
+    400: ("bad_request", "请求格式有误。"),
+    403: ("permission_denied", "您没有执行此操作的权限。"),
+    404: ("not_found", "接口不存在。"),
+    405: ("method_not_allowed", "该接口不支持此请求方法。"),
+    413: ("payload_too_large", "请求体过大。"),
+}
+
+
+class ApiErrorFormatMiddleware:
+    """Responses under /api/ that Django or ninja produced without a body (405, 413, ...) get the
+    API's {code, message, details} JSON body, so clients parse one error format only."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            code, message = _STATUS_CODES.get(response.status_code, ("http_error", "请求无法处理。"))
+            replacement = JsonResponse(
+                {"code": code, "message": _(message), "details": {}},
+                status=response.status_code,
+                json_dumps_params={"ensure_ascii": False},
+            )
+            if response.has_header("Allow"):
+                replacement["Allow"] = response["Allow"]
+            return replacement
+        return response
