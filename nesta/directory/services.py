@@ -98,7 +98,8 @@ def _full_clean(instance: Any, exclude: list[str] | None = None) -> None:
 
 def _ancestors(nodes: list[TaxonomyNode]) -> list[str]:
     codes: set[str] = set()
-    for node in nodes:
+    for start in nodes:
+        node: TaxonomyNode | None = start
         while node is not None:
             codes.add(node.code)
             node = node.parent
@@ -117,7 +118,7 @@ def organization_search_document(org: Organization, field_nodes: list[TaxonomyNo
                 org.get_kind_display(),
                 org.description,
                 org.address,
-                org.city.name if org.city_id else "",
+                org.city.name if org.city else "",
                 org.province.name,
                 *[n.name for n in nodes],
                 str(_("民营科技企业")) if org.is_private_tech_enterprise else "",
@@ -129,7 +130,7 @@ def organization_search_document(org: Organization, field_nodes: list[TaxonomyNo
         org.pk,
         text=text,
         province_code=org.province.code,
-        city_code=org.city.code if org.city_id else "",
+        city_code=org.city.code if org.city else "",
         kind=org.kind,
         fields=_ancestors(nodes),
     )
@@ -152,9 +153,9 @@ def _apply_organization(org: Organization, data: dict[str, Any]) -> list[Taxonom
     errors: dict[str, list[str]] = {}
     if org.province_id is None:
         errors["province"] = [str(_("请选择省份。"))]
-    elif org.city_id and org.city.parent_id != org.province_id:
+    elif org.city and org.city.parent_id != org.province_id:
         errors["city"] = [str(_("城市不属于所选省份。"))]
-    if org.zone_id and org.zone.kind != OrganizationKind.HIGH_TECH_ZONE:
+    if org.zone and org.zone.kind != OrganizationKind.HIGH_TECH_ZONE:
         errors["zone"] = [str(_("所选机构不是国家高新区。"))]
     if errors:
         raise ValidationFailed(details=errors)
@@ -236,7 +237,7 @@ def person_search_document(person: Person, field_nodes: list[TaxonomyNode] | Non
         person.pk,
         text=text,
         province_code=org.province.code if org else "",
-        city_code=org.city.code if org and org.city_id else "",
+        city_code=org.city.code if org and org.city else "",
         kind="expert" if expert else "person",
         fields=_ancestors(nodes),
     )
@@ -371,7 +372,8 @@ def directory_reindex(*, batch_size: int = 2000, progress: Any = None) -> int:
     people = Person.objects.select_related(
         "organization__province", "organization__city", "expert_profile"
     ).prefetch_related("fields__parent__parent")
-    for qs, build in ((orgs, organization_search_document), (people, person_search_document)):
+    jobs: list[tuple[Any, Any]] = [(orgs, organization_search_document), (people, person_search_document)]
+    for qs, build in jobs:
         last = 0
         while True:
             batch = list(qs.filter(pk__gt=last).order_by("pk")[:batch_size])
