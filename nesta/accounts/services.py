@@ -78,5 +78,6 @@ def role_grant(
     except Exception as exc:  # django ValidationError
         raise ValidationFailed(details=validation_details(exc)) from exc
     assignment.save()
+    user.__dict__.pop("_nesta_grants", None)  # permissions.grants_of caches them on the user object
     audit_record(actor=actor, action="create", instance=assignment, changes={"role": [None, role]})
     return assignment
