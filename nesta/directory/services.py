@@ -207,6 +207,14 @@ def organization_update(*, actor: Any, organization: Organization, data: dict[st
     changes = diff(before, snapshot(org))
     if changes:
         audit_record(actor=actor, action="update", instance=org, changes=changes)
+    if changes.keys() & {"name", "province", "city"}:
+        # People's documents carry their organisation's name, province and city.
+        people = Person.objects.filter(organization=org).select_related(
+            "organization__province", "organization__city", "expert_profile"
+        )
+        search.engine.index_many(
+            [person_search_document(p, list(p.fields.all())) for p in people.prefetch_related("fields__parent__parent")]
+        )
     return org
 
 
