@@ -1,12 +1,19 @@
-from django.urls import include, path, re_path
+from django.urls import include, path
 
-from nesta.api import api, api_not_found
+from nesta.api import api
+from nesta.core import views as core_views
 from nesta.core.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
-    re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
-    # Web UI routes (home, accounts, directory, audit) are added below by the web layer.
+    # Web UI: home, accounts, directory, the areas being built, audit.
+    path("", core_views.home, name="home"),
+    path("accounts/", include("nesta.accounts.urls")),
+    path("directory/", include("nesta.directory.urls")),
+    path("", include("nesta.core.urls")),
 ]
+
+# Error pages are the templates 400.html, 403.html, 404.html and 500.html (Django's default
+# handlers render them; 500.html is self-contained because it is rendered without a request).

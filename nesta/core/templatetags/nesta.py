@@ -1,0 +1,192 @@
+"""Template helpers of the web UI: money in 元/万元/亿元, Chinese dates, localised names,
+permission checks and query strings.
+
+    {% load nesta %}
+    {{ line.baseline_amount|yuan }}          → 4亿元        (English: CNY 400 million)
+    {{ org.created_at|cn_date }}              → 2026年11月27日 (English: 27 Nov 2026)
+    {{ org.province|loc }}                    → 辽宁省        (English: Liaoning)
+    {% can user "organization.change" org as may_edit %}
+    {% querystring_with request cursor=page.next_cursor %}
+"""
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlencode
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from nesta.core.permissions import can as permission_can
+
+register = template.Library()
+
+WAN = Decimal("10000")
+YI = Decimal("100000000")
+MILLION = Decimal("1000000")
+BILLION = Decimal("1000000000")
+EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def _is_english() -> bool:
+    return (get_language() or "").lower().startswith("en")
+
+
+def _to_decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _number(value: Decimal, places: int = 2) -> str:
+    """1234.5 → '1,234.5'; 4.00 → '4' (at most `places` decimals, trailing zeros dropped)."""
+    q = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{q:,.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+@register.filter
+def yuan(value: Any, unit: str = "") -> str:
+    """An amount in 元, written the Chinese way: 4亿元, 5,000万元, 8,500元.
+
+    `unit` forces a unit ("元", "万", "亿"). In English: CNY 400 million, CNY 50 million, CNY 8,500.
+    """
+    amount = _to_decimal(value)
+    if amount is None:
+        return "—"
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    if _is_english():
+        if amount >= BILLION:
+            return f"{sign}CNY {_number(amount / BILLION)} billion"
+        if amount >= MILLION:
+            return f"{sign}CNY {_number(amount / MILLION)} million"
+        return f"{sign}CNY {_number(amount)}"
+    unit = unit.strip().removesuffix("元")
+    if unit == "亿" or (not unit and amount >= YI):
+        return f"{sign}{_number(amount / YI, 4 if amount < YI else 2)}亿元"
+    if unit == "万" or (not unit and amount >= WAN):
+        return f"{sign}{_number(amount / WAN)}万元"
+    return f"{sign}{_number(amount)}元"
+
+
+def _as_local(value: Any) -> date | datetime | None:
+    if isinstance(value, datetime):
+        return timezone.localtime(value) if timezone.is_aware(value) else value
+    if isinstance(value, date):
+        return value
+    return None
+
+
+@register.filter
+def cn_date(value: Any) -> str:
+    """2026年11月27日 (English: 27 Nov 2026)."""
+    d = _as_local(value)
+    if d is None:
+        return "—" if value in (None, "") else str(value)
+    if _is_english():
+        return f"{d.day} {EN_MONTHS[d.month - 1]} {d.year}"
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+@register.filter
+def cn_datetime(value: Any) -> str:
+    """2026年11月27日 09:05 (English: 27 Nov 2026 09:05)."""
+    d = _as_local(value)
+    if not isinstance(d, datetime):
+        return cn_date(value)
+    return f"{cn_date(d)} {d:%H:%M}"
+
+
+@register.filter
+def loc(obj: Any, attr: str = "name") -> str:
+    """The record's English name in English (when it has one), its Chinese name otherwise."""
+    if obj is None:
+        return ""
+    if _is_english():
+        english = getattr(obj, f"{attr}_en", "")
+        if english:
+            return english
+    return getattr(obj, attr, "") or ""
+
+
+@register.simple_tag
+def can(user: Any, action: str, target: Any = None) -> bool:
+    """{% can user "organization.change" org as may_edit %}"""
+    return permission_can(user, action, target)
+
+
+@register.simple_tag
+def querystring_with(request: Any, **changes: Any) -> str:
+    """The request's query string with `changes` applied (None or "" removes a key); starts with '?'."""
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    pairs = [(k, v) for k in params for v in params.getlist(k) if v != ""]
+    return "?" + urlencode(pairs) if pairs else "?"
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+EXTRA_LABELS = {"expert": _("专家信息"), "affiliations": _("任职经历"), "id": "ID", "role": _("角色")}
+
+
+def _field_label(object_type: str, name: str) -> str:
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    if name in EXTRA_LABELS:
+        return str(EXTRA_LABELS[name])
+    try:
+        return str(apps.get_model(object_type)._meta.get_field(name).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return name
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, list):
+        return ", ".join(_show(v) for v in value)
+    return str(value)
+
+
+@register.filter
+def audit_changes(entry: Any) -> list[dict[str, str]]:
+    """The changed fields of an audit row as [{label, old, new}], labels in the page's language."""
+    changes = getattr(entry, "changes", None) or {}
+    rows = []
+    for name, pair in changes.items():
+        old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        rows.append(
+            {"name": name, "label": _field_label(entry.object_type, name), "old": _show(old), "new": _show(new)}
+        )
+    return rows
+
+
+@register.simple_tag
+def render_widget(bound_field: Any, **attrs: Any) -> str:
+    """A form field's widget with Bootstrap's is-invalid class when it has errors."""
+    css = bound_field.field.widget.attrs.get("class", "")
+    if bound_field.errors:
+        css = f"{css} is-invalid".strip()
+    extra = {k.replace("_", "-"): v for k, v in attrs.items()}
+    return bound_field.as_widget(attrs={**extra, "class": css})

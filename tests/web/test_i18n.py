@@ -1,0 +1,59 @@
+"""Chinese by default; English after the language switch (a POST to /i18n/setlang/)."""
+
+import pytest
+
+from tests.web.conftest import text
+
+pytestmark = pytest.mark.django_db
+
+
+def switch(client, language: str, next_url: str = "/"):
+    return client.post("/i18n/setlang/", {"language": language, "next": next_url})
+
+
+def test_default_is_simplified_chinese(client, reference):
+    html = text(client.get("/"))
+    assert '<html lang="zh-Hans">' in html
+    assert "机构名录" in html and "English" in html
+
+
+def test_switch_to_english_and_back(client, reference, zone_members):
+    r = switch(client, "en", "/directory/zones/")
+    assert r.status_code == 302 and r["Location"] == "/directory/zones/"
+    html = text(client.get("/"))
+    assert '<html lang="en">' in html
+    assert "Directory" in html and "Experts" in html and "High-tech zones" in html
+    assert "S&amp;T Innovation Platform" in html  # platform names from the database
+    assert "Shenyang National Hi-tech Industrial Development Zone" in html
+    assert "CNY 400 million" in html and "CNY 500 million" in html
+    assert "简体中文" in html
+    html = text(client.get("/directory/organizations/"))
+    assert "Search" in html and "All provinces" in html
+    html = text(client.get("/instruments/"))
+    assert "under construction" in html
+    switch(client, "zh-hans")
+    html = text(client.get("/"))
+    assert "机构名录" in html and "四大科技平台" in html
+
+
+def test_english_error_messages_from_services(client, users):
+    client.force_login(users["office"])
+    switch(client, "en")
+    r = client.post(
+        "/directory/organizations/new/",
+        {"name": "Test", "kind": "enterprise", "province": "210000", "city": "220100", "is_active": "on"},
+    )
+    assert r.status_code == 200
+    assert "The city is not in the selected province." in text(r)
+
+
+def test_english_login_errors(client, users):
+    switch(client, "en")
+    r = client.post("/accounts/login/", {"username": "t_office", "password": "wrong"})
+    assert "Incorrect username or password" in text(r)
+
+
+def test_english_404(client, reference):
+    switch(client, "en")
+    r = client.get("/nothing-here/")
+    assert r.status_code == 404 and "Page not found" in text(r)

@@ -1,0 +1,88 @@
+"""List pages do a fixed number of queries however many rows they show (no N+1)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from nesta.core.models import TaxonomyNode
+from nesta.directory.models import ExpertProfile
+from tests.factories import OrganizationFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def make_orgs(n, zone):
+    nodes = list(TaxonomyNode.objects.filter(code__in=["software", "superalloys", "wind-energy"]))
+    for i in range(n):
+        org = OrganizationFactory(name=f"查询计数机构{i}", zone=zone, province_code="220000", city_code="220100")
+        org.fields.set(nodes)
+
+
+def count_queries(client, path, **params):
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(path, params)
+    assert r.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_organization_list_has_no_n_plus_one(client, zone_sy, django_assert_max_num_queries):
+    make_orgs(2, zone_sy)
+    few = count_queries(client, "/directory/organizations/", province="220000")
+    make_orgs(30, zone_sy)
+    with django_assert_max_num_queries(8):
+        r = client.get("/directory/organizations/", {"province": "220000"})
+    assert len(r.context["page"].items) == 20
+    assert count_queries(client, "/directory/organizations/", province="220000") == few
+
+
+def test_organization_search_has_no_n_plus_one(users, django_assert_max_num_queries):
+    from django.test import Client
+
+    from nesta.directory.services import organization_create
+
+    for i in range(22):
+        organization_create(
+            actor=users["office"],
+            data={
+                "name": f"稀土材料公司{i}",
+                "kind": "enterprise",
+                "province": "210000",
+                "fields": ["rare-earth-magnets"],
+            },
+        )
+    c = Client()
+    c.force_login(users["office"])
+    with django_assert_max_num_queries(16):
+        r = c.get("/directory/organizations/", {"q": "稀土"})
+    assert len(r.context["page"].items) == 20
+
+
+def test_person_list_has_no_n_plus_one(client, org_ln, django_assert_max_num_queries):
+    nodes = list(TaxonomyNode.objects.filter(code__in=["software", "superalloys"]))
+
+    def make(n):
+        for _ in range(n):
+            p = PersonFactory(organization=org_ln)
+            p.fields.set(nodes)
+            ExpertProfile.objects.create(person=p, expertise="测试")
+
+    make(2)
+    few = count_queries(client, "/directory/people/")
+    make(30)
+    with django_assert_max_num_queries(8):
+        r = client.get("/directory/people/")
+    assert len(r.context["page"].items) == 20
+    assert count_queries(client, "/directory/people/") == few
+
+
+def test_home_query_count_is_bounded(client, zone_sy, django_assert_max_num_queries):
+    make_orgs(20, zone_sy)
+    with django_assert_max_num_queries(12):
+        client.get("/")
+
+
+def test_zone_page_query_count_is_bounded(client, zone_sy, django_assert_max_num_queries):
+    make_orgs(30, zone_sy)
+    with django_assert_max_num_queries(10):
+        r = client.get(f"/directory/organizations/{zone_sy.pk}/")
+    assert len(r.context["members"]) == 30
