@@ -3,8 +3,10 @@ audits in one transaction, so a failed write leaves nothing behind."""
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from nesta.core import search
@@ -108,6 +110,10 @@ def _ancestors(nodes: list[TaxonomyNode]) -> list[str]:
 
 def organization_search_document(org: Organization, field_nodes: list[TaxonomyNode] | None = None):
     nodes = field_nodes if field_nodes is not None else list(org.fields.select_related("parent__parent"))
+    # Index the Chinese labels whatever language the writing request speaks (an English-UI edit
+    # must not turn 企业/民营科技企业 into English words and hide the record from Chinese searches).
+    with translation.override(settings.LANGUAGE_CODE):
+        kind_label, private_label = str(org.get_kind_display()), str(_("民营科技企业"))
     text = " ".join(
         filter(
             None,
@@ -115,13 +121,13 @@ def organization_search_document(org: Organization, field_nodes: list[TaxonomyNo
                 org.name,
                 org.short_name,
                 org.name_en,
-                org.get_kind_display(),
+                kind_label,
                 org.description,
                 org.address,
                 org.city.name if org.city else "",
                 org.province.name,
                 *[n.name for n in nodes],
-                str(_("民营科技企业")) if org.is_private_tech_enterprise else "",
+                private_label if org.is_private_tech_enterprise else "",
             ],
         )
     )
