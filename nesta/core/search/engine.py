@@ -15,7 +15,10 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]")
 
 @dataclass
 class Hits:
-    """Ranked object ids of one page, the query's tokens, and (when asked) the total count."""
+    """Ranked object ids of one page, the query's tokens, and (when asked) the total count.
+
+    `scores` run parallel to `ids`, higher is better on both backends (their scales differ).
+    """
 
     ids: list[int]
     tokens: list[str]
@@ -165,7 +168,7 @@ def search(
                 f"ORDER BY f.rank LIMIT %s OFFSET %s",
                 [match, limit, offset],
             )
-            rows = cur.fetchall()
+            rows = [(object_id, -rank) for object_id, rank in cur.fetchall()]  # bm25(): lower is better
             total = None
             if with_total:
                 cur.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
