@@ -106,7 +106,8 @@ def test_more_relevant_document_first(db):
     search.index(NOTE, 12, text="稀土 冶金 装备")
     hits = search.search(NOTE, "稀土")
     assert hits.ids == [11, 12, 10]
-    assert len(hits.scores) == 3 and len(set(hits.scores)) == 3
+    assert len(hits.scores) == 3
+    assert hits.scores[0] > hits.scores[1] > hits.scores[2]  # higher is better on both backends
 
 
 def test_ranking_with_two_words(db):
