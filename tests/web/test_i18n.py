@@ -57,3 +57,55 @@ def test_english_404(client, reference):
     switch(client, "en")
     r = client.get("/nothing-here/")
     assert r.status_code == 404 and "Page not found" in text(r)
+
+
+def test_english_edit_keeps_chinese_search_working(client, users, org_ln):
+    """Index text is built in Chinese whatever the UI language of the person who saved the record."""
+    client.force_login(users["office"])
+    switch(client, "en")
+    r = client.post(
+        f"/directory/organizations/{org_ln.pk}/edit/",
+        {
+            "name": org_ln.name,
+            "kind": "enterprise",
+            "province": "210000",
+            "city": "210100",
+            "is_active": "on",
+            "is_private_tech_enterprise": "on",
+        },
+    )
+    assert r.status_code == 302
+    switch(client, "zh-hans")
+    r = client.get("/directory/organizations/", {"q": "民营科技企业"})
+    assert [o.pk for o in r.context["page"].items] == [org_ln.pk]
+    r = client.get("/directory/organizations/", {"q": "企业"})
+    assert org_ln.pk in [o.pk for o in r.context["page"].items]
+
+
+def test_translation_catalogue_is_complete():
+    """Every message of the English catalogue is translated and none is fuzzy."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    po = (Path(settings.BASE_DIR) / "nesta/locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    entries = po.split("\n\n")[1:]
+    untranslated = []
+    for entry in entries:
+        if "#, fuzzy" in entry or "#~" in entry:
+            if "#, fuzzy" in entry:
+                untranslated.append(entry)
+            continue
+        strs = [line for line in entry.splitlines() if line.startswith("msgstr")]
+        if any(line.endswith('""') for line in strs):
+            # a multi-line msgstr starts with "" and continues on the next lines
+            lines = entry.splitlines()
+            for i, line in enumerate(lines):
+                if (
+                    line.startswith("msgstr")
+                    and line.endswith('""')
+                    and (i + 1 >= len(lines) or not lines[i + 1].startswith('"'))
+                ):
+                    untranslated.append(entry)
+    assert untranslated == []
+    assert (Path(settings.BASE_DIR) / "nesta/locale/en/LC_MESSAGES/django.mo").exists()
