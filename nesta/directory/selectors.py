@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from nesta.core import search
 from nesta.core.models import TaxonomyNode
@@ -19,6 +19,14 @@ class OrganizationFilters:
     city: str = ""
     field: str = ""
     private_tech: bool | None = None
+
+
+def _in_field(field_code: str) -> Q:
+    """A field and its sub-fields (the taxonomy is three levels deep), as the search index has them."""
+    nodes = TaxonomyNode.objects.filter(
+        Q(code=field_code) | Q(parent__code=field_code) | Q(parent__parent__code=field_code)
+    )
+    return Q(fields__in=nodes)
 
 
 def _organization_queryset() -> QuerySet[Organization]:
@@ -96,7 +104,7 @@ def organization_list(
     if filters.city:
         qs = qs.filter(city__code=filters.city)
     if filters.field:
-        qs = qs.filter(fields__code=filters.field).distinct()
+        qs = qs.filter(_in_field(filters.field)).distinct()
     if filters.private_tech is not None:
         qs = qs.filter(is_private_tech_enterprise=filters.private_tech)
     return _keyset_page(qs, cursor, limit, with_facets)
@@ -143,11 +151,20 @@ def person_list(*, filters: PersonFilters, cursor: str | None = None, limit: int
         if page is not None:
             return page
     if filters.q.strip():
-        qs = qs.filter(name__icontains=filters.q.strip())
+        # Restricted to one organisation (which the index does not carry): filter by the index's hits.
+        hits = search.search(
+            "person",
+            filters.q,
+            province=filters.province,
+            field=filters.field,
+            kind="expert" if filters.experts_only else "",
+            limit=10_000,
+        )
+        qs = qs.filter(pk__in=hits.ids) if hits is not None else qs.filter(name__icontains=filters.q.strip())
     if filters.province:
         qs = qs.filter(organization__province__code=filters.province)
     if filters.field:
-        qs = qs.filter(fields__code=filters.field).distinct()
+        qs = qs.filter(_in_field(filters.field)).distinct()
     if filters.organization is not None:
         qs = qs.filter(organization_id=filters.organization)
     if filters.experts_only:
