@@ -79,6 +79,7 @@ def _touch_people(page):
     [
         (OrganizationFilters(), False, 2),  # rows + fields
         (OrganizationFilters(kind="enterprise", province="210000"), True, 3),  # + count
+        (OrganizationFilters(field="high-tech"), False, 2),  # sub-fields by subquery, no extra query
         (OrganizationFilters(q="焊接"), False, 3),  # search + rows + fields
         (OrganizationFilters(q="焊接", province="210000"), True, 7),  # + total + 3 facet queries
         (OrganizationFilters(q="焊接", private_tech=False), False, 3),  # search + rows + fields
@@ -86,7 +87,7 @@ def _touch_people(page):
 )
 def test_organization_list_queries_do_not_grow_with_page_size(directory, filters, with_facets, expected):
     counts = []
-    for limit in (5, 20, 50):
+    for limit in (5, 20, 40):
         n, page = _count(
             lambda limit=limit: organization_list(filters=filters, limit=limit, with_facets=with_facets),
             _touch_organizations,
@@ -101,13 +102,15 @@ def test_organization_list_queries_do_not_grow_with_page_size(directory, filters
     [
         (PersonFilters(), 3),  # rows + fields + affiliations
         (PersonFilters(experts_only=True), 3),
+        (PersonFilters(field="new-materials"), 3),
+        (PersonFilters(q="焊接", organization=None, field="high-tech"), 4),
         (PersonFilters(q="焊接"), 4),  # search + rows + fields + affiliations
         (PersonFilters(q="焊接", experts_only=True, province="210000"), 4),
     ],
 )
 def test_person_list_queries_do_not_grow_with_page_size(directory, filters, expected):
     counts = []
-    for limit in (5, 20, 30):
+    for limit in (5, 10, 20):
         n, page = _count(lambda limit=limit: person_list(filters=filters, limit=limit), _touch_people)
         assert len(page.items) == limit
         counts.append(n)
