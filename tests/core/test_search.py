@@ -8,6 +8,8 @@ import os
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nesta.core import search
 from nesta.core.errors import BadRequest
@@ -433,3 +435,23 @@ def test_people_follow_their_organisation_when_it_changes(users, org_ln):
     assert [p.pk for p in person_list(filters=PersonFilters(q="焊接", province="220000")).items] == [person.pk]
     assert person_list(filters=PersonFilters(q="焊接", province="210000")).items == []
     assert [p.pk for p in person_list(filters=PersonFilters(q="长春焊接研究院")).items] == [person.pk]
+
+
+@pytest.mark.parametrize("q", ["e-mail", "c++", "3.5", "ISO9001", "CAD/CAM", "5G", "Ti-6Al-4V"])
+def test_latin_and_number_tokens_match_on_both_backends(db, q):
+    search.index(NOTE, 1, text="联系 e-mail 地址；C++ 软件 3.5 版本；ISO9001 认证；CAD/CAM；5G 通信；Ti-6Al-4V 钛合金")
+    search.index(NOTE, 2, text="其他 无关 内容")
+    assert _ids(q) == [1]
+
+
+@settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    q=st.text(
+        alphabet=st.sampled_from(list("稀土风能焊接 ANDORNEARnot*\"'():-^+{}[]|&!<>\\%_;,.，。、\x00\t\n😀ＡＢ１")),
+        max_size=40,
+    )
+)
+def test_fuzzed_queries_never_raise(notes, q):
+    hits = search.search(NOTE, q, with_total=True)
+    assert hits is None or (set(hits.ids) <= set(notes) and hits.total == len(hits.ids))
+    search.facets(NOTE, q)
