@@ -188,5 +188,6 @@ def render_widget(bound_field: Any, **attrs: Any) -> str:
     css = bound_field.field.widget.attrs.get("class", "")
     if bound_field.errors:
         css = f"{css} is-invalid".strip()
-    extra = {k.replace("_", "-"): v for k, v in attrs.items()}
+    # Values become plain strings so they are escaped ('{"a": 1}' literals in templates are "safe").
+    extra = {k.replace("_", "-"): "" + str(v) for k, v in attrs.items()}
     return bound_field.as_widget(attrs={**extra, "class": css})
