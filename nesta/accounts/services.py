@@ -49,12 +49,20 @@ def _hash(key: str) -> str:
 def api_token_create(*, user: User) -> str:
     """A new bearer token; the plain key is returned once and never stored."""
     key = secrets.token_urlsafe(32)
-    ApiToken.objects.create(
-        user=user,
-        key_hash=_hash(key),
-        prefix=key[:8],
-        expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_TTL_DAYS),
-    )
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            key_hash=_hash(key),
+            prefix=key[:8],
+            expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_TTL_DAYS),
+        )
+        # A new credential is a write like any other: audited (prefix and expiry only, never the key).
+        audit_record(
+            actor=user,
+            action="create",
+            instance=token,
+            changes={"prefix": [None, token.prefix], "expires_at": [None, token.expires_at.isoformat()]},
+        )
     return key
 
 
