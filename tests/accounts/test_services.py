@@ -149,6 +149,22 @@ def test_token_is_stored_only_as_a_hash(alice, settings):
     assert abs((token.expires_at - expected_expiry).total_seconds()) < 5
 
 
+def test_token_creation_is_audited_without_the_key(alice):
+    key = api_token_create(user=alice)
+    token = ApiToken.objects.get()
+    log = AuditLog.objects.get()
+    assert (log.actor, log.action, log.object_type, log.object_id) == (
+        alice,
+        "create",
+        "accounts.apitoken",
+        str(token.pk),
+    )
+    assert log.changes == {"prefix": [None, key[:8]], "expires_at": [None, token.expires_at.isoformat()]}
+    assert key not in str(log.changes) and key not in log.object_repr
+    api_token_user(key=key)
+    assert AuditLog.objects.count() == 1  # using a token is not a write worth a row
+
+
 def test_token_resolves_to_its_user_and_marks_use(alice):
     key = api_token_create(user=alice)
     assert ApiToken.objects.get().last_used_at is None

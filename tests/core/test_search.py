@@ -405,7 +405,9 @@ def test_invalid_cursor_is_a_bad_request(users, cursor, q):
 
 
 def test_empty_cursor_object_is_the_first_page(users, org_ln):
-    assert organization_list(filters=OrganizationFilters(), cursor=encode_cursor({})).items[0].pk > 0
+    first = organization_list(filters=OrganizationFilters(), limit=3)
+    assert organization_list(filters=OrganizationFilters(), cursor=encode_cursor({}), limit=3).items == first.items
+    assert len(first.items) == 3 and first.next_cursor is not None
 
 
 # --- people ----------------------------------------------------------------------------------------
