@@ -301,11 +301,14 @@ def _apply_affiliations(person: Person, value: Any) -> None:
             end_year=item.get("end_year"),
         )
         try:
-            row.full_clean(exclude=["person"])
+            row.full_clean(exclude=["person"], validate_constraints=False)
         except ValidationError as exc:
             raise ValidationFailed(
                 details={f"affiliations[{i}].{k}": v for k, v in validation_details(exc).items()}
             ) from exc
+        # The check constraint affiliation_years_ordered, with a message a person can act on.
+        if row.start_year is not None and row.end_year is not None and row.end_year < row.start_year:
+            raise ValidationFailed(details={f"affiliations[{i}].end_year": [str(_("结束年份不能早于起始年份。"))]})
         rows.append(row)
     person.affiliations.all().delete()
     Affiliation.objects.bulk_create(rows)
