@@ -15,6 +15,7 @@ from nesta.accounts.models import ApiToken, LoginAttempt, RoleAssignment, User
 from nesta.core.audit import audit_record
 from nesta.core.errors import NotAuthenticated, RateLimited, ValidationFailed, validation_details
 from nesta.core.models import Region
+from nesta.core.permissions import ORGANIZATION_ROLES, Role
 
 
 def _recent_failures(*, username: str, ip: str | None) -> int:
@@ -76,10 +77,32 @@ def api_token_user(*, key: str) -> User | None:
     return token.user
 
 
+def _role_scope_errors(role: str, province: Region | None, organization: Any) -> dict[str, list[str]]:
+    """The check constraint role_scope_matches, with messages a person can act on."""
+    errors: dict[str, list[str]] = {}
+    if role == Role.PROVINCE:
+        if province is None:
+            errors["province"] = [str(_("省科技厅角色须指定省份。"))]
+        if organization is not None:
+            errors["organization"] = [str(_("省科技厅角色不能指定机构。"))]
+    elif role in ORGANIZATION_ROLES:
+        if organization is None:
+            errors["organization"] = [str(_("该角色须指定所属机构。"))]
+    elif role in (Role.OFFICE, Role.EXPERT):
+        if province is not None:
+            errors["province"] = [str(_("该角色不限定省份。"))]
+        if organization is not None:
+            errors["organization"] = [str(_("该角色不限定机构。"))]
+    return errors
+
+
 @transaction.atomic
 def role_grant(
     *, actor: Any, user: User, role: str, province: Region | None = None, organization: Any = None
 ) -> RoleAssignment:
+    scope_errors = _role_scope_errors(role, province, organization)
+    if scope_errors:
+        raise ValidationFailed(details=scope_errors)
     assignment = RoleAssignment(user=user, role=role, province=province, organization=organization)
     try:
         assignment.full_clean(validate_constraints=True)
