@@ -207,7 +207,7 @@ def test_person_with_bad_affiliation_leaves_nothing(users, org_ln):
                 "affiliations": [{"organization": org_ln.pk, "start_year": 2010, "end_year": 2005}],
             },
         )
-    assert list(exc.value.details) == ["affiliations[0].__all__"]
+    assert exc.value.details == {"affiliations[0].end_year": ["结束年份不能早于起始年份。"]}
     assert _state() == before
     assert not Person.objects.filter(name="半途而废").exists()
 

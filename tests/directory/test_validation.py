@@ -248,8 +248,23 @@ def test_affiliation_years_ordered(users, org_ln, org_jl):
                 "affiliations": [{"organization": org_ln.pk, "start_year": 2008, "end_year": 2004}],
             },
         )
-    assert list(exc.value.details) == ["affiliations[0].__all__"]
-    assert "affiliation_years_ordered" in exc.value.details["affiliations[0].__all__"][0]
+    assert exc.value.details == {"affiliations[0].end_year": ["结束年份不能早于起始年份。"]}
+    with pytest.raises(ValidationFailed) as exc:  # years as strings are converted, then checked
+        person_create(
+            actor=users["office"],
+            data={
+                "name": "倒序履历",
+                "affiliations": [{"organization": org_ln.pk, "start_year": "2008", "end_year": "2004"}],
+            },
+        )
+    assert exc.value.details == {"affiliations[0].end_year": ["结束年份不能早于起始年份。"]}
+    with pytest.raises(ValidationFailed) as exc:
+        person_create(
+            actor=users["office"],
+            data={"name": "坏年份", "affiliations": [{"organization": org_ln.pk, "start_year": "两千年"}]},
+        )
+    assert list(exc.value.details) == ["affiliations[0].start_year"]
+    assert not Person.objects.filter(name__in=["倒序履历", "坏年份"]).exists()
     # The database enforces it too, for any path that skips the service.
     person = PersonFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -260,29 +275,30 @@ def test_affiliation_years_ordered(users, org_ln, org_jl):
 
 
 @pytest.mark.parametrize(
-    "role,scope",
+    "role,scope,details",
     [
-        ("province", None),
-        ("province", "org"),
-        ("member", None),
-        ("member", "province"),
-        ("org_admin", None),
-        ("instrument_manager", None),
-        ("office", "province"),
-        ("office", "org"),
-        ("expert", "org"),
+        ("province", None, {"province": ["省科技厅角色须指定省份。"]}),
+        ("province", "org", {"province": ["省科技厅角色须指定省份。"], "organization": ["省科技厅角色不能指定机构。"]}),
+        ("province", "both", {"organization": ["省科技厅角色不能指定机构。"]}),
+        ("member", None, {"organization": ["该角色须指定所属机构。"]}),
+        ("member", "province", {"organization": ["该角色须指定所属机构。"]}),
+        ("org_admin", None, {"organization": ["该角色须指定所属机构。"]}),
+        ("instrument_manager", None, {"organization": ["该角色须指定所属机构。"]}),
+        ("office", "province", {"province": ["该角色不限定省份。"]}),
+        ("office", "org", {"organization": ["该角色不限定机构。"]}),
+        ("expert", "both", {"province": ["该角色不限定省份。"], "organization": ["该角色不限定机构。"]}),
     ],
 )
-def test_role_scope_must_match(users, org_ln, role, scope):
+def test_role_scope_must_match(users, org_ln, role, scope, details):
     user = UserFactory(username="grantee")
-    province = Region.objects.get(code="210000") if scope == "province" else None
-    organization = org_ln if scope == "org" else None
+    province = Region.objects.get(code="210000") if scope in ("province", "both") else None
+    organization = org_ln if scope in ("org", "both") else None
     with pytest.raises(ValidationFailed) as exc:
         role_grant(actor=users["office"], user=user, role=role, province=province, organization=organization)
-    assert list(exc.value.details) == ["__all__"]
-    assert "role_scope_matches" in exc.value.details["__all__"][0]
+    assert exc.value.details == details
     assert not RoleAssignment.objects.filter(user=user).exists()
-    # The database enforces it too.
+    assert not AuditLog.objects.filter(object_type="accounts.roleassignment").exists()
+    # The database enforces it too (role_scope_matches), for any path that skips the service.
     with pytest.raises(IntegrityError), transaction.atomic():
         RoleAssignment.objects.create(user=user, role=role, province=province, organization=organization)
 
