@@ -107,3 +107,27 @@ def test_anonymous_visitor_browses_people_and_sees_no_contacts(page, site):
     page.goto("/instruments/")
     expect(page.get_by_test_id("coming-soon")).to_contain_text("该功能正在建设中")
     assert page.external_requests == []
+
+
+def test_office_adds_an_expert_with_the_organisation_picker(page, site):
+    from nesta.directory.models import Person
+
+    login(page, "office_wang", site["password"])
+    page.goto("/directory/people/new/")
+    page.fill("#id_name", "赵立新")
+    page.fill("#id_title", "教授")
+    # the organisation select is filled by searching (the directory is too large for one select)
+    page.get_by_placeholder("输入机构名称搜索").first.fill("风能")
+    expect(page.locator("#id_organization option", has_text="哈尔滨风能装备有限公司")).to_have_count(1)
+    page.select_option("#id_organization", label="哈尔滨风能装备有限公司（哈尔滨市）")
+    page.check("#id_is_expert")
+    expect(page.locator("#id_expertise")).to_be_visible()
+    page.fill("#id_expertise", "大型风电机组设计")
+    page.select_option("#id_fields", ["wind-energy"])
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_test_id("person-name")).to_have_text("赵立新")
+    expect(page.get_by_test_id("expert-profile")).to_contain_text("大型风电机组设计")
+    person = Person.objects.get(name="赵立新")
+    assert person.organization.name == "哈尔滨风能装备有限公司"
+    assert person.expert_profile.expertise == "大型风电机组设计"
+    assert page.console_errors == []

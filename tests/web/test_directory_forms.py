@@ -174,6 +174,7 @@ def test_audit_log_page(login_as, client, users, org_ln):
     assert r.status_code == 200
     html = text(r)
     assert "审计日志" in html and "沈阳市和平区" in html and "地址" in html
+    assert f'<a href="/directory/organizations/{org_ln.pk}/">{org_ln.name}</a>' in html  # the record is linked
     r = login_as("office").get("/audit/", {"object_type": "directory.organization"}, HTTP_HX_REQUEST="true")
     assert "<html" not in text(r) and "沈阳市和平区" in text(r)
     for role in ("province", "org_admin", "expert", "member"):

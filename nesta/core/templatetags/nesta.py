@@ -173,9 +173,12 @@ def _show(value: Any) -> str:
 def audit_changes(entry: Any) -> list[dict[str, str]]:
     """The changed fields of an audit row as [{label, old, new}], labels in the page's language."""
     changes = getattr(entry, "changes", None) or {}
+    created = getattr(entry, "action", "") == "create"
     rows = []
     for name, pair in changes.items():
         old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        if created and (name == "id" or new in (None, "", [], {})):
+            continue  # a new record: list what was filled in, not every empty field
         rows.append(
             {"name": name, "label": _field_label(entry.object_type, name), "old": _show(old), "new": _show(new)}
         )
@@ -191,3 +194,30 @@ def render_widget(bound_field: Any, **attrs: Any) -> str:
     # Values become plain strings so they are escaped ('{"a": 1}' literals in templates are "safe").
     extra = {k.replace("_", "-"): "" + str(v) for k, v in attrs.items()}
     return bound_field.as_widget(attrs={**extra, "class": css})
+
+
+AUDIT_OBJECT_URLS = {
+    "directory.organization": "directory:organization_detail",
+    "directory.person": "directory:person_detail",
+}
+
+
+@register.filter
+def audit_object(entry: Any) -> dict[str, str]:
+    """{label, url} of an audit row's record: the model's name in the page's language, and a link
+    to the record's page when it has one."""
+    from django.apps import apps
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        label = str(apps.get_model(entry.object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        label = entry.object_type
+    url = ""
+    name = AUDIT_OBJECT_URLS.get(entry.object_type)
+    if name and str(entry.object_id).isdigit():
+        try:
+            url = reverse(name, args=[int(entry.object_id)])
+        except NoReverseMatch:
+            url = ""
+    return {"label": label, "url": url}
