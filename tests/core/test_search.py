@@ -457,3 +457,11 @@ def test_fuzzed_queries_never_raise(notes, q):
     hits = search.search(NOTE, q, with_total=True)
     assert hits is None or (set(hits.ids) <= set(notes) and hits.total == len(hits.ids))
     search.facets(NOTE, q)
+
+
+def test_a_dictionary_word_inside_a_longer_one_is_found(db):
+    """高新技术产业 is one dictionary word; its inner word 高新技术 must still find the zone."""
+    search.index("inner_word_test", 91, text="沈阳高新技术产业开发区")
+    search.index("inner_word_test", 92, text="沈阳技术市场")
+    assert "高新技术" in index_tokens("沈阳高新技术产业开发区")
+    assert search.search("inner_word_test", "高新技术").ids == [91]

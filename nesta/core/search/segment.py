@@ -69,9 +69,27 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").lower()
 
 
+def _inner_words(token: str) -> list[str]:
+    """Dictionary words of four or more characters inside a longer word. Search mode emits only
+    the two- and three-character parts, so 高新技术产业 alone would hide 高新技术 from a query."""
+    n = len(token)
+    return [
+        token[i : i + size]
+        for size in range(4, n)
+        for i in range(n - size + 1)
+        if rjieba.has_word(token[i : i + size])
+    ]
+
+
 def index_tokens(text: str) -> list[str]:
     """Tokens to index: search-mode segmentation, punctuation dropped."""
-    return [t for t in rjieba.cut_for_search(normalize(text)) if _WORD.search(t)]
+    tokens = []
+    for t in rjieba.cut_for_search(normalize(text)):
+        if _WORD.search(t):
+            tokens.append(t)
+            if len(t) > 4:
+                tokens.extend(_inner_words(t))
+    return tokens
 
 
 def query_tokens(text: str) -> list[str]:
