@@ -42,6 +42,20 @@ class RoleAssignment(models.Model):
         verbose_name_plural = _("角色授权")
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "province", "organization"], name="uniq_role_assignment"),
+            # NULLs are distinct in unique constraints, so region-wide and scoped grants need their own.
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(province__isnull=True, organization__isnull=True),
+                name="uniq_role_regionwide",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "province"], condition=Q(province__isnull=False), name="uniq_role_province"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organization"],
+                condition=Q(organization__isnull=False),
+                name="uniq_role_organization",
+            ),
             models.CheckConstraint(
                 name="role_scope_matches",
                 condition=(
