@@ -74,10 +74,7 @@ def _inner_words(token: str) -> list[str]:
     the two- and three-character parts, so 高新技术产业 alone would hide 高新技术 from a query."""
     n = len(token)
     return [
-        token[i : i + size]
-        for size in range(4, n)
-        for i in range(n - size + 1)
-        if rjieba.has_word(token[i : i + size])
+        token[i : i + size] for size in range(4, n) for i in range(n - size + 1) if rjieba.has_word(token[i : i + size])
     ]
 
 
