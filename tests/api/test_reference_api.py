@@ -64,3 +64,6 @@ def test_openapi_document_and_docs(client, db):
         assert path in spec["paths"], path
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200
+    # Government intranets: the docs page must load nothing from outside.
+    assert "http://" not in docs.content.decode() and "https://" not in docs.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in docs.content.decode()
