@@ -40,7 +40,7 @@ def error_response(status: int, code: str, message: str, details=None) -> JsonRe
         status=status,
         json_dumps_params={"ensure_ascii": False},
     )
-    if status == 429 and details and "retry_after" in details:
+    if status in (429, 503) and details and "retry_after" in details:
         response["Retry-After"] = str(details["retry_after"])
     return response
 
@@ -109,7 +109,9 @@ def api_not_found(request: HttpRequest, rest: str = ""):
 from nesta.accounts.api import router as accounts_router  # noqa: E402
 from nesta.core.api import router as core_router  # noqa: E402
 from nesta.directory.api import router as directory_router  # noqa: E402
+from nesta.instruments.api import router as instruments_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/auth", accounts_router)
 api.add_router("/", directory_router)
+api.add_router("/", instruments_router)

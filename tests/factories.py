@@ -45,3 +45,21 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"张{n}")
     title = "研究员"
+
+
+class InstrumentFactory(factory.django.DjangoModelFactory):
+    """An open, in-use instrument owned by `owner` (reference data must be loaded)."""
+
+    class Meta:
+        model = "instruments.Instrument"
+
+    owner = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"场发射扫描电镜{n}")
+    category = factory.LazyFunction(
+        lambda: __import__("nesta.instruments.models", fromlist=["x"]).InstrumentCategory.objects.get(code="0104")
+    )
+    original_value = 1_200_000
+    province = factory.LazyAttribute(lambda o: o.owner.province)
+    city = factory.LazyAttribute(lambda o: o.owner.city)
+    internal_hourly_rate = 200
+    external_hourly_rate = 400

@@ -73,3 +73,11 @@ def validation_details(exc: Exception) -> dict[str, list[str]]:
     if hasattr(exc, "messages"):
         return {"__all__": [str(m) for m in exc.messages]}
     return {"__all__": [str(exc)]}
+
+
+class ServiceUnavailable(DomainError):
+    """The database was too busy to take the write lock in time: retry shortly (503 + Retry-After)."""
+
+    code = "busy"
+    status = 503
+    default_message = _("系统繁忙，请稍后重试。")

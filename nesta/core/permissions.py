@@ -36,7 +36,12 @@ class Scope(models.TextChoices):
 ORGANIZATION_ROLES = {Role.ORG_ADMIN, Role.INSTRUMENT_MANAGER, Role.MEMBER}
 
 # Anyone, logged in or not, may do these.
-PUBLIC_ACTIONS = frozenset({"organization.view", "person.view", "region.view", "taxonomy.view"})
+PUBLIC_ACTIONS = frozenset(
+    {"organization.view", "person.view", "region.view", "taxonomy.view", "instrument.view", "openness.view"}
+)
+
+# Any signed-in user, whatever their role, may do these anywhere (book, order a test).
+_EVERY_ROLE = {role: Scope.ALL for role in Role.values}
 
 POLICY: dict[str, dict[str, str]] = {
     "organization.create": {Role.OFFICE: Scope.ALL, Role.PROVINCE: Scope.PROVINCE},
@@ -68,6 +73,40 @@ POLICY: dict[str, dict[str, str]] = {
         Role.INSTRUMENT_MANAGER: Scope.SELF,
     },
     "audit.view": {Role.OFFICE: Scope.ALL},
+    # --- shared instrument network (三.1 科技条件平台) ---
+    "instrument.create": {Role.OFFICE: Scope.ALL, Role.PROVINCE: Scope.PROVINCE, Role.ORG_ADMIN: Scope.ORGANIZATION},
+    "instrument.change": {
+        Role.OFFICE: Scope.ALL,
+        Role.PROVINCE: Scope.PROVINCE,
+        Role.ORG_ADMIN: Scope.ORGANIZATION,
+        Role.INSTRUMENT_MANAGER: Scope.ORGANIZATION,
+    },
+    # Rules, blackouts, training, approvals, usage records, quotes: the owner's staff.
+    "instrument.manage": {
+        Role.OFFICE: Scope.ALL,
+        Role.ORG_ADMIN: Scope.ORGANIZATION,
+        Role.INSTRUMENT_MANAGER: Scope.ORGANIZATION,
+    },
+    "booking.create": dict(_EVERY_ROLE),
+    "booking.view": {
+        Role.OFFICE: Scope.ALL,
+        Role.PROVINCE: Scope.PROVINCE,
+        Role.ORG_ADMIN: Scope.ORGANIZATION,
+        Role.INSTRUMENT_MANAGER: Scope.ORGANIZATION,
+        Role.EXPERT: Scope.SELF,
+        Role.MEMBER: Scope.SELF,
+    },
+    "booking.cancel": {
+        Role.OFFICE: Scope.ALL,
+        Role.ORG_ADMIN: Scope.ORGANIZATION,
+        Role.INSTRUMENT_MANAGER: Scope.ORGANIZATION,
+        Role.EXPERT: Scope.SELF,
+        Role.MEMBER: Scope.SELF,
+        Role.PROVINCE: Scope.SELF,
+    },
+    "testorder.create": dict(_EVERY_ROLE),
+    # A customer's organisation statement: its admin, the province, the office.
+    "fees.view": {Role.OFFICE: Scope.ALL, Role.PROVINCE: Scope.PROVINCE, Role.ORG_ADMIN: Scope.ORGANIZATION},
 }
 
 

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "nesta.accounts",
     "nesta.directory",
     "nesta.programmes",
+    "nesta.instruments",
 ]
 
 MIDDLEWARE = [

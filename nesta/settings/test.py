@@ -8,3 +8,11 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# A file, not shared-cache memory, so concurrency tests see real SQLite locking (WAL, busy
+# timeout); one file per test process, so parallel runs never share a database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    import os
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"nesta_test_{os.getpid()}.sqlite3")}

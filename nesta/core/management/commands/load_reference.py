@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from nesta.core.reference import load_core_reference
 from nesta.directory.reference import load_directory_reference
+from nesta.instruments.reference import load_instruments_reference
 from nesta.programmes.reference import load_programmes_reference
 
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
             ("regions, taxonomy, platforms", load_core_reference),
             ("high-tech zones", load_directory_reference),
             ("programmes, funding plan", load_programmes_reference),
+            ("instrument categories", load_instruments_reference),
         ]:
             step()
             self.stdout.write(f"  reference: {label} ✓")

@@ -1,0 +1,1 @@
+"""Reads of the instrument network, one module per concern."""

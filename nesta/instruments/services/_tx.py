@@ -1,0 +1,28 @@
+"""The write transaction of the booking paths: the lock is taken before anything is checked."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import OperationalError, connection, transaction
+
+from nesta.core.errors import ServiceUnavailable
+
+RETRY_AFTER_SECONDS = 1
+
+
+@contextmanager
+def locked_write() -> Iterator[None]:
+    """atomic() that, on SQLite, begins IMMEDIATE (settings: transaction_mode), so the write lock
+    is held before the overlap check; on PostgreSQL it bounds lock waits. A client that waited too
+    long gets ServiceUnavailable (503 + Retry-After), never a 500 and never a silent loss."""
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cur:
+                    cur.execute("SET LOCAL lock_timeout = '5s'")
+            yield
+    except OperationalError as exc:
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text or "lock timeout" in text or "lock_timeout" in text:
+            raise ServiceUnavailable(details={"retry_after": RETRY_AFTER_SECONDS}) from exc
+        raise

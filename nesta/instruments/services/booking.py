@@ -1,0 +1,399 @@
+"""Booking an instrument: one service for the web UI and the API, governed by the instrument's
+policy (instruments.policy). Two active bookings of one instrument never overlap: the overlap
+check runs under the write lock (SQLite) or the instrument's row lock (PostgreSQL), and on
+PostgreSQL an exclusion constraint forbids overlaps whatever path writes."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import DurationField, ExpressionWrapper, F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nesta.core.audit import audit_record
+from nesta.core.errors import Conflict, NotFound, ValidationFailed
+from nesta.core.notifications import notify
+from nesta.core.permissions import require
+from nesta.instruments.models import Blackout, Booking, BookingPolicy, IdempotencyRecord, Instrument, Qualification
+from nesta.instruments.policy import BookingRequest, BookingRules, Rules, Violation
+from nesta.instruments.services._tx import locked_write
+
+OFFENCES = ("no_show", "late_cancelled")
+
+
+class DbLedger:
+    """The policy's questions answered from the database (active bookings only)."""
+
+    def __init__(self, instrument: Instrument, user: Any):
+        self.instrument = instrument
+        self.user = user
+
+    def booked_minutes(self, *, user_id=None, organization_id=None, start: datetime, end: datetime) -> int:
+        qs = Booking.objects.filter(instrument=self.instrument, status__in=Booking.ACTIVE, start__lt=end, end__gt=start)
+        qs = qs.filter(user_id=user_id) if user_id else qs.filter(organization_id=organization_id)
+        total = qs.aggregate(d=Sum(ExpressionWrapper(F("end") - F("start"), output_field=DurationField())))["d"]
+        return int(total.total_seconds() // 60) if total else 0
+
+    def blackout_between(self, start: datetime, end: datetime) -> str | None:
+        b = Blackout.objects.filter(instrument=self.instrument, start__lt=end, end__gt=start).first()
+        return (b.reason or b.get_kind_display()) if b else None
+
+    def qualification_expiry(self) -> tuple[bool, datetime | None]:
+        q = Qualification.objects.filter(instrument=self.instrument, user=self.user).first()
+        return (q is not None, q.expires_at if q else None)
+
+    def offences_since(self, since: datetime) -> tuple[int, datetime | None]:
+        qs = Booking.objects.filter(instrument=self.instrument, user=self.user, status__in=OFFENCES, start__gte=since)
+        rows = list(qs.values_list("start", flat=True))
+        return len(rows), max(rows) if rows else None
+
+
+def _policy(instrument: Instrument) -> BookingPolicy:
+    policy = getattr(instrument, "policy", None)
+    return policy if policy is not None else BookingPolicy(instrument=instrument)
+
+
+def _aware(value: datetime, name: str) -> datetime:
+    if value is None or timezone.is_naive(value):
+        raise ValidationFailed(details={name: [_("时间须带时区，例如 2026-12-01T09:00:00+08:00。")]})
+    return value
+
+
+def _violations_error(violations: list[Violation]) -> ValidationFailed:
+    first = violations[0]
+    return ValidationFailed(
+        first.message,
+        code=first.code,
+        details={"violations": [{"code": v.code, "message": v.message, **v.details} for v in violations]},
+    )
+
+
+def _overlapping(instrument: Instrument, start: datetime, end: datetime, gap: int):
+    margin = timedelta(minutes=gap)
+    return Booking.objects.filter(
+        instrument=instrument, status__in=Booking.ACTIVE, start__lt=end + margin, end__gt=start - margin
+    )
+
+
+@dataclass
+class BookingResult:
+    booking: Booking
+    replayed: bool = False
+
+
+def _check_and_insert(
+    *,
+    actor: Any,
+    instrument: Instrument,
+    start: datetime,
+    end: datetime,
+    purpose: str,
+    now: datetime,
+    series: uuid.UUID | None = None,
+) -> Booking:
+    policy = _policy(instrument)
+    is_external = actor.organization_id != instrument.owner_id
+    rules = BookingRules(Rules.from_policy(policy, instrument))
+    request = BookingRequest(
+        start=start, end=end, user_id=actor.pk, organization_id=actor.organization_id, is_external=is_external, now=now
+    )
+    violations = rules.check(request, DbLedger(instrument, actor))
+    if violations:
+        raise _violations_error(violations)
+    clash = _overlapping(instrument, start, end, 0).first()
+    if clash is not None:
+        raise Conflict(
+            _("该时段已被预约。"),
+            code="slot_taken",
+            details={"start": clash.start.isoformat(), "end": clash.end.isoformat()},
+        )
+    if policy.gap_minutes and _overlapping(instrument, start, end, policy.gap_minutes).exists():
+        raise ValidationFailed(
+            _("与相邻预约之间需间隔 %(m)d 分钟。") % {"m": policy.gap_minutes},
+            code="gap_required",
+            details={"gap_minutes": policy.gap_minutes},
+        )
+    pending = is_external and policy.external_requires_approval
+    booking = Booking(
+        instrument=instrument,
+        user=actor,
+        organization_id=actor.organization_id,
+        start=start,
+        end=end,
+        purpose=purpose[:300],
+        is_external=is_external,
+        series=series,
+        status=Booking.Status.PENDING if pending else Booking.Status.CONFIRMED,
+    )
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as exc:  # the PostgreSQL exclusion constraint, should any path race past us
+        raise Conflict(_("该时段已被预约。"), code="slot_taken") from exc
+    audit_record(
+        actor=actor,
+        action="create",
+        instance=booking,
+        changes={"start": [None, start.isoformat()], "end": [None, end.isoformat()], "status": [None, booking.status]},
+    )
+    if pending:
+        for manager in instrument.managers.all():
+            notify(
+                user=manager,
+                kind="booking_pending",
+                title=_("新的预约待审批：%(i)s") % {"i": instrument.name},
+                body=f"{actor} {start:%Y-%m-%d %H:%M}–{end:%H:%M}",
+                url=f"/instruments/{instrument.pk}/",
+            )
+    return booking
+
+
+def _lock_instrument(instrument_id: int) -> Instrument:
+    # On PostgreSQL the row lock queues bookings of one instrument; on SQLite the transaction
+    # already holds the database's write lock. Both make check-then-insert safe.
+    instrument = (
+        Instrument.objects.select_for_update(of=("self",))
+        .select_related("policy", "province")
+        .filter(pk=instrument_id)
+        .first()
+    )
+    if instrument is None:
+        raise NotFound()
+    return instrument
+
+
+def booking_create(
+    *,
+    actor: Any,
+    instrument_id: int,
+    start: datetime,
+    end: datetime,
+    purpose: str = "",
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
+) -> BookingResult:
+    """Book one slot. Repeating an idempotency key returns the first booking instead of a second."""
+    require(actor, "booking.create")
+    start, end = _aware(start, "start"), _aware(end, "end")
+    now = now or timezone.now()
+    scope = f"booking:{instrument_id}"
+    with locked_write():
+        if idempotency_key:
+            earlier = IdempotencyRecord.objects.filter(user=actor, key=idempotency_key, scope=scope).first()
+            if earlier is not None:
+                return BookingResult(Booking.objects.get(pk=earlier.body["booking_id"]), replayed=True)
+        instrument = _lock_instrument(instrument_id)
+        booking = _check_and_insert(actor=actor, instrument=instrument, start=start, end=end, purpose=purpose, now=now)
+        if idempotency_key:
+            IdempotencyRecord.objects.create(
+                user=actor, key=idempotency_key, scope=scope, status_code=201, body={"booking_id": booking.pk}
+            )
+    return BookingResult(booking)
+
+
+@dataclass
+class SeriesResult:
+    series: uuid.UUID
+    created: list[Booking] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+
+
+def booking_create_weekly(
+    *,
+    actor: Any,
+    instrument_id: int,
+    start: datetime,
+    end: datetime,
+    weeks: int,
+    purpose: str = "",
+    now: datetime | None = None,
+) -> SeriesResult:
+    """The same slot every week for `weeks` weeks; dates that clash or break a rule are skipped and
+    reported, the others booked."""
+    require(actor, "booking.create")
+    if not 1 <= weeks <= 52:
+        raise ValidationFailed(details={"weeks": [_("周数应在 1 到 52 之间。")]})
+    start, end = _aware(start, "start"), _aware(end, "end")
+    now = now or timezone.now()
+    result = SeriesResult(series=uuid.uuid4())
+    with locked_write():
+        instrument = _lock_instrument(instrument_id)
+        for week in range(weeks):
+            s, e = start + timedelta(weeks=week), end + timedelta(weeks=week)
+            try:
+                with transaction.atomic():
+                    result.created.append(
+                        _check_and_insert(
+                            actor=actor,
+                            instrument=instrument,
+                            start=s,
+                            end=e,
+                            purpose=purpose,
+                            now=now,
+                            series=result.series,
+                        )
+                    )
+            except (Conflict, ValidationFailed) as exc:
+                result.skipped.append(
+                    {"start": s.isoformat(), "end": e.isoformat(), "code": exc.code, "message": str(exc.message)}
+                )
+    return result
+
+
+def _booking_for_update(booking_id: int) -> Booking:
+    booking = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("instrument__province", "instrument__policy", "user")
+        .filter(pk=booking_id)
+        .first()
+    )
+    if booking is None:
+        raise NotFound()
+    return booking
+
+
+def _transition(booking: Booking, actor: Any, new_status: str, **extra) -> Booking:
+    old = booking.status
+    booking.status = new_status
+    for k, v in extra.items():
+        setattr(booking, k, v)
+    booking.save()
+    audit_record(actor=actor, action="update", instance=booking, changes={"status": [old, new_status]})
+    return booking
+
+
+def _invalid_state(booking: Booking, action: str) -> Conflict:
+    return Conflict(
+        _("预约当前状态为“%(s)s”，不能%(a)s。") % {"s": booking.get_status_display(), "a": action},
+        code="invalid_state",
+        details={"status": booking.status},
+    )
+
+
+def booking_cancel(*, actor: Any, booking_id: int, now: datetime | None = None) -> Booking:
+    """Cancel; after the policy's deadline it counts as a late cancellation (an offence)."""
+    now = now or timezone.now()
+    with locked_write():
+        booking = _booking_for_update(booking_id)
+        require(actor, "booking.cancel", booking)
+        if booking.status not in ("pending", "confirmed"):
+            raise _invalid_state(booking, _("取消"))
+        deadline = booking.start - timedelta(hours=_policy(booking.instrument).cancel_deadline_hours)
+        late = now > deadline and actor.pk == booking.user_id
+        _transition(booking, actor, "late_cancelled" if late else "cancelled", cancelled_at=now)
+        if actor.pk != booking.user_id:
+            notify(
+                user=booking.user,
+                kind="booking_cancelled",
+                title=_("您的预约已被取消：%(i)s") % {"i": booking.instrument.name},
+                body=f"{booking.start:%Y-%m-%d %H:%M}",
+                url=f"/instruments/{booking.instrument_id}/",
+            )
+    return booking
+
+
+def _decide(actor: Any, booking_id: int, approve: bool) -> Booking:
+    with locked_write():
+        booking = _booking_for_update(booking_id)
+        require(actor, "instrument.manage", booking.instrument)
+        if booking.status != "pending":
+            raise _invalid_state(booking, _("审批"))
+        _transition(booking, actor, "confirmed" if approve else "rejected", decided_by=actor)
+        notify(
+            user=booking.user,
+            kind="booking_approved" if approve else "booking_rejected",
+            title=(_("预约已批准：%(i)s") if approve else _("预约未获批准：%(i)s")) % {"i": booking.instrument.name},
+            body=f"{booking.start:%Y-%m-%d %H:%M}",
+            url=f"/instruments/{booking.instrument_id}/",
+        )
+    return booking
+
+
+def booking_approve(*, actor: Any, booking_id: int) -> Booking:
+    return _decide(actor, booking_id, True)
+
+
+def booking_reject(*, actor: Any, booking_id: int) -> Booking:
+    return _decide(actor, booking_id, False)
+
+
+def booking_check_in(*, actor: Any, booking_id: int, now: datetime | None = None, operator: str = ""):
+    """The booker (or a manager) starts the session; actual use is recorded from now on."""
+    from nesta.instruments.models import UsageSession
+
+    now = now or timezone.now()
+    with locked_write():
+        booking = _booking_for_update(booking_id)
+        if actor.pk != booking.user_id:
+            require(actor, "instrument.manage", booking.instrument)
+        if booking.status != "confirmed":
+            raise _invalid_state(booking, _("签到"))
+        if not booking.start - timedelta(minutes=30) <= now <= booking.end:
+            raise ValidationFailed(_("只能在预约开始前30分钟至结束之间签到。"), code="check_in_window")
+        _transition(booking, actor, "in_use")
+        session = UsageSession.objects.create(
+            instrument=booking.instrument,
+            booking=booking,
+            user=booking.user,
+            organization_id=booking.organization_id,
+            operator=operator or str(booking.user),
+            started_at=now,
+            is_external=booking.is_external,
+            recorded_by=actor,
+        )
+        audit_record(actor=actor, action="create", instance=session, changes={"started_at": [None, now.isoformat()]})
+    return session
+
+
+def booking_check_out(*, actor: Any, booking_id: int, now: datetime | None = None, samples: int = 0, notes: str = ""):
+    from nesta.instruments.models import UsageSession
+
+    now = now or timezone.now()
+    with locked_write():
+        booking = _booking_for_update(booking_id)
+        if actor.pk != booking.user_id:
+            require(actor, "instrument.manage", booking.instrument)
+        if booking.status != "in_use":
+            raise _invalid_state(booking, _("签退"))
+        session = UsageSession.objects.select_for_update().get(booking=booking)
+        if samples < 0:
+            raise ValidationFailed(details={"samples": [_("样品数不能为负。")]})
+        session.ended_at = max(now, session.started_at + timedelta(minutes=1))
+        session.samples = samples
+        session.notes = notes
+        session.save()
+        _transition(booking, actor, "completed")
+        audit_record(
+            actor=actor,
+            action="update",
+            instance=session,
+            changes={"ended_at": [None, session.ended_at.isoformat()], "samples": [0, samples]},
+        )
+    return session
+
+
+def bookings_mark_no_shows(*, now: datetime | None = None) -> int:
+    """Confirmed bookings nobody checked into within the grace period become no-shows (run
+    periodically; `manage.py instruments_tick`)."""
+    now = now or timezone.now()
+    marked = 0
+    candidates = Booking.objects.filter(status="confirmed", start__lt=now).select_related("instrument__policy")
+    for booking in candidates.iterator():
+        grace = timedelta(minutes=_policy(booking.instrument).no_show_grace_minutes)
+        if booking.start + grace <= now:
+            with transaction.atomic():
+                updated = Booking.objects.filter(pk=booking.pk, status="confirmed").update(status="no_show")
+                if updated:
+                    audit_record(
+                        actor=None,
+                        action="update",
+                        object_type="instruments.booking",
+                        object_id=booking.pk,
+                        object_repr=str(booking),
+                        changes={"status": ["confirmed", "no_show"]},
+                    )
+                    marked += 1
+    return marked
