@@ -15,8 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import translation
 
 from nesta.core.reference import CITIES as REFERENCE_CITIES
 from nesta.core.reference import PROVINCES, TAXONOMY
@@ -493,7 +495,8 @@ class Loader:
         )
         todo = [s for s in specs if s.key not in existing]
         through = Organization.fields.through
-        kind_labels = {k: str(label) for k, label in OrganizationKind.choices}
+        with translation.override(settings.LANGUAGE_CODE):  # the index holds the Chinese labels
+            kind_labels = {k: str(label) for k, label in OrganizationKind.choices}
         objects: dict[int, Organization] = {}
         done = 0
         for batch in _batches(todo, self.batch_size):

@@ -1,0 +1,117 @@
+"""Directory search benchmark on SQLite and PostgreSQL; appends its results to docs/benchmarks.md.
+
+    python -m bench [--scale 100000] [--only sqlite|postgres] [--queries 200] [--seed 2026]
+
+Each backend runs in its own process (bench.worker) with its database chosen by environment:
+SQLite in var/bench/bench.sqlite3, PostgreSQL in the database of --pg-url (created if missing).
+A database already holding the demo directory at that scale is reused.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.report import append_report
+from bench.worker import LARGER_SCALE
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/nesta_bench"
+
+
+def ensure_postgres_database(url: str) -> str | None:
+    """None when the database is ready (created if absent), else why not."""
+    try:
+        import psycopg
+    except ImportError:
+        return "psycopg is not installed"
+    base, _, name = url.rpartition("/")
+    try:
+        with psycopg.connect(base + "/postgres", connect_timeout=3, autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                conn.execute(f'CREATE DATABASE "{name}"')
+                print(f"[postgresql] created database {name}", flush=True)
+    except psycopg.Error as exc:
+        return str(exc).strip()
+    return None
+
+
+def reset_database(backend: str, args: argparse.Namespace) -> None:
+    """Empty the benchmark's database (it holds another scale)."""
+    if backend == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(args.sqlite_path + suffix).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    base, _, name = args.pg_url.rpartition("/")
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def run_backend(backend: str, args: argparse.Namespace) -> dict | None:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "nesta.settings.prod")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    if backend == "sqlite":
+        env.pop("DATABASE_URL", None)
+        path = Path(args.sqlite_path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        env["SQLITE_PATH"] = str(path)
+    else:
+        problem = ensure_postgres_database(args.pg_url)
+        if problem:
+            print(f"[postgresql] SKIPPED: {args.pg_url} not reachable: {problem}", flush=True)
+            return None
+        env["DATABASE_URL"] = args.pg_url
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
+        out = tmp.name
+    try:
+        cmd = [sys.executable, "-m", "bench.worker", "--scale", str(args.scale), "--queries", str(args.queries)]
+        cmd += ["--seed", str(args.seed), "--out", out]
+        result = subprocess.run(cmd, cwd=ROOT, env=env)
+        if result.returncode == LARGER_SCALE:
+            print(f"[{backend}] emptying the benchmark database and generating again", flush=True)
+            reset_database(backend, args)
+            result = subprocess.run(cmd, cwd=ROOT, env=env)
+        if result.returncode != 0:
+            print(f"[{backend}] FAILED (exit {result.returncode})", flush=True)
+            return None
+        with open(out) as f:
+            return json.load(f)
+    finally:
+        os.unlink(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=int, default=100_000, help="organisations (default 100000)")
+    parser.add_argument("--only", choices=["sqlite", "postgres"], help="run one backend only")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--sqlite-path", default=str(ROOT / "var" / "bench" / "bench.sqlite3"))
+    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL))
+    parser.add_argument("--report", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument("--no-report", action="store_true", help="print only; do not touch docs/benchmarks.md")
+    parser.add_argument("--json", help="also write the raw results (per-query times) to this file")
+    args = parser.parse_args(argv)
+
+    backends = [args.only] if args.only else ["sqlite", "postgres"]
+    results = [r for r in (run_backend(b, args) for b in backends) if r]
+    if not results:
+        return 1
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, ensure_ascii=False, indent=1)
+    if not args.no_report:
+        append_report(Path(args.report), results)
+        print(f"results appended to {args.report}", flush=True)
+    return 0 if len(results) == len(backends) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
