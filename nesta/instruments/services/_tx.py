@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import OperationalError, connection, transaction
 
 from nesta.core.errors import ServiceUnavailable
@@ -19,7 +20,7 @@ def locked_write() -> Iterator[None]:
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cur:
-                    cur.execute("SET LOCAL lock_timeout = '5s'")
+                    cur.execute(f"SET LOCAL lock_timeout = '{int(settings.BOOKING_LOCK_TIMEOUT_MS)}ms'")
             yield
     except OperationalError as exc:
         text = str(exc).lower()
