@@ -105,6 +105,18 @@ POLICY: dict[str, dict[str, str]] = {
         Role.PROVINCE: Scope.SELF,
     },
     "testorder.create": dict(_EVERY_ROLE),
+    # A testing order's customer side: the customer (target user) confirms or cancels their own order;
+    # the order and its report are seen by the customer, their organisation's admin and the office
+    # (the instrument's side sees them through instrument.manage).
+    "testorder.own": {role: Scope.SELF for role in Role.values},
+    "testorder.view": {
+        Role.OFFICE: Scope.ALL,
+        Role.ORG_ADMIN: Scope.ORGANIZATION,
+        Role.PROVINCE: Scope.SELF,
+        Role.INSTRUMENT_MANAGER: Scope.SELF,
+        Role.EXPERT: Scope.SELF,
+        Role.MEMBER: Scope.SELF,
+    },
     # A customer's organisation statement: its admin, the province, the office.
     "fees.view": {Role.OFFICE: Scope.ALL, Role.PROVINCE: Scope.PROVINCE, Role.ORG_ADMIN: Scope.ORGANIZATION},
 }
