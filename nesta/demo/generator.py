@@ -63,7 +63,7 @@ _SURNAME_CUM = list(accumulate(w for _, _, w in N.SURNAMES))
 _ZONE_BY_CITY = {city: key for key, (city, _) in N.ZONE_DISTRICTS.items()}
 # How likely an organisation in a zone city sits inside the zone.
 _ZONE_SHARE = {"enterprise": 0.35, "incubator": 0.7, "venture_capital": 0.3, "university_science_park": 0.5}
-_DOUBLED = re.compile(r"(\w\w)\1")  # 农业农业科技园区 → 农业科技园区
+_DOUBLED = re.compile(r"(\w{2,4})\1")  # 农业科技农业科技园区 → 农业科技园区
 _USCC_STEP = 7_654_321  # coprime with 10**8: i ↦ (step·i + offset) mod 10**8 never repeats
 
 
@@ -186,6 +186,16 @@ def _phone(rng: random.Random, area: str) -> str:
     return f"{area}-{rng.randint(2, 8)}{rng.randrange(10 ** (digits - 1)):0{digits - 1}d}"
 
 
+_REAL_UNIVERSITIES = [u for u in N.PARTNER_UNIVERSITIES if u.endswith("大学")]
+
+
+def _host(rng: random.Random) -> str:
+    """A university that hosts a laboratory or centre: one of record, or one like the generated ones."""
+    if rng.random() < 0.3:
+        return rng.choice(_REAL_UNIVERSITIES)
+    return N.CITIES[rng.choice(_CITY_CODES)][0] + rng.choice(N.DISCIPLINES) + "大学"
+
+
 def _org_name(rng: random.Random, kind: str, ctx: dict[str, str], field_codes: list[str]) -> tuple[str, str]:
     """A candidate name and the brand's pinyin."""
     patterns = N.ORG_PATTERNS[kind]
@@ -199,6 +209,8 @@ def _org_name(rng: random.Random, kind: str, ctx: dict[str, str], field_codes: l
         F=TAXONOMY_NAMES[first],
         u=rng.choice(N.DISCIPLINES),
         d=rng.choice(N.CITIES[ctx["code"]][4]),
+        h=_host(rng),
+        t=rng.choice(N.TOWNS),
     )
     return _DOUBLED.sub(r"\1", pattern.format(**values)), brand_py
 

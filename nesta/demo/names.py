@@ -229,6 +229,12 @@ DISCIPLINES = (
     "工程技术 轻工 电子科技 材料 冶金 机电 水利 畜牧兽医"
 ).split()
 
+# Towns and sub-districts (乡镇/街道), common names across the north-east.
+TOWNS = (
+    "兴隆 新华 永安 太平 长岭 红旗 前进 胜利 东风 向阳 光明 新立 建设 友谊 富民 双山 大岭 三合 "
+    "五星 新兴 民主 团结 永丰 四合 兴安 庆丰 双河 靠山 二龙 六合"
+).split()
+
 # --- brand words (字号) with their pinyin, for company names and e-mail domains ----------------
 
 BRAND_CHARS = _pairs(
@@ -245,7 +251,8 @@ BRAND_CHARS = _pairs(
 
 # --- organisation names, per kind ------------------------------------------------------------
 # Placeholders: {c} city short name, {C} city full name, {d} district, {p} province short name,
-# {b} brand (2 characters), {f} field word, {F} field (taxonomy) name, {u} discipline.
+# {b} brand (2 characters), {f} field word, {F} field (taxonomy) name, {u} discipline, {h} a host
+# university (of key laboratories, engineering centres, science parks), {t} a town.
 
 ORG_PATTERNS: dict[str, list[tuple[str, float]]] = {
     "enterprise": [
@@ -263,6 +270,8 @@ ORG_PATTERNS: dict[str, list[tuple[str, float]]] = {
         ("{c}{u}学院", 3),
         ("{c}{u}职业技术学院", 2),
         ("{p}{u}学院", 1),
+        ("{c}{b}{u}学院", 2),
+        ("{c}{u}高等专科学校", 1),
     ],
     "research_institute": [
         ("{p}{f}研究所", 3),
@@ -272,24 +281,29 @@ ORG_PATTERNS: dict[str, list[tuple[str, float]]] = {
         ("中国科学院{c}{f}研究所", 1),
         ("{p}{f}科学研究院", 1),
         ("{c}{b}{f}技术研究院有限公司", 1),
+        ("{h}{F}研究所", 1),
     ],
     "engineering_center": [
         ("国家{F}工程技术研究中心", 1),
         ("{p}{F}工程技术研究中心", 3),
         ("{p}{f}工程研究中心", 2),
         ("{c}{f}工程技术研究中心", 3),
+        ("{h}{F}工程技术研究中心", 2),
     ],
     "key_laboratory": [
         ("{F}国家重点实验室", 1),
         ("{p}{F}重点实验室", 3),
         ("{c}{f}重点实验室", 2),
         ("教育部{F}重点实验室", 1),
+        ("{h}{F}重点实验室", 3),
     ],
     "productivity_center": [
         ("{C}生产力促进中心", 1),
         ("{C}{d}生产力促进中心", 3),
         ("{p}{f}行业生产力促进中心", 2),
         ("{c}{f}生产力促进中心", 2),
+        ("{C}{d}{f}行业生产力促进中心", 2),
+        ("{C}{d}{t}镇生产力促进中心", 1),
     ],
     "incubator": [
         ("{c}{b}科技企业孵化器", 3),
@@ -298,7 +312,12 @@ ORG_PATTERNS: dict[str, list[tuple[str, float]]] = {
         ("{c}{f}专业孵化器", 2),
         ("{c}{b}创业中心", 2),
     ],
-    "university_science_park": [("{c}{u}大学国家大学科技园", 1), ("{c}{u}大学科技园", 2), ("{p}{u}学院科技园", 1)],
+    "university_science_park": [
+        ("{c}{u}大学国家大学科技园", 1),
+        ("{c}{u}大学科技园", 2),
+        ("{p}{u}学院科技园", 1),
+        ("{h}科技园", 1),
+    ],
     "technology_market": [
         ("{C}技术市场", 1),
         ("{C}{d}技术市场", 2),
@@ -332,6 +351,7 @@ ORG_PATTERNS: dict[str, list[tuple[str, float]]] = {
         ("{p}东北亚{f}国际合作示范基地", 2),
         ("{c}中日{f}技术合作中心", 1),
         ("{c}中韩{f}国际合作基地", 1),
+        ("{c}{b}国际技术转移中心", 1),
     ],
     "government": [
         ("{C}科学技术局", 1),
@@ -339,6 +359,8 @@ ORG_PATTERNS: dict[str, list[tuple[str, float]]] = {
         ("{C}{d}科技创新服务中心", 2),
         ("{C}{d}工业和信息化局", 2),
         ("{C}{d}农业技术推广中心", 2),
+        ("{C}{d}{t}镇农业技术推广站", 3),
+        ("{C}{d}{t}街道科技服务站", 2),
     ],
 }
 
