@@ -1,0 +1,359 @@
+"""Testing orders (分析测试) and the service catalogue they are placed against.
+
+The order's state machine, one service function per step:
+
+    submitted ─quote→ quoted ─confirm→ confirmed ─receive→ received ─start→ testing ─report→ reported ─settle→ settled
+       │                │ ↺ quote (re-quote)   │
+       └──── cancel ────┴────── cancel ────────┴→ cancelled        (the customer, before the samples are received)
+
+The customer (SELF) submits, confirms and cancels; the instrument's staff (instrument.manage on
+the instrument) quote, receive, start, report and settle. Each step checks the current state
+(wrong state → Conflict `invalid_state`), is audited, and notifies the other side.
+"""
+
+import os
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from nesta.core.audit import audit_record
+from nesta.core.errors import Conflict, NotFound, ValidationFailed, validation_details
+from nesta.core.notifications import notify
+from nesta.core.permissions import require
+from nesta.instruments.models import Instrument, ServiceItem, TestOrder
+from nesta.instruments.services._tx import locked_write
+from nesta.instruments.services.fees import charge_for_order, money
+
+S = TestOrder.Status
+CANCELLABLE = (S.SUBMITTED, S.QUOTED, S.CONFIRMED)
+MAX_AMOUNT = Decimal("999999999999.99")
+MAX_QUANTITY = Decimal("99999999.99")
+REPORT_MAX_BYTES = 50 * 1024 * 1024
+REPORT_EXTENSIONS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".csv", ".txt", ".zip", ".jpg", ".jpeg", ".png", ".tif"}
+SERVICE_FIELDS = {"name", "unit", "internal_price", "external_price", "description", "active"}
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _decimal(value: Any, field: str, *, maximum: Decimal, positive: bool = False) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationFailed(details={field: [_("应为数字。")]})
+    if not number.is_finite() or number < 0 or (positive and number == 0) or number > maximum:
+        message = _("应为大于0的数。") if positive else _("应为不小于0的数。")
+        raise ValidationFailed(details={field: [message]})
+    if number != number.quantize(Decimal("0.01")):
+        raise ValidationFailed(details={field: [_("最多两位小数。")]})
+    return number.quantize(Decimal("0.01"))
+
+
+def staff_of(instrument: Instrument) -> list[Any]:
+    """Who hears about an instrument's orders: its managers, else its owner's administrators."""
+    managers = list(instrument.managers.all())
+    if managers:
+        return managers
+    from nesta.accounts.models import User
+
+    return list(
+        User.objects.filter(role_assignments__role="org_admin", role_assignments__organization=instrument.owner_id)
+    )
+
+
+def _notify(users: Iterable[Any], order: TestOrder, kind: str, title: str) -> None:
+    body = _("订单 #%(id)s · %(service)s · %(status)s") % {
+        "id": order.pk,
+        "service": order.service.name,
+        "status": order.get_status_display(),
+    }
+    for user in users:
+        notify(user=user, kind=kind, title=title, body=body, url=f"/api/v1/orders/{order.pk}")
+
+
+def _notify_customer(order: TestOrder, kind: str, title: str) -> None:
+    _notify([order.customer], order, kind, title)
+
+
+def _notify_staff(order: TestOrder, kind: str, title: str) -> None:
+    _notify(staff_of(order.instrument), order, kind, title)
+
+
+def _order_for_update(order_id: int) -> TestOrder:
+    order = (
+        TestOrder.objects.select_for_update(of=("self",))
+        .select_related("instrument__province", "service", "customer")
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None:
+        raise NotFound()
+    return order
+
+
+def _invalid_state(order: TestOrder, step: str) -> Conflict:
+    return Conflict(
+        _("订单当前状态为“%(s)s”，不能%(a)s。") % {"s": order.get_status_display(), "a": step},
+        code="invalid_state",
+        details={"status": order.status},
+    )
+
+
+def _advance(order: TestOrder, actor: Any, new_status: str, **fields: Any) -> TestOrder:
+    old = order.status
+    changes: dict[str, list[Any]] = {"status": [old, new_status]}
+    for name, value in fields.items():
+        before = getattr(order, name)
+        setattr(order, name, value)
+        if name.endswith("_at"):
+            continue
+        changes[name] = [None if before is None else str(before), None if value is None else str(value)]
+    order.status = new_status
+    order.save()
+    audit_record(actor=actor, action="update", instance=order, changes=changes)
+    return order
+
+
+def _staff_step(actor: Any, order_id: int, allowed: tuple[str, ...], step: str) -> TestOrder:
+    order = _order_for_update(order_id)
+    require(actor, "instrument.manage", order.instrument)
+    if order.status not in allowed:
+        raise _invalid_state(order, step)
+    return order
+
+
+def _customer_step(actor: Any, order_id: int, allowed: tuple[str, ...], step: str) -> TestOrder:
+    order = _order_for_update(order_id)
+    require(actor, "testorder.own", order)
+    if order.status not in allowed:
+        raise _invalid_state(order, step)
+    return order
+
+
+# --- the catalogue ---------------------------------------------------------------------------
+
+
+def _clean_service(item: ServiceItem) -> None:
+    try:
+        item.full_clean(exclude=["instrument"])
+    except ValidationError as exc:
+        raise ValidationFailed(details=validation_details(exc)) from exc
+
+
+def service_item_create(*, actor: Any, instrument_id: int, data: dict[str, Any]) -> ServiceItem:
+    """Add an entry to an instrument's testing-service catalogue (the instrument's staff)."""
+    instrument = Instrument.objects.select_related("province").filter(pk=instrument_id).first()
+    if instrument is None:
+        raise NotFound()
+    require(actor, "instrument.manage", instrument)
+    unknown = sorted(set(data) - SERVICE_FIELDS)
+    if unknown:
+        raise ValidationFailed(details={k: [_("不支持的字段。")] for k in unknown})
+    values = dict(data)
+    for field in ("internal_price", "external_price"):
+        if field not in values:
+            raise ValidationFailed(details={field: [_("必填。")]})
+        values[field] = _decimal(values[field], field, maximum=MAX_AMOUNT)
+    item = ServiceItem(instrument=instrument, **values)
+    _clean_service(item)
+    with locked_write():
+        item.save()
+        audit_record(
+            actor=actor,
+            action="create",
+            instance=item,
+            changes={k: [None, str(getattr(item, k))] for k in sorted(SERVICE_FIELDS)},
+        )
+    return item
+
+
+def service_item_update(*, actor: Any, item_id: int, data: dict[str, Any]) -> ServiceItem:
+    """Change a catalogue entry (prices, description, active); orders already placed keep their prices."""
+    with locked_write():
+        item = ServiceItem.objects.select_for_update(of=("self",)).select_related("instrument__province")
+        item = item.filter(pk=item_id).first()
+        if item is None:
+            raise NotFound()
+        require(actor, "instrument.manage", item.instrument)
+        unknown = sorted(set(data) - SERVICE_FIELDS)
+        if unknown:
+            raise ValidationFailed(details={k: [_("不支持的字段。")] for k in unknown})
+        changes: dict[str, list[Any]] = {}
+        for name, value in data.items():
+            if name in ("internal_price", "external_price"):
+                value = _decimal(value, name, maximum=MAX_AMOUNT)
+            before = getattr(item, name)
+            if before != value:
+                changes[name] = [str(before), str(value)]
+                setattr(item, name, value)
+        _clean_service(item)
+        if changes:
+            item.save()
+            audit_record(actor=actor, action="update", instance=item, changes=changes)
+    return item
+
+
+# --- the order's steps -----------------------------------------------------------------------
+
+
+def testorder_submit(
+    *,
+    actor: Any,
+    service_id: int,
+    quantity: Any,
+    sample_description: str = "",
+    notes: str = "",
+) -> TestOrder:
+    """提交: a customer orders `quantity` units (samples or hours) of a catalogue service."""
+    require(actor, "testorder.create")
+    quantity = _decimal(quantity, "quantity", maximum=MAX_QUANTITY, positive=True)
+    errors: dict[str, list[str]] = {}
+    if len(sample_description) > 5000:
+        errors["sample_description"] = [_("最多5000个字符。")]
+    if len(notes) > 5000:
+        errors["notes"] = [_("最多5000个字符。")]
+    if errors:
+        raise ValidationFailed(details=errors)
+    with locked_write():
+        service = ServiceItem.objects.select_related("instrument__province").filter(pk=service_id).first()
+        if service is None:
+            raise NotFound()
+        instrument = service.instrument
+        if not service.active:
+            raise Conflict(_("该服务项目已停用。"), code="service_inactive")
+        if instrument.status == Instrument.Status.RETIRED:
+            raise Conflict(_("该仪器已停用，不接受测试订单。"), code="instrument_retired")
+        external = actor.organization_id != instrument.owner_id
+        if external and not instrument.is_open:
+            raise Conflict(_("该仪器不对外开放。"), code="not_open")
+        unit_price = service.external_price if external else service.internal_price
+        order = TestOrder.objects.create(
+            service=service,
+            instrument=instrument,
+            customer=actor,
+            organization_id=actor.organization_id,
+            is_external=external,
+            quantity=quantity,
+            unit_price=unit_price,
+            list_amount=money(unit_price * quantity),
+            sample_description=sample_description,
+            notes=notes,
+        )
+        audit_record(
+            actor=actor,
+            action="create",
+            instance=order,
+            changes={
+                "service": [None, service.pk],
+                "quantity": [None, str(quantity)],
+                "list_amount": [None, str(order.list_amount)],
+                "status": [None, order.status],
+            },
+        )
+        _notify_staff(order, "testorder_submitted", _("新的测试订单：%(s)s") % {"s": service.name})
+    return order
+
+
+def testorder_quote(
+    *, actor: Any, order_id: int, amount: Any, note: str = "", now: datetime | None = None
+) -> TestOrder:
+    """报价: the instrument's staff quote an amount (it may differ from the list price); re-quoting
+    is allowed until the customer confirms."""
+    amount = _decimal(amount, "amount", maximum=MAX_AMOUNT)
+    if len(note) > 300:
+        raise ValidationFailed(details={"note": [_("最多300个字符。")]})
+    with locked_write():
+        order = _staff_step(actor, order_id, (S.SUBMITTED, S.QUOTED), _("报价"))
+        _advance(order, actor, S.QUOTED, quoted_amount=amount, quote_note=note, quoted_at=now or timezone.now())
+        _notify_customer(
+            order, "testorder_quoted", _("测试订单已报价：%(a)s 元，请确认") % {"a": f"{order.quoted_amount:,.2f}"}
+        )
+    return order
+
+
+def testorder_confirm(*, actor: Any, order_id: int, now: datetime | None = None) -> TestOrder:
+    """用户确认: the customer accepts the quote."""
+    with locked_write():
+        order = _customer_step(actor, order_id, (S.QUOTED,), _("确认"))
+        _advance(order, actor, S.CONFIRMED, confirmed_at=now or timezone.now())
+        _notify_staff(order, "testorder_confirmed", _("用户已确认报价，请安排收样：订单 #%(id)s") % {"id": order.pk})
+    return order
+
+
+def testorder_receive(*, actor: Any, order_id: int, now: datetime | None = None) -> TestOrder:
+    """收样: the staff received the samples."""
+    with locked_write():
+        order = _staff_step(actor, order_id, (S.CONFIRMED,), _("收样"))
+        _advance(order, actor, S.RECEIVED, received_at=now or timezone.now())
+        _notify_customer(order, "testorder_received", _("样品已收到：订单 #%(id)s") % {"id": order.pk})
+    return order
+
+
+def testorder_start(*, actor: Any, order_id: int, now: datetime | None = None) -> TestOrder:
+    """检测中: testing has begun."""
+    with locked_write():
+        order = _staff_step(actor, order_id, (S.RECEIVED,), _("开始检测"))
+        _advance(order, actor, S.TESTING, testing_at=now or timezone.now())
+        _notify_customer(order, "testorder_testing", _("样品检测中：订单 #%(id)s") % {"id": order.pk})
+    return order
+
+
+def _check_report(file: UploadedFile | None) -> str:
+    if file is None:
+        raise ValidationFailed(details={"file": [_("请上传检测报告文件。")]})
+    name = get_valid_filename(os.path.basename(file.name or "")) if file.name else ""
+    ext = os.path.splitext(name)[1].lower()
+    if ext not in REPORT_EXTENSIONS:
+        allowed = ", ".join(sorted(REPORT_EXTENSIONS))
+        raise ValidationFailed(details={"file": [_("不支持的文件类型，允许：%(a)s") % {"a": allowed}]})
+    if not file.size:
+        raise ValidationFailed(details={"file": [_("文件为空。")]})
+    if file.size > REPORT_MAX_BYTES:
+        raise ValidationFailed(details={"file": [_("文件不能超过50MB。")]})
+    stem, _ext = os.path.splitext(name)
+    return f"{stem[: 200 - len(ext)]}{ext}"
+
+
+def testorder_report(*, actor: Any, order_id: int, file: UploadedFile, now: datetime | None = None) -> TestOrder:
+    """报告已出: the staff upload the report; it is delivered through the platform only."""
+    name = _check_report(file)
+    with locked_write():
+        order = _staff_step(actor, order_id, (S.TESTING,), _("出具报告"))
+        order.report.save(name, file, save=False)
+        _advance(order, actor, S.REPORTED, report_name=name, reported_at=now or timezone.now())
+        _notify_customer(order, "testorder_reported", _("检测报告已出，请在平台下载：订单 #%(id)s") % {"id": order.pk})
+    return order
+
+
+def testorder_settle(*, actor: Any, order_id: int, now: datetime | None = None) -> TestOrder:
+    """已结算: the staff settle the order; its charge (the quoted amount) is created."""
+    now = now or timezone.now()
+    with locked_write():
+        order = _staff_step(actor, order_id, (S.REPORTED,), _("结算"))
+        _advance(order, actor, S.SETTLED, settled_at=now)
+        charge = charge_for_order(order, settled_at=now)
+        charge.save()
+        audit_record(
+            actor=actor,
+            action="create",
+            instance=charge,
+            changes={"order": [None, order.pk], "amount": [None, str(charge.amount)]},
+        )
+        _notify_customer(order, "testorder_settled", _("测试订单已结算：%(a)s 元") % {"a": f"{charge.amount:,.2f}"})
+    return order
+
+
+def testorder_cancel(*, actor: Any, order_id: int, now: datetime | None = None) -> TestOrder:
+    """The customer cancels, before the samples are received."""
+    with locked_write():
+        order = _customer_step(actor, order_id, CANCELLABLE, _("取消"))
+        _advance(order, actor, S.CANCELLED, cancelled_at=now or timezone.now())
+        _notify_staff(order, "testorder_cancelled", _("用户已取消测试订单 #%(id)s") % {"id": order.pk})
+    return order
