@@ -1,0 +1,443 @@
+"""开放共享评价: the openness evaluation of large instruments (原值 ≥ 500,000 元), per calendar year.
+
+The formula is documented in docs/openness.md; in short, per instrument and year (Asia/Shanghai):
+
+    有效机时     effective hours    Σ hours of finished usage sessions, clipped to the year
+    对外服务机时 external hours     the same over sessions of users from outside the owner
+    共享率       sharing rate       external ÷ effective (0 when effective is 0)
+    利用率       utilisation        effective ÷ benchmark (1,400 h; 800 h for specialised instruments)
+    服务收入     income             Σ charges of the year, internal and external
+
+and per owner organisation, in the national three-part structure:
+
+    运行使用 40     40 × mean over its instruments of min(1, utilisation)
+    共享服务成效 20 20 × min(1, organisation's 共享率 ÷ 0.30), 共享率 = Σ external ÷ Σ effective hours
+    组织管理 40     8 points for each of five criteria × the share of its instruments meeting it
+
+Every figure is computed from the figures shown (hours to 0.01 h, ratios to 4 decimals), so each
+score can be recomputed by hand from the result, and each instrument carries the counts of the
+sessions and charges it came from (and, for one instrument, their ids).
+
+It is computed with three aggregate queries (instruments with their criteria, sessions grouped by
+instrument with the clipping done in SQL, charges grouped by instrument), whatever the number of
+instruments: the whole region for a year is one pass over the year's sessions.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, DateTimeField, Exists, F, FloatField, Func, OuterRef, Q, Sum, Value
+from django.utils import timezone
+
+from nesta.core.errors import NotFound, ValidationFailed
+from nesta.directory.models import Organization
+from nesta.instruments.models import BookingPolicy, Charge, Instrument, ServiceItem, UsageSession
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+THRESHOLD = Decimal(500_000)
+BENCHMARK_GENERAL = Decimal(1400)
+BENCHMARK_SPECIALISED = Decimal(800)
+SHARING_TARGET = Decimal("0.30")
+OPERATION_POINTS = Decimal(40)
+SHARING_POINTS = Decimal(20)
+MANAGEMENT_POINTS = Decimal(40)
+# 组织管理: five criteria, 8 points each.
+CRITERIA = ("open", "booking_policy", "fee_schedule", "manager", "no_unrecorded_use")
+CRITERION_POINTS = MANAGEMENT_POINTS / len(CRITERIA)
+# A session still open this long after it started is use nobody recorded the end of.
+UNRECORDED_AFTER = timedelta(hours=24)
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+HOURS = Decimal("0.01")
+RATIO = Decimal("0.0001")
+POINTS = Decimal("0.01")
+MONEY = Decimal("0.01")
+ZERO = Decimal(0)
+
+
+def _q(value: Decimal, step: Decimal) -> Decimal:
+    return value.quantize(step, rounding=ROUND_HALF_UP)
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """[1 January 00:00, next 1 January 00:00) in Asia/Shanghai."""
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise ValidationFailed(details={"year": [f"{YEAR_MIN}–{YEAR_MAX}"]})
+    return datetime(year, 1, 1, tzinfo=LOCAL), datetime(year + 1, 1, 1, tzinfo=LOCAL)
+
+
+class ClippedHours(Func):
+    """Hours of [started_at, ended_at] within [lo, hi), computed by the database."""
+
+    output_field = FloatField()
+
+    def __init__(self, lo: datetime, hi: datetime):
+        super().__init__(
+            F("started_at"),
+            F("ended_at"),
+            Value(lo, output_field=DateTimeField()),
+            Value(hi, output_field=DateTimeField()),
+        )
+
+    def _compiled(self, compiler, connection):
+        return [compiler.compile(expr) for expr in self.get_source_expressions()]
+
+    def as_sql(self, compiler, connection, **extra):  # PostgreSQL (and any backend with LEAST/GREATEST)
+        (s, sp), (e, ep), (lo, lp), (hi, hp) = self._compiled(compiler, connection)
+        sql = f"(EXTRACT(EPOCH FROM (LEAST({e}, {hi}) - GREATEST({s}, {lo}))) / 3600.0)::double precision"
+        return sql, (*ep, *hp, *sp, *lp)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # julianday() parses the stored text natively: no Python function per row.
+        (s, sp), (e, ep), (lo, lp), (hi, hp) = self._compiled(compiler, connection)
+        sql = f"((MIN(julianday({e}), julianday({hi})) - MAX(julianday({s}), julianday({lo}))) * 24.0)"
+        return sql, (*ep, *hp, *sp, *lp)
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+@dataclass
+class InstrumentOpenness:
+    id: int
+    name: str
+    owner_id: int
+    owner_name: str
+    province_code: str
+    province_name: str
+    original_value: Decimal
+    is_specialised: bool
+    qualifies: bool
+    benchmark_hours: Decimal
+    effective_hours: Decimal = ZERO
+    external_hours: Decimal = ZERO
+    sharing_rate: Decimal = ZERO
+    utilisation: Decimal = ZERO
+    income_internal: Decimal = ZERO
+    income_external: Decimal = ZERO
+    session_count: int = 0
+    external_session_count: int = 0
+    charge_count: int = 0
+    unrecorded_session_count: int = 0
+    criteria: dict[str, bool] = field(default_factory=dict)
+    usage_session_ids: list[int] | None = None
+    charge_ids: list[int] | None = None
+
+    @property
+    def capped_utilisation(self) -> Decimal:
+        return min(Decimal(1), self.utilisation)
+
+
+@dataclass
+class Scores:
+    operation: Decimal = ZERO  # 运行使用 (40)
+    sharing: Decimal = ZERO  # 共享服务成效 (20)
+    management: Decimal = ZERO  # 组织管理 (40)
+
+    @property
+    def total(self) -> Decimal:
+        return self.operation + self.sharing + self.management
+
+
+@dataclass
+class OrganizationOpenness:
+    organization_id: int
+    organization_name: str
+    province_code: str
+    province_name: str
+    year: int
+    instruments: list[InstrumentOpenness]
+    effective_hours: Decimal = ZERO
+    external_hours: Decimal = ZERO
+    sharing_rate: Decimal = ZERO
+    mean_utilisation: Decimal = ZERO
+    income_internal: Decimal = ZERO
+    income_external: Decimal = ZERO
+    criteria_met: dict[str, int] = field(default_factory=dict)
+    scores: Scores = field(default_factory=Scores)
+    rank: int | None = None
+
+    @property
+    def instrument_count(self) -> int:
+        return len(self.instruments)
+
+
+# --- computing -------------------------------------------------------------------------------
+
+
+def _benchmark(is_specialised: bool) -> Decimal:
+    return BENCHMARK_SPECIALISED if is_specialised else BENCHMARK_GENERAL
+
+
+def _instruments(scope: Q, *, qualifying_only: bool) -> list[dict[str, Any]]:
+    qs = Instrument.objects.filter(scope)
+    if qualifying_only:
+        qs = qs.filter(original_value__gte=THRESHOLD)
+    managers = Instrument.managers.through.objects.filter(instrument_id=OuterRef("pk"))
+    return list(
+        qs.annotate(
+            has_policy=Exists(BookingPolicy.objects.filter(instrument_id=OuterRef("pk"))),
+            has_manager=Exists(managers),
+            has_service=Exists(ServiceItem.objects.filter(instrument_id=OuterRef("pk"), active=True)),
+        )
+        .values(
+            "id",
+            "name",
+            "owner_id",
+            "owner__name",
+            "province__code",
+            "province__name",
+            "original_value",
+            "is_specialised",
+            "is_open",
+            "status",
+            "internal_hourly_rate",
+            "external_hourly_rate",
+            "internal_sample_rate",
+            "external_sample_rate",
+            "has_policy",
+            "has_manager",
+            "has_service",
+        )
+        .order_by("id")
+    )
+
+
+def _usage(scope: Q, start: datetime, end: datetime, cutoff: datetime) -> dict[int, dict[str, Any]]:
+    """Per instrument: clipped effective and external hours, session counts, unrecorded sessions."""
+    clip = ClippedHours(start, end)
+    closed = Q(ended_at__isnull=False)
+    rows = (
+        UsageSession.objects.filter(scope, started_at__lt=end)
+        .filter(Q(ended_at__gt=start) | Q(ended_at__isnull=True, started_at__gte=start))
+        .values("instrument_id")
+        .order_by()
+        .annotate(
+            effective=Sum(clip, filter=closed),
+            external=Sum(clip, filter=closed & Q(is_external=True)),
+            sessions=Count("id", filter=closed),
+            external_sessions=Count("id", filter=closed & Q(is_external=True)),
+            unrecorded=Count("id", filter=Q(ended_at__isnull=True, started_at__lt=cutoff)),
+        )
+    )
+    return {r["instrument_id"]: r for r in rows}
+
+
+def _income(scope: Q, start: datetime, end: datetime) -> dict[int, dict[str, Any]]:
+    rows = (
+        Charge.objects.filter(scope, occurred_at__gte=start, occurred_at__lt=end)
+        .values("instrument_id", "is_external")
+        .order_by()
+        .annotate(total=Sum("amount"), n=Count("id"))
+    )
+    result: dict[int, dict[str, Any]] = defaultdict(lambda: {"internal": ZERO, "external": ZERO, "n": 0})
+    for r in rows:
+        entry = result[r["instrument_id"]]
+        entry["external" if r["is_external"] else "internal"] += Decimal(r["total"] or 0)
+        entry["n"] += r["n"]
+    return result
+
+
+def _hours(value: Any) -> Decimal:
+    return _q(Decimal(repr(float(value or 0.0))), HOURS) if value else ZERO
+
+
+def _evaluate(row: dict[str, Any], usage: dict[str, Any] | None, income: dict[str, Any] | None) -> InstrumentOpenness:
+    benchmark = _benchmark(row["is_specialised"])
+    item = InstrumentOpenness(
+        id=row["id"],
+        name=row["name"],
+        owner_id=row["owner_id"],
+        owner_name=row["owner__name"],
+        province_code=row["province__code"],
+        province_name=row["province__name"],
+        original_value=row["original_value"],
+        is_specialised=row["is_specialised"],
+        qualifies=row["original_value"] >= THRESHOLD,
+        benchmark_hours=benchmark,
+    )
+    if usage:
+        item.effective_hours = _hours(usage["effective"])
+        item.external_hours = min(_hours(usage["external"]), item.effective_hours)
+        item.session_count = usage["sessions"]
+        item.external_session_count = usage["external_sessions"]
+        item.unrecorded_session_count = usage["unrecorded"]
+    if income:
+        item.income_internal = _q(income["internal"], MONEY)
+        item.income_external = _q(income["external"], MONEY)
+        item.charge_count = income["n"]
+    if item.effective_hours:
+        item.sharing_rate = _q(item.external_hours / item.effective_hours, RATIO)
+    item.utilisation = _q(item.effective_hours / benchmark, RATIO)
+    has_rates = any(
+        row[k] > 0
+        for k in ("internal_hourly_rate", "external_hourly_rate", "internal_sample_rate", "external_sample_rate")
+    )
+    item.criteria = {
+        "open": bool(row["is_open"]) and row["status"] != Instrument.Status.RETIRED,
+        "booking_policy": bool(row["has_policy"]),
+        "fee_schedule": has_rates or bool(row["has_service"]),
+        "manager": bool(row["has_manager"]),
+        "no_unrecorded_use": item.unrecorded_session_count == 0,
+    }
+    return item
+
+
+def instruments_openness(
+    *,
+    year: int,
+    instrument_id: int | None = None,
+    organization_id: int | None = None,
+    province: str | None = None,
+    qualifying_only: bool = True,
+    now: datetime | None = None,
+) -> list[InstrumentOpenness]:
+    """The year's figures of every qualifying instrument in scope (one instrument, one owner, the
+    owners of one province, or the whole region), in three aggregate queries."""
+    start, end = year_bounds(year)
+    now = now or timezone.now()
+    cutoff = min(end, now - UNRECORDED_AFTER)
+    scope = Q()
+    related = Q()  # the same scope, seen from sessions and charges
+    if instrument_id is not None:
+        scope &= Q(pk=instrument_id)
+        related &= Q(instrument_id=instrument_id)
+    if organization_id is not None:
+        scope &= Q(owner_id=organization_id)
+        related &= Q(instrument__owner_id=organization_id)
+    if province:  # the owner's province
+        scope &= Q(owner__province__code=province)
+        related &= Q(instrument__owner__province__code=province)
+    rows = _instruments(scope, qualifying_only=qualifying_only)
+    if not rows:
+        return []
+    usage = _usage(related, start, end, cutoff)
+    income = _income(related, start, end)
+    return [_evaluate(r, usage.get(r["id"]), income.get(r["id"])) for r in rows]
+
+
+def instrument_openness(*, instrument_id: int, year: int, now: datetime | None = None) -> InstrumentOpenness:
+    """One instrument's figures (also for one below the threshold: `qualifies` says whether it is
+    evaluated), with the ids of the sessions and charges they came from."""
+    items = instruments_openness(year=year, instrument_id=instrument_id, qualifying_only=False, now=now)
+    if not items:
+        raise NotFound()
+    item = items[0]
+    start, end = year_bounds(year)
+    item.usage_session_ids = list(
+        UsageSession.objects.filter(
+            instrument_id=instrument_id, ended_at__isnull=False, started_at__lt=end, ended_at__gt=start
+        )
+        .order_by("started_at", "id")
+        .values_list("id", flat=True)
+    )
+    item.charge_ids = list(
+        Charge.objects.filter(instrument_id=instrument_id, occurred_at__gte=start, occurred_at__lt=end)
+        .order_by("occurred_at", "id")
+        .values_list("id", flat=True)
+    )
+    return item
+
+
+def usage_in_year(*, instrument_id: int, year: int) -> list[dict[str, Any]]:
+    """Drill-down: each session counted in an instrument's effective hours, with its hours within the year."""
+    start, end = year_bounds(year)
+    rows = (
+        UsageSession.objects.filter(
+            instrument_id=instrument_id, ended_at__isnull=False, started_at__lt=end, ended_at__gt=start
+        )
+        .annotate(hours_in_year=ClippedHours(start, end))
+        .order_by("started_at", "id")
+        .values("id", "user_id", "organization_id", "started_at", "ended_at", "is_external", "hours_in_year")
+    )
+    return [{**r, "hours_in_year": _hours(r["hours_in_year"])} for r in rows]
+
+
+def _score(org: OrganizationOpenness) -> None:
+    items = org.instruments
+    n = len(items)
+    org.effective_hours = sum((i.effective_hours for i in items), ZERO)
+    org.external_hours = sum((i.external_hours for i in items), ZERO)
+    org.income_internal = sum((i.income_internal for i in items), ZERO)
+    org.income_external = sum((i.income_external for i in items), ZERO)
+    org.criteria_met = {c: sum(1 for i in items if i.criteria.get(c)) for c in CRITERIA}
+    if not n:
+        return
+    org.mean_utilisation = _q(sum((i.capped_utilisation for i in items), ZERO) / n, RATIO)
+    if org.effective_hours:
+        org.sharing_rate = _q(org.external_hours / org.effective_hours, RATIO)
+    org.scores = Scores(
+        operation=_q(OPERATION_POINTS * org.mean_utilisation, POINTS),
+        sharing=_q(SHARING_POINTS * min(Decimal(1), org.sharing_rate / SHARING_TARGET), POINTS),
+        management=_q(sum((CRITERION_POINTS * org.criteria_met[c] / n for c in CRITERIA), ZERO), POINTS),
+    )
+
+
+def _group(items: Iterable[InstrumentOpenness], year: int) -> list[OrganizationOpenness]:
+    by_owner: dict[int, OrganizationOpenness] = {}
+    for item in items:
+        org = by_owner.get(item.owner_id)
+        if org is None:
+            org = by_owner[item.owner_id] = OrganizationOpenness(
+                organization_id=item.owner_id,
+                organization_name=item.owner_name,
+                province_code="",
+                province_name="",
+                year=year,
+                instruments=[],
+            )
+        org.instruments.append(item)
+    return list(by_owner.values())
+
+
+def _with_org_regions(orgs: list[OrganizationOpenness]) -> None:
+    regions = dict(
+        (pk, (code, name))
+        for pk, code, name in Organization.objects.filter(pk__in=[o.organization_id for o in orgs]).values_list(
+            "pk", "province__code", "province__name"
+        )
+    )
+    for org in orgs:
+        org.province_code, org.province_name = regions.get(org.organization_id, ("", ""))
+
+
+def organization_openness(*, organization_id: int, year: int, now: datetime | None = None) -> OrganizationOpenness:
+    """One owner organisation's evaluation (an organisation with no qualifying instrument has none:
+    its instrument list is empty and its scores are 0)."""
+    org = Organization.objects.select_related("province").filter(pk=organization_id).first()
+    if org is None:
+        raise NotFound()
+    items = instruments_openness(year=year, organization_id=organization_id, now=now)
+    result = OrganizationOpenness(
+        organization_id=org.pk,
+        organization_name=org.name,
+        province_code=org.province.code,
+        province_name=org.province.name,
+        year=year,
+        instruments=items,
+    )
+    _score(result)
+    return result
+
+
+def openness_ranking(
+    *, year: int, province: str | None = None, now: datetime | None = None
+) -> list[OrganizationOpenness]:
+    """Every owner organisation with at least one qualifying instrument (in `province`: the
+    organisations of that province), by total score; equal totals share a rank (1, 2, 2, 4)."""
+    items = instruments_openness(year=year, province=province or None, now=now)
+    orgs = _group(items, year)
+    for org in orgs:
+        _score(org)
+    _with_org_regions(orgs)
+    orgs.sort(key=lambda o: (-o.scores.total, o.organization_id))
+    previous: Decimal | None = None
+    for position, org in enumerate(orgs, start=1):
+        org.rank = position if org.scores.total != previous else orgs[position - 2].rank
+        previous = org.scores.total
+    return orgs
