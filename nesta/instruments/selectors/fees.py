@@ -20,7 +20,7 @@ MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 # A statement is a Chinese document whatever language the request speaks.
 UNITS = {"hour": "小时", "sample": "样", "order": "单"}
 KINDS = {"usage_hours": "机时费", "usage_samples": "测样费", "order": "测试服务费"}
-ZERO = Decimal(0)
+ZERO = Decimal("0.00")
 
 
 def parse_month(value: str) -> tuple[int, int]:

@@ -57,7 +57,8 @@ HOURS = Decimal("0.01")
 RATIO = Decimal("0.0001")
 POINTS = Decimal("0.01")
 MONEY = Decimal("0.01")
-ZERO = Decimal(0)
+ZERO = Decimal("0.00")  # hours, money, points
+ZERO_RATIO = Decimal("0.0000")
 
 
 def _q(value: Decimal, step: Decimal) -> Decimal:
@@ -116,8 +117,8 @@ class InstrumentOpenness:
     benchmark_hours: Decimal
     effective_hours: Decimal = ZERO
     external_hours: Decimal = ZERO
-    sharing_rate: Decimal = ZERO
-    utilisation: Decimal = ZERO
+    sharing_rate: Decimal = ZERO_RATIO
+    utilisation: Decimal = ZERO_RATIO
     income_internal: Decimal = ZERO
     income_external: Decimal = ZERO
     session_count: int = 0
@@ -154,8 +155,8 @@ class OrganizationOpenness:
     instruments: list[InstrumentOpenness]
     effective_hours: Decimal = ZERO
     external_hours: Decimal = ZERO
-    sharing_rate: Decimal = ZERO
-    mean_utilisation: Decimal = ZERO
+    sharing_rate: Decimal = ZERO_RATIO
+    mean_utilisation: Decimal = ZERO_RATIO
     income_internal: Decimal = ZERO
     income_external: Decimal = ZERO
     criteria_met: dict[str, int] = field(default_factory=dict)

@@ -10,6 +10,20 @@ from nesta.instruments.services.booking import (
     booking_reject,
     bookings_mark_no_shows,
 )
+from nesta.instruments.services.fees import charges_for_usage, charges_post_pending, charges_post_usage
+from nesta.instruments.services.orders import (
+    service_item_create,
+    service_item_update,
+    testorder_cancel,
+    testorder_confirm,
+    testorder_quote,
+    testorder_receive,
+    testorder_report,
+    testorder_settle,
+    testorder_start,
+    testorder_submit,
+)
+from nesta.instruments.services.usage import usage_record
 
 __all__ = [
     "booking_approve",
@@ -20,4 +34,18 @@ __all__ = [
     "booking_create_weekly",
     "booking_reject",
     "bookings_mark_no_shows",
+    "charges_for_usage",
+    "charges_post_pending",
+    "charges_post_usage",
+    "service_item_create",
+    "service_item_update",
+    "testorder_cancel",
+    "testorder_confirm",
+    "testorder_quote",
+    "testorder_receive",
+    "testorder_report",
+    "testorder_settle",
+    "testorder_start",
+    "testorder_submit",
+    "usage_record",
 ]
