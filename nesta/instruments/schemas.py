@@ -1,0 +1,355 @@
+"""API shapes of the instrument registry (bookings keep theirs in api/bookings.py)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+from nesta.core.schemas import RegionRef
+from nesta.directory.models import OrganizationKind
+
+ID_MAX = 2**31 - 1
+SMALL_MAX = 32767
+
+
+class CategoryRef(Schema):
+    code: str
+    name: str
+    name_en: str
+
+
+class CategoryOut(CategoryRef):
+    parent: CategoryRef | None
+
+
+class OwnerRef(Schema):
+    id: int
+    name: str
+    kind: str
+
+
+class UserRef(Schema):
+    id: int
+    name: str
+
+
+class PolicyPatch(Schema):
+    """The booking rules; omitted fields stay as they are."""
+
+    open_from: time | None = Field(None, description="每日开放起，如 08:00")
+    open_until: time | None = Field(None, description="每日开放止；与开放起相同表示全天开放")
+    weekdays: str | None = Field(None, pattern=r"^[1-7]{1,7}$", description="开放日，1=周一…7=周日，如 12345")
+    advance_days: int | None = Field(None, ge=0, le=SMALL_MAX)
+    min_notice_minutes: int | None = Field(None, ge=0, le=ID_MAX)
+    min_minutes: int | None = Field(None, ge=1, le=ID_MAX)
+    max_minutes: int | None = Field(None, ge=1, le=ID_MAX)
+    gap_minutes: int | None = Field(None, ge=0, le=ID_MAX)
+    daily_quota_minutes_user: int | None = Field(None, ge=0, le=ID_MAX)
+    weekly_quota_minutes_user: int | None = Field(None, ge=0, le=ID_MAX)
+    weekly_quota_minutes_org: int | None = Field(None, ge=0, le=ID_MAX)
+    requires_training: bool | None = None
+    external_requires_approval: bool | None = None
+    cancel_deadline_hours: int | None = Field(None, ge=0, le=SMALL_MAX)
+    no_show_grace_minutes: int | None = Field(None, ge=0, le=SMALL_MAX)
+    no_show_limit: int | None = Field(None, ge=0, le=SMALL_MAX)
+    no_show_window_days: int | None = Field(None, ge=0, le=SMALL_MAX)
+    suspension_days: int | None = Field(None, ge=0, le=SMALL_MAX)
+
+
+class PolicyOut(Schema):
+    open_from: str
+    open_until: str
+    weekdays: str
+    advance_days: int
+    min_notice_minutes: int
+    min_minutes: int
+    max_minutes: int
+    gap_minutes: int
+    daily_quota_minutes_user: int | None
+    weekly_quota_minutes_user: int | None
+    weekly_quota_minutes_org: int | None
+    requires_training: bool
+    external_requires_approval: bool
+    cancel_deadline_hours: int
+    no_show_grace_minutes: int
+    no_show_limit: int
+    no_show_window_days: int
+    suspension_days: int
+
+
+class InstrumentPatch(Schema):
+    """Any subset of the fields; omitted fields stay as they are."""
+
+    name: str | None = Field(None, min_length=1, max_length=120)
+    name_en: str | None = Field(None, max_length=200)
+    owner: int | None = Field(None, ge=1, le=ID_MAX, description="所属单位（机构 id）")
+    category: str | None = Field(None, max_length=10, description="仪器分类代码，如 0104")
+    model_number: str | None = Field(None, max_length=80)
+    manufacturer: str | None = Field(None, max_length=120)
+    country_of_origin: str | None = Field(None, max_length=40)
+    original_value: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2, description="原值（元）")
+    purchase_date: date | None = None
+    techniques: str | None = Field(None, max_length=5000)
+    sample_requirements: str | None = Field(None, max_length=5000)
+    province: str | None = Field(None, max_length=6, description="省级行政区划代码；新建时默认取所属单位的")
+    city: str | None = Field(None, max_length=6, description="地级行政区划代码；新建时默认取所属单位的")
+    address: str | None = Field(None, max_length=200)
+    managers: list[int] | None = Field(None, max_length=50, description="仪器管理员的用户 id（须为所属单位的用户）")
+    status: str | None = Field(
+        None, pattern="^(in_use|repair|retired)$", description="in_use 在用 / repair 维修 / retired 停用"
+    )
+    is_open: bool | None = None
+    is_specialised: bool | None = None
+    internal_hourly_rate: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    external_hourly_rate: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    internal_sample_rate: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    external_sample_rate: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    policy: PolicyPatch | None = Field(None, description="预约规则（需仪器管理权限）")
+
+
+class InstrumentIn(InstrumentPatch):
+    name: str = Field(..., min_length=1, max_length=120)  # type: ignore[assignment]
+    owner: int = Field(..., ge=1, le=ID_MAX)  # type: ignore[assignment]
+    category: str = Field(..., max_length=10)  # type: ignore[assignment]
+    original_value: Decimal = Field(..., ge=0, max_digits=14, decimal_places=2)  # type: ignore[assignment]
+
+
+class InstrumentListItem(Schema):
+    id: int
+    name: str
+    name_en: str
+    owner: OwnerRef
+    category: CategoryOut
+    model_number: str
+    manufacturer: str
+    country_of_origin: str
+    original_value: Decimal
+    purchase_date: date | None
+    province: RegionRef
+    city: RegionRef | None
+    address: str
+    status: str
+    status_display: str
+    is_open: bool
+    is_specialised: bool
+    internal_hourly_rate: Decimal
+    external_hourly_rate: Decimal
+    internal_sample_rate: Decimal
+    external_sample_rate: Decimal
+    photo: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class InstrumentOut(InstrumentListItem):
+    techniques: str
+    sample_requirements: str
+    managers: list[UserRef]
+    policy: PolicyOut
+
+
+class InstrumentPage(Schema):
+    items: list[InstrumentListItem]
+    next_cursor: str | None = None
+    total: int | None = None
+
+
+class IntervalOut(Schema):
+    start: datetime
+    end: datetime
+
+
+class BusyOut(IntervalOut):
+    kind: str = Field(description="booked 已预约 / pending 待审批 / maintenance 维护保养 / blackout 不开放")
+    label: str
+
+
+class DayOut(Schema):
+    date: date
+    open: list[IntervalOut]
+    free: list[IntervalOut]
+
+
+class AvailabilityOut(Schema):
+    instrument_id: int
+    start: datetime
+    end: datetime
+    bookable: bool
+    gap_minutes: int
+    min_minutes: int
+    max_minutes: int
+    days: list[DayOut]
+    busy: list[BusyOut]
+
+
+class ImportRowError(Schema):
+    row: int
+    field: str
+    message: str
+
+
+class ImportOut(Schema):
+    rows: int
+    created: int
+    ids: list[int]
+    dry_run: bool
+    errors: list[ImportRowError]
+
+
+class BlackoutIn(Schema):
+    start: datetime = Field(..., description="ISO 8601 with time zone")
+    end: datetime
+    kind: str = Field(
+        "maintenance", pattern="^(maintenance|blackout)$", description="maintenance 维护保养 / blackout 不开放"
+    )
+    reason: str = Field("", max_length=200)
+
+
+class BlackoutOut(Schema):
+    id: int
+    instrument_id: int
+    kind: str
+    start: datetime
+    end: datetime
+    reason: str
+
+
+class QualificationIn(Schema):
+    expires_at: datetime | None = Field(None, description="有效期至（ISO 8601，带时区）；不填为长期有效")
+
+
+class QualificationOut(Schema):
+    instrument_id: int
+    user: UserRef
+    granted_at: datetime
+    expires_at: datetime | None
+
+
+class FeedTokenOut(Schema):
+    token: str
+    url: str
+
+
+class AvailabilityQuery(Schema):
+    start: datetime = Field(..., alias="from", description="起（ISO 8601，带时区），如 2026-12-01T00:00:00+08:00")
+    end: datetime = Field(..., alias="to", description="止（不含）；跨度不超过 31 天")
+
+
+class InstrumentQuery(Schema):
+    q: str = Field("", max_length=200, description="中文全文检索，如 扫描电镜、核磁共振、液质联用")
+    province: str = Field("", max_length=6)
+    city: str = Field("", max_length=6)
+    category: str = Field("", max_length=10, description="仪器分类代码（一级代码含其子类）")
+    owner_kind: OrganizationKind | None = None
+    owner: int | None = Field(None, ge=1, le=ID_MAX, description="所属单位 id")
+    status: str | None = Field(None, pattern="^(in_use|repair|retired)$")
+    open_only: bool = Field(False, description="仅对外开放的仪器")
+    available_from: datetime | None = Field(None, description="空闲时段起（ISO 8601，带时区）")
+    available_to: datetime | None = Field(None, description="空闲时段止：该时段内无有效预约、无停机")
+    total: bool = Field(False, description="返回总数")
+    cursor: str | None = Field(None, max_length=200)
+    limit: int = Field(20, ge=1, le=100)
+
+
+def _region(r: Any) -> dict[str, Any] | None:
+    return {"code": r.code, "name": r.name, "name_en": r.name_en} if r else None
+
+
+def _category(c: Any) -> dict[str, Any]:
+    parent = c.parent
+    return {
+        "code": c.code,
+        "name": c.name,
+        "name_en": c.name_en,
+        "parent": {"code": parent.code, "name": parent.name, "name_en": parent.name_en} if parent else None,
+    }
+
+
+def instrument_list_item(i: Any) -> dict[str, Any]:
+    return {
+        "id": i.pk,
+        "name": i.name,
+        "name_en": i.name_en,
+        "owner": {"id": i.owner_id, "name": i.owner.name, "kind": i.owner.kind},
+        "category": _category(i.category),
+        "model_number": i.model_number,
+        "manufacturer": i.manufacturer,
+        "country_of_origin": i.country_of_origin,
+        "original_value": i.original_value,
+        "purchase_date": i.purchase_date,
+        "province": _region(i.province),
+        "city": _region(i.city),
+        "address": i.address,
+        "status": i.status,
+        "status_display": str(i.get_status_display()),
+        "is_open": i.is_open,
+        "is_specialised": i.is_specialised,
+        "internal_hourly_rate": i.internal_hourly_rate,
+        "external_hourly_rate": i.external_hourly_rate,
+        "internal_sample_rate": i.internal_sample_rate,
+        "external_sample_rate": i.external_sample_rate,
+        "photo": i.photo.url if i.photo else None,
+        "created_at": i.created_at,
+        "updated_at": i.updated_at,
+    }
+
+
+def policy_out(p: Any) -> dict[str, Any]:
+    def hhmm(t: Any) -> str:
+        return t.strftime("%H:%M") if hasattr(t, "strftime") else str(t)[:5]
+
+    return {
+        "open_from": hhmm(p.open_from),
+        "open_until": hhmm(p.open_until),
+        "weekdays": p.weekdays,
+        "advance_days": p.advance_days,
+        "min_notice_minutes": p.min_notice_minutes,
+        "min_minutes": p.min_minutes,
+        "max_minutes": p.max_minutes,
+        "gap_minutes": p.gap_minutes,
+        "daily_quota_minutes_user": p.daily_quota_minutes_user,
+        "weekly_quota_minutes_user": p.weekly_quota_minutes_user,
+        "weekly_quota_minutes_org": p.weekly_quota_minutes_org,
+        "requires_training": p.requires_training,
+        "external_requires_approval": p.external_requires_approval,
+        "cancel_deadline_hours": p.cancel_deadline_hours,
+        "no_show_grace_minutes": p.no_show_grace_minutes,
+        "no_show_limit": p.no_show_limit,
+        "no_show_window_days": p.no_show_window_days,
+        "suspension_days": p.suspension_days,
+    }
+
+
+def instrument_out(i: Any, policy: Any) -> dict[str, Any]:
+    return {
+        **instrument_list_item(i),
+        "techniques": i.techniques,
+        "sample_requirements": i.sample_requirements,
+        "managers": [{"id": u.pk, "name": str(u)} for u in i.managers.all()],
+        "policy": policy_out(policy),
+    }
+
+
+def availability_out(a: Any) -> dict[str, Any]:
+    return {
+        "instrument_id": a.instrument_id,
+        "start": a.start,
+        "end": a.end,
+        "bookable": a.bookable,
+        "gap_minutes": a.gap_minutes,
+        "min_minutes": a.min_minutes,
+        "max_minutes": a.max_minutes,
+        "days": [
+            {
+                "date": d.date,
+                "open": [{"start": w.start, "end": w.end} for w in d.open],
+                "free": [{"start": w.start, "end": w.end} for w in d.free],
+            }
+            for d in a.days
+        ],
+        "busy": [{"start": b.start, "end": b.end, "kind": b.kind, "label": b.label} for b in a.busy],
+    }
