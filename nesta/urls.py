@@ -12,6 +12,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("nesta.accounts.urls")),
     path("directory/", include("nesta.directory.urls")),
+    path("instruments/", include("nesta.instruments.urls")),
     path("", include("nesta.core.urls")),
 ]
 

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from nesta.instruments import views
+
+app_name = "instruments"
+
+urlpatterns = [
+    path("", views.instrument_list, name="list"),
+    path("my/", views.my_bookings, name="my_bookings"),
+    path("manage/", views.manage_index, name="manage_index"),
+    path("<int:pk>/", views.instrument_detail, name="detail"),
+    path("<int:pk>/book/", views.booking_create, name="book"),
+    path("<int:pk>/manage/", views.manage_instrument, name="manage"),
+    path("<int:pk>/manage/rules/", views.policy_edit, name="policy_edit"),
+    path("<int:pk>/manage/blackouts/", views.blackout_add, name="blackout_add"),
+    path("<int:pk>/manage/blackouts/<int:blackout_id>/delete/", views.blackout_remove, name="blackout_remove"),
+    path("<int:pk>/manage/qualifications/", views.qualification_grant, name="qualification_grant"),
+    path(
+        "<int:pk>/manage/qualifications/<int:user_id>/revoke/", views.qualification_revoke, name="qualification_revoke"
+    ),
+    path("<int:pk>/manage/usage/", views.usage_record, name="usage_record"),
+    path("bookings/<int:booking_id>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("bookings/<int:booking_id>/check-in/", views.booking_check_in, name="booking_check_in"),
+    path("bookings/<int:booking_id>/check-out/", views.booking_check_out, name="booking_check_out"),
+    path("bookings/<int:booking_id>/approve/", views.booking_approve, name="booking_approve"),
+    path("bookings/<int:booking_id>/reject/", views.booking_reject, name="booking_reject"),
+]
