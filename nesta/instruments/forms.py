@@ -60,7 +60,7 @@ class InstrumentFilterForm(forms.Form):
     category = forms.ChoiceField(label=_("仪器分类"), required=False)
     owner_kind = forms.ChoiceField(label=_("所属单位类型"), required=False)
     open = forms.BooleanField(label=_("仅对外开放的仪器"), required=False)
-    free_from = forms.DateTimeField(label=_("空闲时段：自"), required=False, widget=DateTimeLocalInput())
+    free_from = forms.DateTimeField(label=_("自"), required=False, widget=DateTimeLocalInput())
     free_to = forms.DateTimeField(label=_("至"), required=False, widget=DateTimeLocalInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

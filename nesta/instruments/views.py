@@ -43,6 +43,7 @@ from nesta.instruments.forms import (
 from nesta.instruments.models import Blackout, Booking, BookingPolicy, Instrument, Qualification, UsageSession
 from nesta.instruments.policy import LOCAL
 from nesta.instruments.selectors import availability as availability_selectors
+from nesta.instruments.selectors import calendar as calendar_selectors
 from nesta.instruments.selectors import registry as registry_selectors
 from nesta.instruments.services.usage import usage_record as usage_record_service
 
@@ -586,6 +587,9 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
         "paged": offset > 0,
         "checkout_form": CheckOutForm(),
         "may_manage": can(request.user, "instrument.manage"),
+        "feed_url": request.build_absolute_uri(
+            f"/api/v1/me/calendar.ics?token={calendar_selectors.calendar_feed_token(request.user)}"
+        ),
     }
     return render_page_or_partial(request, "instruments/my_bookings.html", "instruments/_history.html", context)
 

@@ -707,3 +707,14 @@ def test_manager_forms_are_refused_to_members(users, sem):
     ]:
         assert c.post(path, data).status_code == 403, path
     assert not Blackout.objects.exists()
+
+
+def test_my_bookings_offers_a_personal_calendar_feed(users, sem, login_as):
+    day = workday()
+    book(users["member"], sem, at(day, 9), at(day, 10))
+    r = login_as("member").get("/instruments/my/")
+    url = r.context["feed_url"]
+    assert url.startswith("http://testserver/api/v1/me/calendar.ics?token=") and url in text(r)
+    feed = Client().get(url.removeprefix("http://testserver"))  # a calendar program, not signed in
+    assert feed.status_code == 200 and feed["Content-Type"].startswith("text/calendar")
+    assert "场发射扫描电镜" in feed.content.decode()
