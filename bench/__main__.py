@@ -1,6 +1,6 @@
 """Directory search benchmark on SQLite and PostgreSQL; appends its results to docs/benchmarks.md.
 
-    python -m bench [--scale 100000] [--only sqlite|postgres] [--queries 200] [--seed 2026]
+    python -m bench [--scale 100000] [--only sqlite|postgres] [--queries 200] [--repeat 3] [--seed 2026]
 
 Each backend runs in its own process (bench.worker) with its database chosen by environment:
 SQLite in var/bench/bench.sqlite3, PostgreSQL in the database of --pg-url (created if missing).
@@ -72,7 +72,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict | None:
         out = tmp.name
     try:
         cmd = [sys.executable, "-m", "bench.worker", "--scale", str(args.scale), "--queries", str(args.queries)]
-        cmd += ["--seed", str(args.seed), "--out", out]
+        cmd += ["--seed", str(args.seed), "--repeat", str(args.repeat), "--out", out]
         result = subprocess.run(cmd, cwd=ROOT, env=env)
         if result.returncode == LARGER_SCALE:
             print(f"[{backend}] emptying the benchmark database and generating again", flush=True)
@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["sqlite", "postgres"], help="run one backend only")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per query; the fastest counts")
     parser.add_argument("--sqlite-path", default=str(ROOT / "var" / "bench" / "bench.sqlite3"))
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL))
     parser.add_argument("--report", default=str(ROOT / "docs" / "benchmarks.md"))

@@ -235,6 +235,8 @@ def generate_organizations(scale: int, seed: int = DEFAULT_SEED) -> list[OrgSpec
                 name = f"{name}（{brand}）"
             if name not in used:
                 break
+        while name in used:  # never reached in practice: names stay unique whatever the scale
+            name = f"{name}（{_brand(rng)[0]}）"
         used.add(name)
 
         zone_key = _ZONE_BY_CITY.get(city_code)
