@@ -117,6 +117,7 @@ class SearchDocument(models.Model):
     kind = models.CharField(max_length=40, blank=True)
     fields = models.CharField(max_length=400, blank=True, help_text="space-separated taxonomy codes")
     tokens = models.TextField(help_text="segmented text, tokens separated by spaces")
+    length = models.PositiveIntegerField(default=0, help_text="number of tokens, for BM25's length norm")
     filters = models.TextField(blank=True, help_text="facet tokens, for the FTS5 filter column")
 
     class Meta:

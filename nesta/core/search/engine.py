@@ -1,6 +1,8 @@
 """The two search backends behind core.search (see its docstring)."""
 
+import math
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -52,6 +54,7 @@ def build_document(
     kind: str = "",
     fields: Sequence[str] = (),
 ) -> SearchDocument:
+    words = index_tokens(text)
     return SearchDocument(
         doc_type=doc_type,
         object_id=object_id,
@@ -59,7 +62,8 @@ def build_document(
         city_code=city_code or "",
         kind=kind or "",
         fields=" ".join(fields)[:400],
-        tokens=" ".join(index_tokens(text)),
+        tokens=" ".join(words),
+        length=len(words),
         filters=" ".join(_filter_tokens(doc_type, province_code, city_code, kind, fields)),
     )
 
@@ -67,6 +71,7 @@ def build_document(
 def index(doc_type: str, object_id: int, **kwargs) -> None:
     """Index (or re-index) one record. Call inside the writing service's transaction."""
     doc = build_document(doc_type, object_id, **kwargs)
+    _clear_stats()
     SearchDocument.objects.filter(doc_type=doc_type, object_id=object_id).delete()
     doc.save()
 
@@ -74,6 +79,7 @@ def index(doc_type: str, object_id: int, **kwargs) -> None:
 def index_many(docs: Iterable[SearchDocument], batch_size: int = 2000) -> int:
     """Bulk-index prebuilt documents (demo data, re-indexing); replaces existing ones."""
     docs = list(docs)
+    _clear_stats()
     with transaction.atomic():
         by_type: dict[str, list[int]] = {}
         for d in docs:
@@ -86,6 +92,7 @@ def index_many(docs: Iterable[SearchDocument], batch_size: int = 2000) -> int:
 
 
 def unindex(doc_type: str, object_id: int) -> None:
+    _clear_stats()
     SearchDocument.objects.filter(doc_type=doc_type, object_id=object_id).delete()
 
 
@@ -122,6 +129,75 @@ def _filters(doc_type: str, province: str, city: str, kind: str, field_code: str
     return _filter_tokens(doc_type, province, city, kind, [field_code] if field_code else [])
 
 
+# Ranking. FTS5's bm25() and PostgreSQL's ts_rank both pay per query for every row the terms
+# match (bm25() even scans each term's whole posting list to count documents), so a common word
+# is slow however few rows the filters leave. We rank in two steps instead, at a bounded cost:
+#   1. the index returns the matching rows in blocks of RANK_BLOCK, shortest documents first —
+#      with every query word present (AND), BM25 favours short documents, so the best lie early;
+#   2. within a block, Okapi BM25 (k1 = 1.2, b = 0.75) orders the rows exactly, from their term
+#      frequencies and cached collection statistics (document count, mean length, document
+#      frequency of each word, refreshed every STATS_TTL seconds and whenever this process indexes).
+# Pages are cut from the concatenated blocks, so paging is stable and never repeats or skips a
+# row; while a query matches at most RANK_BLOCK rows the order is exactly BM25's.
+RANK_BLOCK = 200
+STATS_TTL = 60.0
+K1, B = 1.2, 0.75
+_stats: dict[tuple, tuple[float, float]] = {}
+
+
+def _clear_stats() -> None:
+    _stats.clear()
+
+
+def _cached(key: tuple, compute) -> float:
+    now = time.monotonic()
+    hit = _stats.get(key)
+    if hit is not None and hit[1] > now:
+        return hit[0]
+    value = float(compute())
+    _stats[key] = (value, now + STATS_TTL)
+    return value
+
+
+def _scalar(cur, sql: str, params: list) -> float:
+    cur.execute(sql, params)
+    row = cur.fetchone()
+    return (row[0] or 0) if row else 0
+
+
+def _idf(cur, doc_type: str, token: str, n_docs: float) -> float:
+    db = connection.settings_dict["NAME"]
+    if _is_postgres():
+        df = _cached(
+            (db, doc_type, "df", token),
+            lambda: _scalar(
+                cur,
+                "SELECT count(*) FROM core_searchdocument WHERE tsv @@ to_tsquery('simple', %s)",
+                [_tsquery([token], _filter_tokens(doc_type, "", "", "", []))],
+            ),
+        )
+    else:
+        df = _cached(
+            (db, doc_type, "df", token),
+            lambda: _scalar(
+                cur,
+                f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
+                [_fts_match([token], _filter_tokens(doc_type, "", "", "", []))],
+            ),
+        )
+    return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+
+
+def _bm25(tokens: list[str], doc_tokens: str, length: int, idf: dict[str, float], avgdl: float) -> float:
+    counts: dict[str, int] = {}
+    wanted = set(tokens)
+    for t in doc_tokens.split(" "):
+        if t in wanted:
+            counts[t] = counts.get(t, 0) + 1
+    norm = K1 * (1 - B + B * length / (avgdl or 1))
+    return sum(idf[t] * counts.get(t, 0) * (K1 + 1) / (counts.get(t, 0) + norm) for t in tokens)
+
+
 def search(
     doc_type: str,
     q: str,
@@ -142,37 +218,57 @@ def search(
     if not tokens:
         return None
     filters = _filters(doc_type, province, city, kind, field)
+    first_block = offset // RANK_BLOCK
+    last_block = (offset + limit - 1) // RANK_BLOCK
+    window = (last_block + 1) * RANK_BLOCK
     with connection.cursor() as cur:
         if _is_postgres():
-            tsq = _tsquery(tokens, filters)
-            # Rank by the query words alone: the filter tokens carry weight 0, and ts_rank of an
-            # AND query multiplies the weights of its terms, so ranking by `q` scores every row 0.
-            # Normalisation 1 divides by 1 + log(length): shorter documents first, as BM25 does.
+            where, param = "tsv @@ to_tsquery('simple', %s)", _tsquery(tokens, filters)
             cur.execute(
-                "SELECT object_id, ts_rank('{0,0,0,1}', tsv, r, 1) AS score "
-                "FROM core_searchdocument, to_tsquery('simple', %s) q, to_tsquery('simple', %s) r "
-                "WHERE tsv @@ q ORDER BY score DESC, object_id LIMIT %s OFFSET %s",
-                [tsq, _tsquery(tokens, []), limit, offset],
+                f"SELECT id, object_id, length FROM core_searchdocument WHERE {where} "
+                "ORDER BY length, id LIMIT %s OFFSET %s",
+                [param, window - first_block * RANK_BLOCK, first_block * RANK_BLOCK],
             )
-            rows = cur.fetchall()
-            total = None
-            if with_total:
-                cur.execute("SELECT count(*) FROM core_searchdocument WHERE tsv @@ to_tsquery('simple', %s)", [tsq])
-                total = cur.fetchone()[0]
+            candidates = cur.fetchall()
+            count_sql = f"SELECT count(*) FROM core_searchdocument WHERE {where}"
         else:
-            match = _fts_match(tokens, filters)
+            param = _fts_match(tokens, filters)
             cur.execute(
-                f"SELECT d.object_id, f.rank FROM {FTS_TABLE} f "
-                f"JOIN core_searchdocument d ON d.id = f.rowid "
-                f"WHERE {FTS_TABLE} MATCH %s AND f.rank MATCH 'bm25(1.0, 0.0)' "
-                f"ORDER BY f.rank LIMIT %s OFFSET %s",
-                [match, limit, offset],
+                f"SELECT d.id, d.object_id, d.length FROM {FTS_TABLE} f JOIN core_searchdocument d "
+                f"ON d.id = f.rowid WHERE {FTS_TABLE} MATCH %s ORDER BY d.length, d.id LIMIT %s OFFSET %s",
+                [param, window - first_block * RANK_BLOCK, first_block * RANK_BLOCK],
             )
-            rows = [(object_id, -rank) for object_id, rank in cur.fetchall()]  # bm25(): lower is better
-            total = None
-            if with_total:
-                cur.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
-                total = cur.fetchone()[0]
+            candidates = cur.fetchall()
+            count_sql = f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+        ranked: list[tuple[int, float]] = []
+        if candidates:
+            db = connection.settings_dict["NAME"]
+            n_docs = _cached(
+                (db, doc_type, "n"),
+                lambda: _scalar(cur, "SELECT count(*) FROM core_searchdocument WHERE doc_type = %s", [doc_type]),
+            )
+            avgdl = _cached(
+                (db, doc_type, "avgdl"),
+                lambda: _scalar(cur, "SELECT avg(length) FROM core_searchdocument WHERE doc_type = %s", [doc_type]),
+            )
+            idf = {t: _idf(cur, doc_type, t, n_docs) for t in tokens}
+            placeholders = ", ".join(["%s"] * len(candidates))
+            cur.execute(
+                f"SELECT id, tokens FROM core_searchdocument WHERE id IN ({placeholders})", [c[0] for c in candidates]
+            )
+            texts = dict(cur.fetchall())
+            for block_start in range(0, len(candidates), RANK_BLOCK):
+                block = [
+                    (object_id, _bm25(tokens, texts.get(pk, ""), length, idf, avgdl), length, pk)
+                    for pk, object_id, length in candidates[block_start : block_start + RANK_BLOCK]
+                ]
+                block.sort(key=lambda row: (-row[1], row[2], row[3]))
+                ranked += [(row[0], row[1]) for row in block]
+        skip = offset - first_block * RANK_BLOCK
+        rows = ranked[skip : skip + limit]
+        total = None
+        if with_total:
+            total = int(_scalar(cur, count_sql, [param]))
     return Hits(ids=[r[0] for r in rows], tokens=tokens, total=total, scores=[float(r[1]) for r in rows])
 
 
@@ -226,6 +322,22 @@ POSTGRES_SCHEMA = [
     ") STORED",
     "CREATE INDEX IF NOT EXISTS core_searchdocument_tsv ON core_searchdocument USING GIN (tsv)",
 ]
+
+
+def ensure_sqlite_triggers(connection_) -> bool:
+    """Re-create the FTS5 sync triggers (and rebuild the index) if a table rebuild dropped them:
+    SQLite migrations that alter core_searchdocument copy it into a new table, and dropping the
+    old one drops its triggers. Runs after every migrate; returns True when it had to repair."""
+    if connection_.vendor != "sqlite":
+        return False
+    with connection_.cursor() as cur:
+        cur.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'core_searchdocument_a%'")
+        if cur.fetchone()[0] == 3:
+            return False
+        for sql in SQLITE_SCHEMA:
+            cur.execute(sql)
+        cur.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+    return True
 
 
 def create_schema(schema_editor) -> None:
