@@ -465,3 +465,25 @@ def test_a_dictionary_word_inside_a_longer_one_is_found(db):
     search.index("inner_word_test", 92, text="沈阳技术市场")
     assert "高新技术" in index_tokens("沈阳高新技术产业开发区")
     assert search.search("inner_word_test", "高新技术").ids == [91]
+
+
+def test_ranking_blocks_page_without_repeats_or_gaps(db):
+    """Past RANK_BLOCK matches the index hands over blocks of the shortest documents; pages cut
+    from them neither repeat nor skip a row, and each block is in BM25 order."""
+    n = engine.RANK_BLOCK * 2 + 37
+    docs = [
+        engine.build_document("block_test", i, text="焊接 " * (1 + i % 3) + "钢结构 " * (i % 7) + f"编号{i}")
+        for i in range(1, n + 1)
+    ]
+    engine.index_many(docs)
+    seen, scores, offset = [], [], 0
+    while True:
+        hits = search.search("block_test", "焊接", limit=30, offset=offset)
+        if not hits.ids:
+            break
+        seen += hits.ids
+        scores += hits.scores
+        offset += 30
+    assert sorted(seen) == list(range(1, n + 1))
+    first_block = scores[: engine.RANK_BLOCK]
+    assert first_block == sorted(first_block, reverse=True)
