@@ -718,3 +718,13 @@ def test_my_bookings_offers_a_personal_calendar_feed(users, sem, login_as):
     feed = Client().get(url.removeprefix("http://testserver"))  # a calendar program, not signed in
     assert feed.status_code == 200 and feed["Content-Type"].startswith("text/calendar")
     assert "场发射扫描电镜" in feed.content.decode()
+
+
+def test_instrument_under_repair_cannot_be_booked(users, sem, login_as):
+    Instrument.objects.filter(pk=sem.pk).update(status="repair")
+    c = login_as("member")
+    day = workday()
+    html = text(c.get(f"/instruments/{sem.pk}/", {"date": day.isoformat()}))
+    assert "该仪器当前状态为“维修”，暂停预约。" in html and 'class="cal-free"' not in html
+    r = post_booking(c, sem, at(day, 9), at(day, 10))
+    assert r.status_code == 422 and "仪器当前不可预约（维修或停用）。" in text(r)
