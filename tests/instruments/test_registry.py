@@ -408,3 +408,15 @@ def test_reindex_rebuilds_every_document(reference, org_ln):
     assert set(SearchDocument.objects.filter(doc_type="instrument").values_list("object_id", flat=True)) == {
         i.pk for i in made
     }
+
+
+def test_reindex_command_covers_instruments(reference, org_ln):
+    import io
+
+    from django.core.management import call_command
+
+    instrument = InstrumentFactory(owner=org_ln, name="万能材料试验机")
+    out = io.StringIO()
+    call_command("reindex", stdout=out)
+    assert "reindexed 1 instruments" in out.getvalue()
+    assert search("instrument", "材料试验机").ids == [instrument.pk]

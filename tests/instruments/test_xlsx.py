@@ -377,3 +377,12 @@ def test_parse_date(value, expected):
 def test_parse_date_refuses(value):
     with pytest.raises(ValueError):
         parse_date(value)
+
+
+def test_row_limit(users, org_dl, monkeypatch):
+    monkeypatch.setattr("nesta.instruments.services.xlsx.MAX_IMPORT_ROWS", 2)
+    row = _row(仪器名称="电镜", 所属单位="大连理工大学", 分类代码="0104", **{"原值(元)": 1})
+    instruments_import_xlsx(actor=users["office"], content=_workbook([row, row]), dry_run=True)
+    with pytest.raises(ValidationFailed) as exc:
+        instruments_import_xlsx(actor=users["office"], content=_workbook([row, row, row]))
+    assert exc.value.code == "too_many_rows"

@@ -35,7 +35,7 @@ from nesta.instruments.models import Instrument, InstrumentCategory
 from nesta.instruments.services.registry import Lookups, instrument_create
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_IMPORT_ROWS = 5000
+MAX_IMPORT_ROWS = 2000  # about 10 s on SQLite, inside a request's time limit
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
