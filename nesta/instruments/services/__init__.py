@@ -23,9 +23,20 @@ from nesta.instruments.services.orders import (
     testorder_start,
     testorder_submit,
 )
+from nesta.instruments.services.registry import (
+    blackout_add,
+    blackout_remove,
+    instrument_create,
+    instrument_update,
+    instruments_reindex,
+    qualification_grant,
+    qualification_revoke,
+)
 from nesta.instruments.services.usage import usage_record
 
 __all__ = [
+    "blackout_add",
+    "blackout_remove",
     "booking_approve",
     "booking_cancel",
     "booking_check_in",
@@ -37,6 +48,11 @@ __all__ = [
     "charges_for_usage",
     "charges_post_pending",
     "charges_post_usage",
+    "instrument_create",
+    "instrument_update",
+    "instruments_reindex",
+    "qualification_grant",
+    "qualification_revoke",
     "service_item_create",
     "service_item_update",
     "testorder_cancel",
