@@ -79,11 +79,16 @@ def test_province_user_creates_an_organisation(page, site):
     expect(page.locator("#id_province")).to_have_value("210000")
     page.fill("#id_name", "大连化学物理研究所（测试）")
     page.select_option("#id_kind", "research_institute")
-    # the city select follows the province select
+    # the city select follows the province select: switch away and back, waiting for each swap
+    # to land before touching the city (a late swap would reset the chosen city)
+    page.select_option("#id_province", "220000")
+    expect(page.locator("#id_city option", has_text="长春市")).to_have_count(1)
+    expect(page.locator("#id_city option", has_text="大连市")).to_have_count(0)
     page.select_option("#id_province", "210000")
     expect(page.locator("#id_city option", has_text="大连市")).to_have_count(1)
     expect(page.locator("#id_city option", has_text="长春市")).to_have_count(0)
     page.select_option("#id_city", "210200")
+    expect(page.locator("#id_city")).to_have_value("210200")
     page.select_option("#id_fields", ["catalysis", "fine-chemicals"])
     page.fill("#id_description", "催化与精细化工。")
     page.screenshot(path=f"{SCREENSHOTS}/nesta_org_form.png", full_page=True)
