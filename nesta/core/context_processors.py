@@ -21,7 +21,7 @@ NAVIGATION = [
     NavItem("home", _("首页"), "home", ""),
     NavItem("organizations", _("机构名录"), "directory:organization_list", "/directory/organizations/"),
     NavItem("people", _("专家与人员"), "directory:person_list", "/directory/people/"),
-    NavItem("instruments", _("仪器共享"), "core:instruments", "/instruments/"),
+    NavItem("instruments", _("仪器共享"), "instruments:list", "/instruments/"),
     NavItem("market", _("技术市场"), "core:market", "/market/"),
     NavItem("projects", _("重点项目"), "core:projects", "/projects/"),
     NavItem("zones", _("高新区"), "directory:zone_list", "/directory/zones/"),

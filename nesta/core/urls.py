@@ -5,7 +5,6 @@ from nesta.core import views
 app_name = "core"
 
 urlpatterns = [
-    path("instruments/", views.coming_soon, {"area": "instruments"}, name="instruments"),
     path("market/", views.coming_soon, {"area": "market"}, name="market"),
     path("projects/", views.coming_soon, {"area": "projects"}, name="projects"),
     path("cooperation/", views.coming_soon, {"area": "cooperation"}, name="cooperation"),

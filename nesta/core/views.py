@@ -86,7 +86,7 @@ PLATFORM_DETAILS: dict[str, dict[str, Any]] = {
             "以共享机制为核心，建设大型科学仪器协作共用、分析测试、自然科技资源共享、"
             "信息资源共享网络和科技系统信息网络体系。"
         ),
-        "url_name": "core:instruments",
+        "url_name": "instruments:list",
         "query": "",
         "link": _("仪器共享"),
     },
@@ -175,11 +175,6 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- areas still being built ---------------------------------------------------------------
 
 COMING_SOON: dict[str, dict[str, Any]] = {
-    "instruments": {
-        "title": _("仪器共享"),
-        "section": _("三.1 科技条件平台"),
-        "scope": _("大型科学仪器协作共用网络：仪器登记、预约、使用记录与收费、样品检测委托、开放共享评价。"),
-    },
     "market": {
         "title": _("技术市场"),
         "section": _("三.1 科技转化平台"),
