@@ -125,8 +125,10 @@ def _tsquery(tokens: list[str], filters: list[str]) -> str:
     return " & ".join([_ts_quote(t) + ":A" for t in tokens] + [_ts_quote(f) + ":D" for f in filters])
 
 
-def _filters(doc_type: str, province: str, city: str, kind: str, field_code: str) -> list[str]:
-    return _filter_tokens(doc_type, province, city, kind, [field_code] if field_code else [])
+def _filters(doc_type: str, province: str, city: str, kind: str, field_code: str | Sequence[str]) -> list[str]:
+    # One field code, or several that must all be present (a catalogue may index flags as fields).
+    codes = [field_code] if isinstance(field_code, str) else list(field_code)
+    return _filter_tokens(doc_type, province, city, kind, [c for c in codes if c])
 
 
 # Ranking. FTS5's bm25() and PostgreSQL's ts_rank both pay per query for every row the terms
@@ -205,7 +207,7 @@ def search(
     province: str = "",
     city: str = "",
     kind: str = "",
-    field: str = "",
+    field: str | Sequence[str] = "",
     limit: int = 20,
     offset: int = 0,
     with_total: bool = False,
@@ -273,7 +275,13 @@ def search(
 
 
 def facets(
-    doc_type: str, q: str, *, province: str = "", city: str = "", kind: str = "", field: str = ""
+    doc_type: str,
+    q: str,
+    *,
+    province: str = "",
+    city: str = "",
+    kind: str = "",
+    field: str | Sequence[str] = "",
 ) -> dict[str, dict[str, int]]:
     """Counts by province, city and kind of the records matching `q` and the filters."""
     tokens = query_tokens(q)

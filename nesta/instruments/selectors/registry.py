@@ -1,10 +1,14 @@
 """Reads of the instrument registry: the list (full-text ranked or keyset-ordered) with its
 filters, the detail, and the rows of an export.
 
-A page costs a constant number of queries: with a query, one search plus one for the rows (plus
-one when a filter the index does not carry — owner kind, openness, free dates — narrows the hits);
-without one, one for the rows. "Free in a date range" means no active booking and no blackout
-overlaps [available_from, available_to).
+Every filter but the free dates is a token of the instrument's search document (province, city,
+category, open to outsiders, status, owner, owner's kind), so a query with filters is one index
+lookup. "Free in a date range" — no active booking and no blackout overlapping [available_from,
+available_to) — is SQL: with a query it narrows the MAX_RANKED_HITS best matches.
+
+A page costs a constant number of queries: with a query, the search (see core.search) plus one
+for the rows, and two more for free dates (the longest booking, the busy check); without one, one
+for the rows (two with free dates).
 """
 
 from dataclasses import dataclass
@@ -18,8 +22,9 @@ from nesta.core.pagination import Page, clamp_limit, decode_cursor, encode_curso
 from nesta.instruments.models import Blackout, Booking, BookingPolicy, Instrument
 
 DOC_TYPE = "instrument"
-# A query narrowed by filters the index does not carry ranks at most this many hits.
-MAX_RANKED_HITS = 10_000
+OPEN_FIELD = "open"  # as services.registry.facet_fields indexes it
+# A query with free dates checks at most this many of its best matches.
+MAX_RANKED_HITS = 2000
 # Bookings never last longer than their policy's maximum, and outside round-the-clock
 # instruments never cross midnight; the overlap search looks back at least this far.
 MIN_LOOKBACK = timedelta(days=1)
@@ -39,11 +44,21 @@ class InstrumentFilters:
     status: str = ""
 
     @property
-    def needs_sql(self) -> bool:
-        """Filters the search index does not carry."""
-        return bool(
-            self.owner_kind or self.open_only or self.available_from or self.available_to or self.owner or self.status
-        )
+    def free_range(self) -> bool:
+        return self.available_from is not None and self.available_to is not None
+
+    def index_fields(self) -> list[str]:
+        """The filters as the search document's field tokens (all must be present)."""
+        fields = [self.category] if self.category else []
+        if self.open_only:
+            fields.append(OPEN_FIELD)
+        if self.status or self.free_range:
+            fields.append(f"status-{self.status or Instrument.Status.IN_USE}")
+        if self.owner_kind:
+            fields.append(f"ownerkind-{self.owner_kind}")
+        if self.owner:
+            fields.append(f"owner-{self.owner}")
+        return fields
 
 
 def instrument_queryset() -> QuerySet[Instrument]:
@@ -87,7 +102,7 @@ def _category_q(code: str) -> Q:
 
 
 def _sql_filters(qs: QuerySet[Instrument], f: InstrumentFilters, *, index_filters: bool) -> QuerySet[Instrument]:
-    """The filters as SQL; `index_filters` adds those the search index already applied."""
+    """The filters as SQL; without `index_filters`, only those the search index does not carry."""
     if index_filters:
         if f.province:
             qs = qs.filter(province__code=f.province)
@@ -95,14 +110,14 @@ def _sql_filters(qs: QuerySet[Instrument], f: InstrumentFilters, *, index_filter
             qs = qs.filter(city__code=f.city)
         if f.category:
             qs = qs.filter(_category_q(f.category))
-    if f.owner_kind:
-        qs = qs.filter(owner__kind=f.owner_kind)
-    if f.owner:
-        qs = qs.filter(owner_id=f.owner)
-    if f.open_only:
-        qs = qs.filter(is_open=True)
-    if f.status:
-        qs = qs.filter(status=f.status)
+        if f.owner_kind:
+            qs = qs.filter(owner__kind=f.owner_kind)
+        if f.owner:
+            qs = qs.filter(owner_id=f.owner)
+        if f.open_only:
+            qs = qs.filter(is_open=True)
+        if f.status:
+            qs = qs.filter(status=f.status)
     if f.available_from is not None and f.available_to is not None:
         booked, closed = busy_between(f.available_from, f.available_to, longest_booking())
         qs = qs.filter(status=Instrument.Status.IN_USE).filter(~booked, ~closed)
@@ -138,7 +153,7 @@ def _search(filters: InstrumentFilters, *, limit: int, offset: int, with_total: 
         filters.q,
         province=filters.province,
         city=filters.city,
-        field=filters.category,
+        field=filters.index_fields(),
         limit=limit,
         offset=offset,
         with_total=with_total,
@@ -149,7 +164,7 @@ def _ranked_page(
     qs: QuerySet[Instrument], filters: InstrumentFilters, cursor: str | None, limit: int, with_total: bool
 ) -> Page[Instrument] | None:
     offset = decode_cursor(cursor).get("offset", 0)
-    if not filters.needs_sql:
+    if not filters.free_range:
         hits = _search(filters, limit=limit + 1, offset=offset, with_total=with_total)
         if hits is None:
             return None
@@ -157,7 +172,7 @@ def _ranked_page(
         total = hits.total
         more = len(hits.ids) > limit
     else:
-        # Rank by the index, keep the hits that pass the SQL-only filters, page in rank order.
+        # Rank by the index, keep the best matches that are free, page in rank order.
         hits = _search(filters, limit=MAX_RANKED_HITS, offset=0, with_total=False)
         if hits is None:
             return None
@@ -191,7 +206,8 @@ def instruments_for_export(*, filters: InstrumentFilters, max_rows: int) -> list
     _check_range(filters)
     qs = instrument_queryset().select_related("owner__province")
     if filters.q.strip():
-        hits = _search(filters, limit=MAX_RANKED_HITS, offset=0, with_total=False)
+        limit = min(max_rows, MAX_RANKED_HITS) if filters.free_range else max_rows
+        hits = _search(filters, limit=limit, offset=0, with_total=False)
         if hits is None:
             qs = qs.filter(name__icontains=filters.q.strip())
             return list(_sql_filters(qs, filters, index_filters=True).order_by("pk")[:max_rows])
