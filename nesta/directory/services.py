@@ -213,6 +213,8 @@ def organization_update(*, actor: Any, organization: Organization, data: dict[st
     changes = diff(before, snapshot(org))
     if changes:
         audit_record(actor=actor, action="update", instance=org, changes=changes)
+    if changes.keys() & {"name", "short_name", "kind", "province", "city"}:
+        search.engine.refresh_dependents("organization", org.pk)
     if changes.keys() & {"name", "province", "city"}:
         # People's documents carry their organisation's name, province and city.
         people = Person.objects.filter(organization=org).select_related(

@@ -238,3 +238,17 @@ def test_list_queries_do_not_grow_with_page_size(many, filters, expected):
         assert len(page.items) == limit
         counts.append(len(ctx.captured_queries))
     assert counts == [expected] * 3
+
+
+def test_renaming_the_owner_reindexes_its_instruments(users, org_ln):
+    from nesta.core import search
+    from nesta.directory.services import organization_update
+    from nesta.instruments.services.registry import reindex_owner_instruments
+    from tests.factories import InstrumentFactory
+
+    instrument = InstrumentFactory(owner=org_ln, name="透射电镜 JEM-2100F")
+    reindex_owner_instruments(org_ln.pk)
+    assert search.search("instrument", "透射电镜 测试研究院").ids == [instrument.pk]
+    organization_update(actor=users["office"], organization=org_ln, data={"name": "辽宁材料检测中心"})
+    assert search.search("instrument", "透射电镜 材料检测中心").ids == [instrument.pk]
+    assert search.search("instrument", "透射电镜 测试研究院").ids == []

@@ -352,3 +352,20 @@ def create_schema(schema_editor) -> None:
     statements = POSTGRES_SCHEMA if schema_editor.connection.vendor == "postgresql" else SQLITE_SCHEMA
     for sql in statements:
         schema_editor.execute(sql)
+
+
+# --- documents that quote other records ------------------------------------------------------
+# An instrument's document carries its owner's name and kind; a person's, their organisation's.
+# The app that owns such documents registers a refresher here, and the service that changes the
+# quoted record calls `refresh_dependents`, so the directory need not import the instrument app.
+_dependents: dict[str, list] = {}
+
+
+def register_dependent(source_type: str, refresh) -> None:
+    """`refresh(object_id)` re-indexes the documents that quote record `object_id` of `source_type`."""
+    _dependents.setdefault(source_type, []).append(refresh)
+
+
+def refresh_dependents(source_type: str, object_id: int) -> None:
+    for refresh in _dependents.get(source_type, []):
+        refresh(object_id)

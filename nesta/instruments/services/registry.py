@@ -167,6 +167,14 @@ def _reindex(instrument: Instrument) -> None:
     search.engine.index_many([instrument_search_document(instrument)])
 
 
+def reindex_owner_instruments(organization_id: int) -> None:
+    """Re-index an owner's instruments after the owner's name, kind or place changed."""
+    instruments = Instrument.objects.filter(owner_id=organization_id).select_related(
+        "owner", "category__parent", "province", "city"
+    )
+    search.engine.index_many([instrument_search_document(i) for i in instruments])
+
+
 # --- lookups ---------------------------------------------------------------------------------
 
 
