@@ -14,7 +14,8 @@ quicker run). Each run appends a dated section below; older sections stay as the
 `manage.py demo_data` at `--scale` organisations (default 100,000, plus the 7 reference
 high-tech zones; about 1.5 people per organisation are indexed beside them): SQLite in
 `var/bench/bench.sqlite3`, PostgreSQL in the database `nesta_bench`. A database already holding
-that scale is reused. `ANALYZE` (SQLite) or `VACUUM ANALYZE` (PostgreSQL) runs before timing, as
+that scale is reused (re-indexed first if a sample of its search documents differs from what
+the current indexer builds). `ANALYZE` (SQLite) or `VACUUM ANALYZE` (PostgreSQL) runs before timing, as
 `PRAGMA optimize` or autovacuum would in service (right after a bulk load, PostgreSQL still holds
 the GIN pending list and unset hint bits; searches timed then were up to 2× slower).
 
@@ -53,6 +54,8 @@ def _section(r: dict) -> str:
     p95_ok = s["p95"] <= 30
     ratio50, ratio95 = b["p50"] / s["p50"], b["p95"] / s["p95"]
     generation = "reused" if r["reused"] else f"generated in {r['generation_s']:.0f} s"
+    if r.get("reindexed"):
+        generation += ", re-indexed with the current indexer"
     lines = [
         f"### {name}",
         "",
