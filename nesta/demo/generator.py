@@ -496,6 +496,9 @@ class Loader:
             people = generate_people(orgs, self.seed)
             self._load_people(people, orgs, org_objects)
         self._load_accounts()
+        from nesta.demo.instruments import load_instruments
+
+        self.stats["instruments"] = load_instruments(self.scale, self.seed, self.say)["instruments"]
         self.stats["seconds"] = round(time.monotonic() - started)
         return self.stats
 
