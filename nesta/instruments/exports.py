@@ -1,8 +1,14 @@
-"""XLSX exports of the instrument network: the monthly fee statement and the openness ranking."""
+"""XLSX exports of the instrument network: the monthly fee statement and the openness ranking.
 
+Written in openpyxl's write-only mode (rows streamed, styles per cell), so a region-wide ranking
+with tens of thousands of instrument rows is written in seconds."""
+
+from collections.abc import Iterable
 from io import BytesIO
+from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -12,8 +18,48 @@ from nesta.instruments.selectors.openness import OrganizationOpenness
 MONEY_FORMAT = "#,##0.00"
 HOURS_FORMAT = "#,##0.00"
 RATIO_FORMAT = "0.00%"
+DATE_FORMAT = "yyyy-mm-dd"
+QUANTITY_FORMAT = "#,##0.##"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+
+
+class Sheet:
+    """A write-only worksheet with a title row, a header row and formatted data rows."""
+
+    def __init__(self, wb: Workbook, name: str, headers: list[str], widths: list[int], title: str | None = None):
+        self.ws = wb.create_sheet(name)
+        for col, width in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(col)].width = width
+        header_row = 2 if title else 1
+        self.ws.freeze_panes = f"A{header_row + 1}"
+        if title:
+            cell = WriteOnlyCell(self.ws, value=title)
+            cell.font = TITLE
+            cell.alignment = Alignment(horizontal="center")
+            self.ws.append([cell])
+            self.ws.merged_cells.add(f"A1:{get_column_letter(len(headers))}1")
+        self.append(headers, font=BOLD)
+
+    def append(self, values: Iterable[Any], formats: dict[int, str] | None = None, font: Font | None = None) -> None:
+        formats = formats or {}
+        row = []
+        for col, value in enumerate(values, start=1):
+            cell = WriteOnlyCell(self.ws, value=value)
+            if col in formats:
+                cell.number_format = formats[col]
+            if font is not None and value is not None:
+                cell.font = font
+            row.append(cell)
+        self.ws.append(row)
+
+
+def _save(wb: Workbook) -> bytes:
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
 
 STATEMENT_HEADERS = [
     "序号",
@@ -29,41 +75,18 @@ STATEMENT_HEADERS = [
     "金额(元)",
 ]
 STATEMENT_WIDTHS = [6, 12, 28, 28, 26, 12, 10, 10, 6, 12, 14]
-
-
-def _title(ws, text: str, columns: int) -> None:
-    ws.append([text])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
-    cell = ws.cell(row=1, column=1)
-    cell.font = Font(bold=True, size=14)
-    cell.alignment = Alignment(horizontal="center")
-
-
-def _headers(ws, headers: list[str], widths: list[int]) -> None:
-    ws.append(headers)
-    row = ws.max_row
-    for col, width in enumerate(widths, start=1):
-        ws.cell(row=row, column=col).font = BOLD
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = f"A{row + 1}"  # a coordinate: touching the cell would create the row
-
-
-def _save(wb: Workbook) -> bytes:
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+STATEMENT_FORMATS = {2: DATE_FORMAT, 8: QUANTITY_FORMAT, 10: MONEY_FORMAT, 11: MONEY_FORMAT}
 
 
 def statement_xlsx(statement: Statement) -> bytes:
     """One sheet: a title row, the headers, one row per charge, then the internal, external and
     grand totals (money as numbers formatted #,##0.00)."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"{statement.year}-{statement.month:02d}"
-    _title(ws, statement.title, len(STATEMENT_HEADERS))
-    _headers(ws, STATEMENT_HEADERS, STATEMENT_WIDTHS)
+    wb = Workbook(write_only=True)
+    sheet = Sheet(
+        wb, f"{statement.year}-{statement.month:02d}", STATEMENT_HEADERS, STATEMENT_WIDTHS, title=statement.title
+    )
     for n, row in enumerate(statement.rows, start=1):
-        ws.append(
+        sheet.append(
             [
                 n,
                 row.date,
@@ -76,23 +99,15 @@ def statement_xlsx(statement: Statement) -> bytes:
                 row.unit,
                 row.rate,
                 row.amount,
-            ]
+            ],
+            STATEMENT_FORMATS,
         )
-        r = ws.max_row
-        ws.cell(row=r, column=2).number_format = "yyyy-mm-dd"
-        ws.cell(row=r, column=8).number_format = "#,##0.##"
-        ws.cell(row=r, column=10).number_format = MONEY_FORMAT
-        ws.cell(row=r, column=11).number_format = MONEY_FORMAT
     for label, value in (
         ("单位内合计", statement.total_internal),
         ("对外合计", statement.total_external),
         ("合计", statement.total),
     ):
-        ws.append([label, *[None] * 9, value])
-        r = ws.max_row
-        ws.cell(row=r, column=1).font = BOLD
-        ws.cell(row=r, column=11).font = BOLD
-        ws.cell(row=r, column=11).number_format = MONEY_FORMAT
+        sheet.append([label, *[None] * 9, value], {11: MONEY_FORMAT}, font=BOLD)
     return _save(wb)
 
 
@@ -113,6 +128,8 @@ RANKING_HEADERS = [
     "总分",
 ]
 RANKING_WIDTHS = [6, 32, 10, 12, 12, 14, 10, 12, 18, 18, 12, 16, 12, 10]
+RANKING_FORMATS = {5: HOURS_FORMAT, 6: HOURS_FORMAT, 7: RATIO_FORMAT, 8: RATIO_FORMAT}
+RANKING_FORMATS |= dict.fromkeys((9, 10, 11, 12, 13, 14), MONEY_FORMAT)
 DETAIL_HEADERS = [
     "仪器编号",
     "仪器名称",
@@ -137,19 +154,19 @@ DETAIL_HEADERS = [
     "无未登记使用",
 ]
 DETAIL_WIDTHS = [10, 28, 28, 14, 8, 10, 12, 14, 10, 10, 18, 18, 12, 14, 12, 16, 8, 8, 8, 10, 12]
+DETAIL_FORMATS = {4: MONEY_FORMAT, 7: HOURS_FORMAT, 8: HOURS_FORMAT, 9: RATIO_FORMAT, 10: RATIO_FORMAT}
+DETAIL_FORMATS |= {11: MONEY_FORMAT, 12: MONEY_FORMAT}
+YES = {True: "是", False: "否"}
 
 
 def ranking_xlsx(ranking: list[OrganizationOpenness], *, year: int, province_name: str = "") -> bytes:
     """Sheet 排名: one row per organisation with its figures and scores; sheet 仪器明细: the
     figures of every evaluated instrument, so each score can be traced."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "排名"
+    wb = Workbook(write_only=True)
     scope = f"（{province_name}）" if province_name else ""
-    _title(ws, f"{year}年度 大型科研仪器开放共享评价排名{scope}", len(RANKING_HEADERS))
-    _headers(ws, RANKING_HEADERS, RANKING_WIDTHS)
+    sheet = Sheet(wb, "排名", RANKING_HEADERS, RANKING_WIDTHS, title=f"{year}年度 大型科研仪器开放共享评价排名{scope}")
     for org in ranking:
-        ws.append(
+        sheet.append(
             [
                 org.rank,
                 org.organization_name,
@@ -165,27 +182,20 @@ def ranking_xlsx(ranking: list[OrganizationOpenness], *, year: int, province_nam
                 org.scores.sharing,
                 org.scores.management,
                 org.scores.total,
-            ]
+            ],
+            RANKING_FORMATS,
         )
-        r = ws.max_row
-        for col in (5, 6):
-            ws.cell(row=r, column=col).number_format = HOURS_FORMAT
-        for col in (7, 8):
-            ws.cell(row=r, column=col).number_format = RATIO_FORMAT
-        for col in (9, 10, 11, 12, 13, 14):
-            ws.cell(row=r, column=col).number_format = MONEY_FORMAT
-    detail = wb.create_sheet("仪器明细")
-    _headers(detail, DETAIL_HEADERS, DETAIL_WIDTHS)
-    yes = {True: "是", False: "否"}
+    detail = Sheet(wb, "仪器明细", DETAIL_HEADERS, DETAIL_WIDTHS)
     for org in ranking:
         for i in org.instruments:
+            c = i.criteria
             detail.append(
                 [
                     i.id,
                     i.name,
                     i.owner_name,
                     i.original_value,
-                    yes[i.is_specialised],
+                    YES[i.is_specialised],
                     i.benchmark_hours,
                     i.effective_hours,
                     i.external_hours,
@@ -197,15 +207,12 @@ def ranking_xlsx(ranking: list[OrganizationOpenness], *, year: int, province_nam
                     i.external_session_count,
                     i.charge_count,
                     i.unrecorded_session_count,
-                    *(yes[i.criteria[c]] for c in ("open", "booking_policy", "fee_schedule", "manager")),
-                    yes[i.criteria["no_unrecorded_use"]],
-                ]
+                    YES[c["open"]],
+                    YES[c["booking_policy"]],
+                    YES[c["fee_schedule"]],
+                    YES[c["manager"]],
+                    YES[c["no_unrecorded_use"]],
+                ],
+                DETAIL_FORMATS,
             )
-            r = detail.max_row
-            for col in (4, 11, 12):
-                detail.cell(row=r, column=col).number_format = MONEY_FORMAT
-            for col in (7, 8):
-                detail.cell(row=r, column=col).number_format = HOURS_FORMAT
-            for col in (9, 10):
-                detail.cell(row=r, column=col).number_format = RATIO_FORMAT
     return _save(wb)

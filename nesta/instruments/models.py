@@ -409,7 +409,11 @@ class Charge(models.Model):
         ordering = ["occurred_at", "id"]
         verbose_name = _("费用")
         verbose_name_plural = _("费用")
-        indexes = [models.Index(fields=["organization", "occurred_at"]), models.Index(fields=["occurred_at"])]
+        indexes = [
+            models.Index(fields=["organization", "occurred_at"]),
+            # covers the openness evaluation's GROUP BY instrument over a year: no table lookups
+            models.Index(fields=["occurred_at", "instrument", "is_external", "amount"], name="charge_year_income_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["usage_session", "kind"], condition=Q(usage_session__isnull=False), name="uniq_usage_charge"

@@ -31,7 +31,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, DateTimeField, Exists, F, FloatField, Func, OuterRef, Q, Sum, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+)
 from django.utils import timezone
 
 from nesta.core.errors import NotFound, ValidationFailed
@@ -72,32 +84,31 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=LOCAL), datetime(year + 1, 1, 1, tzinfo=LOCAL)
 
 
+def _julian_day(moment: datetime) -> float:
+    """The Julian day number SQLite's julianday() gives for the same instant (UTC)."""
+    return moment.timestamp() / 86400.0 + 2440587.5
+
+
 class ClippedHours(Func):
     """Hours of [started_at, ended_at] within [lo, hi), computed by the database."""
 
     output_field = FloatField()
 
     def __init__(self, lo: datetime, hi: datetime):
-        super().__init__(
-            F("started_at"),
-            F("ended_at"),
-            Value(lo, output_field=DateTimeField()),
-            Value(hi, output_field=DateTimeField()),
-        )
-
-    def _compiled(self, compiler, connection):
-        return [compiler.compile(expr) for expr in self.get_source_expressions()]
+        self.lo, self.hi = lo, hi
+        super().__init__(F("started_at"), F("ended_at"))
 
     def as_sql(self, compiler, connection, **extra):  # PostgreSQL (and any backend with LEAST/GREATEST)
-        (s, sp), (e, ep), (lo, lp), (hi, hp) = self._compiled(compiler, connection)
-        sql = f"(EXTRACT(EPOCH FROM (LEAST({e}, {hi}) - GREATEST({s}, {lo}))) / 3600.0)::double precision"
-        return sql, (*ep, *hp, *sp, *lp)
+        (s, sp), (e, ep) = (compiler.compile(x) for x in self.get_source_expressions())
+        sql = f"(EXTRACT(EPOCH FROM (LEAST({e}, %s) - GREATEST({s}, %s))) / 3600.0)::double precision"
+        return sql, (*ep, self.hi, *sp, self.lo)
 
     def as_sqlite(self, compiler, connection, **extra):
-        # julianday() parses the stored text natively: no Python function per row.
-        (s, sp), (e, ep), (lo, lp), (hi, hp) = self._compiled(compiler, connection)
-        sql = f"((MIN(julianday({e}), julianday({hi})) - MAX(julianday({s}), julianday({lo}))) * 24.0)"
-        return sql, (*ep, *hp, *sp, *lp)
+        # julianday() parses the stored text natively (no Python function per row); the bounds are
+        # passed as Julian day numbers, so each row costs two parses.
+        (s, sp), (e, ep) = (compiler.compile(x) for x in self.get_source_expressions())
+        sql = f"((MIN(julianday({e}), %s) - MAX(julianday({s}), %s)) * 24.0)"
+        return sql, (*ep, _julian_day(self.hi), *sp, _julian_day(self.lo))
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -175,58 +186,80 @@ def _benchmark(is_specialised: bool) -> Decimal:
     return BENCHMARK_SPECIALISED if is_specialised else BENCHMARK_GENERAL
 
 
+INSTRUMENT_COLUMNS = (
+    "id",
+    "name",
+    "owner_id",
+    "owner__name",
+    "province__code",
+    "province__name",
+    "original_value",
+    "is_specialised",
+    "is_open",
+    "status",
+    "has_rates",
+    "has_policy",
+    "has_manager",
+    "has_service",
+)
+
+
 def _instruments(scope: Q, *, qualifying_only: bool) -> list[dict[str, Any]]:
     qs = Instrument.objects.filter(scope)
     if qualifying_only:
         qs = qs.filter(original_value__gte=THRESHOLD)
     managers = Instrument.managers.through.objects.filter(instrument_id=OuterRef("pk"))
-    return list(
+    rates = (
+        Q(internal_hourly_rate__gt=0)
+        | Q(external_hourly_rate__gt=0)
+        | Q(internal_sample_rate__gt=0)
+        | Q(external_sample_rate__gt=0)
+    )
+    rows = (
         qs.annotate(
+            has_rates=ExpressionWrapper(rates, output_field=BooleanField()),
             has_policy=Exists(BookingPolicy.objects.filter(instrument_id=OuterRef("pk"))),
             has_manager=Exists(managers),
             has_service=Exists(ServiceItem.objects.filter(instrument_id=OuterRef("pk"), active=True)),
         )
-        .values(
-            "id",
-            "name",
-            "owner_id",
-            "owner__name",
-            "province__code",
-            "province__name",
-            "original_value",
-            "is_specialised",
-            "is_open",
-            "status",
-            "internal_hourly_rate",
-            "external_hourly_rate",
-            "internal_sample_rate",
-            "external_sample_rate",
-            "has_policy",
-            "has_manager",
-            "has_service",
-        )
+        .values_list(*INSTRUMENT_COLUMNS)
         .order_by("id")
     )
+    return [dict(zip(INSTRUMENT_COLUMNS, row, strict=True)) for row in rows]
 
 
 def _usage(scope: Q, start: datetime, end: datetime, cutoff: datetime) -> dict[int, dict[str, Any]]:
-    """Per instrument: clipped effective and external hours, session counts, unrecorded sessions."""
-    clip = ClippedHours(start, end)
+    """Per instrument: clipped effective and external hours, session counts, unrecorded sessions.
+
+    Grouped by (instrument, is_external) so the clipped duration is computed once per row."""
     closed = Q(ended_at__isnull=False)
     rows = (
         UsageSession.objects.filter(scope, started_at__lt=end)
         .filter(Q(ended_at__gt=start) | Q(ended_at__isnull=True, started_at__gte=start))
-        .values("instrument_id")
+        # Grouping by an expression, not the column, keeps SQLite from walking the (instrument,
+        # started_at) index with one table lookup per row: a plain scan is faster for a whole year.
+        .values(iid=ExpressionWrapper(F("instrument_id") + 0, output_field=IntegerField()), ext=F("is_external"))
         .order_by()
         .annotate(
-            effective=Sum(clip, filter=closed),
-            external=Sum(clip, filter=closed & Q(is_external=True)),
+            hours=Sum(ClippedHours(start, end), filter=closed),
             sessions=Count("id", filter=closed),
-            external_sessions=Count("id", filter=closed & Q(is_external=True)),
             unrecorded=Count("id", filter=Q(ended_at__isnull=True, started_at__lt=cutoff)),
         )
+        .values_list("iid", "ext", "hours", "sessions", "unrecorded")
     )
-    return {r["instrument_id"]: r for r in rows}
+    result: dict[int, dict[str, Any]] = {}
+    for instrument_id, external, hours, sessions, unrecorded in rows:
+        entry = result.setdefault(
+            instrument_id,
+            {"effective": 0.0, "external": 0.0, "sessions": 0, "external_sessions": 0, "unrecorded": 0},
+        )
+        entry["effective"] += hours or 0.0
+        entry["sessions"] += sessions
+        entry["unrecorded"] += unrecorded
+        if external:
+            entry["external"] += hours or 0.0
+            entry["external_sessions"] += sessions
+    return result
 
 
 def _income(scope: Q, start: datetime, end: datetime) -> dict[int, dict[str, Any]]:
@@ -275,14 +308,10 @@ def _evaluate(row: dict[str, Any], usage: dict[str, Any] | None, income: dict[st
     if item.effective_hours:
         item.sharing_rate = _q(item.external_hours / item.effective_hours, RATIO)
     item.utilisation = _q(item.effective_hours / benchmark, RATIO)
-    has_rates = any(
-        row[k] > 0
-        for k in ("internal_hourly_rate", "external_hourly_rate", "internal_sample_rate", "external_sample_rate")
-    )
     item.criteria = {
         "open": bool(row["is_open"]) and row["status"] != Instrument.Status.RETIRED,
         "booking_policy": bool(row["has_policy"]),
-        "fee_schedule": has_rates or bool(row["has_service"]),
+        "fee_schedule": bool(row["has_rates"]) or bool(row["has_service"]),
         "manager": bool(row["has_manager"]),
         "no_unrecorded_use": item.unrecorded_session_count == 0,
     }
