@@ -99,9 +99,55 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--no-report", action="store_true", help="print only; do not touch docs/benchmarks.md")
     parser.add_argument("--json", help="also write the raw results (per-query times) to this file")
+    parser.add_argument("--suite", choices=["directory", "instruments", "all"], default="all")
+    parser.add_argument("--instruments", type=int, default=50_000, help="instruments suite: instruments")
+    parser.add_argument("--per-instrument", type=int, default=100, help="instruments suite: bookings each")
+    parser.add_argument("--clients", type=int, default=32, help="instruments suite: concurrent clients")
+    parser.add_argument("--seconds", type=float, default=20, help="instruments suite: each throughput run")
     args = parser.parse_args(argv)
 
     backends = [args.only] if args.only else ["sqlite", "postgres"]
+    status = 0
+    if args.suite in {"directory", "all"}:
+        status = run_directory(backends, args)
+    if args.suite in {"instruments", "all"}:
+        status = run_instruments(backends, args) or status
+    return status
+
+
+def backend_env(backend: str, args: argparse.Namespace) -> dict | None:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "nesta.settings.prod")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    if backend == "sqlite":
+        env.pop("DATABASE_URL", None)
+        Path(args.sqlite_path).parent.mkdir(parents=True, exist_ok=True)
+        env["SQLITE_PATH"] = str(args.sqlite_path)
+        return env
+    problem = ensure_postgres_database(args.pg_url)
+    if problem:
+        print(f"[postgresql] SKIPPED: {args.pg_url} not reachable: {problem}", flush=True)
+        return None
+    env["DATABASE_URL"] = args.pg_url
+    return env
+
+
+def run_instruments(backends: list[str], args: argparse.Namespace) -> int:
+    from bench import instruments
+
+    results = []
+    for backend in backends:
+        env = backend_env(backend, args)
+        result = instruments.run_backend(backend, env, args) if env else None
+        if result:
+            results.append(result)
+    if results and not args.no_report:
+        instruments.append_report(Path(args.report), results)
+        print(f"results appended to {args.report}", flush=True)
+    return 0 if len(results) == len(backends) else 1
+
+
+def run_directory(backends: list[str], args: argparse.Namespace) -> int:
     results = [r for r in (run_backend(b, args) for b in backends) if r]
     if not results:
         return 1
