@@ -241,11 +241,11 @@ def _usage(scope: Q, start: datetime, end: datetime, cutoff: datetime) -> dict[i
         .values(iid=ExpressionWrapper(F("instrument_id") + 0, output_field=IntegerField()), ext=F("is_external"))
         .order_by()
         .annotate(
-            hours=Sum(ClippedHours(start, end), filter=closed),
+            clipped_hours=Sum(ClippedHours(start, end), filter=closed),
             sessions=Count("id", filter=closed),
             unrecorded=Count("id", filter=Q(ended_at__isnull=True, started_at__lt=cutoff)),
         )
-        .values_list("iid", "ext", "hours", "sessions", "unrecorded")
+        .values_list("iid", "ext", "clipped_hours", "sessions", "unrecorded")
     )
     result: dict[int, dict[str, Any]] = {}
     for instrument_id, external, hours, sessions, unrecorded in rows:

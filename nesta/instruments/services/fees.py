@@ -166,6 +166,6 @@ def charge_for_order(order: TestOrder, *, settled_at: datetime) -> Charge:
         description=f"{service.name} ×{quantity:f}{unit_label}"[:200],
         quantity=Decimal(1),
         unit="order",
-        rate=money(order.quoted_amount or 0),
-        amount=money(order.quoted_amount or 0),
+        rate=money(order.quoted_amount or Decimal(0)),
+        amount=money(order.quoted_amount or Decimal(0)),
     )

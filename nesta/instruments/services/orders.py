@@ -177,8 +177,8 @@ def service_item_create(*, actor: Any, instrument_id: int, data: dict[str, Any])
 def service_item_update(*, actor: Any, item_id: int, data: dict[str, Any]) -> ServiceItem:
     """Change a catalogue entry (prices, description, active); orders already placed keep their prices."""
     with locked_write():
-        item = ServiceItem.objects.select_for_update(of=("self",)).select_related("instrument__province")
-        item = item.filter(pk=item_id).first()
+        locked = ServiceItem.objects.select_for_update(of=("self",)).select_related("instrument__province")
+        item = locked.filter(pk=item_id).first()
         if item is None:
             raise NotFound()
         require(actor, "instrument.manage", item.instrument)
