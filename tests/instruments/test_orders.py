@@ -2,11 +2,13 @@
 permission matrix, notifications, the report file and the charge of a settled order."""
 
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from nesta.core.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
 from nesta.core.models import AuditLog, Notification
@@ -14,6 +16,7 @@ from nesta.instruments import services
 from nesta.instruments.models import Charge, ServiceItem
 from nesta.instruments.models import TestOrder as Order
 from nesta.instruments.selectors import orders as order_selectors
+from nesta.instruments.selectors.fees import fee_statement
 from nesta.instruments.selectors.orders import may_view_order, service_items_of
 from tests.factories import InstrumentFactory, UserFactory, grant
 
@@ -252,7 +255,7 @@ def test_anonymous_cannot_submit(item):
 # --- the whole way through -------------------------------------------------------------------
 
 
-def test_every_transition_in_order(item, customer, manager, media, org_jl):
+def test_every_transition_in_order(item, customer, manager, media, org_jl, users):
     order = submit(customer, item)
     trail = []
 
@@ -313,6 +316,14 @@ def test_every_transition_in_order(item, customer, manager, media, org_jl):
     assert charge.occurred_at == settled.settled_at
     assert charge.description == "SEM 形貌观察（每样） ×2样"
     assert AuditLog.objects.filter(object_type="instruments.charge", object_id=str(charge.pk)).exists()
+
+    # the settled order is a line of the customer organisation's monthly statement
+    when = timezone.localtime(charge.occurred_at, ZoneInfo("Asia/Shanghai"))
+    st = fee_statement(actor=users["office"], organization_id=org_jl.pk, year=when.year, month=when.month)
+    assert [(r.order_id, r.item, r.quantity, r.unit, r.rate, r.amount) for r in st.rows] == [
+        (order.pk, "SEM 形貌观察（每样） ×2样", Decimal("1.00"), "单", Decimal("550.00"), Decimal("550.00"))
+    ]
+    assert (st.total_external, st.total_internal) == (Decimal("550.00"), Decimal("0.00"))
 
 
 def test_requote_before_confirmation(item, customer, manager):
