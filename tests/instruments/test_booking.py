@@ -201,3 +201,15 @@ def test_naive_datetimes_are_refused(users, sem):
             actor=users["member"], instrument_id=sem.pk, start=at(1, 9).replace(tzinfo=None), end=at(1, 10), now=NOW
         )
     assert "start" in exc.value.details
+
+
+def test_check_out_charges_the_session_at_the_internal_rate(users, sem):
+    from decimal import Decimal
+
+    from nesta.instruments.models import Charge
+
+    b = book(users["member"], sem, at(0, 9), at(0, 11))
+    booking_check_in(actor=users["member"], booking_id=b.pk, now=at(0, 9))
+    session = booking_check_out(actor=users["member"], booking_id=b.pk, now=at(0, 10, 30))
+    charges = list(Charge.objects.filter(usage_session=session))
+    assert [c.amount for c in charges] == [Decimal("300.00")]  # 1.5 h × 200 元/h internal rate

@@ -372,6 +372,10 @@ def booking_check_out(*, actor: Any, booking_id: int, now: datetime | None = Non
             instance=session,
             changes={"ended_at": [None, session.ended_at.isoformat()], "samples": [0, samples]},
         )
+        # The fee schedule applies to actual use: charge the session in the same transaction.
+        from nesta.instruments.services.fees import charges_post_usage
+
+        charges_post_usage(actor=actor, session=session)
     return session
 
 

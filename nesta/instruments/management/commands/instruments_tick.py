@@ -1,0 +1,15 @@
+"""Periodic housekeeping of the instrument network (run every few minutes from cron/systemd)."""
+
+from django.core.management.base import BaseCommand
+
+from nesta.instruments.services import bookings_mark_no_shows
+from nesta.instruments.services.fees import charges_post_pending
+
+
+class Command(BaseCommand):
+    help = "Mark bookings nobody checked into as no-shows; charge finished sessions not yet charged."
+
+    def handle(self, *args, **options):
+        no_shows = bookings_mark_no_shows()
+        charged = charges_post_pending()
+        self.stdout.write(f"no-shows marked: {no_shows}; sessions charged: {charged}")
