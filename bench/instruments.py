@@ -550,11 +550,11 @@ def main(argv: list[str] | None = None) -> int:
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
-                urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=2)
+                urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=30)
                 break
             except urllib.error.HTTPError:
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # not listening yet
                 time.sleep(0.2)
 
         def http_work(k, r):
