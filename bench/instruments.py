@@ -421,7 +421,13 @@ def main(argv: list[str] | None = None) -> int:
     if len(ids) == args.instruments:
         with connection.cursor() as cur:
             cur.execute(f"SELECT COUNT(*) FROM instruments_booking WHERE instrument_id >= {ids[0]}")
-            reused = cur.fetchone()[0] == expected
+            complete = cur.fetchone()[0] == expected
+            # the last step of generating: every bench instrument has its search document
+            cur.execute(
+                "SELECT COUNT(*) FROM core_searchdocument WHERE doc_type = 'instrument' "
+                f"AND object_id >= {ids[0]} AND object_id <= {ids[-1]}"
+            )
+            reused = complete and cur.fetchone()[0] == len(ids)
     if not reused:
         say(f"[{backend}] generating {args.instruments} instruments × {args.per_instrument} bookings")
         generation_s = generate(args, connection)
