@@ -111,6 +111,14 @@ class BookingRules:
 
     def check(self, request: BookingRequest, ledger: Ledger) -> list[Violation]:
         """Every rule the request breaks, cheapest first; empty when it may be booked."""
+        out = self.check_request(request, ledger)
+        if out and out[0].code == "invalid_range":
+            return out
+        return out + self.check_quotas(request, ledger)
+
+    def check_request(self, request: BookingRequest, ledger: Ledger) -> list[Violation]:
+        """The rules that other people's bookings cannot change (hours, notice, blackouts,
+        training, suspension): the service checks them before it queues for the write lock."""
         r = self.rules
         out: list[Violation] = []
         length = int((request.end - request.start).total_seconds() // 60)
@@ -142,8 +150,13 @@ class BookingRules:
             elif expires is not None and expires < request.end:
                 out.append(Violation("qualification_expired", str(_("您的上机资格已过期或将在预约结束前过期。"))))
         out += self._suspension(request, ledger)
-        out += self._quotas(request, ledger, length)
         return out
+
+    def check_quotas(self, request: BookingRequest, ledger: Ledger) -> list[Violation]:
+        """The rules that depend on other bookings: checked under the write lock."""
+        if request.end <= request.start:
+            return []
+        return self._quotas(request, ledger, int((request.end - request.start).total_seconds() // 60))
 
     def _hours(self, request: BookingRequest) -> list[Violation]:
         r = self.rules

@@ -7,7 +7,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from nesta.core.errors import Conflict, ServiceUnavailable
-from nesta.instruments.models import Booking, BookingPolicy
+from nesta.core.write_gate import sqlite_write_gate
+from nesta.instruments.models import Booking, BookingPolicy, Instrument
 from nesta.instruments.services import booking_create
 from tests.factories import InstrumentFactory, OrganizationFactory, UserFactory, grant
 from tests.instruments.conftest import NOW, at
@@ -122,3 +123,36 @@ def test_a_client_that_waits_too_long_for_the_lock_gets_503(contested, settings)
         blocker.close()
         connection.close()
     assert not Booking.objects.filter(instrument=instrument).exists()
+
+
+def test_a_client_queued_too_long_at_the_write_gate_gets_503(contested, settings):
+    """Another writer holds the gate (SQLite) / the instrument's row (PostgreSQL) past the timeout."""
+    instrument, users = contested
+    settings.BOOKING_LOCK_TIMEOUT_MS = 150
+    held, release = threading.Event(), threading.Event()
+
+    def holder():
+        if connection.vendor == "sqlite":
+            with sqlite_write_gate(1):
+                held.set()
+                release.wait(5)
+        else:
+            with transaction.atomic():
+                list(Instrument.objects.select_for_update().filter(pk=instrument.pk))
+                held.set()
+                release.wait(5)
+            connection.close()
+
+    t = threading.Thread(target=holder)
+    t.start()
+    try:
+        held.wait(5)
+        with pytest.raises(ServiceUnavailable) as exc:
+            booking_create(actor=users[0], instrument_id=instrument.pk, start=at(4, 9), end=at(4, 10), now=NOW)
+        assert exc.value.details["retry_after"] >= 1
+    finally:
+        release.set()
+        t.join()
+    assert not Booking.objects.filter(instrument=instrument).exists()
+    booking_create(actor=users[0], instrument_id=instrument.pk, start=at(4, 9), end=at(4, 10), now=NOW)
+    assert Booking.objects.filter(instrument=instrument).count() == 1

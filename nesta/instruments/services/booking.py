@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,39 +84,76 @@ class BookingResult:
     replayed: bool = False
 
 
-def _check_and_insert(
-    *,
-    actor: Any,
-    instrument: Instrument,
-    start: datetime,
-    end: datetime,
-    purpose: str,
-    now: datetime,
-    series: uuid.UUID | None = None,
-) -> Booking:
+@dataclass
+class _Attempt:
+    """One slot to book, with the rules that apply to it."""
+
+    instrument: Instrument
+    policy: BookingPolicy
+    rules: BookingRules
+    request: BookingRequest
+    ledger: DbLedger
+
+
+def _instrument(instrument_id: int) -> Instrument:
+    instrument = Instrument.objects.select_related("policy").filter(pk=instrument_id).first()
+    if instrument is None:
+        raise NotFound()
+    return instrument
+
+
+def _attempt(*, actor: Any, instrument: Instrument, start: datetime, end: datetime, now: datetime) -> _Attempt:
     policy = _policy(instrument)
-    is_external = actor.organization_id != instrument.owner_id
-    rules = BookingRules(Rules.from_policy(policy, instrument))
     request = BookingRequest(
-        start=start, end=end, user_id=actor.pk, organization_id=actor.organization_id, is_external=is_external, now=now
+        start=start,
+        end=end,
+        user_id=actor.pk,
+        organization_id=actor.organization_id,
+        is_external=actor.organization_id != instrument.owner_id,
+        now=now,
     )
-    violations = rules.check(request, DbLedger(instrument, actor))
+    rules = BookingRules(Rules.from_policy(policy, instrument))
+    return _Attempt(instrument, policy, rules, request, DbLedger(instrument, actor))
+
+
+def _check_request(attempt: _Attempt) -> None:
+    """The rules other bookings cannot change, checked before queueing for the write lock (a
+    policy edited meanwhile applies from the next request on)."""
+    violations = attempt.rules.check_request(attempt.request, attempt.ledger)
     if violations:
         raise _violations_error(violations)
-    clash = _overlapping(instrument, start, end, 0).first()
+
+
+def _lock_instrument_row(instrument: Instrument) -> None:
+    # PostgreSQL: the row lock queues the bookings of one instrument (the exclusion constraint
+    # stays the last word). SQLite: the transaction already holds the database's write lock.
+    if connection.features.has_select_for_update:
+        Instrument.objects.select_for_update().filter(pk=instrument.pk).values_list("pk").first()
+
+
+def _insert_checked(*, actor: Any, attempt: _Attempt, purpose: str, series: uuid.UUID | None = None) -> Booking:
+    """Under the write lock: the rules that depend on other bookings (quotas, overlap, gap), then
+    the insert and its audit record."""
+    instrument, policy, request = attempt.instrument, attempt.policy, attempt.request
+    start, end = request.start, request.end
+    violations = attempt.rules.check_quotas(request, attempt.ledger)
+    if violations:
+        raise _violations_error(violations)
+    near = list(_overlapping(instrument, start, end, policy.gap_minutes).values_list("start", "end")[:20])
+    clash = next(((s, e) for s, e in near if s < end and e > start), None)
     if clash is not None:
         raise Conflict(
             _("该时段已被预约。"),
             code="slot_taken",
-            details={"start": clash.start.isoformat(), "end": clash.end.isoformat()},
+            details={"start": clash[0].isoformat(), "end": clash[1].isoformat()},
         )
-    if policy.gap_minutes and _overlapping(instrument, start, end, policy.gap_minutes).exists():
+    if near:
         raise ValidationFailed(
             _("与相邻预约之间需间隔 %(m)d 分钟。") % {"m": policy.gap_minutes},
             code="gap_required",
             details={"gap_minutes": policy.gap_minutes},
         )
-    pending = is_external and policy.external_requires_approval
+    pending = request.is_external and policy.external_requires_approval
     booking = Booking(
         instrument=instrument,
         user=actor,
@@ -124,14 +161,13 @@ def _check_and_insert(
         start=start,
         end=end,
         purpose=purpose[:300],
-        is_external=is_external,
+        is_external=request.is_external,
         series=series,
         status=Booking.Status.PENDING if pending else Booking.Status.CONFIRMED,
     )
     try:
-        with transaction.atomic():
-            booking.save()
-    except IntegrityError as exc:  # the PostgreSQL exclusion constraint, should any path race past us
+        booking.save()
+    except IntegrityError as exc:  # the database's own guard, should any path race past us
         raise Conflict(_("该时段已被预约。"), code="slot_taken") from exc
     audit_record(
         actor=actor,
@@ -151,18 +187,11 @@ def _check_and_insert(
     return booking
 
 
-def _lock_instrument(instrument_id: int) -> Instrument:
-    # On PostgreSQL the row lock queues bookings of one instrument; on SQLite the transaction
-    # already holds the database's write lock. Both make check-then-insert safe.
-    instrument = (
-        Instrument.objects.select_for_update(of=("self",))
-        .select_related("policy", "province")
-        .filter(pk=instrument_id)
-        .first()
-    )
-    if instrument is None:
-        raise NotFound()
-    return instrument
+def _replay(actor: Any, key: str, scope: str) -> BookingResult | None:
+    earlier = IdempotencyRecord.objects.filter(user=actor, key=key, scope=scope).first()
+    if earlier is None:
+        return None
+    return BookingResult(Booking.objects.get(pk=earlier.body["booking_id"]), replayed=True)
 
 
 def booking_create(
@@ -180,13 +209,15 @@ def booking_create(
     start, end = _aware(start, "start"), _aware(end, "end")
     now = now or timezone.now()
     scope = f"booking:{instrument_id}"
+    if idempotency_key and (replayed := _replay(actor, idempotency_key, scope)):
+        return replayed
+    attempt = _attempt(actor=actor, instrument=_instrument(instrument_id), start=start, end=end, now=now)
+    _check_request(attempt)
     with locked_write():
-        if idempotency_key:
-            earlier = IdempotencyRecord.objects.filter(user=actor, key=idempotency_key, scope=scope).first()
-            if earlier is not None:
-                return BookingResult(Booking.objects.get(pk=earlier.body["booking_id"]), replayed=True)
-        instrument = _lock_instrument(instrument_id)
-        booking = _check_and_insert(actor=actor, instrument=instrument, start=start, end=end, purpose=purpose, now=now)
+        if idempotency_key and (replayed := _replay(actor, idempotency_key, scope)):
+            return replayed  # the same key, sent twice at once: the first one booked
+        _lock_instrument_row(attempt.instrument)
+        booking = _insert_checked(actor=actor, attempt=attempt, purpose=purpose)
         if idempotency_key:
             IdempotencyRecord.objects.create(
                 user=actor, key=idempotency_key, scope=scope, status_code=201, body={"booking_id": booking.pk}
@@ -219,27 +250,33 @@ def booking_create_weekly(
     start, end = _aware(start, "start"), _aware(end, "end")
     now = now or timezone.now()
     result = SeriesResult(series=uuid.uuid4())
+    instrument = _instrument(instrument_id)
+
+    def skip(s: datetime, e: datetime, exc: Conflict | ValidationFailed) -> None:
+        result.skipped.append(
+            {"start": s.isoformat(), "end": e.isoformat(), "code": exc.code, "message": str(exc.message)}
+        )
+
+    attempts = []
+    for week in range(weeks):
+        s, e = start + timedelta(weeks=week), end + timedelta(weeks=week)
+        attempt = _attempt(actor=actor, instrument=instrument, start=s, end=e, now=now)
+        try:
+            _check_request(attempt)
+            attempts.append(attempt)
+        except ValidationFailed as exc:
+            skip(s, e, exc)
     with locked_write():
-        instrument = _lock_instrument(instrument_id)
-        for week in range(weeks):
-            s, e = start + timedelta(weeks=week), end + timedelta(weeks=week)
+        _lock_instrument_row(instrument)
+        for attempt in attempts:
             try:
                 with transaction.atomic():
                     result.created.append(
-                        _check_and_insert(
-                            actor=actor,
-                            instrument=instrument,
-                            start=s,
-                            end=e,
-                            purpose=purpose,
-                            now=now,
-                            series=result.series,
-                        )
+                        _insert_checked(actor=actor, attempt=attempt, purpose=purpose, series=result.series)
                     )
             except (Conflict, ValidationFailed) as exc:
-                result.skipped.append(
-                    {"start": s.isoformat(), "end": e.isoformat(), "code": exc.code, "message": str(exc.message)}
-                )
+                skip(attempt.request.start, attempt.request.end, exc)
+    result.skipped.sort(key=lambda item: item["start"])
     return result
 
 
