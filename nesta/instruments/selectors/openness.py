@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import (
     BooleanField,
     Count,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
@@ -109,6 +110,21 @@ class ClippedHours(Func):
         (s, sp), (e, ep) = (compiler.compile(x) for x in self.get_source_expressions())
         sql = f"((MIN(julianday({e}), %s) - MAX(julianday({s}), %s)) * 24.0)"
         return sql, (*ep, _julian_day(self.hi), *sp, _julian_day(self.lo))
+
+
+class Unindexed(Func):
+    """A column SQLite's planner will not choose an index for (unary +; plain elsewhere). Over a
+    year of the whole region, a scan of the sessions beats the skip-scan SQLite otherwise picks
+    over (instrument, started_at) — with a table lookup per row — by about four times."""
+
+    template = "%(expressions)s"
+
+    def __init__(self, column: str, output_field):
+        super().__init__(F(column), output_field=output_field)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"+{sql}", params
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -234,8 +250,9 @@ def _usage(scope: Q, start: datetime, end: datetime, cutoff: datetime) -> dict[i
     Grouped by (instrument, is_external) so the clipped duration is computed once per row."""
     closed = Q(ended_at__isnull=False)
     rows = (
-        UsageSession.objects.filter(scope, started_at__lt=end)
-        .filter(Q(ended_at__gt=start) | Q(ended_at__isnull=True, started_at__gte=start))
+        UsageSession.objects.alias(started=Unindexed("started_at", DateTimeField()))
+        .filter(scope, started__lt=end)
+        .filter(Q(ended_at__gt=start) | Q(ended_at__isnull=True, started__gte=start))
         # Grouping by an expression, not the column, keeps SQLite from walking the (instrument,
         # started_at) index with one table lookup per row: a plain scan is faster for a whole year.
         .values(iid=ExpressionWrapper(F("instrument_id") + 0, output_field=IntegerField()), ext=F("is_external"))
@@ -264,15 +281,17 @@ def _usage(scope: Q, start: datetime, end: datetime, cutoff: datetime) -> dict[i
 
 def _income(scope: Q, start: datetime, end: datetime) -> dict[int, dict[str, Any]]:
     rows = (
-        Charge.objects.filter(scope, occurred_at__gte=start, occurred_at__lt=end)
-        .values("instrument_id", "is_external")
+        Charge.objects.alias(occurred=Unindexed("occurred_at", DateTimeField()))
+        .filter(scope, occurred__gte=start, occurred__lt=end)
+        # as for sessions: grouping by an expression lets SQLite read only the covering index
+        .values(iid=ExpressionWrapper(F("instrument_id") + 0, output_field=IntegerField()), is_ext=F("is_external"))
         .order_by()
         .annotate(total=Sum("amount"), n=Count("id"))
     )
     result: dict[int, dict[str, Any]] = defaultdict(lambda: {"internal": ZERO, "external": ZERO, "n": 0})
     for r in rows:
-        entry = result[r["instrument_id"]]
-        entry["external" if r["is_external"] else "internal"] += Decimal(r["total"] or 0)
+        entry = result[r["iid"]]
+        entry["external" if r["is_ext"] else "internal"] += Decimal(r["total"] or 0)
         entry["n"] += r["n"]
     return result
 
