@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nesta.instruments import views
+from nesta.instruments.views import booking as views
 
 app_name = "instruments"
 
