@@ -1,6 +1,7 @@
 from django.urls import path
 
 from nesta.instruments.views import booking as views
+from nesta.instruments.views import reports as report_views
 
 app_name = "instruments"
 
@@ -24,4 +25,13 @@ urlpatterns = [
     path("bookings/<int:booking_id>/check-out/", views.booking_check_out, name="booking_check_out"),
     path("bookings/<int:booking_id>/approve/", views.booking_approve, name="booking_approve"),
     path("bookings/<int:booking_id>/reject/", views.booking_reject, name="booking_reject"),
+    # reports: openness, fee statements, registry XLSX
+    path("openness/", report_views.openness_ranking, name="openness_ranking"),
+    path("openness/ranking.xlsx", report_views.openness_ranking_xlsx, name="openness_ranking_xlsx"),
+    path("openness/organizations/<int:org_id>/", report_views.openness_organization, name="openness_organization"),
+    path("openness/instruments/<int:pk>/", report_views.openness_instrument, name="openness_instrument"),
+    path("fees/statement/", report_views.fee_statement, name="fee_statement"),
+    path("fees/statement.xlsx", report_views.fee_statement_xlsx, name="fee_statement_xlsx"),
+    path("registry/xlsx/", report_views.registry_xlsx, name="registry_xlsx"),
+    path("registry/export.xlsx", report_views.registry_export, name="registry_export"),
 ]
