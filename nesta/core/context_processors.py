@@ -22,6 +22,7 @@ NAVIGATION = [
     NavItem("organizations", _("机构名录"), "directory:organization_list", "/directory/organizations/"),
     NavItem("people", _("专家与人员"), "directory:person_list", "/directory/people/"),
     NavItem("instruments", _("仪器共享"), "instruments:list", "/instruments/"),
+    NavItem("openness", _("开放共享评价"), "instruments:openness_ranking", "/instruments/openness/"),
     NavItem("market", _("技术市场"), "core:market", "/market/"),
     NavItem("projects", _("重点项目"), "core:projects", "/projects/"),
     NavItem("zones", _("高新区"), "directory:zone_list", "/directory/zones/"),
@@ -35,7 +36,13 @@ def navigation(path: str) -> list[dict]:
     for item in NAVIGATION:
         url = reverse(item.url_name)
         active = path.startswith(item.prefix) if item.prefix else path == url
-        items.append({"key": item.key, "label": item.label, "url": url, "active": active})
+        items.append({"key": item.key, "label": item.label, "url": url, "active": active, "prefix": item.prefix})
+    # One item is active: where prefixes nest (/instruments/openness/ in /instruments/), the longest.
+    active_items = [i for i in items if i["active"]]
+    if len(active_items) > 1:
+        longest = max(active_items, key=lambda i: len(i["prefix"]))
+        for i in active_items:
+            i["active"] = i is longest
     return items
 
 
