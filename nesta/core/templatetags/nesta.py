@@ -3,6 +3,7 @@ permission checks and query strings.
 
     {% load nesta %}
     {{ line.baseline_amount|yuan }}          → 4亿元        (English: CNY 400 million)
+    {{ order.quoted_amount|yuan2 }}           → 1,234.50元   (English: CNY 1,234.50)
     {{ org.created_at|cn_date }}              → 2026年11月27日 (English: 27 Nov 2026)
     {{ org.province|loc }}                    → 辽宁省        (English: Liaoning)
     {% can user "organization.change" org as may_edit %}
@@ -75,6 +76,19 @@ def yuan(value: Any, unit: str = "") -> str:
     if unit == "万" or (not unit and amount >= WAN):
         return f"{sign}{_number(amount / WAN)}万元"
     return f"{sign}{_number(amount)}元"
+
+
+@register.filter
+def yuan2(value: Any) -> str:
+    """An exact amount in 元 with two decimals, for orders, quotes and charges: 1,234.50元, 0.00元.
+
+    Never rounded to 万元 or 亿元 (a bill shows the cents). In English: CNY 1,234.50.
+    """
+    amount = _to_decimal(value)
+    if amount is None or not amount.is_finite():
+        return "—"
+    text = f"{amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+    return f"CNY {text}" if _is_english() else f"{text}元"
 
 
 def _as_local(value: Any) -> date | datetime | None:
