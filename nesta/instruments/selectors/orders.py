@@ -2,11 +2,16 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from nesta.core.errors import NotFound, PermissionDenied
-from nesta.core.permissions import can, require
+from nesta.core.pagination import Page, clamp_limit, decode_cursor, encode_cursor
+from nesta.core.permissions import can, require, restrict
 from nesta.instruments.models import Instrument, ServiceItem, TestOrder
+from nesta.instruments.services.orders import CUSTOMER_STEPS, STAFF_STEPS
+
+# What an order list row shows: the service, the instrument and its owner, the customer and theirs.
+LIST_RELATED = ("service", "instrument__owner", "customer", "organization")
 
 
 def may_view_order(actor: Any, order: TestOrder) -> bool:
@@ -35,3 +40,68 @@ def service_items_of(*, instrument_id: int, include_inactive: bool = False) -> Q
         raise NotFound()
     items = ServiceItem.objects.filter(instrument_id=instrument_id).order_by("id")
     return items if include_inactive else items.filter(active=True)
+
+
+def service_item_get(*, item_id: int) -> ServiceItem:
+    """One catalogue entry with its instrument (inactive entries too: the page says they are stopped)."""
+    item = ServiceItem.objects.select_related("instrument__owner", "instrument__province").filter(pk=item_id).first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def testorder_actions(actor: Any, order: TestOrder) -> list[str]:
+    """The steps `actor` may take on `order` now: the staff's (instrument.manage on the instrument)
+    and the customer's (testorder.own), each only from the states the service accepts."""
+    steps: list[str] = []
+    if can(actor, "instrument.manage", order.instrument):
+        steps += [step for step, states in STAFF_STEPS.items() if order.status in states]
+    if can(actor, "testorder.own", order):
+        steps += [step for step, states in CUSTOMER_STEPS.items() if order.status in states]
+    return steps
+
+
+def _page(qs: QuerySet[TestOrder], cursor: str | None, limit: int | None) -> Page[TestOrder]:
+    """Newest first, keyset-paged on the id (stable while new orders arrive)."""
+    limit = clamp_limit(limit)
+    after = decode_cursor(cursor).get("after")
+    if after is not None:
+        qs = qs.filter(pk__lt=after)
+    rows = list(qs.select_related(*LIST_RELATED).order_by("-pk")[: limit + 1])
+    items = rows[:limit]
+    return Page(items=items, next_cursor=encode_cursor({"after": items[-1].pk}) if len(rows) > limit else None)
+
+
+def _with_status(qs: QuerySet[TestOrder], status: str) -> QuerySet[TestOrder]:
+    return qs.filter(status=status) if status in TestOrder.Status.values else qs
+
+
+def testorders_of_customer_qs(*, actor: Any) -> QuerySet[TestOrder]:
+    """The orders `actor` sees as a customer: their own; an organisation admin's, their organisation's;
+    the office's, all (the testorder.view policy)."""
+    return restrict(
+        actor, "testorder.view", TestOrder.objects.all(), organization_field="organization_id", user_field="customer_id"
+    )
+
+
+def testorders_of_customer(
+    *, actor: Any, status: str = "", cursor: str | None = None, limit: int | None = None
+) -> Page[TestOrder]:
+    return _page(_with_status(testorders_of_customer_qs(actor=actor), status), cursor, limit)
+
+
+def testorders_of_staff_qs(*, actor: Any) -> QuerySet[TestOrder]:
+    """The orders placed on the instruments `actor` manages (403 for those who manage none)."""
+    require(actor, "instrument.manage")
+    return restrict(actor, "instrument.manage", TestOrder.objects.all(), organization_field="instrument__owner_id")
+
+
+def testorders_of_staff(
+    *, actor: Any, status: str = "", cursor: str | None = None, limit: int | None = None
+) -> Page[TestOrder]:
+    return _page(_with_status(testorders_of_staff_qs(actor=actor), status), cursor, limit)
+
+
+def status_counts(qs: QuerySet[TestOrder]) -> dict[str, int]:
+    """{status: number of orders} of a list, for its filter tabs (one query)."""
+    return dict(qs.order_by().values_list("status").annotate(n=Count("id")))

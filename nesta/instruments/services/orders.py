@@ -33,6 +33,15 @@ from nesta.instruments.services.fees import charge_for_order, money
 
 S = TestOrder.Status
 CANCELLABLE = (S.SUBMITTED, S.QUOTED, S.CONFIRMED)
+# Which states each step starts from: the staff's steps (instrument.manage) and the customer's (testorder.own).
+STAFF_STEPS: dict[str, tuple[str, ...]] = {
+    "quote": (S.SUBMITTED, S.QUOTED),
+    "receive": (S.CONFIRMED,),
+    "start": (S.RECEIVED,),
+    "report": (S.TESTING,),
+    "settle": (S.REPORTED,),
+}
+CUSTOMER_STEPS: dict[str, tuple[str, ...]] = {"confirm": (S.QUOTED,), "cancel": CANCELLABLE}
 MAX_AMOUNT = Decimal("999999999999.99")
 MAX_QUANTITY = Decimal("99999999.99")
 REPORT_MAX_BYTES = 50 * 1024 * 1024
@@ -270,7 +279,7 @@ def testorder_quote(
     if len(note) > 300:
         raise ValidationFailed(details={"note": [_("最多300个字符。")]})
     with locked_write():
-        order = _staff_step(actor, order_id, (S.SUBMITTED, S.QUOTED), _("报价"))
+        order = _staff_step(actor, order_id, STAFF_STEPS["quote"], _("报价"))
         _advance(order, actor, S.QUOTED, quoted_amount=amount, quote_note=note, quoted_at=now or timezone.now())
         _notify_customer(
             order, "testorder_quoted", _("测试订单已报价：%(a)s 元，请确认") % {"a": f"{order.quoted_amount:,.2f}"}
@@ -281,7 +290,7 @@ def testorder_quote(
 def testorder_confirm(*, actor: Any, order_id: int, now: datetime | None = None) -> TestOrder:
     """用户确认: the customer accepts the quote."""
     with locked_write():
-        order = _customer_step(actor, order_id, (S.QUOTED,), _("确认"))
+        order = _customer_step(actor, order_id, CUSTOMER_STEPS["confirm"], _("确认"))
         _advance(order, actor, S.CONFIRMED, confirmed_at=now or timezone.now())
         _notify_staff(order, "testorder_confirmed", _("用户已确认报价，请安排收样：订单 #%(id)s") % {"id": order.pk})
     return order
@@ -290,7 +299,7 @@ def testorder_confirm(*, actor: Any, order_id: int, now: datetime | None = None)
 def testorder_receive(*, actor: Any, order_id: int, now: datetime | None = None) -> TestOrder:
     """收样: the staff received the samples."""
     with locked_write():
-        order = _staff_step(actor, order_id, (S.CONFIRMED,), _("收样"))
+        order = _staff_step(actor, order_id, STAFF_STEPS["receive"], _("收样"))
         _advance(order, actor, S.RECEIVED, received_at=now or timezone.now())
         _notify_customer(order, "testorder_received", _("样品已收到：订单 #%(id)s") % {"id": order.pk})
     return order
@@ -299,7 +308,7 @@ def testorder_receive(*, actor: Any, order_id: int, now: datetime | None = None)
 def testorder_start(*, actor: Any, order_id: int, now: datetime | None = None) -> TestOrder:
     """检测中: testing has begun."""
     with locked_write():
-        order = _staff_step(actor, order_id, (S.RECEIVED,), _("开始检测"))
+        order = _staff_step(actor, order_id, STAFF_STEPS["start"], _("开始检测"))
         _advance(order, actor, S.TESTING, testing_at=now or timezone.now())
         _notify_customer(order, "testorder_testing", _("样品检测中：订单 #%(id)s") % {"id": order.pk})
     return order
@@ -325,7 +334,7 @@ def testorder_report(*, actor: Any, order_id: int, file: UploadedFile, now: date
     """报告已出: the staff upload the report; it is delivered through the platform only."""
     name = _check_report(file)
     with locked_write():
-        order = _staff_step(actor, order_id, (S.TESTING,), _("出具报告"))
+        order = _staff_step(actor, order_id, STAFF_STEPS["report"], _("出具报告"))
         order.report.save(name, file, save=False)
         _advance(order, actor, S.REPORTED, report_name=name, reported_at=now or timezone.now())
         _notify_customer(order, "testorder_reported", _("检测报告已出，请在平台下载：订单 #%(id)s") % {"id": order.pk})
@@ -336,7 +345,7 @@ def testorder_settle(*, actor: Any, order_id: int, now: datetime | None = None) 
     """已结算: the staff settle the order; its charge (the quoted amount) is created."""
     now = now or timezone.now()
     with locked_write():
-        order = _staff_step(actor, order_id, (S.REPORTED,), _("结算"))
+        order = _staff_step(actor, order_id, STAFF_STEPS["settle"], _("结算"))
         _advance(order, actor, S.SETTLED, settled_at=now)
         charge = charge_for_order(order, settled_at=now)
         charge.save()
@@ -353,7 +362,7 @@ def testorder_settle(*, actor: Any, order_id: int, now: datetime | None = None) 
 def testorder_cancel(*, actor: Any, order_id: int, now: datetime | None = None) -> TestOrder:
     """The customer cancels, before the samples are received."""
     with locked_write():
-        order = _customer_step(actor, order_id, CANCELLABLE, _("取消"))
+        order = _customer_step(actor, order_id, CUSTOMER_STEPS["cancel"], _("取消"))
         _advance(order, actor, S.CANCELLED, cancelled_at=now or timezone.now())
         _notify_staff(order, "testorder_cancelled", _("用户已取消测试订单 #%(id)s") % {"id": order.pk})
     return order
