@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -77,6 +78,11 @@ def staff_of(instrument: Instrument) -> list[Any]:
     )
 
 
+def order_url(order: TestOrder) -> str:
+    """The order's page on the web, where each side sees it and takes its next step."""
+    return reverse("instruments:order_detail", args=[order.pk])
+
+
 def _notify(users: Iterable[Any], order: TestOrder, kind: str, title: str) -> None:
     body = _("订单 #%(id)s · %(service)s · %(status)s") % {
         "id": order.pk,
@@ -84,7 +90,7 @@ def _notify(users: Iterable[Any], order: TestOrder, kind: str, title: str) -> No
         "status": order.get_status_display(),
     }
     for user in users:
-        notify(user=user, kind=kind, title=title, body=body, url=f"/api/v1/orders/{order.pk}")
+        notify(user=user, kind=kind, title=title, body=body, url=order_url(order))
 
 
 def _notify_customer(order: TestOrder, kind: str, title: str) -> None:

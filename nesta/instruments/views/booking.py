@@ -44,6 +44,7 @@ from nesta.instruments.models import Blackout, Booking, BookingPolicy, Instrumen
 from nesta.instruments.policy import LOCAL
 from nesta.instruments.selectors import availability as availability_selectors
 from nesta.instruments.selectors import calendar as calendar_selectors
+from nesta.instruments.selectors import orders as order_selectors
 from nesta.instruments.selectors import registry as registry_selectors
 from nesta.instruments.services.usage import usage_record as usage_record_service
 
@@ -421,6 +422,7 @@ def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "may_manage": can(request.user, "instrument.manage", instrument),
                 "may_change": can(request.user, "instrument.change", instrument),
                 "ical_url": f"/api/v1/instruments/{instrument.pk}/calendar.ics",
+                "service_items": list(order_selectors.service_items_of(instrument_id=instrument.pk)),
             }
         )
     return render_page_or_partial(
@@ -538,6 +540,7 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
                 "may_manage": can(request.user, "instrument.manage", instrument),
                 "may_change": can(request.user, "instrument.change", instrument),
                 "ical_url": f"/api/v1/instruments/{instrument.pk}/calendar.ics",
+                "service_items": list(order_selectors.service_items_of(instrument_id=instrument.pk)),
             }
         )
         response = render(request, "instruments/instrument_detail.html", context, status=status)
