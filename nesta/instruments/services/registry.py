@@ -116,7 +116,8 @@ def facet_fields(instrument: Instrument) -> list[str]:
     then the flags the list filters on (open to outsiders, status, owner and owner's kind), so a
     filtered query stays one index lookup."""
     category = instrument.category
-    codes = [category.code, category.parent.code] if category.parent_id else [category.code]
+    parent = category.parent if category.parent_id else None
+    codes = [category.code, parent.code] if parent is not None else [category.code]
     if instrument.is_open:
         codes.append(OPEN_FIELD)
     return [
