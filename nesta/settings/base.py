@@ -85,6 +85,8 @@ def database_config() -> dict:
             "NAME": os.environ.get("SQLITE_PATH", str(VAR_DIR / "nesta.sqlite3")),
         }
     if cfg["ENGINE"] == "django.db.backends.sqlite3":
+        # Kept open across requests: a new connection starts with a cold page cache.
+        cfg["CONN_MAX_AGE"] = 60
         cfg["OPTIONS"] = {
             # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at
             # BEGIN so a check-then-write inside atomic() cannot interleave with another writer.
