@@ -66,7 +66,7 @@ class StatementForm(forms.Form):
     see its statement is the selector's check (403), not the form's."""
 
     organization = forms.IntegerField(
-        label=_("单位"), min_value=1, max_value=2**31 - 1, error_messages={"invalid": _("请选择单位。")}
+        label=_("结算单位"), min_value=1, max_value=2**31 - 1, error_messages={"invalid": _("请选择单位。")}
     )
     month = forms.CharField(
         label=_("月份"),
