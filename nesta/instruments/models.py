@@ -188,6 +188,7 @@ class Booking(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(_("已提醒"), null=True, blank=True)
 
     # Statuses that hold the slot; the others free it for someone else.
     ACTIVE = ("pending", "confirmed", "in_use", "completed", "no_show")

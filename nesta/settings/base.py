@@ -135,6 +135,8 @@ LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 # How long a booking waits for the instrument's lock on PostgreSQL before answering 503.
 BOOKING_LOCK_TIMEOUT_MS = int(os.environ.get("BOOKING_LOCK_TIMEOUT_MS", "5000"))
+# A confirmed booking's user is reminded once, this many hours before it starts (manage.py instruments_tick).
+BOOKING_REMINDER_HOURS = int(os.environ.get("BOOKING_REMINDER_HOURS", "24"))
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 
 NINJA_PAGINATION_PER_PAGE = 20

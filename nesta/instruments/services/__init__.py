@@ -9,6 +9,7 @@ from nesta.instruments.services.booking import (
     booking_create_weekly,
     booking_reject,
     bookings_mark_no_shows,
+    bookings_send_reminders,
 )
 from nesta.instruments.services.fees import charges_for_usage, charges_post_pending, charges_post_usage
 from nesta.instruments.services.orders import (
@@ -45,6 +46,7 @@ __all__ = [
     "booking_create_weekly",
     "booking_reject",
     "bookings_mark_no_shows",
+    "bookings_send_reminders",
     "charges_for_usage",
     "charges_post_pending",
     "charges_post_usage",

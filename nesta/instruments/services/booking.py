@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +20,7 @@ from nesta.core.errors import Conflict, NotFound, ValidationFailed
 from nesta.core.notifications import notify
 from nesta.core.permissions import require
 from nesta.instruments.models import Blackout, Booking, BookingPolicy, IdempotencyRecord, Instrument, Qualification
-from nesta.instruments.policy import BookingRequest, BookingRules, Rules, Violation
+from nesta.instruments.policy import LOCAL, BookingRequest, BookingRules, Rules, Violation
 from nesta.instruments.services._tx import locked_write
 
 OFFENCES = ("no_show", "late_cancelled")
@@ -438,3 +440,45 @@ def bookings_mark_no_shows(*, now: datetime | None = None) -> int:
                     )
                     marked += 1
     return marked
+
+
+def bookings_send_reminders(*, now: datetime | None = None) -> int:
+    """Remind each confirmed booking's user once, BOOKING_REMINDER_HOURS before it starts (in-app,
+    and e-mail after commit). Safe to run from several places at once: a booking is claimed by a
+    conditional update before its reminder is written."""
+    now = now or timezone.now()
+    horizon = now + timedelta(hours=settings.BOOKING_REMINDER_HOURS)
+    due = (
+        Booking.objects.filter(status="confirmed", reminded_at__isnull=True, start__gt=now, start__lte=horizon)
+        .select_related("instrument", "user")
+        .order_by("start")
+    )
+    sent = 0
+    for booking in due.iterator(chunk_size=500):
+        with transaction.atomic():
+            claimed = Booking.objects.filter(pk=booking.pk, status="confirmed", reminded_at__isnull=True).update(
+                reminded_at=now
+            )
+            if not claimed:
+                continue
+            audit_record(
+                actor=None,
+                action="update",
+                object_type="instruments.booking",
+                object_id=booking.pk,
+                object_repr=str(booking),
+                changes={"reminded_at": [None, now.isoformat()]},
+            )
+            start = timezone.localtime(booking.start, LOCAL)
+            end = timezone.localtime(booking.end, LOCAL)
+            notify(
+                user=booking.user,
+                kind="booking_reminder",
+                title=_("预约提醒：%(i)s，%(when)s")
+                % {"i": booking.instrument.name, "when": f"{start:%Y-%m-%d %H:%M}"},
+                body=_("您预约的%(i)s将于 %(start)s–%(end)s 使用，请按时签到；如不能前来，请尽早取消。")
+                % {"i": booking.instrument.name, "start": f"{start:%Y-%m-%d %H:%M}", "end": f"{end:%H:%M}"},
+                url=reverse("instruments:my_bookings"),
+            )
+            sent += 1
+    return sent
