@@ -757,6 +757,19 @@ def report_markdown(results: list[dict]) -> str:
             lambda r, k=key: f"**{r[k]['overlaps']}**" if k in r else "—",
         )
     row(
+        "HTTP bookings/s against the target (≥ 200)",
+        lambda r: f"{r['http']['bookings_per_s']} {_mark(r['http']['bookings_per_s'] >= 200)}" if "http" in r else "—",
+    )
+    row(
+        "bookings/s ÷ naive baseline's (service · HTTP)",
+        lambda r: (
+            f"{r['service']['bookings_per_s'] / r['naive']['bookings_per_s']:.2f}× · "
+            f"{r['http']['bookings_per_s'] / r['naive']['bookings_per_s']:.2f}×"
+            if "naive" in r and r["naive"]["bookings_per_s"] and "http" in r
+            else "—"
+        ),
+    )
+    row(
         "openness, whole region, one year (≤ 10 s)",
         lambda r: (
             f"{r['openness']['seconds']} s {_mark(r['openness']['seconds'] <= 10)} "
