@@ -471,3 +471,18 @@ def test_report_name_is_made_safe(item, customer, manager):
     assert order.report_name == "检测_报告.pdf"
     assert order.report.name.startswith(f"orders/reports/{order.pk}/")
     assert order.report.name.endswith(".pdf")
+
+
+def test_a_report_step_that_fails_after_the_file_is_written_leaves_no_file(item, customer, manager, media, monkeypatch):
+    order = order_in(S.TESTING, customer=customer, manager=manager, item=item)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("notification store down")
+
+    monkeypatch.setattr("nesta.instruments.services.orders._notify_customer", fail)
+    with pytest.raises(RuntimeError):
+        services.testorder_report(actor=manager, order_id=order.pk, file=report_file("报告.pdf"))
+    order.refresh_from_db()
+    assert (order.status, order.report.name) == (S.TESTING, "")
+    reports = media / "orders" / "reports" / str(order.pk)
+    assert not reports.exists() or list(reports.iterdir()) == []

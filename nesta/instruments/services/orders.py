@@ -339,11 +339,21 @@ def _check_report(file: UploadedFile | None) -> str:
 def testorder_report(*, actor: Any, order_id: int, file: UploadedFile, now: datetime | None = None) -> TestOrder:
     """报告已出: the staff upload the report; it is delivered through the platform only."""
     name = _check_report(file)
-    with locked_write():
-        order = _staff_step(actor, order_id, STAFF_STEPS["report"], _("出具报告"))
-        order.report.save(name, file, save=False)
-        _advance(order, actor, S.REPORTED, report_name=name, reported_at=now or timezone.now())
-        _notify_customer(order, "testorder_reported", _("检测报告已出，请在平台下载：订单 #%(id)s") % {"id": order.pk})
+    stored = ""
+    try:
+        with locked_write():
+            order = _staff_step(actor, order_id, STAFF_STEPS["report"], _("出具报告"))
+            order.report.save(name, file, save=False)
+            stored = order.report.name or ""
+            _advance(order, actor, S.REPORTED, report_name=name, reported_at=now or timezone.now())
+            _notify_customer(
+                order, "testorder_reported", _("检测报告已出，请在平台下载：订单 #%(id)s") % {"id": order.pk}
+            )
+    except BaseException:
+        # The file is written before the row: a rolled-back step must not leave it behind.
+        if stored:
+            order.report.storage.delete(stored)
+        raise
     return order
 
 
