@@ -31,14 +31,16 @@ urlpatterns = [
     path("orders/", order_views.my_orders, name="my_orders"),
     path("manage/orders/", order_views.manage_orders, name="manage_orders"),
     path("orders/<int:order_id>/", order_views.order_detail, name="order_detail"),
-    path("orders/<int:order_id>/quote/", order_views.order_quote, name="order_quote"),
-    path("orders/<int:order_id>/confirm/", order_views.order_confirm, name="order_confirm"),
-    path("orders/<int:order_id>/receive/", order_views.order_receive, name="order_receive"),
-    path("orders/<int:order_id>/start/", order_views.order_start, name="order_start"),
-    path("orders/<int:order_id>/upload-report/", order_views.order_upload_report, name="order_upload_report"),
+    path("orders/<int:order_id>/quote/", order_views.order_step, {"step": "quote"}, name="order_quote"),
+    path("orders/<int:order_id>/confirm/", order_views.order_step, {"step": "confirm"}, name="order_confirm"),
+    path("orders/<int:order_id>/receive/", order_views.order_step, {"step": "receive"}, name="order_receive"),
+    path("orders/<int:order_id>/start/", order_views.order_step, {"step": "start"}, name="order_start"),
+    path(
+        "orders/<int:order_id>/upload-report/", order_views.order_step, {"step": "report"}, name="order_upload_report"
+    ),
     path("orders/<int:order_id>/report/", order_views.order_report, name="order_report"),
-    path("orders/<int:order_id>/settle/", order_views.order_settle, name="order_settle"),
-    path("orders/<int:order_id>/cancel/", order_views.order_cancel, name="order_cancel"),
+    path("orders/<int:order_id>/settle/", order_views.order_step, {"step": "settle"}, name="order_settle"),
+    path("orders/<int:order_id>/cancel/", order_views.order_step, {"step": "cancel"}, name="order_cancel"),
     # reports: openness, fee statements, registry XLSX
     path("openness/", report_views.openness_ranking, name="openness_ranking"),
     path("openness/ranking.xlsx", report_views.openness_ranking_xlsx, name="openness_ranking_xlsx"),

@@ -235,8 +235,12 @@ def _form_failed(request: HttpRequest, order_id: int, **forms: Any) -> HttpRespo
     return render(request, "instruments/orders/order_detail.html", context, status=422)
 
 
-def _order_step(request: HttpRequest, order_id: int, step: str) -> HttpResponse:
-    """Run one step of an order through its service and come back to the order with a message.
+@require_POST
+@login_required_or_redirect
+@domain_errors
+def order_step(request: HttpRequest, order_id: int, step: str) -> HttpResponse:
+    """报价, 确认, 收样, 开始检测, 上传报告, 结算, 取消 (urls.py gives each its URL): run one step of
+    an order through its service and come back to the order with a message.
 
     Refused (not the customer / not the instrument's staff) → 403 page; wrong state or invalid
     input the service finds → the order's page with the reason; form errors → the page with them."""
@@ -288,55 +292,6 @@ def _order_step(request: HttpRequest, order_id: int, step: str) -> HttpResponse:
     else:
         messages.success(request, str(DONE[step]))
     return redirect("instruments:order_detail", order_id=order_id)
-
-
-@require_POST
-@login_required_or_redirect
-@domain_errors
-def order_quote(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _order_step(request, order_id, "quote")
-
-
-@require_POST
-@login_required_or_redirect
-@domain_errors
-def order_confirm(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _order_step(request, order_id, "confirm")
-
-
-@require_POST
-@login_required_or_redirect
-@domain_errors
-def order_receive(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _order_step(request, order_id, "receive")
-
-
-@require_POST
-@login_required_or_redirect
-@domain_errors
-def order_start(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _order_step(request, order_id, "start")
-
-
-@require_POST
-@login_required_or_redirect
-@domain_errors
-def order_upload_report(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _order_step(request, order_id, "report")
-
-
-@require_POST
-@login_required_or_redirect
-@domain_errors
-def order_settle(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _order_step(request, order_id, "settle")
-
-
-@require_POST
-@login_required_or_redirect
-@domain_errors
-def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
-    return _order_step(request, order_id, "cancel")
 
 
 @require_GET
