@@ -21,11 +21,13 @@ urlpatterns = [
         "<int:pk>/manage/qualifications/<int:user_id>/revoke/", views.qualification_revoke, name="qualification_revoke"
     ),
     path("<int:pk>/manage/usage/", views.usage_record, name="usage_record"),
-    path("bookings/<int:booking_id>/cancel/", views.booking_cancel, name="booking_cancel"),
-    path("bookings/<int:booking_id>/check-in/", views.booking_check_in, name="booking_check_in"),
-    path("bookings/<int:booking_id>/check-out/", views.booking_check_out, name="booking_check_out"),
-    path("bookings/<int:booking_id>/approve/", views.booking_approve, name="booking_approve"),
-    path("bookings/<int:booking_id>/reject/", views.booking_reject, name="booking_reject"),
+    path("bookings/<int:booking_id>/cancel/", views.booking_action, {"action": "cancel"}, name="booking_cancel"),
+    path("bookings/<int:booking_id>/check-in/", views.booking_action, {"action": "check_in"}, name="booking_check_in"),
+    path(
+        "bookings/<int:booking_id>/check-out/", views.booking_action, {"action": "check_out"}, name="booking_check_out"
+    ),
+    path("bookings/<int:booking_id>/approve/", views.booking_action, {"action": "approve"}, name="booking_approve"),
+    path("bookings/<int:booking_id>/reject/", views.booking_action, {"action": "reject"}, name="booking_reject"),
     # testing orders (分析测试)
     path("services/<int:service_id>/order/", order_views.order_submit, name="order_submit"),
     path("orders/", order_views.my_orders, name="my_orders"),

@@ -604,8 +604,11 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
     return redirect(default)
 
 
-def _booking_action(request: HttpRequest, booking_id: int, action: str) -> HttpResponse:
-    """Run one state change of a booking and come back with a message."""
+@require_POST
+@domain_errors
+def booking_action(request: HttpRequest, booking_id: int, action: str) -> HttpResponse:
+    """取消, 签到, 签退, 批准, 驳回 (urls.py gives each its URL): run one state change of a booking
+    and come back with a message."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.POST.get("next") or reverse("instruments:my_bookings"))
     try:
@@ -640,36 +643,6 @@ def _booking_action(request: HttpRequest, booking_id: int, action: str) -> HttpR
     except ServiceUnavailable:
         messages.error(request, _("系统繁忙，请稍后重试"))
     return _back(request, reverse("instruments:my_bookings"))
-
-
-@require_POST
-@domain_errors
-def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
-    return _booking_action(request, booking_id, "cancel")
-
-
-@require_POST
-@domain_errors
-def booking_check_in(request: HttpRequest, booking_id: int) -> HttpResponse:
-    return _booking_action(request, booking_id, "check_in")
-
-
-@require_POST
-@domain_errors
-def booking_check_out(request: HttpRequest, booking_id: int) -> HttpResponse:
-    return _booking_action(request, booking_id, "check_out")
-
-
-@require_POST
-@domain_errors
-def booking_approve(request: HttpRequest, booking_id: int) -> HttpResponse:
-    return _booking_action(request, booking_id, "approve")
-
-
-@require_POST
-@domain_errors
-def booking_reject(request: HttpRequest, booking_id: int) -> HttpResponse:
-    return _booking_action(request, booking_id, "reject")
 
 
 # --- managers ----------------------------------------------------------------------------------
