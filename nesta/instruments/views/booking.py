@@ -30,7 +30,7 @@ from nesta.core.permissions import can, restrict
 from nesta.core.templatetags.nesta import cn_date
 from nesta.core.views import domain_errors, is_partial, login_required_or_redirect, render_page_or_partial
 from nesta.instruments import services
-from nesta.instruments.forms import (
+from nesta.instruments.forms.booking import (
     BlackoutForm,
     BookingForm,
     CheckOutForm,

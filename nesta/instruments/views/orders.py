@@ -21,8 +21,8 @@ from nesta.core.errors import Conflict, PermissionDenied, ServiceUnavailable, Va
 from nesta.core.permissions import can, require
 from nesta.core.selectors import audit_list
 from nesta.core.views import domain_errors, login_required_or_redirect, render_page_or_partial
+from nesta.instruments.forms.orders import OrderForm, QuoteForm, ReportForm
 from nesta.instruments.models import TestOrder
-from nesta.instruments.order_forms import OrderForm, QuoteForm, ReportForm
 from nesta.instruments.selectors import orders as selectors
 from nesta.instruments.services import orders as services
 

@@ -4,7 +4,7 @@ evaluation, an instrument's figures with the records they come from), the monthl
 
 Thin by design: the figures are selectors.openness / selectors.fees, the import is
 services.xlsx, the XLSX files are instruments.exports; permissions are decided by those layers
-(`require`) and core.permissions. The views read query parameters through report_forms (a bad
+(`require`) and core.permissions. The views read query parameters through forms.reports (a bad
 one is a 400 page), call one selector or service, and render."""
 
 from typing import Any
@@ -23,7 +23,7 @@ from nesta.core.errors import BadRequest, ValidationFailed
 from nesta.core.permissions import can, require
 from nesta.core.views import domain_errors, login_required_or_redirect
 from nesta.instruments import exports
-from nesta.instruments.report_forms import ImportForm, RankingForm, StatementForm, YearForm, error_text
+from nesta.instruments.forms.reports import ImportForm, RankingForm, StatementForm, YearForm, error_text
 from nesta.instruments.selectors import fees as fee_selectors
 from nesta.instruments.selectors import openness as openness_selectors
 from nesta.instruments.selectors import reports as report_selectors
