@@ -4,20 +4,26 @@ in one transaction, so a failed write leaves nothing behind.
 
 `data` holds plain values, as the API and the XLSX import send them: the owner's id, the
 category's code, GB/T 2260 codes for province and city (defaulting to the owner's), money in 元 as
-decimal strings or numbers, manager user ids, and the booking policy as a nested dict.
+decimal strings or numbers, manager user ids, and the booking policy as a nested dict. A photo
+is an uploaded file passed beside it (`photo=`): checked, stored, and removed again if the write
+fails.
 """
 
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from nesta.core import search
@@ -391,58 +397,143 @@ def _target(instrument: Instrument) -> Target:
     return Target(province_code=instrument.province.code, organization_id=instrument.owner_id)
 
 
-@transaction.atomic
-def instrument_create(*, actor: Any, data: dict[str, Any], lookups: Lookups | None = None) -> Instrument:
-    """Register an instrument (and its booking policy). Refused unless the actor may create
-    instruments for the owner in the instrument's province; setting booking rules needs
-    `instrument.manage` there too."""
-    _unknown_fields(data, INSTRUMENT_FIELDS)
-    require(actor, "instrument.create")  # anywhere at all: 401/403 before any validation
-    lookups = lookups or Lookups()
-    instrument = Instrument()
-    managers = _apply(instrument, data, lookups, creating=True)
-    require(actor, "instrument.create", _target(instrument))
-    policy = BookingPolicy()
-    if "policy" in data:
-        require(actor, "instrument.manage", _target(instrument))
-    _apply_policy(policy, data.get("policy", {}))
-    instrument.save()
-    policy.instrument = instrument
-    policy.save()
-    if managers:
-        instrument.managers.set(managers)
-    _reindex(instrument)
-    audit_record(actor=actor, action="create", instance=instrument, changes=diff({}, _snapshot(instrument, policy)))
+# --- photos ----------------------------------------------------------------------------------
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+# Extension → (content type, the file's first bytes). The bytes decide, not the name or the
+# content type the browser sent: a renamed .exe is no photo.
+_JPEG = ({"image/jpeg", "image/pjpeg", "image/jpg"}, b"\xff\xd8\xff")
+_PNG = ({"image/png", "image/x-png"}, b"\x89PNG\r\n\x1a\n")
+PHOTO_FORMATS = {".jpg": _JPEG, ".jpeg": _JPEG, ".png": _PNG}
+
+
+def photo_check(file: Any) -> str:
+    """The stored name of an uploaded photo (a JPEG or PNG of at most 5 MB); ValidationFailed
+    with `{"photo": [...]}` otherwise. The web form calls it too, so both say the same."""
+    raw_stem, ext = os.path.splitext(os.path.basename(str(getattr(file, "name", "") or "").replace("\\", "/")))
+    ext = ext.lower()
+    try:
+        stem = get_valid_filename(raw_stem)
+    except SuspiciousFileOperation:
+        stem = ""
+    size = getattr(file, "size", None) or 0
+    if ext not in PHOTO_FORMATS:
+        raise ValidationFailed(details={"photo": [_("照片只能是 JPG 或 PNG 图片。")]})
+    content_types, magic = PHOTO_FORMATS[ext]
+    sent_type = (getattr(file, "content_type", "") or "").split(";")[0].strip().lower()
+    if sent_type and sent_type not in content_types:
+        raise ValidationFailed(details={"photo": [_("照片只能是 JPG 或 PNG 图片。")]})
+    if size <= 0:
+        raise ValidationFailed(details={"photo": [_("文件为空。")]})
+    if size > PHOTO_MAX_BYTES:
+        raise ValidationFailed(
+            details={"photo": [_("照片不能超过 %(m)d MB。") % {"m": PHOTO_MAX_BYTES // 1024 // 1024}]}
+        )
+    file.seek(0)
+    head = file.read(len(magic))
+    file.seek(0)
+    if head != magic:
+        raise ValidationFailed(details={"photo": [_("文件内容不是 JPG 或 PNG 图片。")]})
+    return f"{stem[:60] or 'photo'}{'.jpg' if ext == '.jpeg' else ext}"
+
+
+@contextmanager
+def _files_removed_on_failure(storage: Storage) -> Iterator[list[str]]:
+    """Files stored inside the block are deleted again if the block fails, so that a rolled-back
+    write leaves no file behind. Wrap it around the transaction, so a failed commit counts too."""
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        for name in stored:
+            storage.delete(name)
+        raise
+
+
+def _put_photo(instrument: Instrument, file: Any, name: str, stored: list[str]) -> None:
+    """Store the photo and point the instrument at it; the old file goes once the change commits."""
+    old = instrument.photo.name or ""
+    instrument.photo.save(f"{instrument.pk}-{name}", file, save=False)
+    stored.append(instrument.photo.name or "")
+    Instrument.objects.filter(pk=instrument.pk).update(photo=instrument.photo.name, updated_at=timezone.now())
+    if old and old != instrument.photo.name:
+        storage = instrument.photo.storage
+        transaction.on_commit(lambda: storage.delete(old))
+
+
+def _storage() -> Storage:
+    photo_field: Any = Instrument._meta.get_field("photo")
+    return photo_field.storage
+
+
+def instrument_create(
+    *, actor: Any, data: dict[str, Any], lookups: Lookups | None = None, photo: Any = None
+) -> Instrument:
+    """Register an instrument (and its booking policy; with `photo`, its photo). Refused unless
+    the actor may create instruments for the owner in the instrument's province; setting booking
+    rules needs `instrument.manage` there too."""
+    with _files_removed_on_failure(_storage()) as stored, transaction.atomic():
+        _unknown_fields(data, INSTRUMENT_FIELDS)
+        require(actor, "instrument.create")  # anywhere at all: 401/403 before any validation
+        photo_name = photo_check(photo) if photo is not None else ""
+        lookups = lookups or Lookups()
+        instrument = Instrument()
+        managers = _apply(instrument, data, lookups, creating=True)
+        require(actor, "instrument.create", _target(instrument))
+        policy = BookingPolicy()
+        if "policy" in data:
+            require(actor, "instrument.manage", _target(instrument))
+        _apply_policy(policy, data.get("policy", {}))
+        instrument.save()
+        policy.instrument = instrument
+        policy.save()
+        if managers:
+            instrument.managers.set(managers)
+        if photo is not None:
+            _put_photo(instrument, photo, photo_name, stored)
+        _reindex(instrument)
+        audit_record(actor=actor, action="create", instance=instrument, changes=diff({}, _snapshot(instrument, policy)))
     return instrument
 
 
-@transaction.atomic
-def instrument_update(*, actor: Any, instrument: Instrument, data: dict[str, Any]) -> Instrument:
-    """Change any subset of the fields; moving the instrument to another owner or province needs
-    the right to create one there, changing its booking rules needs `instrument.manage`."""
-    _unknown_fields(data, INSTRUMENT_FIELDS)
-    inst = _load(instrument.pk, for_update=True)
-    require(actor, "instrument.change", _target(inst))
-    policy = BookingPolicy.objects.filter(instrument=inst).first()
-    before = _snapshot(inst, policy)
-    before_target = _target(inst)
-    managers = _apply(inst, data, Lookups(), creating=False)
-    if _target(inst) != before_target:
-        require(actor, "instrument.create", _target(inst))
-        require(actor, "instrument.create", before_target)
-    if "policy" in data:
-        require(actor, "instrument.manage", before_target)
-        policy = policy or BookingPolicy(instrument=inst)
-        _apply_policy(policy, data["policy"])
-        policy.save()
-    inst.save()
-    if managers is not None:
-        inst.managers.set(managers)
-    changes = diff(before, _snapshot(inst, policy))
-    if changes:
-        audit_record(actor=actor, action="update", instance=inst, changes=changes)
-    _reindex(inst)
+def instrument_update(*, actor: Any, instrument: Instrument, data: dict[str, Any], photo: Any = None) -> Instrument:
+    """Change any subset of the fields (with `photo`, replace the photo); moving the instrument to
+    another owner or province needs the right to create one there, changing its booking rules
+    needs `instrument.manage`."""
+    with _files_removed_on_failure(_storage()) as stored, transaction.atomic():
+        _unknown_fields(data, INSTRUMENT_FIELDS)
+        inst = _load(instrument.pk, for_update=True)
+        require(actor, "instrument.change", _target(inst))
+        photo_name = photo_check(photo) if photo is not None else ""
+        policy = BookingPolicy.objects.filter(instrument=inst).first()
+        before = _snapshot(inst, policy)
+        before_target = _target(inst)
+        managers = _apply(inst, data, Lookups(), creating=False)
+        if _target(inst) != before_target:
+            require(actor, "instrument.create", _target(inst))
+            require(actor, "instrument.create", before_target)
+        if "policy" in data:
+            require(actor, "instrument.manage", before_target)
+            policy = policy or BookingPolicy(instrument=inst)
+            _apply_policy(policy, data["policy"])
+            policy.save()
+        inst.save()
+        if managers is not None:
+            inst.managers.set(managers)
+        if photo is not None:
+            _put_photo(inst, photo, photo_name, stored)
+        changes = diff(before, _snapshot(inst, policy))
+        if changes:
+            audit_record(actor=actor, action="update", instance=inst, changes=changes)
+        _reindex(inst)
     return inst
+
+
+def instrument_photo_set(*, actor: Any, instrument: Instrument, file: Any) -> Instrument:
+    """Replace the instrument's photo (a JPEG or PNG of at most 5 MB): the owner's staff who may
+    change the instrument. Audited; the old file is deleted once the change commits, the new one
+    if it does not."""
+    return instrument_update(actor=actor, instrument=instrument, data={}, photo=file)
 
 
 # --- blackouts and qualifications ----------------------------------------------------------
