@@ -2,6 +2,7 @@ from django.urls import path
 
 from nesta.instruments.views import booking as views
 from nesta.instruments.views import orders as order_views
+from nesta.instruments.views import registry as registry_views
 from nesta.instruments.views import reports as report_views
 
 app_name = "instruments"
@@ -52,4 +53,7 @@ urlpatterns = [
     path("fees/statement.xlsx", report_views.fee_statement_xlsx, name="fee_statement_xlsx"),
     path("registry/xlsx/", report_views.registry_xlsx, name="registry_xlsx"),
     path("registry/export.xlsx", report_views.registry_export, name="registry_export"),
+    # registry: register and edit
+    path("new/", registry_views.instrument_create, name="instrument_create"),
+    path("<int:pk>/edit/", registry_views.instrument_edit, name="instrument_edit"),
 ]
