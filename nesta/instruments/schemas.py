@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
 from ninja import Schema
 from pydantic import Field
 
@@ -292,7 +293,7 @@ def instrument_list_item(i: Any) -> dict[str, Any]:
         "external_hourly_rate": i.external_hourly_rate,
         "internal_sample_rate": i.internal_sample_rate,
         "external_sample_rate": i.external_sample_rate,
-        "photo": i.photo.url if i.photo else None,
+        "photo": reverse("instruments:instrument_photo", args=[i.pk]) if i.photo else None,
         "created_at": i.created_at,
         "updated_at": i.updated_at,
     }

@@ -56,4 +56,5 @@ urlpatterns = [
     # registry: register and edit
     path("new/", registry_views.instrument_create, name="instrument_create"),
     path("<int:pk>/edit/", registry_views.instrument_edit, name="instrument_edit"),
+    path("<int:pk>/photo/", registry_views.instrument_photo, name="instrument_photo"),
 ]

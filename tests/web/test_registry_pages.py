@@ -344,8 +344,11 @@ def test_photo_is_stored_and_shown_on_the_detail_page(users, media):
     assert (media / instrument.photo.name).read_bytes() == PNG
     assert stored_files(media) == [instrument.photo.name]
     detail = c.get(response["Location"])
-    assert instrument.photo.url.startswith("/media/instruments/")
-    assert f'src="{instrument.photo.url}"' in text(detail)
+    photo_url = f"/instruments/{instrument.pk}/photo/"
+    assert f'src="{photo_url}"' in text(detail)
+    served = Client().get(photo_url)  # public, like the instrument, and from this URL only
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content) == PNG
     entry = AuditLog.objects.get(object_type="instruments.instrument", action="create")
     assert entry.changes["photo"] == [None, instrument.photo.name]
 
@@ -513,3 +516,9 @@ def test_an_org_admin_cannot_post_another_owner(users, org_ln, org_jl, media):
     response = client_for(users["org_admin"]).post(NEW, form_data(owner=str(org_jl.pk)))
     assert response.status_code == 302
     assert Instrument.objects.get().owner == org_ln
+
+
+def test_an_instrument_without_a_photo_has_no_photo_url(sem, media):
+    assert Client().get(f"/instruments/{sem.pk}/photo/").status_code == 404
+    assert Client().get("/instruments/999999/photo/").status_code == 404
+    assert Client().get(f"/api/v1/instruments/{sem.pk}").json()["photo"] is None

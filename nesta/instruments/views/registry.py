@@ -6,10 +6,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from nesta.core.errors import ValidationFailed
 from nesta.core.permissions import can
@@ -81,3 +81,21 @@ def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已保存对“%(name)s”的修改。") % {"name": saved.name})
             return redirect("instruments:detail", pk=saved.pk)
     return _render(request, form, instrument, 422)
+
+
+@require_GET
+def instrument_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """The instrument's photo, public like the instrument. Uploads are served one by one through
+    views, never as a /media/ tree: that tree also holds testing reports."""
+    instrument = registry_selectors.instrument_get(pk=pk)
+    if instrument is None or not instrument.photo:
+        raise Http404(_("该仪器没有照片。"))
+    try:
+        handle = instrument.photo.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("该仪器没有照片。")) from None
+    content_type = "image/png" if instrument.photo.name.lower().endswith(".png") else "image/jpeg"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
