@@ -213,37 +213,3 @@ def test_check_out_charges_the_session_at_the_internal_rate(users, sem):
     session = booking_check_out(actor=users["member"], booking_id=b.pk, now=at(0, 10, 30))
     charges = list(Charge.objects.filter(usage_session=session))
     assert [c.amount for c in charges] == [Decimal("300.00")]  # 1.5 h × 200 元/h internal rate
-
-
-def test_the_rules_before_the_lock_cost_one_query_whatever_the_history(users, sem):
-    """Blackouts, offences and the qualification come in one UNION ALL; the statement count does
-    not grow with how many of them there are."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    BookingPolicy.objects.filter(instrument=sem).update(requires_training=True, no_show_limit=5)
-    member = users["member"]
-    Qualification.objects.create(instrument=sem, user=member, granted_by=users["instrument_manager"])
-    sem.refresh_from_db()
-
-    def statements(day: int) -> list[str]:
-        with CaptureQueriesContext(connection) as ctx:
-            book(member, sem, at(day, 9), at(day, 10))
-        return [q["sql"] for q in ctx.captured_queries]
-
-    statements(1)  # the first one also loads the member's roles
-    quiet = statements(2)
-    for k in range(4):  # a history: blackouts on other days, offences within the window
-        Blackout.objects.create(instrument=sem, start=at(3 + k, 12), end=at(3 + k, 13), reason="保养")
-        Booking.objects.create(
-            instrument=sem,
-            user=member,
-            organization=member.organization,
-            start=NOW - timedelta(days=10 + k),
-            end=NOW - timedelta(days=10 + k) + timedelta(hours=1),
-            status="no_show",
-        )
-    busy = statements(8)
-    assert len(busy) == len(quiet)
-    ledger = [sql for sql in busy if "instruments_blackout" in sql]
-    assert len(ledger) == 1 and ledger[0].count("UNION ALL") == 2 and "instruments_qualification" in ledger[0]

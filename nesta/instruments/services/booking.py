@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import CharField, DurationField, ExpressionWrapper, F, QuerySet, Sum, Value
+from django.db.models import DurationField, ExpressionWrapper, F, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,58 +27,11 @@ OFFENCES = ("no_show", "late_cancelled")
 
 
 class DbLedger:
-    """The policy's questions answered from the database (active bookings only). What the rules
-    checked before the lock ask about — blackouts in the requested window, the user's offences
-    and qualification — is loaded in one query when the ledger is made; the quotas, checked
-    under the lock, query as they go."""
+    """The policy's questions answered from the database (active bookings only)."""
 
-    def __init__(
-        self,
-        instrument: Instrument,
-        user: Any,
-        *,
-        start: datetime,
-        end: datetime,
-        since: datetime | None,
-        qualification: bool,
-    ):
+    def __init__(self, instrument: Instrument, user: Any):
         self.instrument = instrument
         self.user = user
-        self._window = (start, end)
-        self._since = since
-        text = CharField()
-        parts: list[QuerySet[Any, Any]] = [
-            Blackout.objects.filter(instrument=instrument, start__lt=end, end__gt=start)
-            .order_by()
-            .values_list(Value("b", output_field=text), "start", "end", "reason", "kind")
-        ]
-        if since is not None:  # the suspension rule applies
-            parts.append(
-                Booking.objects.filter(instrument=instrument, user=user, status__in=OFFENCES, start__gte=since)
-                .order_by()
-                .values_list(Value("o", output_field=text), "start", "end", Value("", output_field=text), "status")
-            )
-        if qualification:  # training is required
-            parts.append(
-                Qualification.objects.filter(instrument=instrument, user=user)
-                .order_by()
-                .values_list(
-                    Value("q", output_field=text),
-                    "expires_at",
-                    "expires_at",
-                    Value("", output_field=text),
-                    Value("", output_field=text),
-                )
-            )
-        rows = list(parts[0].union(*parts[1:], all=True)) if len(parts) > 1 else list(parts[0])
-        self._blackouts = sorted(
-            (b_start, b_end, reason or str(Blackout.Kind(kind).label))
-            for tag, b_start, b_end, reason, kind in rows
-            if tag == "b"
-        )
-        self._offences = [moment for tag, moment, *_rest in rows if tag == "o"]
-        expiries = [moment for tag, moment, *_rest in rows if tag == "q"]
-        self._qualification = (bool(expiries), expiries[0] if expiries else None)
 
     def booked_minutes(self, *, user_id=None, organization_id=None, start: datetime, end: datetime) -> int:
         qs = Booking.objects.filter(instrument=self.instrument, status__in=Booking.ACTIVE, start__lt=end, end__gt=start)
@@ -87,17 +40,16 @@ class DbLedger:
         return int(total.total_seconds() // 60) if total else 0
 
     def blackout_between(self, start: datetime, end: datetime) -> str | None:
-        if not (self._window[0] <= start and end <= self._window[1]):
-            raise ValueError("blackout asked outside the ledger's window")
-        return next((reason for b_start, b_end, reason in self._blackouts if b_start < end and b_end > start), None)
+        b = Blackout.objects.filter(instrument=self.instrument, start__lt=end, end__gt=start).first()
+        return (b.reason or b.get_kind_display()) if b else None
 
     def qualification_expiry(self) -> tuple[bool, datetime | None]:
-        return self._qualification
+        q = Qualification.objects.filter(instrument=self.instrument, user=self.user).first()
+        return (q is not None, q.expires_at if q else None)
 
     def offences_since(self, since: datetime) -> tuple[int, datetime | None]:
-        if self._since is None or since < self._since:
-            raise ValueError("offences asked beyond the ledger's window")
-        rows = [moment for moment in self._offences if moment >= since]
+        qs = Booking.objects.filter(instrument=self.instrument, user=self.user, status__in=OFFENCES, start__gte=since)
+        rows = list(qs.values_list("start", flat=True))
         return len(rows), max(rows) if rows else None
 
 
@@ -152,16 +104,7 @@ def _instrument(instrument_id: int) -> Instrument:
     return instrument
 
 
-def _ledger(actor: Any, instrument: Instrument, start: datetime, end: datetime, now: datetime) -> DbLedger:
-    """A ledger preloaded for bookings between start and end requested at `now`."""
-    policy = _policy(instrument)
-    since = now - timedelta(days=policy.no_show_window_days) if policy.no_show_limit else None
-    return DbLedger(instrument, actor, start=start, end=end, since=since, qualification=policy.requires_training)
-
-
-def _attempt(
-    *, actor: Any, instrument: Instrument, start: datetime, end: datetime, now: datetime, ledger: DbLedger
-) -> _Attempt:
+def _attempt(*, actor: Any, instrument: Instrument, start: datetime, end: datetime, now: datetime) -> _Attempt:
     policy = _policy(instrument)
     request = BookingRequest(
         start=start,
@@ -172,7 +115,7 @@ def _attempt(
         now=now,
     )
     rules = BookingRules(Rules.from_policy(policy, instrument))
-    return _Attempt(instrument, policy, rules, request, ledger)
+    return _Attempt(instrument, policy, rules, request, DbLedger(instrument, actor))
 
 
 def _check_request(attempt: _Attempt) -> None:
@@ -270,9 +213,7 @@ def booking_create(
     scope = f"booking:{instrument_id}"
     if idempotency_key and (replayed := _replay(actor, idempotency_key, scope)):
         return replayed
-    instrument = _instrument(instrument_id)
-    ledger = _ledger(actor, instrument, start, end, now)
-    attempt = _attempt(actor=actor, instrument=instrument, start=start, end=end, now=now, ledger=ledger)
+    attempt = _attempt(actor=actor, instrument=_instrument(instrument_id), start=start, end=end, now=now)
     _check_request(attempt)
     with locked_write():
         if idempotency_key and (replayed := _replay(actor, idempotency_key, scope)):
@@ -318,11 +259,10 @@ def booking_create_weekly(
             {"start": s.isoformat(), "end": e.isoformat(), "code": exc.code, "message": str(exc.message)}
         )
 
-    ledger = _ledger(actor, instrument, start, end + timedelta(weeks=weeks - 1), now)
     attempts = []
     for week in range(weeks):
         s, e = start + timedelta(weeks=week), end + timedelta(weeks=week)
-        attempt = _attempt(actor=actor, instrument=instrument, start=s, end=e, now=now, ledger=ledger)
+        attempt = _attempt(actor=actor, instrument=instrument, start=s, end=e, now=now)
         try:
             _check_request(attempt)
             attempts.append(attempt)
