@@ -78,6 +78,9 @@ def database_config() -> dict:
         cfg = dj_database_url.parse(url, conn_max_age=60)
         if cfg["ENGINE"] == "django.db.backends.postgresql":
             cfg.setdefault("TEST", {})["NAME"] = os.environ.get("NESTA_TEST_DB_NAME", "test_nesta")
+            # Server-side binding lets psycopg prepare a statement after a few runs on a kept
+            # connection, so PostgreSQL stops planning the booking path's queries anew each time.
+            cfg.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
     else:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         cfg = {

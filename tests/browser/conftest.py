@@ -8,6 +8,7 @@ import os
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the tests
 # themselves (fixtures) would otherwise be refused as "async unsafe".
@@ -61,6 +62,8 @@ def page(browser, live_server):
     pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     pg.set_default_timeout(10_000)
+    # assertions wait as long as actions: on a loaded 2-core CI machine 5 s has been too short
+    expect.set_options(timeout=10_000)
     pg.external_requests = external
     pg.console_errors = errors
     yield pg
