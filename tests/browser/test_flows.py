@@ -19,6 +19,7 @@ def test_sign_in_search_zone_and_switch_language(page, site):
 
     # the directory: typing a Chinese word updates the results in place (htmx) and the URL
     page.get_by_role("link", name="机构名录", exact=True).click()
+    page.wait_for_load_state("load")  # htmx and the page scripts are initialised
     expect(page.get_by_test_id("org-result")).to_have_count(11)  # 7 zones + 4 organisations
     page.evaluate("window.__marker = 'same-page'")
     page.fill("#id_q", "稀土")
@@ -40,6 +41,7 @@ def test_sign_in_search_zone_and_switch_language(page, site):
     page.fill("#id_q", "高新区")
     expect(page.get_by_test_id("result-summary")).to_contain_text("找到 7 家机构")
     page.get_by_role("link", name="沈阳高新技术产业开发区").first.click()
+    page.wait_for_load_state("load")  # htmx and the page scripts are initialised
     expect(page.get_by_test_id("org-name")).to_have_text("沈阳高新技术产业开发区")
     members = page.get_by_test_id("zone-members")
     expect(members).to_contain_text("中国科学院金属研究所")

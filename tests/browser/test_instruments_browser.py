@@ -93,6 +93,7 @@ def test_member_finds_books_and_meets_a_taken_slot(page, site, network):
 
     # find it by a Chinese query: the results update in place
     page.get_by_role("link", name="仪器共享", exact=True).click()
+    page.wait_for_load_state("load")  # htmx and the page scripts are initialised
     page.wait_for_load_state()  # htmx is set up once the page has loaded
     expect(page.get_by_test_id("instrument-result")).to_have_count(2)
     page.evaluate("window.__marker = 'same-page'")
@@ -103,6 +104,7 @@ def test_member_finds_books_and_meets_a_taken_slot(page, site, network):
     expect(page.get_by_test_id("instrument-result")).to_contain_text("400元/小时")
     page.screenshot(path=f"{SCREENSHOTS}/nesta_instruments_search.png", full_page=True)
     page.get_by_role("link", name="场发射扫描电子显微镜（扫描电镜）").click()
+    page.wait_for_load_state("load")  # htmx and the page scripts are initialised
     page.wait_for_load_state()
     expect(page.get_by_test_id("instrument-name")).to_have_text("场发射扫描电子显微镜（扫描电镜）")
     expect(page.get_by_test_id("rules")).to_contain_text("每天 08:00–22:00")
@@ -211,6 +213,7 @@ def test_manager_approves_an_outside_booking(page, site, network):
     login(page, "manager_sun", site["password"])
     page.goto("/instruments/")
     page.get_by_role("link", name="仪器管理").click()
+    page.wait_for_load_state("load")  # htmx and the page scripts are initialised
     page.wait_for_load_state()
     row = page.get_by_test_id("pending-booking")
     expect(row).to_contain_text("赵研究员")
