@@ -6,6 +6,7 @@ instruments.services (which check permissions and the instrument's policy, lock,
 views only turn requests into service calls and domain errors into messages beside the calendar."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -745,6 +746,33 @@ def _find_user(username: str) -> Any:
     return get_user_model().objects.filter(username=username.strip()).first()
 
 
+def _manage_form_step(
+    request: HttpRequest,
+    instrument: Instrument,
+    name: str,
+    form: Any,
+    call: Callable[[], Any],
+    success: str,
+    aliases: dict[str, str] | None = None,
+    busy_on_form: bool = False,
+) -> HttpResponse:
+    """Run a manager's form through its service: on success a message and back to the manage
+    page, else the page again with the service's errors beside the form's fields (and, with
+    busy_on_form, a lock timeout as a form error instead of the 503 page)."""
+    try:
+        call()
+    except ValidationFailed as exc:
+        _put_errors(form, exc, aliases=aliases)
+    except ServiceUnavailable:
+        if not busy_on_form:
+            raise
+        form.add_error(None, _("系统繁忙，请稍后重试"))
+    else:
+        messages.success(request, success)
+        return redirect("instruments:manage", pk=instrument.pk)
+    return _manage_failed(request, instrument, name, form)
+
+
 @require_POST
 @login_required_or_redirect
 @domain_errors
@@ -753,23 +781,24 @@ def blackout_add(request: HttpRequest, pk: int) -> HttpResponse:
 
     instrument = _managed_instrument(request, pk)
     form = BlackoutForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            registry.blackout_add(
-                actor=request.user,
-                instrument=instrument,
-                start=d["start"],
-                end=d["end"],
-                kind=d["kind"],
-                reason=d["reason"],
-            )
-        except ValidationFailed as exc:
-            _put_errors(form, exc)
-        else:
-            messages.success(request, _("已添加停机时段。"))
-            return redirect("instruments:manage", pk=instrument.pk)
-    return _manage_failed(request, instrument, "blackout_form", form)
+    if not form.is_valid():
+        return _manage_failed(request, instrument, "blackout_form", form)
+    d = form.cleaned_data
+    return _manage_form_step(
+        request,
+        instrument,
+        "blackout_form",
+        form,
+        lambda: registry.blackout_add(
+            actor=request.user,
+            instrument=instrument,
+            start=d["start"],
+            end=d["end"],
+            kind=d["kind"],
+            reason=d["reason"],
+        ),
+        _("已添加停机时段。"),
+    )
 
 
 @require_POST
@@ -795,21 +824,21 @@ def qualification_grant(request: HttpRequest, pk: int) -> HttpResponse:
 
     instrument = _managed_instrument(request, pk)
     form = QualificationForm(request.POST)
-    if form.is_valid():
-        user = _find_user(form.cleaned_data["username"])
-        if user is None:
-            form.add_error("username", _("未找到该用户。"))
-        else:
-            try:
-                registry.qualification_grant(
-                    actor=request.user, instrument=instrument, user=user, expires_at=form.cleaned_data["expires_at"]
-                )
-            except ValidationFailed as exc:
-                _put_errors(form, exc)
-            else:
-                messages.success(request, _("已授予 %(user)s 上机资格。") % {"user": user})
-                return redirect("instruments:manage", pk=instrument.pk)
-    return _manage_failed(request, instrument, "qualification_form", form)
+    user = _find_user(form.cleaned_data["username"]) if form.is_valid() else None
+    if form.is_valid() and user is None:
+        form.add_error("username", _("未找到该用户。"))
+    if user is None:
+        return _manage_failed(request, instrument, "qualification_form", form)
+    return _manage_form_step(
+        request,
+        instrument,
+        "qualification_form",
+        form,
+        lambda: registry.qualification_grant(
+            actor=request.user, instrument=instrument, user=user, expires_at=form.cleaned_data["expires_at"]
+        ),
+        _("已授予 %(user)s 上机资格。") % {"user": user},
+    )
 
 
 @require_POST
@@ -834,31 +863,31 @@ def qualification_revoke(request: HttpRequest, pk: int, user_id: int) -> HttpRes
 def usage_record(request: HttpRequest, pk: int) -> HttpResponse:
     instrument = _managed_instrument(request, pk)
     form = UsageForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        user = _find_user(d["username"])
-        if user is None:
-            form.add_error("username", _("未找到该用户。"))
-        else:
-            try:
-                usage_record_service(
-                    actor=request.user,
-                    instrument=instrument,
-                    user=user,
-                    started_at=d["started_at"],
-                    ended_at=d["ended_at"],
-                    samples=d.get("samples") or 0,
-                    operator=(d.get("operator") or "").strip(),
-                    notes=(d.get("notes") or "").strip(),
-                )
-            except ValidationFailed as exc:
-                _put_errors(form, exc, aliases={"user": "username"})
-            except ServiceUnavailable:
-                form.add_error(None, _("系统繁忙，请稍后重试"))
-            else:
-                messages.success(request, _("已登记 %(user)s 的使用记录。") % {"user": user})
-                return redirect("instruments:manage", pk=instrument.pk)
-    return _manage_failed(request, instrument, "usage_form", form)
+    user = _find_user(form.cleaned_data["username"]) if form.is_valid() else None
+    if form.is_valid() and user is None:
+        form.add_error("username", _("未找到该用户。"))
+    if user is None:
+        return _manage_failed(request, instrument, "usage_form", form)
+    d = form.cleaned_data
+    return _manage_form_step(
+        request,
+        instrument,
+        "usage_form",
+        form,
+        lambda: usage_record_service(
+            actor=request.user,
+            instrument=instrument,
+            user=user,
+            started_at=d["started_at"],
+            ended_at=d["ended_at"],
+            samples=d.get("samples") or 0,
+            operator=(d.get("operator") or "").strip(),
+            notes=(d.get("notes") or "").strip(),
+        ),
+        _("已登记 %(user)s 的使用记录。") % {"user": user},
+        aliases={"user": "username"},
+        busy_on_form=True,
+    )
 
 
 @require_http_methods(["GET", "POST"])
