@@ -12,7 +12,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
-from nesta.core.errors import DomainError
+from nesta.core.errors import DomainError, ServiceUnavailable
+from nesta.core.transactions import RETRY_AFTER_SECONDS, is_lock_error
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,9 @@ def on_not_found(request: HttpRequest, exc: Http404):
 
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception):
+    if is_lock_error(exc):  # a write outside write_transaction() met a held lock: busy, not broken
+        busy = ServiceUnavailable(details={"retry_after": RETRY_AFTER_SECONDS})
+        return error_response(busy.status, busy.code, str(busy.message), busy.details)
     log.exception("unhandled API error on %s %s", request.method, request.path)
     return error_response(500, "internal_error", _("服务器内部错误，已记录，请稍后再试。"))
 

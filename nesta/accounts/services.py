@@ -7,7 +7,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +15,7 @@ from nesta.core.audit import audit_record
 from nesta.core.errors import NotAuthenticated, RateLimited, ValidationFailed, validation_details
 from nesta.core.models import Region
 from nesta.core.permissions import ORGANIZATION_ROLES, Role
+from nesta.core.transactions import write_transaction
 
 
 def _recent_failures(*, username: str, ip: str | None) -> int:
@@ -33,11 +33,11 @@ def user_authenticate(*, username: str, password: str, ip: str | None = None) ->
         raise RateLimited(details={"retry_after": settings.LOGIN_FAILURE_WINDOW_SECONDS})
     user = authenticate(username=username, password=password or "")
     if user is None:
-        with transaction.atomic():
+        with write_transaction():
             LoginAttempt.objects.create(username=username, ip=ip)
             audit_record(actor=None, action="login_failed", object_type="accounts.user", object_repr=username)
         raise NotAuthenticated(_("用户名或密码不正确。"), code="invalid_credentials")
-    with transaction.atomic():
+    with write_transaction():
         LoginAttempt.objects.filter(username=username).delete()
         audit_record(actor=user, action="login", instance=user)
     return user
@@ -50,7 +50,7 @@ def _hash(key: str) -> str:
 def api_token_create(*, user: User) -> str:
     """A new bearer token; the plain key is returned once and never stored."""
     key = secrets.token_urlsafe(32)
-    with transaction.atomic():
+    with write_transaction():
         token = ApiToken.objects.create(
             user=user,
             key_hash=_hash(key),
@@ -96,7 +96,7 @@ def _role_scope_errors(role: str, province: Region | None, organization: Any) ->
     return errors
 
 
-@transaction.atomic
+@write_transaction()
 def role_grant(
     *, actor: Any, user: User, role: str, province: Region | None = None, organization: Any = None
 ) -> RoleAssignment:

@@ -14,6 +14,7 @@ from nesta.core.audit import audit_record, diff, snapshot
 from nesta.core.errors import Conflict, ValidationFailed, validation_details
 from nesta.core.models import Region, TaxonomyNode
 from nesta.core.permissions import Target, can, require
+from nesta.core.transactions import write_transaction
 from nesta.directory.models import Affiliation, ExpertProfile, Organization, OrganizationKind, Person
 
 ORGANIZATION_FIELDS = {
@@ -180,7 +181,7 @@ def _save_organization(org: Organization, nodes: list[TaxonomyNode] | None) -> N
     search.engine.index_many([organization_search_document(org, nodes)])
 
 
-@transaction.atomic
+@write_transaction()
 def organization_create(*, actor: Any, data: dict[str, Any]) -> Organization:
     _unknown_fields(data, ORGANIZATION_FIELDS)
     if "name" not in data or "kind" not in data:
@@ -196,7 +197,7 @@ def organization_create(*, actor: Any, data: dict[str, Any]) -> Organization:
     return org
 
 
-@transaction.atomic
+@write_transaction()
 def organization_update(*, actor: Any, organization: Organization, data: dict[str, Any]) -> Organization:
     _unknown_fields(data, ORGANIZATION_FIELDS)
     require(actor, "organization.change", organization)
@@ -354,7 +355,7 @@ def _assign_person(person: Person, data: dict[str, Any]) -> None:
             setattr(person, key, "" if value is None else value)
 
 
-@transaction.atomic
+@write_transaction()
 def person_create(*, actor: Any, data: dict[str, Any]) -> Person:
     _unknown_fields(data, PERSON_FIELDS)
     person = Person()
@@ -365,7 +366,7 @@ def person_create(*, actor: Any, data: dict[str, Any]) -> Person:
     return person
 
 
-@transaction.atomic
+@write_transaction()
 def person_update(*, actor: Any, person: Person, data: dict[str, Any]) -> Person:
     _unknown_fields(data, PERSON_FIELDS)
     require(actor, "person.change", person)

@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "nesta.core.lockwait.LockWaitMiddleware",  # last: a lock wait in a view is 503, not 500
 ]
 
 ROOT_URLCONF = "nesta.urls"

@@ -19,9 +19,9 @@ from nesta.core.audit import audit_record
 from nesta.core.errors import Conflict, NotFound, ValidationFailed
 from nesta.core.notifications import notify
 from nesta.core.permissions import require
+from nesta.core.transactions import write_transaction
 from nesta.instruments.models import Blackout, Booking, BookingPolicy, IdempotencyRecord, Instrument, Qualification
 from nesta.instruments.policy import LOCAL, BookingRequest, BookingRules, Rules, Violation
-from nesta.instruments.services._tx import locked_write
 
 OFFENCES = ("no_show", "late_cancelled")
 
@@ -215,7 +215,7 @@ def booking_create(
         return replayed
     attempt = _attempt(actor=actor, instrument=_instrument(instrument_id), start=start, end=end, now=now)
     _check_request(attempt)
-    with locked_write():
+    with write_transaction():
         if idempotency_key and (replayed := _replay(actor, idempotency_key, scope)):
             return replayed  # the same key, sent twice at once: the first one booked
         _lock_instrument_row(attempt.instrument)
@@ -268,7 +268,7 @@ def booking_create_weekly(
             attempts.append(attempt)
         except ValidationFailed as exc:
             skip(s, e, exc)
-    with locked_write():
+    with write_transaction():
         _lock_instrument_row(instrument)
         for attempt in attempts:
             try:
@@ -315,7 +315,7 @@ def _invalid_state(booking: Booking, action: str) -> Conflict:
 def booking_cancel(*, actor: Any, booking_id: int, now: datetime | None = None) -> Booking:
     """Cancel; after the policy's deadline it counts as a late cancellation (an offence)."""
     now = now or timezone.now()
-    with locked_write():
+    with write_transaction():
         booking = _booking_for_update(booking_id)
         require(actor, "booking.cancel", booking)
         if booking.status not in ("pending", "confirmed"):
@@ -335,7 +335,7 @@ def booking_cancel(*, actor: Any, booking_id: int, now: datetime | None = None) 
 
 
 def _decide(actor: Any, booking_id: int, approve: bool) -> Booking:
-    with locked_write():
+    with write_transaction():
         booking = _booking_for_update(booking_id)
         require(actor, "instrument.manage", booking.instrument)
         if booking.status != "pending":
@@ -364,7 +364,7 @@ def booking_check_in(*, actor: Any, booking_id: int, now: datetime | None = None
     from nesta.instruments.models import UsageSession
 
     now = now or timezone.now()
-    with locked_write():
+    with write_transaction():
         booking = _booking_for_update(booking_id)
         if actor.pk != booking.user_id:
             require(actor, "instrument.manage", booking.instrument)
@@ -391,7 +391,7 @@ def booking_check_out(*, actor: Any, booking_id: int, now: datetime | None = Non
     from nesta.instruments.models import UsageSession
 
     now = now or timezone.now()
-    with locked_write():
+    with write_transaction():
         booking = _booking_for_update(booking_id)
         if actor.pk != booking.user_id:
             require(actor, "instrument.manage", booking.instrument)
@@ -427,7 +427,7 @@ def bookings_mark_no_shows(*, now: datetime | None = None) -> int:
     for booking in candidates.iterator():
         grace = timedelta(minutes=_policy(booking.instrument).no_show_grace_minutes)
         if booking.start + grace <= now:
-            with transaction.atomic():
+            with write_transaction():
                 updated = Booking.objects.filter(pk=booking.pk, status="confirmed").update(status="no_show")
                 if updated:
                     audit_record(
@@ -455,7 +455,7 @@ def bookings_send_reminders(*, now: datetime | None = None) -> int:
     )
     sent = 0
     for booking in due.iterator(chunk_size=500):
-        with transaction.atomic():
+        with write_transaction():
             claimed = Booking.objects.filter(pk=booking.pk, status="confirmed", reminded_at__isnull=True).update(
                 reminded_at=now
             )

@@ -13,11 +13,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import translation
 
 from nesta.core.audit import audit_record
+from nesta.core.transactions import write_transaction
 from nesta.instruments.models import Charge, TestOrder, UsageSession
 
 CENT = Decimal("0.01")
@@ -87,7 +87,7 @@ def charges_post_usage(*, actor: Any, session: UsageSession) -> list[Charge]:
 
     Called by the services that finish a session (usage_record; check-out should call it too).
     """
-    with transaction.atomic():
+    with write_transaction():
         existing = list(Charge.objects.filter(usage_session=session))
         if existing:
             return existing
@@ -128,7 +128,7 @@ def charges_post_pending(*, actor: Any = None, until: datetime | None = None, ba
         sessions = sessions.filter(ended_at__lte=until)
     created = 0
     batch: list[Charge] = []
-    with transaction.atomic():
+    with write_transaction():
         for session in sessions.iterator(chunk_size=batch_size):
             batch.extend(charges_for_usage(session))
             if len(batch) >= batch_size:

@@ -28,8 +28,8 @@ from nesta.core.audit import audit_record
 from nesta.core.errors import Conflict, NotFound, ValidationFailed, validation_details
 from nesta.core.notifications import notify
 from nesta.core.permissions import require
+from nesta.core.transactions import write_transaction
 from nesta.instruments.models import Instrument, ServiceItem, TestOrder
-from nesta.instruments.services._tx import locked_write
 from nesta.instruments.services.fees import charge_for_order, money
 
 S = TestOrder.Status
@@ -178,7 +178,7 @@ def service_item_create(*, actor: Any, instrument_id: int, data: dict[str, Any])
         values[field] = _decimal(values[field], field, maximum=MAX_AMOUNT)
     item = ServiceItem(instrument=instrument, **values)
     _clean_service(item)
-    with locked_write():
+    with write_transaction():
         item.save()
         audit_record(
             actor=actor,
@@ -191,7 +191,7 @@ def service_item_create(*, actor: Any, instrument_id: int, data: dict[str, Any])
 
 def service_item_update(*, actor: Any, item_id: int, data: dict[str, Any]) -> ServiceItem:
     """Change a catalogue entry (prices, description, active); orders already placed keep their prices."""
-    with locked_write():
+    with write_transaction():
         locked = ServiceItem.objects.select_for_update(of=("self",)).select_related("instrument__province")
         item = locked.filter(pk=item_id).first()
         if item is None:
@@ -236,7 +236,7 @@ def testorder_submit(
         errors["notes"] = [_("最多5000个字符。")]
     if errors:
         raise ValidationFailed(details=errors)
-    with locked_write():
+    with write_transaction():
         service = ServiceItem.objects.select_related("instrument__province").filter(pk=service_id).first()
         if service is None:
             raise NotFound()
@@ -284,7 +284,7 @@ def testorder_quote(
     amount = _decimal(amount, "amount", maximum=MAX_AMOUNT)
     if len(note) > 300:
         raise ValidationFailed(details={"note": [_("最多300个字符。")]})
-    with locked_write():
+    with write_transaction():
         order = _staff_step(actor, order_id, STAFF_STEPS["quote"], _("报价"))
         _advance(order, actor, S.QUOTED, quoted_amount=amount, quote_note=note, quoted_at=now or timezone.now())
         _notify_customer(
@@ -295,7 +295,7 @@ def testorder_quote(
 
 def testorder_confirm(*, actor: Any, order_id: int, now: datetime | None = None) -> TestOrder:
     """用户确认: the customer accepts the quote."""
-    with locked_write():
+    with write_transaction():
         order = _customer_step(actor, order_id, CUSTOMER_STEPS["confirm"], _("确认"))
         _advance(order, actor, S.CONFIRMED, confirmed_at=now or timezone.now())
         _notify_staff(order, "testorder_confirmed", _("用户已确认报价，请安排收样：订单 #%(id)s") % {"id": order.pk})
@@ -304,7 +304,7 @@ def testorder_confirm(*, actor: Any, order_id: int, now: datetime | None = None)
 
 def testorder_receive(*, actor: Any, order_id: int, now: datetime | None = None) -> TestOrder:
     """收样: the staff received the samples."""
-    with locked_write():
+    with write_transaction():
         order = _staff_step(actor, order_id, STAFF_STEPS["receive"], _("收样"))
         _advance(order, actor, S.RECEIVED, received_at=now or timezone.now())
         _notify_customer(order, "testorder_received", _("样品已收到：订单 #%(id)s") % {"id": order.pk})
@@ -313,7 +313,7 @@ def testorder_receive(*, actor: Any, order_id: int, now: datetime | None = None)
 
 def testorder_start(*, actor: Any, order_id: int, now: datetime | None = None) -> TestOrder:
     """检测中: testing has begun."""
-    with locked_write():
+    with write_transaction():
         order = _staff_step(actor, order_id, STAFF_STEPS["start"], _("开始检测"))
         _advance(order, actor, S.TESTING, testing_at=now or timezone.now())
         _notify_customer(order, "testorder_testing", _("样品检测中：订单 #%(id)s") % {"id": order.pk})
@@ -341,7 +341,7 @@ def testorder_report(*, actor: Any, order_id: int, file: UploadedFile, now: date
     name = _check_report(file)
     stored = ""
     try:
-        with locked_write():
+        with write_transaction():
             order = _staff_step(actor, order_id, STAFF_STEPS["report"], _("出具报告"))
             order.report.save(name, file, save=False)
             stored = order.report.name or ""
@@ -360,7 +360,7 @@ def testorder_report(*, actor: Any, order_id: int, file: UploadedFile, now: date
 def testorder_settle(*, actor: Any, order_id: int, now: datetime | None = None) -> TestOrder:
     """已结算: the staff settle the order; its charge (the quoted amount) is created."""
     now = now or timezone.now()
-    with locked_write():
+    with write_transaction():
         order = _staff_step(actor, order_id, STAFF_STEPS["settle"], _("结算"))
         _advance(order, actor, S.SETTLED, settled_at=now)
         charge = charge_for_order(order, settled_at=now)
@@ -377,7 +377,7 @@ def testorder_settle(*, actor: Any, order_id: int, now: datetime | None = None) 
 
 def testorder_cancel(*, actor: Any, order_id: int, now: datetime | None = None) -> TestOrder:
     """The customer cancels, before the samples are received."""
-    with locked_write():
+    with write_transaction():
         order = _customer_step(actor, order_id, CUSTOMER_STEPS["cancel"], _("取消"))
         _advance(order, actor, S.CANCELLED, cancelled_at=now or timezone.now())
         _notify_staff(order, "testorder_cancelled", _("用户已取消测试订单 #%(id)s") % {"id": order.pk})

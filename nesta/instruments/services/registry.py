@@ -32,6 +32,7 @@ from nesta.core.errors import NotFound, ValidationFailed, validation_details
 from nesta.core.models import Region, SearchDocument
 from nesta.core.permissions import Target, require
 from nesta.core.search.segment import normalize
+from nesta.core.transactions import write_transaction
 from nesta.directory.models import Organization
 from nesta.instruments.models import Blackout, BookingPolicy, Instrument, InstrumentCategory, Qualification
 
@@ -472,7 +473,7 @@ def instrument_create(
     """Register an instrument (and its booking policy; with `photo`, its photo). Refused unless
     the actor may create instruments for the owner in the instrument's province; setting booking
     rules needs `instrument.manage` there too."""
-    with _files_removed_on_failure(_storage()) as stored, transaction.atomic():
+    with _files_removed_on_failure(_storage()) as stored, write_transaction():
         _unknown_fields(data, INSTRUMENT_FIELDS)
         require(actor, "instrument.create")  # anywhere at all: 401/403 before any validation
         photo_name = photo_check(photo) if photo is not None else ""
@@ -500,7 +501,7 @@ def instrument_update(*, actor: Any, instrument: Instrument, data: dict[str, Any
     """Change any subset of the fields (with `photo`, replace the photo); moving the instrument to
     another owner or province needs the right to create one there, changing its booking rules
     needs `instrument.manage`."""
-    with _files_removed_on_failure(_storage()) as stored, transaction.atomic():
+    with _files_removed_on_failure(_storage()) as stored, write_transaction():
         _unknown_fields(data, INSTRUMENT_FIELDS)
         inst = _load(instrument.pk, for_update=True)
         require(actor, "instrument.change", _target(inst))
@@ -545,7 +546,7 @@ def _aware(value: Any, name: str) -> datetime:
     return value
 
 
-@transaction.atomic
+@write_transaction()
 def blackout_add(
     *,
     actor: Any,
@@ -573,7 +574,7 @@ def blackout_add(
     return blackout
 
 
-@transaction.atomic
+@write_transaction()
 def blackout_remove(*, actor: Any, blackout: Blackout) -> None:
     instrument = _load(blackout.instrument_id)
     require(actor, "instrument.manage", _target(instrument))
@@ -592,7 +593,7 @@ def blackout_remove(*, actor: Any, blackout: Blackout) -> None:
     )
 
 
-@transaction.atomic
+@write_transaction()
 def qualification_grant(
     *, actor: Any, instrument: Instrument, user: Any, expires_at: datetime | None = None
 ) -> Qualification:
@@ -621,7 +622,7 @@ def qualification_grant(
     return qualification
 
 
-@transaction.atomic
+@write_transaction()
 def qualification_revoke(*, actor: Any, instrument: Instrument, user: Any) -> bool:
     """Withdraw the user's qualification; False when there was none."""
     require(actor, "instrument.manage", _target(instrument))

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from nesta.core.audit import audit_record
 from nesta.core.errors import ValidationFailed
 from nesta.core.permissions import require
+from nesta.core.transactions import write_transaction
 from nesta.instruments.models import Instrument, UsageSession
-from nesta.instruments.services._tx import locked_write
 from nesta.instruments.services.fees import charges_post_usage
 
 MAX_SESSION = timedelta(days=31)
@@ -70,7 +70,7 @@ def usage_record(
         raise ValidationFailed(details=errors)
     assert start is not None and end is not None
 
-    with locked_write():
+    with write_transaction():
         locked = Instrument.objects.select_for_update(of=("self",)).get(pk=instrument.pk)
         clash = (
             UsageSession.objects.filter(instrument=locked, started_at__lt=end)

@@ -18,7 +18,6 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -30,6 +29,7 @@ from openpyxl.utils.datetime import from_excel
 from nesta.core.errors import DomainError, PermissionDenied, ValidationFailed
 from nesta.core.models import Region
 from nesta.core.permissions import require
+from nesta.core.transactions import write_transaction
 from nesta.directory.models import Organization
 from nesta.instruments.models import Instrument, InstrumentCategory
 from nesta.instruments.services.registry import Lookups, instrument_create
@@ -461,7 +461,7 @@ def instruments_import_xlsx(*, actor: Any, content: bytes, dry_run: bool = False
     for orgs in refs.by_name.values():
         lookups.owners.update({o.pk: o for o in orgs})
     try:
-        with transaction.atomic():
+        with write_transaction():
             for number, cells in rows:
                 data, errors = _row_data(number, cells, refs)
                 # The service's rules run on a row with unreadable cells too, so one pass reports
