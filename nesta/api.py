@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
+from nesta.core.api_auth import caller
 from nesta.core.errors import DomainError, ServiceUnavailable
 from nesta.core.transactions import RETRY_AFTER_SECONDS, is_lock_error
 
@@ -32,6 +33,8 @@ api = NinjaAPI(
         "`cursor` (pass `next_cursor` back). Errors: `{code, message, details}`."
     ),
     urls_namespace="api",
+    # Authentication runs before the body and query are validated (see ApiCaller).
+    auth=caller,
 )
 
 

@@ -5,7 +5,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from nesta.accounts import services
-from nesta.core.api_auth import api_user_required
+from nesta.core.api_auth import api_user_required, login_required
 from nesta.core.permissions import grants_of
 from nesta.core.schemas import ErrorOut
 
@@ -50,7 +50,7 @@ def create_token(request: HttpRequest, payload: TokenIn):
     return {"token": services.api_token_create(user=user), "expires_in_days": settings.API_TOKEN_TTL_DAYS}
 
 
-@router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="当前用户及其角色")
+@router.get("/me", response={200: MeOut, 401: ErrorOut}, auth=login_required, summary="当前用户及其角色")
 def me(request: HttpRequest):
     user = api_user_required(request)
     return {

@@ -5,7 +5,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from nesta.core import selectors
-from nesta.core.api_auth import api_user
+from nesta.core.api_auth import api_user, login_required
 from nesta.core.schemas import AuditOut, AuditPage, ErrorOut, PlatformOut, RegionOut, TaxonomyOut
 
 router = Router(tags=["reference"])
@@ -56,6 +56,7 @@ class AuditQuery(Schema):
 @router.get(
     "/audit",
     response={200: AuditPage, 401: ErrorOut, 403: ErrorOut},
+    auth=login_required,
     tags=["audit"],
     summary="审计日志（仅领导小组办公室）",
 )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Path, Query, Router, UploadedFile
 from ninja.responses import Status
 
-from nesta.core.api_auth import api_user, api_user_required
+from nesta.core.api_auth import api_user, api_user_required, login_required
 from nesta.core.errors import NotAuthenticated, NotFound, ValidationFailed
 from nesta.core.schemas import ErrorOut
 from nesta.instruments.models import Blackout, Instrument, Qualification
@@ -267,6 +267,7 @@ def my_calendar(request: HttpRequest, token: str = Query("", max_length=100)):
 @router.get(
     "/me/calendar-token",
     response={200: FeedTokenOut, 401: ErrorOut},
+    auth=login_required,
     summary="我的日历订阅地址（只读令牌；修改密码后失效）",
 )
 def my_calendar_token(request: HttpRequest):
