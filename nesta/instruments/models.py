@@ -265,6 +265,8 @@ class IdempotencyRecord(models.Model):
     scope = models.CharField(max_length=100)
     status_code = models.PositiveSmallIntegerField()
     body = models.JSONField()
+    # sha256 of what the first request asked for: a repeat with another request is refused (422)
+    request_hash = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -94,3 +94,54 @@ def test_naive_time_and_unknown_instrument(client, users, sem):
         content_type="application/json",
     )
     assert anonymous.status_code == 401
+
+
+# --- C.12: a series that books nothing, a key reused for another request --------------------
+
+
+def test_weekly_series_whose_every_date_is_taken_is_409_not_201(client, users, member2, sem):
+    start, end = slot(days=1)
+    url = f"/api/v1/instruments/{sem.pk}/bookings"
+    assert post(client, url, member2, {"start": start, "end": end, "weeks": 2}).status_code == 201
+    response = post(client, url, users["member"], {"start": start, "end": end, "weeks": 2})
+    assert response.status_code == 409, response.content
+    body = response.json()
+    assert body["code"] == "series_unavailable"
+    assert [s["code"] for s in body["details"]["skipped"]] == ["slot_taken", "slot_taken"]
+    assert not Booking.objects.filter(user=users["member"]).exists()
+
+
+def test_weekly_series_whose_every_date_breaks_a_rule_is_422(client, users, sem):
+    start, end = slot(days=1, hour=5)  # before the 08:00 opening, every week
+    response = post(
+        client, f"/api/v1/instruments/{sem.pk}/bookings", users["member"], {"start": start, "end": end, "weeks": 2}
+    )
+    assert response.status_code == 422 and response.json()["code"] == "series_unavailable"
+    assert {s["code"] for s in response.json()["details"]["skipped"]} == {"outside_bookable_hours"}
+
+
+def test_idempotency_key_reused_with_another_body_is_422(client, users, sem):
+    start, end = slot(days=1)
+    other_start, other_end = slot(days=2)
+    url = f"/api/v1/instruments/{sem.pk}/bookings"
+    first = post(client, url, users["member"], {"start": start, "end": end}, HTTP_IDEMPOTENCY_KEY="key-7")
+    assert first.status_code == 201
+    reused = post(client, url, users["member"], {"start": other_start, "end": other_end}, HTTP_IDEMPOTENCY_KEY="key-7")
+    assert reused.status_code == 422, reused.content
+    assert reused.json()["code"] == "idempotency_key_reused"
+    purpose = post(
+        client, url, users["member"], {"start": start, "end": end, "purpose": "另一用途"}, HTTP_IDEMPOTENCY_KEY="key-7"
+    )
+    assert purpose.status_code == 422
+    assert Booking.objects.count() == 1
+
+
+def test_idempotency_key_repeat_in_another_time_zone_is_the_same_request(client, users, sem):
+    from datetime import UTC, datetime
+
+    start, end = slot(days=1)
+    url = f"/api/v1/instruments/{sem.pk}/bookings"
+    first = post(client, url, users["member"], {"start": start, "end": end}, HTTP_IDEMPOTENCY_KEY="key-8")
+    as_utc = [datetime.fromisoformat(t).astimezone(UTC).isoformat() for t in (start, end)]
+    again = post(client, url, users["member"], {"start": as_utc[0], "end": as_utc[1]}, HTTP_IDEMPOTENCY_KEY="key-8")
+    assert again.status_code == 201 and again.json()["id"] == first.json()["id"]

@@ -3,9 +3,11 @@ policy (instruments.policy). Two active bookings of one instrument never overlap
 check runs under the write lock (SQLite) or the instrument's row lock (PostgreSQL), and on
 PostgreSQL an exclusion constraint forbids overlaps whatever path writes."""
 
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -189,10 +191,25 @@ def _insert_checked(*, actor: Any, attempt: _Attempt, purpose: str, series: uuid
     return booking
 
 
-def _replay(actor: Any, key: str, scope: str) -> BookingResult | None:
+def request_fingerprint(**values: Any) -> str:
+    """A hash of what a request asks for (times compared as instants), kept with its idempotency
+    key: the same key with another request is a client's mistake, not a repeat."""
+    canonical = {
+        k: (v.astimezone(UTC).isoformat() if isinstance(v, datetime) else v) for k, v in sorted(values.items())
+    }
+    return hashlib.sha256(json.dumps(canonical, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _replay(actor: Any, key: str, scope: str, fingerprint: str) -> BookingResult | None:
     earlier = IdempotencyRecord.objects.filter(user=actor, key=key, scope=scope).first()
     if earlier is None:
         return None
+    if earlier.request_hash and earlier.request_hash != fingerprint:
+        raise ValidationFailed(
+            _("该 Idempotency-Key 已用于另一个不同的请求，请为新请求使用新的键。"),
+            code="idempotency_key_reused",
+            details={"idempotency_key": [_("已用于另一个请求。")]},
+        )
     return BookingResult(Booking.objects.get(pk=earlier.body["booking_id"]), replayed=True)
 
 
@@ -211,18 +228,24 @@ def booking_create(
     start, end = _aware(start, "start"), _aware(end, "end")
     now = now or timezone.now()
     scope = f"booking:{instrument_id}"
-    if idempotency_key and (replayed := _replay(actor, idempotency_key, scope)):
+    fingerprint = request_fingerprint(start=start, end=end, purpose=purpose)
+    if idempotency_key and (replayed := _replay(actor, idempotency_key, scope, fingerprint)):
         return replayed
     attempt = _attempt(actor=actor, instrument=_instrument(instrument_id), start=start, end=end, now=now)
     _check_request(attempt)
     with write_transaction():
-        if idempotency_key and (replayed := _replay(actor, idempotency_key, scope)):
+        if idempotency_key and (replayed := _replay(actor, idempotency_key, scope, fingerprint)):
             return replayed  # the same key, sent twice at once: the first one booked
         _lock_instrument_row(attempt.instrument)
         booking = _insert_checked(actor=actor, attempt=attempt, purpose=purpose)
         if idempotency_key:
             IdempotencyRecord.objects.create(
-                user=actor, key=idempotency_key, scope=scope, status_code=201, body={"booking_id": booking.pk}
+                user=actor,
+                key=idempotency_key,
+                scope=scope,
+                status_code=201,
+                body={"booking_id": booking.pk},
+                request_hash=fingerprint,
             )
     return BookingResult(booking)
 
@@ -279,6 +302,16 @@ def booking_create_weekly(
             except (Conflict, ValidationFailed) as exc:
                 skip(attempt.request.start, attempt.request.end, exc)
     result.skipped.sort(key=lambda item: item["start"])
+    if not result.created:
+        # Nothing booked is a failure, not a 201 with an empty list: 409 when some date was
+        # taken (another booking holds it), else 422 (every date breaks a rule).
+        taken = any(item["code"] == "slot_taken" for item in result.skipped)
+        error = Conflict if taken else ValidationFailed
+        raise error(
+            _("所选的 %(n)d 个日期都无法预约。") % {"n": weeks},
+            code="series_unavailable",
+            details={"skipped": result.skipped},
+        )
     return result
 
 
