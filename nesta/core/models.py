@@ -141,8 +141,77 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # the inbox pages one user's notes newest first; the badge counts the unread ones
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="core_notif_inbox_idx"),
+            models.Index(fields=["user", "read_at"], name="core_notif_unread_idx"),
+        ]
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
 
     def __str__(self) -> str:
         return self.title
+
+
+class BackgroundJob(models.Model):
+    """One piece of background work a person (or the scheduler) asked for, with its progress.
+
+    The queue itself is django-tasks' (core.tasks enqueues `run_background_job(job.pk)`); this
+    row is what the job page and the API show: status, progress, the result or the error."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        SUCCEEDED = "succeeded", _("已完成")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("类型"), max_length=60)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="background_jobs"
+    )
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(null=True, blank=True)
+    message = models.CharField(_("进度说明"), max_length=300, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    result_file = models.FileField(upload_to="jobs/%Y/%m/", max_length=200, blank=True)
+    result_name = models.CharField(max_length=200, blank=True, help_text="the download's file name")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    max_attempts = models.PositiveSmallIntegerField(default=3)
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+
+    def __str__(self) -> str:
+        return f"{self.kind}#{self.pk} ({self.status})"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        if not self.progress_total:
+            return 100 if self.status == self.Status.SUCCEEDED else None
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+
+class PeriodicSchedule(models.Model):
+    """When each registered periodic job is next due. A worker claims a run by moving
+    next_run_at forward in one conditional UPDATE, so two workers never run it twice."""
+
+    name = models.CharField(max_length=100, unique=True)
+    next_run_at = models.DateTimeField()
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_claimed_by = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

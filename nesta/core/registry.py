@@ -13,6 +13,7 @@ management commands only iterate what is registered here; they never import an a
     registry.nav_item("instruments", _("仪器共享"), "instruments:list", "/instruments/", order=40)
     registry.home_section("instruments", "instruments/_home_section.html", context_fn, order=40)
     registry.periodic_job("instruments.tick", instruments_tick, every_seconds=300)
+    registry.job_kind("instruments.import", run_import_job, label=_("导入仪器"))
 """
 
 from collections.abc import Callable, Iterable
@@ -75,6 +76,14 @@ class PeriodicJob:
     every_seconds: int
 
 
+@dataclass(frozen=True)
+class JobKind:
+    kind: str
+    # run(job: nesta.core.tasks.JobContext) -> JSON-able result (a file via job.save_file)
+    run: Callable[..., Any]
+    label: Any  # lazy translated label, shown on the job page
+
+
 class AlreadyRegistered(Exception):
     pass
 
@@ -95,6 +104,7 @@ class Registry:
         self._nav: dict[str, NavItem] = {}
         self._home: dict[str, HomeSection] = {}
         self._jobs: dict[str, PeriodicJob] = {}
+        self._job_kinds: dict[str, JobKind] = {}
 
     # --- registration (from AppConfig.ready) ------------------------------------------------
 
@@ -133,6 +143,10 @@ class Registry:
 
     def periodic_job(self, name: str, run: Callable[..., Any], *, every_seconds: int) -> None:
         self._jobs[name] = PeriodicJob(name, run, every_seconds)
+
+    def job_kind(self, kind: str, run: Callable[..., Any], *, label: Any) -> None:
+        """A kind of background job (core.BackgroundJob) that core.tasks runs on the worker."""
+        self._job_kinds[kind] = JobKind(kind, run, label)
 
     # --- reading --------------------------------------------------------------------------
 
@@ -185,6 +199,12 @@ class Registry:
 
     def periodic_jobs(self) -> list[PeriodicJob]:
         return sorted(self._jobs.values(), key=lambda j: j.name)
+
+    def job_kind_of(self, kind: str) -> JobKind | None:
+        return self._job_kinds.get(kind)
+
+    def job_kinds(self) -> list[JobKind]:
+        return sorted(self._job_kinds.values(), key=lambda k: k.kind)
 
 
 registry = Registry()

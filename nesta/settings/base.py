@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",  # serves the Swagger UI of /api/v1/docs from our own static files
+    "django_tasks",
+    "django_tasks_db",  # the database queue of background tasks (manage.py run_worker)
     "nesta.core",
     "nesta.accounts",
     "nesta.directory",
@@ -144,6 +146,13 @@ BOOKING_REMINDER_HOURS = int(os.environ.get("BOOKING_REMINDER_HOURS", "24"))
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 
 NINJA_PAGINATION_PER_PAGE = 20
+
+# Background work (django-tasks): a queue in the database, drained by `manage.py run_worker`,
+# which also runs the registry's periodic jobs. Redis or PostgreSQL-backed queues can replace it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A failed background job is tried this many times in all, waiting BACKOFF × 2^(attempt-1) s.
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))
+JOBS_RETRY_BACKOFF_SECONDS = int(os.environ.get("JOBS_RETRY_BACKOFF_SECONDS", "30"))
 
 LOGGING = {
     "version": 1,

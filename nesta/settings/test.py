@@ -8,6 +8,9 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run where they are enqueued (after commit), through the same task code; the tests of
+# the queue itself (tests/core/test_tasks.py) switch to the database backend and a worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 
 # A file, not shared-cache memory, so concurrency tests see real SQLite locking (WAL, busy
 # timeout); one file per test process, so parallel runs never share a database.
