@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nesta.instruments.views import booking as views
+from nesta.instruments.views import book, booking_actions, find, manage
 from nesta.instruments.views import orders as order_views
 from nesta.instruments.views import registry as registry_views
 from nesta.instruments.views import reports as report_views
@@ -8,27 +8,44 @@ from nesta.instruments.views import reports as report_views
 app_name = "instruments"
 
 urlpatterns = [
-    path("", views.instrument_list, name="list"),
-    path("my/", views.my_bookings, name="my_bookings"),
-    path("manage/", views.manage_index, name="manage_index"),
-    path("<int:pk>/", views.instrument_detail, name="detail"),
-    path("<int:pk>/book/", views.booking_create, name="book"),
-    path("<int:pk>/manage/", views.manage_instrument, name="manage"),
-    path("<int:pk>/manage/rules/", views.policy_edit, name="policy_edit"),
-    path("<int:pk>/manage/blackouts/", views.blackout_add, name="blackout_add"),
-    path("<int:pk>/manage/blackouts/<int:blackout_id>/delete/", views.blackout_remove, name="blackout_remove"),
-    path("<int:pk>/manage/qualifications/", views.qualification_grant, name="qualification_grant"),
+    path("", find.instrument_list, name="list"),
+    path("my/", find.my_bookings, name="my_bookings"),
+    path("manage/", manage.manage_index, name="manage_index"),
+    path("<int:pk>/", find.instrument_detail, name="detail"),
+    path("<int:pk>/book/", book.booking_create, name="book"),
+    path("<int:pk>/manage/", manage.manage_instrument, name="manage"),
+    path("<int:pk>/manage/rules/", manage.policy_edit, name="policy_edit"),
+    path("<int:pk>/manage/blackouts/", manage.blackout_add, name="blackout_add"),
+    path("<int:pk>/manage/blackouts/<int:blackout_id>/delete/", manage.blackout_remove, name="blackout_remove"),
+    path("<int:pk>/manage/qualifications/", manage.qualification_grant, name="qualification_grant"),
     path(
-        "<int:pk>/manage/qualifications/<int:user_id>/revoke/", views.qualification_revoke, name="qualification_revoke"
+        "<int:pk>/manage/qualifications/<int:user_id>/revoke/", manage.qualification_revoke, name="qualification_revoke"
     ),
-    path("<int:pk>/manage/usage/", views.usage_record, name="usage_record"),
-    path("bookings/<int:booking_id>/cancel/", views.booking_action, {"action": "cancel"}, name="booking_cancel"),
-    path("bookings/<int:booking_id>/check-in/", views.booking_action, {"action": "check_in"}, name="booking_check_in"),
+    path("<int:pk>/manage/usage/", manage.usage_record, name="usage_record"),
     path(
-        "bookings/<int:booking_id>/check-out/", views.booking_action, {"action": "check_out"}, name="booking_check_out"
+        "bookings/<int:booking_id>/cancel/", booking_actions.booking_action, {"action": "cancel"}, name="booking_cancel"
     ),
-    path("bookings/<int:booking_id>/approve/", views.booking_action, {"action": "approve"}, name="booking_approve"),
-    path("bookings/<int:booking_id>/reject/", views.booking_action, {"action": "reject"}, name="booking_reject"),
+    path(
+        "bookings/<int:booking_id>/check-in/",
+        booking_actions.booking_action,
+        {"action": "check_in"},
+        name="booking_check_in",
+    ),
+    path(
+        "bookings/<int:booking_id>/check-out/",
+        booking_actions.booking_action,
+        {"action": "check_out"},
+        name="booking_check_out",
+    ),
+    path(
+        "bookings/<int:booking_id>/approve/",
+        booking_actions.booking_action,
+        {"action": "approve"},
+        name="booking_approve",
+    ),
+    path(
+        "bookings/<int:booking_id>/reject/", booking_actions.booking_action, {"action": "reject"}, name="booking_reject"
+    ),
     # testing orders (分析测试)
     path("services/<int:service_id>/order/", order_views.order_submit, name="order_submit"),
     path("orders/", order_views.my_orders, name="my_orders"),
