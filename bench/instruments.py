@@ -150,7 +150,7 @@ def generate(args, connection) -> float:
     load_instruments_reference()
     if not Organization.objects.filter(reference_key__startswith="demo-org-").exists():
         say(f"[{backend}] no demo directory: generating 2000 organisations")
-        Loader(2000, DEFAULT_SEED, say=lambda s: say(f"[{backend}] {s.strip()}"), instruments=False).run()
+        Loader(2000, DEFAULT_SEED, say=lambda s: say(f"[{backend}] {s.strip()}")).run()
     say(f"[{backend}] removing partial benchmark instruments, if any")
     drop_guard(connection)
     with transaction.atomic():

@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     if Organization.objects.filter(reference_key=ORG_KEY.format(args.scale)).exists():
         say(f"[{backend}] the database holds a larger demo directory than --scale {args.scale}")
         return LARGER_SCALE
-    loader = Loader(args.scale, args.seed, say=lambda line: say(f"[{backend}] {line.strip()}"), instruments=False)
+    loader = Loader(args.scale, args.seed, say=lambda line: say(f"[{backend}] {line.strip()}"))
     started = time.monotonic()
     reused = loader.already_loaded()
     if not reused:

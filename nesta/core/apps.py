@@ -10,7 +10,13 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from nesta.core.reference import load_search_terms
+        from nesta.core.permissions import Role, Scope
+        from nesta.core.reference import load_core_reference, load_search_terms
+        from nesta.core.registry import registry
+
+        # Core's own rows; every other action is declared by the app that owns it.
+        registry.permissions("core", {"audit.view": {Role.OFFICE: Scope.ALL}}, public={"region.view", "taxonomy.view"})
+        registry.reference_loader("regions, taxonomy, platforms", load_core_reference, order=10)
 
         load_search_terms()
         post_migrate.connect(_repair_search_triggers, sender=self)

@@ -4,8 +4,13 @@ A permission is data: POLICY maps an action to the roles allowed to do it and th
 which each role may do it. A user's roles are RoleAssignment rows (role + province or
 organisation). Every service calls `require`; every list of records a user may change goes
 through `restrict`. Tests exercise POLICY as a matrix (role × action × scope).
+
+The rows are declared by the apps that own the actions (their `apps.py`, through the registry);
+this module only decides.
 """
 
+from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -14,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from nesta.core.errors import NotAuthenticated, PermissionDenied
+from nesta.core.registry import registry
 
 
 class Role(models.TextChoices):
@@ -35,91 +41,43 @@ class Scope(models.TextChoices):
 # Roles tied to an organisation must name it; the province role must name its province.
 ORGANIZATION_ROLES = {Role.ORG_ADMIN, Role.INSTRUMENT_MANAGER, Role.MEMBER}
 
-# Anyone, logged in or not, may do these.
-PUBLIC_ACTIONS = frozenset(
-    {"organization.view", "person.view", "region.view", "taxonomy.view", "instrument.view", "openness.view"}
-)
+# Every signed-in user, whatever their role, may do such an action anywhere (book, order a test).
+EVERY_ROLE: dict[str, str] = {role: Scope.ALL for role in Role.values}
 
-# Any signed-in user, whatever their role, may do these anywhere (book, order a test).
-_EVERY_ROLE = {role: Scope.ALL for role in Role.values}
 
-POLICY: dict[str, dict[str, str]] = {
-    "organization.create": {Role.OFFICE: Scope.ALL, Role.PROVINCE: Scope.PROVINCE},
-    "organization.change": {
-        Role.OFFICE: Scope.ALL,
-        Role.PROVINCE: Scope.PROVINCE,
-        Role.ORG_ADMIN: Scope.ORGANIZATION,
-    },
-    "person.create": {
-        Role.OFFICE: Scope.ALL,
-        Role.PROVINCE: Scope.PROVINCE,
-        Role.ORG_ADMIN: Scope.ORGANIZATION,
-    },
-    "person.change": {
-        Role.OFFICE: Scope.ALL,
-        Role.PROVINCE: Scope.PROVINCE,
-        Role.ORG_ADMIN: Scope.ORGANIZATION,
-        Role.EXPERT: Scope.SELF,
-        Role.MEMBER: Scope.SELF,
-        Role.INSTRUMENT_MANAGER: Scope.SELF,
-    },
-    # Phone and e-mail of people are personal data: not for the public or other organisations.
-    "person.view_contact": {
-        Role.OFFICE: Scope.ALL,
-        Role.PROVINCE: Scope.PROVINCE,
-        Role.ORG_ADMIN: Scope.ORGANIZATION,
-        Role.EXPERT: Scope.SELF,
-        Role.MEMBER: Scope.SELF,
-        Role.INSTRUMENT_MANAGER: Scope.SELF,
-    },
-    "audit.view": {Role.OFFICE: Scope.ALL},
-    # --- shared instrument network (三.1 科技条件平台) ---
-    "instrument.create": {Role.OFFICE: Scope.ALL, Role.PROVINCE: Scope.PROVINCE, Role.ORG_ADMIN: Scope.ORGANIZATION},
-    "instrument.change": {
-        Role.OFFICE: Scope.ALL,
-        Role.PROVINCE: Scope.PROVINCE,
-        Role.ORG_ADMIN: Scope.ORGANIZATION,
-        Role.INSTRUMENT_MANAGER: Scope.ORGANIZATION,
-    },
-    # Rules, blackouts, training, approvals, usage records, quotes: the owner's staff.
-    "instrument.manage": {
-        Role.OFFICE: Scope.ALL,
-        Role.ORG_ADMIN: Scope.ORGANIZATION,
-        Role.INSTRUMENT_MANAGER: Scope.ORGANIZATION,
-    },
-    "booking.create": dict(_EVERY_ROLE),
-    "booking.view": {
-        Role.OFFICE: Scope.ALL,
-        Role.PROVINCE: Scope.PROVINCE,
-        Role.ORG_ADMIN: Scope.ORGANIZATION,
-        Role.INSTRUMENT_MANAGER: Scope.ORGANIZATION,
-        Role.EXPERT: Scope.SELF,
-        Role.MEMBER: Scope.SELF,
-    },
-    "booking.cancel": {
-        Role.OFFICE: Scope.ALL,
-        Role.ORG_ADMIN: Scope.ORGANIZATION,
-        Role.INSTRUMENT_MANAGER: Scope.ORGANIZATION,
-        Role.EXPERT: Scope.SELF,
-        Role.MEMBER: Scope.SELF,
-        Role.PROVINCE: Scope.SELF,
-    },
-    "testorder.create": dict(_EVERY_ROLE),
-    # A testing order's customer side: the customer (target user) confirms or cancels their own order;
-    # the order and its report are seen by the customer, their organisation's admin and the office
-    # (the instrument's side sees them through instrument.manage).
-    "testorder.own": {role: Scope.SELF for role in Role.values},
-    "testorder.view": {
-        Role.OFFICE: Scope.ALL,
-        Role.ORG_ADMIN: Scope.ORGANIZATION,
-        Role.PROVINCE: Scope.SELF,
-        Role.INSTRUMENT_MANAGER: Scope.SELF,
-        Role.EXPERT: Scope.SELF,
-        Role.MEMBER: Scope.SELF,
-    },
-    # A customer's organisation statement: its admin, the province, the office.
-    "fees.view": {Role.OFFICE: Scope.ALL, Role.PROVINCE: Scope.PROVINCE, Role.ORG_ADMIN: Scope.ORGANIZATION},
-}
+class _PolicyView(Mapping[str, dict[str, str]]):
+    """POLICY as it stands in the registry: action → {role: scope}. Each app declares its own rows
+    from its AppConfig.ready() (`registry.permissions(...)`); core declares none of theirs."""
+
+    def __getitem__(self, action: str) -> dict[str, str]:
+        return registry.policy[action]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(registry.policy)
+
+    def __len__(self) -> int:
+        return len(registry.policy)
+
+
+class _PublicView(AbstractSet[str]):
+    """The actions anyone, logged in or not, may do (also declared by the apps)."""
+
+    def __contains__(self, action: object) -> bool:
+        return registry.is_public(action)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(registry.public_actions)
+
+    def __len__(self) -> int:
+        return len(registry.public_actions)
+
+    @classmethod
+    def _from_iterable(cls, it):  # set operations (|, &, -) give a plain frozenset
+        return frozenset(it)
+
+
+POLICY: Mapping[str, dict[str, str]] = _PolicyView()
+PUBLIC_ACTIONS: AbstractSet[str] = _PublicView()
 
 
 @dataclass(frozen=True)
@@ -173,9 +131,9 @@ def _grant_covers(grant: Grant, scope: str, target: Target, user: Any) -> bool:
 
 def can(user: Any, action: str, target: Target | HasTarget | None = None) -> bool:
     """May `user` do `action` on `target`? With no target: may they do it anywhere at all?"""
-    if action in PUBLIC_ACTIONS:
+    if registry.is_public(action):
         return True
-    allowed = POLICY.get(action)
+    allowed = registry.policy.get(action)
     if allowed is None:
         raise KeyError(f"unknown action {action!r}")
     if target is not None and not isinstance(target, Target):
@@ -208,9 +166,9 @@ def restrict(
     user_field: str | None = None,
 ) -> QuerySet:
     """The rows of `queryset` on which `user` may do `action`."""
-    if action in PUBLIC_ACTIONS:
+    if registry.is_public(action):
         return queryset
-    allowed = POLICY[action]
+    allowed = registry.policy[action]
     condition = Q(pk__in=[])
     for grant in grants_of(user):
         scope = allowed.get(grant.role)

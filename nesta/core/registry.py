@@ -66,6 +66,9 @@ class HomeSection:
     # context(request) -> dict merged into the section's template context
     context: Callable[[Any], dict[str, Any]]
     order: int = 100
+    # where on the home page: "hero" (a tile beside the lead), "aside" (the column beside the
+    # priority areas) or "main" (full width, after them)
+    slot: str = "main"
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,14 @@ class Registry:
     def audit_object_type(self, object_type: str, label: Any, *, fields: dict[str, Any] | None = None) -> None:
         self._audit_types[object_type] = AuditObjectType(object_type, label, dict(fields or {}))
 
+    def audit_model(self, model: Any, *, fields: dict[str, Any] | None = None) -> None:
+        """audit_object_type for a model: its verbose name, and its fields' verbose names as the
+        field labels (plus `fields`, for keys of `changes` that are not model fields)."""
+        meta = model._meta
+        labels = {f.name: f.verbose_name for f in [*meta.concrete_fields, *meta.many_to_many]}
+        labels.update(fields or {})
+        self.audit_object_type(f"{meta.app_label}.{meta.model_name}", meta.verbose_name, fields=labels)
+
     def audit_event(self, name: str, label: Any) -> None:
         self._audit_events[name] = label
 
@@ -137,9 +148,15 @@ class Registry:
         self._nav[key] = NavItem(key, label, url_name, prefix, order)
 
     def home_section(
-        self, key: str, template: str, context: Callable[[Any], dict[str, Any]], *, order: int = 100
+        self,
+        key: str,
+        template: str,
+        context: Callable[[Any], dict[str, Any]],
+        *,
+        order: int = 100,
+        slot: str = "main",
     ) -> None:
-        self._home[key] = HomeSection(key, template, context, order)
+        self._home[key] = HomeSection(key, template, context, order, slot)
 
     def periodic_job(self, name: str, run: Callable[..., Any], *, every_seconds: int) -> None:
         self._jobs[name] = PeriodicJob(name, run, every_seconds)
@@ -157,6 +174,14 @@ class Registry:
     @property
     def public_actions(self) -> frozenset[str]:
         return frozenset(self._public)
+
+    def permission_owner(self, action: str) -> str | None:
+        """The app that declared `action`'s row of the policy."""
+        return self._policy_owner.get(action)
+
+    def is_public(self, action: object) -> bool:
+        """May anyone, logged in or not, do `action`? (No set is built: `can` asks this per call.)"""
+        return action in self._public
 
     def reference_loaders(self) -> list[ReferenceLoader]:
         return sorted(self._reference.values(), key=lambda r: (r.order, r.label))
@@ -194,8 +219,9 @@ class Registry:
     def nav_items(self) -> list[NavItem]:
         return sorted(self._nav.values(), key=lambda n: (n.order, n.key))
 
-    def home_sections(self) -> list[HomeSection]:
-        return sorted(self._home.values(), key=lambda s: (s.order, s.key))
+    def home_sections(self, slot: str | None = None) -> list[HomeSection]:
+        sections = [s for s in self._home.values() if slot is None or s.slot == slot]
+        return sorted(sections, key=lambda s: (s.order, s.key))
 
     def periodic_jobs(self) -> list[PeriodicJob]:
         return sorted(self._jobs.values(), key=lambda j: j.name)

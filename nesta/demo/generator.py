@@ -444,7 +444,9 @@ def _insert_links(through, owner_column: str, rows: list[tuple[int, int]]) -> No
 
 
 class Loader:
-    """Writes generated records in bulk; `say` receives progress lines."""
+    """Writes generated records in bulk; `say` receives progress lines. The directory and the demo
+    accounts only: the instruments are another provider (nesta.demo.instruments), run after this one
+    by `manage.py demo_data` (nesta/demo/apps.py registers both)."""
 
     def __init__(
         self,
@@ -452,12 +454,10 @@ class Loader:
         seed: int,
         say: Callable[[str], None] = print,
         batch_size: int = 5000,
-        instruments: bool = True,
     ):
         if scale < MIN_SCALE:
             raise ValueError(f"scale must be at least {MIN_SCALE}")
         self.scale, self.seed, self.say, self.batch_size = scale, seed, say, batch_size
-        self.instruments = instruments  # the demo instruments (nesta.demo.instruments) too
         self.stats: dict[str, int] = {}
 
     # reference data, looked up once
@@ -504,10 +504,6 @@ class Loader:
             people = generate_people(orgs, self.seed)
             self._load_people(people, orgs, org_objects)
         self._load_accounts()
-        if self.instruments:
-            from nesta.demo.instruments import load_instruments
-
-            self.stats["instruments"] = load_instruments(self.scale, self.seed, self.say)["instruments"]
         self.stats["seconds"] = round(time.monotonic() - started)
         return self.stats
 

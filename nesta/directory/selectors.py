@@ -174,3 +174,39 @@ def person_list(*, filters: PersonFilters, cursor: str | None = None, limit: int
 
 def person_get(*, pk: int) -> Person | None:
     return _person_queryset().filter(pk=pk).first()
+
+
+# --- the home page's sections (registered in apps.py) -----------------------------------------
+
+
+def home_summary(request: Any) -> dict[str, Any]:
+    """Totals, organisations by kind and the seven zones with their members, read once per request
+    (three home sections share them)."""
+    cached = getattr(request, "_directory_home", None)
+    if cached is not None:
+        return cached
+    from django.db.models import Count
+
+    from nesta.directory.models import ExpertProfile, OrganizationKind
+
+    zones = high_tech_zones()
+    member_counts = dict(
+        Organization.objects.filter(zone__in=zones).values_list("zone").annotate(n=Count("id")).order_by()
+    )
+    for z in zones:
+        z.member_count = member_counts.get(z.pk, 0)  # type: ignore[attr-defined]
+    rows = dict(Organization.objects.filter(is_active=True).values_list("kind").annotate(n=Count("id")).order_by())
+    org_counts = [
+        {"kind": value, "label": label, "count": rows.get(value, 0)}
+        for value, label in OrganizationKind.choices
+        if rows.get(value)
+    ]
+    summary = {
+        "zones": zones,
+        "org_counts": org_counts,
+        "org_total": sum(rows.values()),
+        "expert_total": ExpertProfile.objects.count(),
+        "person_total": Person.objects.count(),
+    }
+    request._directory_home = summary
+    return summary

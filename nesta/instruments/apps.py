@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from nesta.core.permissions import EVERY_ROLE, Role, Scope
+
 
 class InstrumentsConfig(AppConfig):
     name = "nesta.instruments"
@@ -8,7 +10,77 @@ class InstrumentsConfig(AppConfig):
     verbose_name = _("大型科学仪器协作共用")
 
     def ready(self) -> None:
+        from nesta.core.registry import registry
         from nesta.core.search import engine
-        from nesta.instruments.services.registry import reindex_owner_instruments
+        from nesta.instruments import models as m
+        from nesta.instruments.reference import load_instruments_reference
+        from nesta.instruments.services.registry import instruments_reindex, reindex_owner_instruments
+        from nesta.instruments.services.tick import instruments_tick
 
         engine.register_dependent("organization", reindex_owner_instruments)
+        registry.permissions("instruments", PERMISSIONS, public={"instrument.view", "openness.view"})
+        registry.reference_loader("instrument categories", load_instruments_reference, order=40)
+        registry.search_type("instrument", instruments_reindex)
+        policy_fields = {
+            f"policy.{f.name}": f.verbose_name
+            for f in m.BookingPolicy._meta.concrete_fields
+            if f.name not in {"id", "instrument"}
+        }
+        registry.audit_model(m.Instrument, fields=policy_fields)
+        for model in (m.Blackout, m.Qualification, m.Booking, m.UsageSession, m.ServiceItem, m.TestOrder, m.Charge):
+            registry.audit_model(model)
+        registry.nav_item("instruments", _("仪器共享"), "instruments:list", "/instruments/", order=40)
+        registry.nav_item(
+            "openness", _("开放共享评价"), "instruments:openness_ranking", "/instruments/openness/", order=50
+        )
+        registry.periodic_job("instruments.tick", instruments_tick, every_seconds=300)
+
+
+# The instrument network's rows of the role × scope policy (三.1 科技条件平台).
+PERMISSIONS: dict[str, dict[str, str]] = {
+    "instrument.create": {Role.OFFICE: Scope.ALL, Role.PROVINCE: Scope.PROVINCE, Role.ORG_ADMIN: Scope.ORGANIZATION},
+    "instrument.change": {
+        Role.OFFICE: Scope.ALL,
+        Role.PROVINCE: Scope.PROVINCE,
+        Role.ORG_ADMIN: Scope.ORGANIZATION,
+        Role.INSTRUMENT_MANAGER: Scope.ORGANIZATION,
+    },
+    # Rules, blackouts, training, approvals, usage records, quotes: the owner's staff.
+    "instrument.manage": {
+        Role.OFFICE: Scope.ALL,
+        Role.ORG_ADMIN: Scope.ORGANIZATION,
+        Role.INSTRUMENT_MANAGER: Scope.ORGANIZATION,
+    },
+    "booking.create": dict(EVERY_ROLE),
+    "booking.view": {
+        Role.OFFICE: Scope.ALL,
+        Role.PROVINCE: Scope.PROVINCE,
+        Role.ORG_ADMIN: Scope.ORGANIZATION,
+        Role.INSTRUMENT_MANAGER: Scope.ORGANIZATION,
+        Role.EXPERT: Scope.SELF,
+        Role.MEMBER: Scope.SELF,
+    },
+    "booking.cancel": {
+        Role.OFFICE: Scope.ALL,
+        Role.ORG_ADMIN: Scope.ORGANIZATION,
+        Role.INSTRUMENT_MANAGER: Scope.ORGANIZATION,
+        Role.EXPERT: Scope.SELF,
+        Role.MEMBER: Scope.SELF,
+        Role.PROVINCE: Scope.SELF,
+    },
+    "testorder.create": dict(EVERY_ROLE),
+    # A testing order's customer side: the customer (target user) confirms or cancels their own order;
+    # the order and its report are seen by the customer, their organisation's admin and the office
+    # (the instrument's side sees them through instrument.manage).
+    "testorder.own": {role: Scope.SELF for role in Role.values},
+    "testorder.view": {
+        Role.OFFICE: Scope.ALL,
+        Role.ORG_ADMIN: Scope.ORGANIZATION,
+        Role.PROVINCE: Scope.SELF,
+        Role.INSTRUMENT_MANAGER: Scope.SELF,
+        Role.EXPERT: Scope.SELF,
+        Role.MEMBER: Scope.SELF,
+    },
+    # A customer's organisation statement: its admin, the province, the office.
+    "fees.view": {Role.OFFICE: Scope.ALL, Role.PROVINCE: Scope.PROVINCE, Role.ORG_ADMIN: Scope.ORGANIZATION},
+}

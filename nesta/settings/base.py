@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "nesta.directory",
     "nesta.programmes",
     "nesta.instruments",
+    "nesta.demo",  # demo data: above the domain apps, plugged in through the registry
 ]
 
 MIDDLEWARE = [

@@ -209,6 +209,19 @@ def test_the_table_covers_every_action_and_role():
         assert all(len(cells) == len(SCOPES) and set(cells) <= {"Y", "."} for cells in row.values()), action
 
 
+def test_each_app_declares_its_own_rows():
+    """The policy is composed from the registry: core declares only its own rows."""
+    from nesta.core.registry import registry
+
+    owners = {action: registry.permission_owner(action) for action in POLICY}
+    assert owners["audit.view"] == "core"
+    assert owners["organization.change"] == owners["person.view_contact"] == "directory"
+    assert owners["instrument.manage"] == owners["booking.cancel"] == owners["fees.view"] == "instruments"
+    assert all(owners.values()), owners
+    assert {"region.view", "organization.view", "instrument.view"} <= set(PUBLIC_ACTIONS)
+    assert not set(POLICY) & set(PUBLIC_ACTIONS)
+
+
 @pytest.mark.parametrize("role,action,scope_index", CASES)
 def test_matrix(db, world, role, action, scope_index):
     user = world.users[role]

@@ -1,14 +1,15 @@
 from django.core.management.base import BaseCommand
 
-from nesta.directory.services import directory_reindex
-from nesta.instruments.services.registry import instruments_reindex
+from nesta.core.registry import registry
 
 
 class Command(BaseCommand):
-    help = "Rebuild the full-text search documents of the directory and the instrument registry."
+    help = "Rebuild the full-text search documents of every registered document type."
 
     def handle(self, *args, **options):
-        n = directory_reindex(progress=lambda done: self.stdout.write(f"\r  indexed {done}", ending=""))
-        self.stdout.write(f"\n  reindexed {n} records")
-        n = instruments_reindex(progress=lambda done: self.stdout.write(f"\r  indexed {done} instruments", ending=""))
-        self.stdout.write(f"\n  reindexed {n} instruments")
+        for search_type in registry.search_types():
+            label = search_type.doc_type
+            n = search_type.reindex(
+                progress=lambda done, label=label: self.stdout.write(f"\r  {label}: indexed {done}", ending="")
+            )
+            self.stdout.write(f"\n  reindexed {n} {label} records")

@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from nesta.demo.generator import DEFAULT_SCALE, DEFAULT_SEED, MIN_SCALE, Loader
+from nesta.core.registry import registry
+from nesta.demo.generator import DEFAULT_SCALE, DEFAULT_SEED, MIN_SCALE
 
 
 class Command(BaseCommand):
     help = (
-        "Load a deterministic demo directory (organisations, people, experts) and the demo accounts. "
-        "Idempotent: records already present are kept."
+        "Load the deterministic demo data every app registers (organisations, people, experts, demo "
+        "accounts, instruments, …), each provider after the ones it needs. Idempotent."
     )
 
     def add_arguments(self, parser):
@@ -22,10 +23,5 @@ class Command(BaseCommand):
                 self.stdout.write(line)
                 self.stdout.flush()
 
-        stats = Loader(scale, seed, say=say).run()
-        if not stats.get("already_loaded"):
-            say(
-                f"  demo data: {stats.get('organizations', 0)} organisations, {stats.get('people', 0)} people "
-                f"({stats.get('experts', 0)} experts, {stats.get('affiliations', 0)} affiliations) "
-                f"in {stats['seconds']}s"
-            )
+        for provider in registry.demo_providers():
+            provider.load(scale, seed, say)

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    """The deterministic demo data (and `manage.py demo_data`, `demo_accounts`). It sits above the
+    domain apps: it imports them, they never import it; it plugs in through the registry."""
+
+    name = "nesta.demo"
+    label = "demo"
+    verbose_name = "demo data"
+
+    def ready(self) -> None:
+        from nesta.core.registry import registry
+        from nesta.demo.providers import load_demo_directory, load_demo_instruments
+
+        registry.demo_provider("directory", load_demo_directory)
+        registry.demo_provider("instruments", load_demo_instruments, after=("directory",))
