@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from nesta.core.api_auth import caller
+from nesta.core.api_parser import NotAJsonObject, StrictJsonParser, UnsupportedMediaType
 from nesta.core.errors import DomainError, ServiceUnavailable
 from nesta.core.transactions import RETRY_AFTER_SECONDS, is_lock_error
 
@@ -35,6 +36,7 @@ api = NinjaAPI(
     urls_namespace="api",
     # Authentication runs before the body and query are validated (see ApiCaller).
     auth=caller,
+    parser=StrictJsonParser(),  # JSON objects under a JSON media type only: 400 / 415 otherwise
 )
 
 
@@ -79,6 +81,16 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError):
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError):
+    # ninja wraps the body parser's exceptions into HttpError(400); the cause says which.
+    if isinstance(exc.__cause__, UnsupportedMediaType):
+        return error_response(
+            415,
+            "unsupported_media_type",
+            _("请求体须为 JSON（Content-Type: application/json）。"),
+            {"content_type": str(exc.__cause__)[:100]},
+        )
+    if isinstance(exc.__cause__, NotAJsonObject):
+        return error_response(400, "malformed_request", _("请求体须为 JSON 对象。"), {"received": str(exc.__cause__)})
     codes = {
         400: "malformed_request",
         401: "not_authenticated",

@@ -36,3 +36,53 @@ def test_anonymous_reads_still_validate(client, reference):
     response = client.get("/api/v1/organizations", {"limit": "all"})
     assert response.status_code == 422
     assert "limit" in response.json()["details"]
+
+
+@pytest.fixture
+def office(reference):
+    from tests.factories import UserFactory, grant
+
+    return grant(UserFactory(username="hostile_office"), "office")
+
+
+@pytest.mark.parametrize("body", [b"[null, null]", b'"x"', b"null", b"3", b"[]"])
+def test_a_body_that_is_not_a_json_object_is_400(client, office, org_ln, body):
+    from tests.conftest import bearer
+
+    before = org_ln.name
+    response = client.patch(
+        f"/api/v1/organizations/{org_ln.pk}", data=body, content_type="application/json", **bearer(office)
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "malformed_request"
+    org_ln.refresh_from_db()
+    assert org_ln.name == before
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml", "application/jsonx"]
+)
+def test_a_non_json_media_type_on_a_json_endpoint_is_415(client, office, org_ln, content_type):
+    from tests.conftest import bearer
+
+    response = client.patch(
+        f"/api/v1/organizations/{org_ln.pk}",
+        data=json.dumps({"description": "改了"}),
+        content_type=content_type,
+        **bearer(office),
+    )
+    assert response.status_code == 415, response.content
+    assert response.json()["code"] == "unsupported_media_type"
+
+
+def test_json_with_a_charset_and_json_suffix_types_are_accepted(client, office, org_ln):
+    from tests.conftest import bearer
+
+    for content_type in ("application/json; charset=utf-8", "application/merge-patch+json"):
+        response = client.patch(
+            f"/api/v1/organizations/{org_ln.pk}",
+            data=json.dumps({"description": content_type}),
+            content_type=content_type,
+            **bearer(office),
+        )
+        assert response.status_code == 200, response.content
