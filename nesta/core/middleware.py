@@ -1,7 +1,35 @@
 """Guards that run before any view."""
 
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
+
+
+def _refuse(request, status: int, code: str, message: str):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": code, "message": message, "details": {}}, status=status, json_dumps_params={"ensure_ascii": False}
+        )
+    return HttpResponseBadRequest(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+class RequestBodyGuardMiddleware:
+    """Bodies the platform cannot read are refused here, once for the API and the web: a
+    multipart body without a usable boundary is 400 (ninja would otherwise answer 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if request.method == "POST" and content_type.lower().startswith("multipart/"):
+            try:
+                request.POST  # noqa: B018 — parses the body now (Django caches it for the view)
+            except MultiPartParserError:
+                return _refuse(
+                    request, 400, "malformed_request", _("multipart 请求体无法解析（缺少或无效的 boundary）。")
+                )
+        return self.get_response(request)
 
 
 class RejectNulMiddleware:
