@@ -1,18 +1,19 @@
 from django.urls import include, path
 
 from nesta.api import api
-from nesta.core import views as core_views
 from nesta.core.health import healthz
+from nesta.portal import views as portal_views
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    # Web UI: home, accounts, directory, the areas being built, audit.
-    path("", core_views.home, name="home"),
+    # Web UI: home, accounts, directory, instruments, the areas being built, audit.
+    path("", portal_views.home, name="home"),
     path("accounts/", include("nesta.accounts.urls")),
     path("directory/", include("nesta.directory.urls")),
     path("instruments/", include("nesta.instruments.urls")),
+    path("", include("nesta.portal.urls")),
     path("", include("nesta.core.urls")),
 ]
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "nesta.directory",
     "nesta.programmes",
     "nesta.instruments",
+    "nesta.portal",  # home page, navigation
     "nesta.demo",  # demo data: above the domain apps, plugged in through the registry
 ]
 
@@ -71,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "nesta.core.context_processors.platform",
+                "nesta.portal.context_processors.navigation",
             ],
         },
     },
