@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("nesta.accounts.urls")),
     path("directory/", include("nesta.directory.urls")),
     path("instruments/", include("nesta.instruments.urls")),
+    path("", include("nesta.core.inbox_urls")),  # /notifications/, /jobs/<id>/
     path("", include("nesta.portal.urls")),
     path("", include("nesta.core.urls")),
 ]

@@ -28,8 +28,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from nesta.core.errors import DomainError, NotFound, ServiceUnavailable
+from nesta.core.errors import DomainError, NotAuthenticated, NotFound, PermissionDenied, ServiceUnavailable
 from nesta.core.models import BackgroundJob, PeriodicSchedule
+from nesta.core.permissions import Role, grants_of
 from nesta.core.registry import JobKind, registry
 from nesta.core.transactions import write_transaction
 
@@ -81,7 +82,8 @@ class JobContext:
         if message:
             job.message = message[:300]
         step = max(1, (job.progress_total or 100) // 100)
-        if done - self._written_done < step and done != job.progress_total and not message:
+        first = self._written_done < 0
+        if not first and done - self._written_done < step and done != job.progress_total and not message:
             return
         self._written_done = done
         BackgroundJob.objects.filter(pk=job.pk).update(
@@ -242,3 +244,27 @@ def scheduler_tick(*, now: datetime | None = None, worker_id: str = "") -> list[
     except ServiceUnavailable:
         return []  # the database is busy: the next tick claims what is still due
     return [job_enqueue(actor=None, kind=PERIODIC_KIND, params={"name": name}) for name in names]
+
+
+# --- reading a job ------------------------------------------------------------------------------
+
+
+def job_visible_to(user: Any, job: BackgroundJob) -> bool:
+    """The owner sees a job, and the office (which also sees the system's periodic jobs)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if job.owner_id is not None and job.owner_id == user.pk:
+        return True
+    return any(g.role == Role.OFFICE for g in grants_of(user))
+
+
+def job_get(*, user: Any, job_id: int) -> BackgroundJob:
+    """The job, if `user` may see it: anonymous → 401, someone else's → 403, none → 404."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotAuthenticated()
+    job = BackgroundJob.objects.filter(pk=job_id).first()
+    if job is None:
+        raise NotFound(_("未找到该后台任务。"))
+    if not job_visible_to(user, job):
+        raise PermissionDenied(details={"action": "job.view"})
+    return job
