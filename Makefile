@@ -50,6 +50,7 @@ dev: setup
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache  # the layer contracts of pyproject.toml [tool.importlinter]
 	DJANGO_SETTINGS_MODULE=nesta.settings.test $(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	DJANGO_SETTINGS_MODULE=nesta.settings.test $(BIN)/mypy
 

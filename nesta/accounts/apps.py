@@ -9,7 +9,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from nesta.accounts.models import ApiToken, RoleAssignment, User
+        from nesta.accounts.services import api_token_user
         from nesta.core.registry import registry
+
+        registry.token_authenticator(lambda key: api_token_user(key=key))
 
         registry.audit_model(User)
         registry.audit_model(RoleAssignment)

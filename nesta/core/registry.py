@@ -107,6 +107,7 @@ class Registry:
         self._nav: dict[str, NavItem] = {}
         self._home: dict[str, HomeSection] = {}
         self._jobs: dict[str, PeriodicJob] = {}
+        self._token_user: Callable[[str], Any] | None = None
         self._job_kinds: dict[str, JobKind] = {}
 
     # --- registration (from AppConfig.ready) ------------------------------------------------
@@ -165,6 +166,10 @@ class Registry:
         """A kind of background job (core.BackgroundJob) that core.tasks runs on the worker."""
         self._job_kinds[kind] = JobKind(kind, run, label)
 
+    def token_authenticator(self, user_for_key: Callable[[str], Any]) -> None:
+        """How a Bearer token becomes a user (`user_for_key(key) -> user | None`): the accounts app's."""
+        self._token_user = user_for_key
+
     # --- reading --------------------------------------------------------------------------
 
     @property
@@ -222,6 +227,10 @@ class Registry:
     def home_sections(self, slot: str | None = None) -> list[HomeSection]:
         sections = [s for s in self._home.values() if slot is None or s.slot == slot]
         return sorted(sections, key=lambda s: (s.order, s.key))
+
+    def user_for_token(self, key: str) -> Any:
+        """The user a Bearer token belongs to, or None (also None when no app authenticates tokens)."""
+        return self._token_user(key) if self._token_user is not None else None
 
     def periodic_jobs(self) -> list[PeriodicJob]:
         return sorted(self._jobs.values(), key=lambda j: j.name)
