@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nesta.core.generic.base import put_error_details
 from nesta.core.models import Region
 from nesta.core.selectors import provinces_with_cities, taxonomy_flat
 from nesta.core.templatetags.nesta import loc
@@ -70,17 +71,7 @@ def zone_choices(blank: Any) -> list[tuple[Any, Any]]:
 
 def apply_service_errors(form: forms.BaseForm, details: dict[str, Any], aliases: dict[str, str] | None = None) -> None:
     """Put a ValidationFailed's {field: [messages]} on the form's fields (unknown keys: on the form)."""
-    aliases = aliases or {}
-    for key, messages in (details or {}).items():
-        if isinstance(messages, str):
-            messages = [messages]
-        name = aliases.get(key, key)
-        if name in form.fields:
-            for message in messages:
-                form.add_error(name, str(message))
-        else:
-            for message in messages:
-                form.add_error(None, str(message) if key == "__all__" else f"{key}: {message}")
+    put_error_details(form, details, aliases=aliases)
 
 
 # --- filters ---------------------------------------------------------------------------------

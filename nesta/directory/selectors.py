@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from nesta.core import search
 from nesta.core.models import TaxonomyNode
-from nesta.core.pagination import Page, clamp_limit, decode_cursor, encode_cursor
+from nesta.core.pagination import Page, clamp_limit, cursor_offset, keyset_page, offset_page
 from nesta.directory.models import Affiliation, Organization, Person
 
 
@@ -39,7 +39,7 @@ def _ranked_page(
     model_qs: QuerySet, doc_type: str, filters: Any, cursor: str | None, limit: int, with_facets: bool
 ) -> Page | None:
     """A page ranked by the search index, or None when the query holds no searchable word."""
-    offset = decode_cursor(cursor).get("offset", 0)
+    offset = cursor_offset(cursor)
     hits = search.search(
         doc_type,
         filters.q,
@@ -56,24 +56,12 @@ def _ranked_page(
     ids = hits.ids[:limit]
     by_id = model_qs.in_bulk(ids)
     items = [by_id[i] for i in ids if i in by_id]
-    next_cursor = encode_cursor({"offset": offset + limit}) if len(hits.ids) > limit else None
-    page = Page(items=items, next_cursor=next_cursor, total=hits.total)
+    page = offset_page(items, offset=offset, limit=limit, more=len(hits.ids) > limit, total=hits.total)
     if with_facets:
         page.facets = search.facets(
             doc_type, filters.q, province=filters.province, city=filters.city, kind=filters.kind, field=filters.field
         )
     return page
-
-
-def _keyset_page(qs: QuerySet, cursor: str | None, limit: int, with_total: bool) -> Page:
-    after = decode_cursor(cursor).get("after")
-    total = qs.count() if with_total else None
-    if after is not None:
-        qs = qs.filter(pk__gt=after)
-    rows = list(qs.order_by("pk")[: limit + 1])
-    items = rows[:limit]
-    next_cursor = encode_cursor({"after": items[-1].pk}) if len(rows) > limit else None
-    return Page(items=items, next_cursor=next_cursor, total=total)
 
 
 def organization_list(
@@ -107,7 +95,7 @@ def organization_list(
         qs = qs.filter(_in_field(filters.field)).distinct()
     if filters.private_tech is not None:
         qs = qs.filter(is_private_tech_enterprise=filters.private_tech)
-    return _keyset_page(qs, cursor, limit, with_facets)
+    return keyset_page(qs, cursor=cursor, limit=limit, with_total=with_facets)
 
 
 def organization_get(*, pk: int) -> Organization | None:
@@ -169,7 +157,7 @@ def person_list(*, filters: PersonFilters, cursor: str | None = None, limit: int
         qs = qs.filter(organization_id=filters.organization)
     if filters.experts_only:
         qs = qs.filter(expert_profile__isnull=False)
-    return _keyset_page(qs, cursor, limit, with_total=False)
+    return keyset_page(qs, cursor=cursor, limit=limit)
 
 
 def person_get(*, pk: int) -> Person | None:
@@ -189,12 +177,7 @@ def home_summary(request: Any) -> dict[str, Any]:
 
     from nesta.directory.models import ExpertProfile, OrganizationKind
 
-    zones = high_tech_zones()
-    member_counts = dict(
-        Organization.objects.filter(zone__in=zones).values_list("zone").annotate(n=Count("id")).order_by()
-    )
-    for z in zones:
-        z.member_count = member_counts.get(z.pk, 0)  # type: ignore[attr-defined]
+    zones = zones_with_member_counts()
     rows = dict(Organization.objects.filter(is_active=True).values_list("kind").annotate(n=Count("id")).order_by())
     org_counts = [
         {"kind": value, "label": label, "count": rows.get(value, 0)}
@@ -210,3 +193,34 @@ def home_summary(request: Any) -> dict[str, Any]:
     }
     request._directory_home = summary
     return summary
+
+
+# --- small reads of the directory's pages -------------------------------------------------------
+
+
+def zones_with_member_counts() -> list[Organization]:
+    """The high-tech zones, each with `member_count` (one grouped query for all)."""
+    from django.db.models import Count
+
+    zones = high_tech_zones()
+    counts = dict(Organization.objects.filter(zone__in=zones).values_list("zone").annotate(n=Count("id")).order_by())
+    for z in zones:
+        z.member_count = counts.get(z.pk, 0)  # type: ignore[attr-defined]
+    return zones
+
+
+def zone_member_count(*, zone: Organization) -> int:
+    return Organization.objects.filter(zone=zone).count()
+
+
+def regions_by_code(codes: set[str]) -> dict[str, Any]:
+    """Regions (GB/T 2260) by code, for labelling facet counts."""
+    from nesta.core.models import Region
+
+    return {r.code: r for r in Region.objects.filter(code__in=codes)}
+
+
+def is_province(code: str) -> bool:
+    from nesta.core.models import Region
+
+    return bool(code) and Region.objects.filter(code=code, level="province").exists()

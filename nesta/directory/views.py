@@ -1,25 +1,28 @@
 """Web pages of the directory: organisations, high-tech zones, people and experts.
 
-Thin by design: reads go through directory.selectors, writes through directory.services (which
-check permissions, validate and audit); the views only shape requests and responses."""
+Each page is a generic view of nesta.core.generic with its few declared lines: reads through
+directory.selectors, writes through directory.services (which check permissions, validate and
+audit)."""
 
 import re
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
-from nesta.core.errors import Conflict, ValidationFailed
-from nesta.core.models import Region
-from nesta.core.permissions import can
+from nesta.core.errors import DomainError, ValidationFailed
+from nesta.core.generic.base import put_error_details, put_service_errors
+from nesta.core.generic.detail import DetailPage
+from nesta.core.generic.form import FormPage
+from nesta.core.generic.list import ListPage
+from nesta.core.pagination import Page
+from nesta.core.permissions import can, grants_of
 from nesta.core.selectors import audit_list
 from nesta.core.templatetags.nesta import loc
-from nesta.core.views import domain_errors, login_required_or_redirect, render_page_or_partial
 from nesta.directory import selectors, services
 from nesta.directory.forms import (
     AffiliationFormSet,
@@ -29,7 +32,6 @@ from nesta.directory.forms import (
     PersonForm,
     affiliation_initial,
     affiliations_data,
-    apply_service_errors,
     city_choices,
 )
 from nesta.directory.models import Organization, OrganizationKind
@@ -41,8 +43,7 @@ def _facet_rows(facets: dict[str, dict[str, int]]) -> dict[str, list[dict[str, A
     """Facet counts with their labels: regions by name, kinds by their display label."""
     if not facets:
         return {}
-    codes = set(facets.get("province", {})) | set(facets.get("city", {}))
-    regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    regions = selectors.regions_by_code(set(facets.get("province", {})) | set(facets.get("city", {})))
     kinds = dict(OrganizationKind.choices)
     rows: dict[str, list[dict[str, Any]]] = {}
     for key in ("province", "city", "kind"):
@@ -55,129 +56,98 @@ def _facet_rows(facets: dict[str, dict[str, int]]) -> dict[str, list[dict[str, A
     return rows
 
 
+def _audit_entries(request: HttpRequest, object_type: str, pk: int) -> list[Any] | None:
+    """The record's last changes, for those who may read the audit log."""
+    if not can(request.user, "audit.view"):
+        return None
+    return audit_list(user=request.user, object_type=object_type, object_id=str(pk), limit=20).items
+
+
 # --- organisations ---------------------------------------------------------------------------
 
 
-@require_GET
-@domain_errors
-def organization_list(request: HttpRequest) -> HttpResponse:
-    form = OrganizationFilterForm(request.GET or None)
-    filters = form.filters()
-    searching = bool(filters.q)
-    page = selectors.organization_list(
-        filters=filters, cursor=request.GET.get("cursor") or None, limit=PAGE_SIZE, with_facets=searching
-    )
-    context = {
-        "form": form,
-        "filters": filters,
-        "page": page,
-        "facets": _facet_rows(page.facets) if searching else {},
-        "searching": searching,
-        "paged": bool(request.GET.get("cursor")),
-        "may_create": can(request.user, "organization.create"),
-    }
-    return render_page_or_partial(
-        request, "directory/organization_list.html", "directory/_organization_results.html", context
-    )
+class OrganizationList(ListPage):
+    template_name = "directory/organization_list.html"
+    partial_template = "directory/_organization_results.html"
+    filter_form = OrganizationFilterForm
+    page_size = PAGE_SIZE
+
+    def get_page(self, request: HttpRequest, filters: Any, cursor: str | None, limit: int) -> Page[Any]:
+        return selectors.organization_list(filters=filters, cursor=cursor, limit=limit, with_facets=bool(filters.q))
+
+    def get_extra_context(self, request: HttpRequest, filters: Any, page: Page[Any]) -> dict[str, Any]:
+        searching = bool(filters.q)
+        return {
+            "facets": _facet_rows(page.facets) if searching else {},
+            "searching": searching,
+            "may_create": can(request.user, "organization.create"),
+        }
 
 
-@require_GET
-def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    org = selectors.organization_get(pk=pk)
-    if org is None:
-        raise Http404(_("未找到该机构。"))
-    members: list[Organization] = []
-    member_total = 0
-    if org.kind == OrganizationKind.HIGH_TECH_ZONE:
-        members = selectors.zone_members(zone=org, limit=100)
-        member_total = Organization.objects.filter(zone=org).count()
-    people = selectors.person_list(filters=selectors.PersonFilters(organization=org.pk), limit=PAGE_SIZE)
-    audit_entries = None
-    if can(request.user, "audit.view"):
-        audit_entries = audit_list(
-            user=request.user, object_type="directory.organization", object_id=str(org.pk), limit=20
-        ).items
-    context = {
-        "org": org,
-        "members": members,
-        "member_total": member_total,
-        "people": people,
-        "may_edit": can(request.user, "organization.change", org),
-        "may_add_person": can(request.user, "person.create", org),
-        "audit_entries": audit_entries,
-    }
-    return render(request, "directory/organization_detail.html", context)
+class OrganizationDetail(DetailPage):
+    template_name = "directory/organization_detail.html"
+    context_object_name = "org"
+    not_found = gettext_lazy("未找到该机构。")
+
+    def get_object(self, request: HttpRequest, pk: int) -> Any:
+        return selectors.organization_get(pk=pk)
+
+    def get_extra_context(self, request: HttpRequest, org: Any) -> dict[str, Any]:
+        zone = org.kind == OrganizationKind.HIGH_TECH_ZONE
+        return {
+            "members": selectors.zone_members(zone=org, limit=100) if zone else [],
+            "member_total": selectors.zone_member_count(zone=org) if zone else 0,
+            "people": selectors.person_list(filters=selectors.PersonFilters(organization=org.pk), limit=PAGE_SIZE),
+            "may_edit": can(request.user, "organization.change", org),
+            "may_add_person": can(request.user, "person.create", org),
+            "audit_entries": _audit_entries(request, "directory.organization", org.pk),
+        }
 
 
-def _default_province(user: Any) -> str:
-    from nesta.core.permissions import grants_of
+class _OrganizationForm(FormPage):
+    form_class = OrganizationForm
+    template_name = "directory/organization_form.html"
+    context_object_name = "org"
+    not_found = gettext_lazy("未找到该机构。")
+    error_aliases = {"duplicate_uscc": "uscc"}
 
-    provinces = {g.province_code for g in grants_of(user) if g.province_code}
-    return provinces.pop() if len(provinces) == 1 else ""
-
-
-def _save_organization(request: HttpRequest, form: OrganizationForm, org: Organization | None) -> HttpResponse | None:
-    """Run the service; on success redirect, on a domain error put it on the form and return None."""
-    try:
-        if org is None:
-            saved = services.organization_create(actor=request.user, data=form.to_data())
-            messages.success(request, _("已创建机构“%(name)s”。") % {"name": saved.name})
-        else:
-            saved = services.organization_update(actor=request.user, organization=org, data=form.to_data())
-            messages.success(request, _("已保存对“%(name)s”的修改。") % {"name": saved.name})
-    except ValidationFailed as exc:
-        apply_service_errors(form, exc.details)
-        return None
-    except Conflict as exc:
-        form.add_error("uscc" if exc.code == "duplicate_uscc" else None, str(exc.message))
-        return None
-    return redirect("directory:organization_detail", pk=saved.pk)
+    def success_url(self, saved: Organization) -> str:
+        return reverse("directory:organization_detail", args=[saved.pk])
 
 
-@require_http_methods(["GET", "POST"])
-@login_required_or_redirect
-@domain_errors
-def organization_create(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, "organization.create"):
-        raise DjangoPermissionDenied(_("您没有新建机构的权限。"))
-    if request.method == "POST":
-        form = OrganizationForm(request.POST)
-        if form.is_valid():
-            response = _save_organization(request, form, None)
-            if response is not None:
-                return response
-    else:
-        form = OrganizationForm(initial={"province": _default_province(request.user), "is_active": True})
-    return render(request, "directory/organization_form.html", {"form": form, "org": None})
+class OrganizationCreate(_OrganizationForm):
+    creating = True
+    permission = "organization.create"
+    permission_message = gettext_lazy("您没有新建机构的权限。")
+
+    def get_initial(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
+        provinces = {g.province_code for g in grants_of(request.user) if g.province_code}
+        return {"province": provinces.pop() if len(provinces) == 1 else "", "is_active": True}
+
+    def save(self, request: HttpRequest, form: Any, obj: Any) -> Organization:
+        return services.organization_create(actor=request.user, data=form.to_data())
+
+    def success_message(self, saved: Organization) -> str:
+        return _("已创建机构“%(name)s”。") % {"name": saved.name}
 
 
-@require_http_methods(["GET", "POST"])
-@login_required_or_redirect
-@domain_errors
-def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    org = selectors.organization_get(pk=pk)
-    if org is None:
-        raise Http404(_("未找到该机构。"))
-    if not can(request.user, "organization.change", org):
-        raise DjangoPermissionDenied(_("您没有修改该机构的权限。"))
-    if request.method == "POST":
-        form = OrganizationForm(request.POST, instance=org)
-        if form.is_valid():
-            response = _save_organization(request, form, org)
-            if response is not None:
-                return response
-    else:
-        form = OrganizationForm(instance=org)
-    return render(request, "directory/organization_form.html", {"form": form, "org": org})
+class OrganizationEdit(_OrganizationForm):
+    permission = "organization.change"
+    permission_message = gettext_lazy("您没有修改该机构的权限。")
+
+    def get_object(self, request: HttpRequest, pk: int) -> Any:
+        return selectors.organization_get(pk=pk)
+
+    def save(self, request: HttpRequest, form: Any, org: Organization) -> Organization:
+        return services.organization_update(actor=request.user, organization=org, data=form.to_data())
+
+    def success_message(self, saved: Organization) -> str:
+        return _("已保存对“%(name)s”的修改。") % {"name": saved.name}
 
 
 @require_GET
 def zone_list(request: HttpRequest) -> HttpResponse:
-    zones = selectors.high_tech_zones()
-    counts = dict(Organization.objects.filter(zone__in=zones).values_list("zone").annotate(n=Count("id")).order_by())
-    for z in zones:
-        z.member_count = counts.get(z.pk, 0)
-    return render(request, "directory/zone_list.html", {"zones": zones})
+    return render(request, "directory/zone_list.html", {"zones": selectors.zones_with_member_counts()})
 
 
 @require_GET
@@ -185,7 +155,7 @@ def city_options(request: HttpRequest) -> HttpResponse:
     """<option>s of a province's cities, for the city select that follows the province select."""
     province = request.GET.get("province", "")
     blank = _("全部城市") if request.GET.get("blank") == "all" else _("请选择")
-    valid = province if Region.objects.filter(code=province, level="province").exists() else ""
+    valid = province if selectors.is_province(province) else ""
     groups: list[tuple[str, list[tuple[str, str]]]] = []
     for value, label in city_choices(blank, valid):
         if isinstance(label, list):
@@ -213,67 +183,71 @@ def organization_options(request: HttpRequest) -> HttpResponse:
 # --- people ----------------------------------------------------------------------------------
 
 
-@require_GET
-@domain_errors
-def person_list(request: HttpRequest) -> HttpResponse:
-    form = PersonFilterForm(request.GET or None)
-    filters = form.filters()
-    page = selectors.person_list(filters=filters, cursor=request.GET.get("cursor") or None, limit=PAGE_SIZE)
-    context = {
-        "form": form,
-        "filters": filters,
-        "page": page,
-        "paged": bool(request.GET.get("cursor")),
-        "may_create": can(request.user, "person.create"),
-    }
-    return render_page_or_partial(request, "directory/person_list.html", "directory/_person_results.html", context)
+class PersonList(ListPage):
+    template_name = "directory/person_list.html"
+    partial_template = "directory/_person_results.html"
+    filter_form = PersonFilterForm
+    page_size = PAGE_SIZE
+
+    def get_page(self, request: HttpRequest, filters: Any, cursor: str | None, limit: int) -> Page[Any]:
+        return selectors.person_list(filters=filters, cursor=cursor, limit=limit)
+
+    def get_extra_context(self, request: HttpRequest, filters: Any, page: Page[Any]) -> dict[str, Any]:
+        return {"may_create": can(request.user, "person.create")}
 
 
-@require_GET
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.person_get(pk=pk)
-    if person is None:
-        raise Http404(_("未找到该人员。"))
-    audit_entries = None
-    if can(request.user, "audit.view"):
-        audit_entries = audit_list(
-            user=request.user, object_type="directory.person", object_id=str(person.pk), limit=20
-        ).items
-    context = {
-        "person": person,
-        "expert": getattr(person, "expert_profile", None),
-        "show_contact": can(request.user, "person.view_contact", person),
-        "may_edit": can(request.user, "person.change", person),
-        "audit_entries": audit_entries,
-    }
-    return render(request, "directory/person_detail.html", context)
+class PersonDetail(DetailPage):
+    template_name = "directory/person_detail.html"
+    context_object_name = "person"
+    not_found = gettext_lazy("未找到该人员。")
+
+    def get_object(self, request: HttpRequest, pk: int) -> Any:
+        return selectors.person_get(pk=pk)
+
+    def get_extra_context(self, request: HttpRequest, person: Any) -> dict[str, Any]:
+        return {
+            "expert": getattr(person, "expert_profile", None),
+            "show_contact": can(request.user, "person.view_contact", person),
+            "may_edit": can(request.user, "person.change", person),
+            "audit_entries": _audit_entries(request, "directory.person", person.pk),
+        }
 
 
-def _person_forms(request: HttpRequest, person: Any, initial: dict[str, Any] | None = None):
-    if request.method == "POST":
-        return PersonForm(request.POST, instance=person), AffiliationFormSet(request.POST, prefix="aff")
-    form = PersonForm(instance=person, initial=initial) if initial is not None else PersonForm(instance=person)
-    return form, AffiliationFormSet(initial=affiliation_initial(person), prefix="aff")
+class _PersonForm(FormPage):
+    """The person with their affiliations (a formset): both validate, both show their errors."""
 
+    template_name = "directory/person_form.html"
+    context_object_name = "person"
+    not_found = gettext_lazy("未找到该人员。")
 
-def _valid(form: PersonForm, formset: Any) -> bool:
-    form_ok = form.is_valid()
-    formset_ok = formset.is_valid()  # validate both, so both show their errors
-    return form_ok and formset_ok
+    def get_form(self, request: HttpRequest, person: Any, data: Any = None) -> Any:
+        if data is not None:
+            return PersonForm(data, instance=person), AffiliationFormSet(data, prefix="aff")
+        initial = self.get_initial(request, person)
+        form = PersonForm(instance=person, initial=initial) if initial else PersonForm(instance=person)
+        return form, AffiliationFormSet(initial=affiliation_initial(person), prefix="aff")
 
+    def form_is_valid(self, forms: Any) -> bool:
+        form_ok = forms[0].is_valid()
+        formset_ok = forms[1].is_valid()  # validate both, so both show their errors
+        return form_ok and formset_ok
 
-def _save_person(request: HttpRequest, form: PersonForm, formset: Any, person: Any) -> HttpResponse | None:
-    data = form.to_data()
-    rows, index = affiliations_data(formset)
-    data["affiliations"] = rows
-    try:
-        if person is None:
-            saved = services.person_create(actor=request.user, data=data)
-            messages.success(request, _("已添加人员“%(name)s”。") % {"name": saved.name})
-        else:
-            saved = services.person_update(actor=request.user, person=person, data=data)
-            messages.success(request, _("已保存对“%(name)s”的修改。") % {"name": saved.name})
-    except ValidationFailed as exc:
+    def context_forms(self, forms: Any) -> dict[str, Any]:
+        return {"form": forms[0], "formset": forms[1]}
+
+    def data(self, forms: Any) -> dict[str, Any]:
+        form, formset = forms
+        data = form.to_data()
+        data["affiliations"], self._affiliation_index = affiliations_data(formset)
+        return data
+
+    def put_errors(self, forms: Any, exc: DomainError) -> None:
+        """affiliations[i].field onto the i-th filled affiliation form, expert.* onto the form."""
+        form, formset = forms
+        if not isinstance(exc, ValidationFailed):
+            put_service_errors(form, exc)
+            return
+        index = getattr(self, "_affiliation_index", [])
         rest = {}
         for key, msgs in (exc.details or {}).items():
             m = re.fullmatch(r"affiliations\[(\d+)\](?:\.(\w+))?", key)
@@ -284,41 +258,50 @@ def _save_person(request: HttpRequest, form: PersonForm, formset: Any, person: A
                     target.add_error(field, str(msg))
             else:
                 rest[key] = msgs
-        apply_service_errors(form, rest, aliases={f"expert.{k}": k for k in PersonForm.EXPERT_FIELDS})
-        return None
-    return redirect("directory:person_detail", pk=saved.pk)
+        put_error_details(form, rest, aliases={f"expert.{k}": k for k in PersonForm.EXPERT_FIELDS})
+
+    def success_url(self, saved: Any) -> str:
+        return reverse("directory:person_detail", args=[saved.pk])
 
 
-@require_http_methods(["GET", "POST"])
-@login_required_or_redirect
-@domain_errors
-def person_create(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, "person.create"):
-        raise DjangoPermissionDenied(_("您没有添加人员的权限。"))
-    initial = {"is_available": True, "max_reviews_per_year": 20}
-    org_id = request.GET.get("organization") or getattr(request.user, "organization_id", None)
-    if org_id and str(org_id).isdigit():
-        initial["organization"] = int(org_id)
-    form, formset = _person_forms(request, None, initial)
-    if request.method == "POST" and _valid(form, formset):
-        response = _save_person(request, form, formset, None)
-        if response is not None:
-            return response
-    return render(request, "directory/person_form.html", {"form": form, "formset": formset, "person": None})
+class PersonCreate(_PersonForm):
+    creating = True
+    permission = "person.create"
+    permission_message = gettext_lazy("您没有添加人员的权限。")
+
+    def get_initial(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
+        initial: dict[str, Any] = {"is_available": True, "max_reviews_per_year": 20}
+        org_id = request.GET.get("organization") or getattr(request.user, "organization_id", None)
+        if org_id and str(org_id).isdigit():
+            initial["organization"] = int(org_id)
+        return initial
+
+    def save(self, request: HttpRequest, forms: Any, obj: Any) -> Any:
+        return services.person_create(actor=request.user, data=self.data(forms))
+
+    def success_message(self, saved: Any) -> str:
+        return _("已添加人员“%(name)s”。") % {"name": saved.name}
 
 
-@require_http_methods(["GET", "POST"])
-@login_required_or_redirect
-@domain_errors
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.person_get(pk=pk)
-    if person is None:
-        raise Http404(_("未找到该人员。"))
-    if not can(request.user, "person.change", person):
-        raise DjangoPermissionDenied(_("您没有修改该人员信息的权限。"))
-    form, formset = _person_forms(request, person)
-    if request.method == "POST" and _valid(form, formset):
-        response = _save_person(request, form, formset, person)
-        if response is not None:
-            return response
-    return render(request, "directory/person_form.html", {"form": form, "formset": formset, "person": person})
+class PersonEdit(_PersonForm):
+    permission = "person.change"
+    permission_message = gettext_lazy("您没有修改该人员信息的权限。")
+
+    def get_object(self, request: HttpRequest, pk: int) -> Any:
+        return selectors.person_get(pk=pk)
+
+    def save(self, request: HttpRequest, forms: Any, person: Any) -> Any:
+        return services.person_update(actor=request.user, person=person, data=self.data(forms))
+
+    def success_message(self, saved: Any) -> str:
+        return _("已保存对“%(name)s”的修改。") % {"name": saved.name}
+
+
+organization_list = OrganizationList.as_view()
+organization_detail = OrganizationDetail.as_view()
+organization_create = OrganizationCreate.as_view()
+organization_edit = OrganizationEdit.as_view()
+person_list = PersonList.as_view()
+person_detail = PersonDetail.as_view()
+person_create = PersonCreate.as_view()
+person_edit = PersonEdit.as_view()

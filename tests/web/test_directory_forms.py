@@ -96,7 +96,7 @@ def test_office_creates_organization_with_audit(login_as, users):
 def test_service_validation_errors_show_on_fields(login_as, reference):
     c = login_as("office")
     r = c.post("/directory/organizations/new/", org_post(uscc="91210100ABCDEFGH12", city="220100"))
-    assert r.status_code == 200
+    assert r.status_code == 422
     html = text(r)
     assert "统一社会信用代码" in html
     assert "城市不属于所选省份。" in html
@@ -105,7 +105,7 @@ def test_service_validation_errors_show_on_fields(login_as, reference):
     r = c.post("/directory/organizations/new/", org_post(uscc="91210100ABCDEFGH12"))
     assert r.context["form"].errors["uscc"] == ["统一社会信用代码校验位不正确。"]
     r = c.post("/directory/organizations/new/", org_post(fields=["no-such-field"]))
-    assert r.status_code == 200 and r.context["form"].errors["fields"]
+    assert r.status_code == 422 and r.context["form"].errors["fields"]
 
 
 def test_duplicate_uscc_is_a_field_error(login_as, org_ln):
@@ -113,7 +113,7 @@ def test_duplicate_uscc_is_a_field_error(login_as, org_ln):
     org_ln.uscc = code
     org_ln.save()
     r = login_as("office").post("/directory/organizations/new/", org_post(uscc=code))
-    assert r.status_code == 200
+    assert r.status_code == 422
     assert "统一社会信用代码" in r.context["form"].errors["uscc"][0]  # unique check (or the service's Conflict)
 
 
@@ -234,7 +234,7 @@ def test_person_validation_errors(login_as, org_ln):
             **{"aff-0-organization": str(org_ln.pk), "aff-0-start_year": "2010", "aff-0-end_year": "2001"},
         ),
     )
-    assert r.status_code == 200
+    assert r.status_code == 422
     assert r.context["form"].errors["phone"] == ["电话号码格式不正确。"]
     assert not Person.objects.filter(name="孙启明").exists()
 
@@ -245,7 +245,7 @@ def test_affiliation_error_lands_on_its_row(login_as, org_ln):
         "/directory/people/new/",
         person_post(**{"aff-1-organization": str(org_ln.pk), "aff-1-start_year": "2010", "aff-1-end_year": "2001"}),
     )
-    assert r.status_code == 200
+    assert r.status_code == 422
     assert r.context["formset"].forms[1].errors
     assert not Person.objects.filter(name="孙启明").exists()
 

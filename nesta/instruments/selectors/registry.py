@@ -18,7 +18,7 @@ from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
 from nesta.core import search
 from nesta.core.errors import ValidationFailed
-from nesta.core.pagination import Page, clamp_limit, decode_cursor, encode_cursor
+from nesta.core.pagination import Page, clamp_limit, cursor_offset, keyset_page, offset_page
 from nesta.instruments.models import Blackout, Booking, BookingPolicy, Instrument
 
 DOC_TYPE = "instrument"
@@ -137,14 +137,7 @@ def instrument_list(
             return page
         qs = qs.filter(name__icontains=filters.q.strip())  # no searchable word: a plain name match
     qs = _sql_filters(qs, filters, index_filters=True)
-    after = decode_cursor(cursor).get("after")
-    total = qs.count() if with_total else None
-    if after is not None:
-        qs = qs.filter(pk__gt=after)
-    rows = list(qs.order_by("pk")[: limit + 1])
-    items = rows[:limit]
-    next_cursor = encode_cursor({"after": items[-1].pk}) if len(rows) > limit else None
-    return Page(items=items, next_cursor=next_cursor, total=total)
+    return keyset_page(qs, cursor=cursor, limit=limit, with_total=with_total)
 
 
 def _search(filters: InstrumentFilters, *, limit: int, offset: int, with_total: bool):
@@ -163,7 +156,7 @@ def _search(filters: InstrumentFilters, *, limit: int, offset: int, with_total: 
 def _ranked_page(
     qs: QuerySet[Instrument], filters: InstrumentFilters, cursor: str | None, limit: int, with_total: bool
 ) -> Page[Instrument] | None:
-    offset = decode_cursor(cursor).get("offset", 0)
+    offset = cursor_offset(cursor)
     if not filters.free_range:
         hits = _search(filters, limit=limit + 1, offset=offset, with_total=with_total)
         if hits is None:
@@ -187,8 +180,7 @@ def _ranked_page(
         more = len(ranked) > offset + limit
     by_id = {i.pk: i for i in qs.filter(pk__in=ids)}
     items = [by_id[i] for i in ids if i in by_id]
-    next_cursor = encode_cursor({"offset": offset + limit}) if more else None
-    return Page(items=items, next_cursor=next_cursor, total=total)
+    return offset_page(items, offset=offset, limit=limit, more=more, total=total)
 
 
 def instrument_get(*, pk: int) -> Instrument | None:

@@ -17,7 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from nesta.core.errors import Conflict, PermissionDenied, ServiceUnavailable, ValidationFailed
 from nesta.core.permissions import can
-from nesta.core.views import domain_errors, is_partial
+from nesta.core.generic import domain_errors, is_partial
 from nesta.instruments import services
 from nesta.instruments.forms.booking import (
     BookingForm,

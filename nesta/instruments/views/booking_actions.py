@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nesta.core.errors import Conflict, ServiceUnavailable, ValidationFailed
-from nesta.core.views import domain_errors
+from nesta.core.generic import domain_errors
 from nesta.instruments import services
 from nesta.instruments.forms.booking import (
     CheckOutForm,

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from nesta.core.pagination import Page, decode_cursor, encode_cursor
 from nesta.core.permissions import can
 from nesta.core.templatetags.nesta import cn_date
-from nesta.core.views import domain_errors, is_partial, login_required_or_redirect, render_page_or_partial
+from nesta.core.generic import domain_errors, is_partial, login_required_or_redirect, render_page_or_partial
 from nesta.instruments.forms.booking import (
     BookingForm,
     CheckOutForm,

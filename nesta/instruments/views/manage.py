@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nesta.core.errors import ServiceUnavailable, ValidationFailed
 from nesta.core.pagination import Page, decode_cursor, encode_cursor
 from nesta.core.permissions import can, restrict
-from nesta.core.views import domain_errors, login_required_or_redirect
+from nesta.core.generic import domain_errors, login_required_or_redirect
 from nesta.instruments.forms.booking import (
     BlackoutForm,
     PolicyForm,

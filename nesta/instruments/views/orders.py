@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nesta.core.errors import Conflict, PermissionDenied, ServiceUnavailable, ValidationFailed
 from nesta.core.permissions import can, require
 from nesta.core.selectors import audit_list
-from nesta.core.views import domain_errors, login_required_or_redirect, render_page_or_partial
+from nesta.core.generic import domain_errors, login_required_or_redirect, render_page_or_partial
 from nesta.instruments.forms.orders import OrderForm, QuoteForm, ReportForm
 from nesta.instruments.models import TestOrder
 from nesta.instruments.selectors import orders as selectors

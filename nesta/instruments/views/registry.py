@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from nesta.core.errors import ValidationFailed
 from nesta.core.permissions import can
-from nesta.core.views import domain_errors, login_required_or_redirect
+from nesta.core.generic import domain_errors, login_required_or_redirect
 from nesta.directory.forms import apply_service_errors
 from nesta.instruments import services
 from nesta.instruments.forms.registry import InstrumentForm

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from nesta.core.errors import BadRequest, ValidationFailed
 from nesta.core.permissions import can, require
-from nesta.core.views import domain_errors, login_required_or_redirect
+from nesta.core.generic import domain_errors, login_required_or_redirect
 from nesta.instruments import exports
 from nesta.instruments.forms.reports import ImportForm, RankingForm, StatementForm, YearForm, error_text
 from nesta.instruments.selectors import fees as fee_selectors
