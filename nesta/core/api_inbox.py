@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Path, Query, Router, Schema
 from pydantic import Field, model_validator
@@ -65,8 +66,8 @@ def _note(n) -> dict:
         "title": n.title,
         "body": n.body,
         "url": n.url,
-        "created_at": n.created_at,
-        "read_at": n.read_at,
+        "created_at": timezone.localtime(n.created_at),
+        "read_at": timezone.localtime(n.read_at) if n.read_at else None,
         "read": n.read_at is not None,
     }
 
@@ -147,7 +148,7 @@ def get_job(request: HttpRequest, job_id: int = Path(..., ge=1, le=ID_MAX)):
         "result": job.result,
         "download_url": reverse("inbox:job_download", args=[job.pk]) if job.result_file else None,
         "page_url": reverse("inbox:job_detail", args=[job.pk]),
-        "created_at": job.created_at,
-        "started_at": job.started_at,
-        "finished_at": job.finished_at,
+        "created_at": timezone.localtime(job.created_at),
+        "started_at": timezone.localtime(job.started_at) if job.started_at else None,
+        "finished_at": timezone.localtime(job.finished_at) if job.finished_at else None,
     }

@@ -1,15 +1,16 @@
 """Web pages of the notification centre (/notifications/) and of background jobs (/jobs/<id>/).
 Thin: reads through core.notifications / core.tasks, writes through their services."""
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from nesta.core import notifications
 from nesta.core.errors import NotFound
-from nesta.core.tasks import job_get, job_kind_label
 from nesta.core.generic import domain_errors, login_required_or_redirect, render_page_or_partial
+from nesta.core.generic.download import file_download
+from nesta.core.tasks import job_get, job_kind_label
 
 # --- notifications ------------------------------------------------------------------------------
 
@@ -21,14 +22,10 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     page = notifications.notifications_page(
         user=request.user, unread=unread, cursor=request.GET.get("cursor"), limit=20
     )
+    unread_count = notifications.notifications_unread_count(user=request.user)
+    request._nesta_unread_notifications = unread_count  # the layout's badge reads it (templatetags/inbox)
     return render(
-        request,
-        "core/notifications.html",
-        {
-            "page": page,
-            "unread_only": unread,
-            "unread_count": notifications.notifications_unread_count(user=request.user),
-        },
+        request, "core/notifications.html", {"page": page, "unread_only": unread, "unread_count": unread_count}
     )
 
 
@@ -72,4 +69,5 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = job_get(user=request.user, job_id=pk)
     if not job.result_file:
         raise NotFound()
-    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_name or None)
+    name = job.result_name or job.result_file.name.rsplit("/", 1)[-1]
+    return file_download(job.result_file.open("rb"), filename=name, private=True)

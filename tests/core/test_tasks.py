@@ -331,6 +331,6 @@ def test_the_result_file_is_downloaded_by_the_owner_only(jobs, settings, tmp_pat
     job.save()
     r = _client(jobs["owner"]).get(f"/jobs/{job.pk}/download/")
     assert r.status_code == 200 and b"".join(r.streaming_content) == b"PK-data"
-    assert "filename*=utf-8''%E4%BB%AA" in r["Content-Disposition"]
+    assert "filename*=UTF-8''%E4%BB%AA" in r["Content-Disposition"]
     assert _client(jobs["other"]).get(f"/jobs/{job.pk}/download/").status_code == 403
     assert _client(jobs["owner"]).get(f"/api/v1/jobs/{job.pk}").json()["download_url"] == f"/jobs/{job.pk}/download/"
