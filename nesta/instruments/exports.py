@@ -1,64 +1,25 @@
 """XLSX exports of the instrument network: the monthly fee statement and the openness ranking.
 
-Written in openpyxl's write-only mode (rows streamed, styles per cell), so a region-wide ranking
-with tens of thousands of instrument rows is written in seconds."""
+Written with core.xlsx (openpyxl's write-only mode, rows streamed; text always written as text),
+so a region-wide ranking with tens of thousands of instrument rows is written in seconds and no
+stored name can break it or turn into a formula."""
 
-from collections.abc import Iterable
-from io import BytesIO
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
+from nesta.core.xlsx import (
+    BOLD,
+    DATE_FORMAT,
+    HOURS_FORMAT,
+    MONEY_FORMAT,
+    QUANTITY_FORMAT,
+    RATIO_FORMAT,
+    XLSX_CONTENT_TYPE,
+    XlsxSheet,
+    new_workbook,
+    workbook_bytes,
+)
 from nesta.instruments.selectors.fees import Statement
 from nesta.instruments.selectors.openness import OrganizationOpenness
 
-MONEY_FORMAT = "#,##0.00"
-HOURS_FORMAT = "#,##0.00"
-RATIO_FORMAT = "0.00%"
-DATE_FORMAT = "yyyy-mm-dd"
-QUANTITY_FORMAT = "#,##0.##"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
-
-
-class Sheet:
-    """A write-only worksheet with a title row, a header row and formatted data rows."""
-
-    def __init__(self, wb: Workbook, name: str, headers: list[str], widths: list[int], title: str | None = None):
-        self.ws = wb.create_sheet(name)
-        for col, width in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(col)].width = width
-        header_row = 2 if title else 1
-        self.ws.freeze_panes = f"A{header_row + 1}"
-        if title:
-            cell = WriteOnlyCell(self.ws, value=title)
-            cell.font = TITLE
-            cell.alignment = Alignment(horizontal="center")
-            self.ws.append([cell])
-            self.ws.merged_cells.add(f"A1:{get_column_letter(len(headers))}1")
-        self.append(headers, font=BOLD)
-
-    def append(self, values: Iterable[Any], formats: dict[int, str] | None = None, font: Font | None = None) -> None:
-        formats = formats or {}
-        row = []
-        for col, value in enumerate(values, start=1):
-            cell = WriteOnlyCell(self.ws, value=value)
-            if col in formats:
-                cell.number_format = formats[col]
-            if font is not None and value is not None:
-                cell.font = font
-            row.append(cell)
-        self.ws.append(row)
-
-
-def _save(wb: Workbook) -> bytes:
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+__all__ = ["XLSX_CONTENT_TYPE", "ranking_xlsx", "statement_xlsx"]
 
 
 STATEMENT_HEADERS = [
@@ -81,8 +42,8 @@ STATEMENT_FORMATS = {2: DATE_FORMAT, 8: QUANTITY_FORMAT, 10: MONEY_FORMAT, 11: M
 def statement_xlsx(statement: Statement) -> bytes:
     """One sheet: a title row, the headers, one row per charge, then the internal, external and
     grand totals (money as numbers formatted #,##0.00)."""
-    wb = Workbook(write_only=True)
-    sheet = Sheet(
+    wb = new_workbook()
+    sheet = XlsxSheet(
         wb, f"{statement.year}-{statement.month:02d}", STATEMENT_HEADERS, STATEMENT_WIDTHS, title=statement.title
     )
     for n, row in enumerate(statement.rows, start=1):
@@ -108,7 +69,7 @@ def statement_xlsx(statement: Statement) -> bytes:
         ("合计", statement.total),
     ):
         sheet.append([label, *[None] * 9, value], {11: MONEY_FORMAT}, font=BOLD)
-    return _save(wb)
+    return workbook_bytes(wb)
 
 
 RANKING_HEADERS = [
@@ -162,9 +123,11 @@ YES = {True: "是", False: "否"}
 def ranking_xlsx(ranking: list[OrganizationOpenness], *, year: int, province_name: str = "") -> bytes:
     """Sheet 排名: one row per organisation with its figures and scores; sheet 仪器明细: the
     figures of every evaluated instrument, so each score can be traced."""
-    wb = Workbook(write_only=True)
+    wb = new_workbook()
     scope = f"（{province_name}）" if province_name else ""
-    sheet = Sheet(wb, "排名", RANKING_HEADERS, RANKING_WIDTHS, title=f"{year}年度 大型科研仪器开放共享评价排名{scope}")
+    sheet = XlsxSheet(
+        wb, "排名", RANKING_HEADERS, RANKING_WIDTHS, title=f"{year}年度 大型科研仪器开放共享评价排名{scope}"
+    )
     for org in ranking:
         sheet.append(
             [
@@ -185,7 +148,7 @@ def ranking_xlsx(ranking: list[OrganizationOpenness], *, year: int, province_nam
             ],
             RANKING_FORMATS,
         )
-    detail = Sheet(wb, "仪器明细", DETAIL_HEADERS, DETAIL_WIDTHS)
+    detail = XlsxSheet(wb, "仪器明细", DETAIL_HEADERS, DETAIL_WIDTHS)
     for org in ranking:
         for i in org.instruments:
             c = i.criteria
@@ -215,4 +178,4 @@ def ranking_xlsx(ranking: list[OrganizationOpenness], *, year: int, province_nam
                 ],
                 DETAIL_FORMATS,
             )
-    return _save(wb)
+    return workbook_bytes(wb)

@@ -237,7 +237,7 @@ def test_what_people_type(users, org_dl):
         False,
     )
     assert (gc.original_value, gc.purchase_date, gc.city.code) == (Decimal("85000.00"), date(2018, 7, 9), "210200")
-    assert AuditLog.objects.filter(object_type="instruments.instrument", action="create").count() == 3
+    assert AuditLog.objects.filter(object_type="instruments.instrument", action="instrument.created").count() == 3
 
 
 def test_bad_rows_are_reported_and_nothing_is_saved(users, org_dl):
@@ -385,4 +385,64 @@ def test_row_limit(users, org_dl, monkeypatch):
     instruments_import_xlsx(actor=users["office"], content=_workbook([row, row]), dry_run=True)
     with pytest.raises(ValidationFailed) as exc:
         instruments_import_xlsx(actor=users["office"], content=_workbook([row, row, row]))
+    assert exc.value.code == "too_many_rows"
+
+
+# --- hostile input (issue 7, C.2 and C.5) ----------------------------------------------------
+
+
+def test_a_control_character_or_a_formula_in_stored_text_never_breaks_an_export(client, users, org_dl, org_cc):
+    """C.5: a \\x04 in a name made GET /api/v1/instruments/export.xlsx 500 for every caller, and
+    =HYPERLINK(...) was exported as a live formula."""
+    _make_three(users["office"], org_dl, org_cc)
+    Instrument.objects.filter(category__code="0104").update(name='=HYPERLINK("http://x.example","点我")\x04')
+    Instrument.objects.filter(category__code="0105").update(techniques="核磁\x04共振\x1f谱\t仪")
+    r = client.get("/api/v1/instruments/export.xlsx")
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).active
+    cells = {row[0].value: row for row in ws.iter_rows(min_row=2)}
+    link = cells['=HYPERLINK("http://x.example","点我")']
+    assert link[0].data_type == "s"  # text, not a formula
+    assert cells["600MHz 超导核磁共振波谱仪"][9].value == "核磁共振谱\t仪"
+
+
+def test_a_control_character_never_breaks_the_ranking_export(client, org_dl):
+    from nesta.instruments.exports import ranking_xlsx
+    from nesta.instruments.selectors.openness import openness_ranking
+    from tests.factories import InstrumentFactory
+
+    org_dl.__class__.objects.filter(pk=org_dl.pk).update(name="大连\x04理工=大学")
+    InstrumentFactory(owner=org_dl, name="=HYPERLINK(\"http://x.example\")\x04", is_open=True)
+    r = client.get("/api/v1/openness/ranking.xlsx?year=2026")
+    assert r.status_code == 200
+    ranking = openness_ranking(year=2026)
+    detail = load_workbook(io.BytesIO(ranking_xlsx(ranking, year=2026)))["仪器明细"]
+    names = [(c.value, c.data_type) for c in detail["B"][1:]]
+    assert names == [('=HYPERLINK("http://x.example")', "s")]
+
+
+def _bomb_workbook() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(list(HEADERS))
+    ws["XFD1048576"] = "x"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_a_workbook_bomb_is_refused_with_the_reason_in_the_api_and_on_the_page(client, users):
+    """C.2: a cell at XFD1048576 hung a worker 30 s (HTML 500); now 422 with the reason, at once."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import bearer
+
+    upload = SimpleUploadedFile("bomb.xlsx", _bomb_workbook(), content_type="application/octet-stream")
+    r = client.post("/api/v1/instruments/import", {"file": upload}, **bearer(users["office"]))
+    assert r.status_code == 422
+    body = r.json()
+    assert body["code"] == "too_many_rows" and "1048576" in body["message"]
+    assert body["details"]["file"] == [body["message"]]
+    with pytest.raises(ValidationFailed) as exc:
+        instruments_import_xlsx(actor=users["office"], content=_bomb_workbook(), dry_run=True)
     assert exc.value.code == "too_many_rows"

@@ -8,10 +8,8 @@ category by code or name, provinces and cities by name or code, dates as Excel d
 row goes through `instrument_create`'s rules; any bad row and nothing is saved.
 """
 
-import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,25 +18,32 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from nesta.core.errors import DomainError, PermissionDenied, ValidationFailed
 from nesta.core.models import Region
 from nesta.core.permissions import require
 from nesta.core.transactions import write_transaction
+from nesta.core.xlsx import (
+    DATE_FORMAT,
+    HEADER_FILL,
+    MONEY_FORMAT,
+    TEXT_FORMAT,
+    XlsxLimits,
+    XlsxSheet,
+    new_workbook,
+    read_xlsx_rows,
+    workbook_bytes,
+)
+from nesta.core.xlsx import (
+    XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE,  # re-exported for the views and the API
+)
 from nesta.directory.models import Organization
 from nesta.instruments.models import Instrument, InstrumentCategory
 from nesta.instruments.services.registry import Lookups, instrument_create
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_ROWS = 2000  # about 10 s on SQLite, inside a request's time limit
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
-MONEY_FORMAT = "#,##0.00"
-DATE_FORMAT = "yyyy-mm-dd"
 
 
 @dataclass(frozen=True)
@@ -130,46 +135,27 @@ def _row(instrument: Instrument, status_labels: dict[str, str]) -> list[Any]:
     ]
 
 
-def _sheet(wb: Workbook, title: str, columns: list[tuple[str, int]]):
-    ws = wb.create_sheet(title)
-    ws.freeze_panes = "A2"
-    for i, (_header, width) in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    header = []
-    for text, _width in columns:
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font, cell.fill = bold, fill
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        header.append(cell)
-    ws.append(header)
-    return ws
+def _sheet(wb: Any, title: str, columns: list[tuple[str, int]]) -> XlsxSheet:
+    return XlsxSheet(
+        wb, title, [h for h, _w in columns], [w for _h, w in columns], header_fill=HEADER_FILL, centred_headers=True
+    )
+
+
+_FORMATS = {"money": MONEY_FORMAT, "date": DATE_FORMAT, "code": TEXT_FORMAT}
+EXPORT_FORMATS = {i: _FORMATS[c.kind] for i, c in enumerate(COLUMNS, start=1) if c.kind in _FORMATS}
 
 
 def instruments_export_xlsx(instruments: Iterable[Instrument]) -> bytes:
     """The instruments as an XLSX workbook in the import layout (owner, category, province and
-    city loaded). Numbers are numbers, dates are dates; the header row is frozen and filtered."""
-    wb = Workbook(write_only=True)
-    ws = _sheet(wb, "仪器", [(c.header, c.width) for c in COLUMNS])
+    city loaded). Numbers are numbers, dates are dates, text is text (never a formula); the
+    header row is frozen and filtered."""
+    wb = new_workbook()
+    sheet = _sheet(wb, "仪器", [(c.header, c.width) for c in COLUMNS])
     labels = _status_labels()
-    count = 0
     for instrument in instruments:
-        cells = []
-        for column, value in zip(COLUMNS, _row(instrument, labels), strict=True):
-            cell = WriteOnlyCell(ws, value=value if value != "" else None)
-            if column.kind == "money":
-                cell.number_format = MONEY_FORMAT
-            elif column.kind == "date":
-                cell.number_format = DATE_FORMAT
-            elif column.kind == "code":
-                cell.number_format = "@"
-            cells.append(cell)
-        ws.append(cells)
-        count += 1
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        sheet.append(_row(instrument, labels), EXPORT_FORMATS)
+    sheet.auto_filter()
+    return workbook_bytes(wb)
 
 
 # --- import: reading cells -------------------------------------------------------------------
@@ -388,51 +374,32 @@ def _row_data(number: int, cells: dict[str, Any], refs: _References) -> tuple[di
 
 
 def _read_sheet(content: bytes) -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
-    """The data rows (Excel row number, {header: value}) and the sheet's headers."""
-    if len(content) > MAX_IMPORT_BYTES:
+    """The data rows (Excel row number, {header: value}) and the sheet's headers. The workbook
+    is read with bounded size, rows and columns (core.xlsx), so a bomb is refused, not parsed."""
+    limits = XlsxLimits(max_bytes=MAX_IMPORT_BYTES, max_rows=MAX_IMPORT_ROWS + max(1000, MAX_IMPORT_ROWS))
+    sheet = read_xlsx_rows(content, limits)
+    rows = iter(sheet)
+    header_row = next(rows, None) or ()
+    headers = [_header_key(v) for v in header_row]
+    known = [h for h in headers if h in BY_HEADER]
+    missing = [h for h in REQUIRED_HEADERS if h not in known]
+    if "所属单位" not in known and "统一社会信用代码" not in known:
+        missing.append("所属单位")
+    if missing:
         raise ValidationFailed(
-            _("文件过大（上限 %(m)d MB）。") % {"m": MAX_IMPORT_BYTES // 1024 // 1024}, code="invalid_file"
-        )
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, IndexError, AttributeError) as exc:
-        raise ValidationFailed(
-            _("无法读取文件：请上传 Excel 工作簿（.xlsx）。"), code="invalid_file", details={"file": [str(exc)[:200]]}
-        ) from None
-    except Exception as exc:  # openpyxl raises many kinds on malformed parts
-        raise ValidationFailed(
-            _("无法读取文件：请上传 Excel 工作簿（.xlsx）。"),
+            _("表头缺少必需的列：%(h)s") % {"h": "、".join(missing)},
             code="invalid_file",
-            details={"file": [type(exc).__name__]},
-        ) from None
-    try:
-        ws = wb.worksheets[0] if wb.worksheets else None
-        if ws is None:
-            raise ValidationFailed(_("工作簿中没有工作表。"), code="invalid_file")
-        rows = ws.iter_rows(values_only=True)
-        header_row = next(rows, None) or ()
-        headers = [_header_key(v) for v in header_row]
-        known = [h for h in headers if h in BY_HEADER]
-        missing = [h for h in REQUIRED_HEADERS if h not in known]
-        if "所属单位" not in known and "统一社会信用代码" not in known:
-            missing.append("所属单位")
-        if missing:
-            raise ValidationFailed(
-                _("表头缺少必需的列：%(h)s") % {"h": "、".join(missing)},
-                code="invalid_file",
-                details={"rows": [{"row": 1, "field": h, "message": _("缺少此列。")} for h in missing]},
-            )
-        data: list[tuple[int, dict[str, Any]]] = []
-        for number, values in enumerate(rows, start=2):
-            if values is None or all(_clean_text(v) == "" for v in values):
-                continue
-            if len(data) >= MAX_IMPORT_ROWS:
-                raise ValidationFailed(_("一次最多导入 %(n)d 行。") % {"n": MAX_IMPORT_ROWS}, code="too_many_rows")
-            cells = {h: v for h, v in zip(headers, values, strict=False) if h in BY_HEADER}
-            data.append((number, cells))
-        return data, known
-    finally:
-        wb.close()
+            details={"rows": [{"row": 1, "field": h, "message": _("缺少此列。")} for h in missing]},
+        )
+    data: list[tuple[int, dict[str, Any]]] = []
+    for number, values in enumerate(rows, start=2):
+        if all(_clean_text(v) == "" for v in values):
+            continue
+        if len(data) >= MAX_IMPORT_ROWS:
+            raise ValidationFailed(_("一次最多导入 %(n)d 行。") % {"n": MAX_IMPORT_ROWS}, code="too_many_rows")
+        cells = {h: v for h, v in zip(headers, values, strict=False) if h in BY_HEADER}
+        data.append((number, cells))
+    return data, known
 
 
 class _Rollback(Exception):
@@ -493,11 +460,9 @@ def instruments_import_xlsx(*, actor: Any, content: bytes, dry_run: bool = False
 
 def import_errors_xlsx(errors: Iterable[RowError | dict[str, Any]]) -> bytes:
     """The row-level error report as a workbook (行号, 列, 错误说明)."""
-    wb = Workbook(write_only=True)
-    ws = _sheet(wb, "导入错误", [("行号", 8), ("列", 20), ("错误说明", 70)])
+    wb = new_workbook()
+    sheet = _sheet(wb, "导入错误", [("行号", 8), ("列", 20), ("错误说明", 70)])
     for e in errors:
         item = e.as_dict() if isinstance(e, RowError) else e
-        ws.append([item["row"], item["field"], item["message"]])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        sheet.append([item["row"], item["field"], item["message"]])
+    return workbook_bytes(wb)
