@@ -41,7 +41,7 @@ run: setup
 	@# the background worker (queued tasks, periodic jobs) starts beside gunicorn and stops with it
 	$(BIN)/python manage.py run_worker & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	$(BIN)/gunicorn nesta.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+	$(BIN)/gunicorn -c gunicorn.conf.py nesta.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
 		--access-logfile - --graceful-timeout 10
 
 dev: setup

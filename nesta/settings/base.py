@@ -149,6 +149,19 @@ BOOKING_LOCK_TIMEOUT_MS = int(os.environ.get("BOOKING_LOCK_TIMEOUT_MS", "5000"))
 BOOKING_REMINDER_HOURS = int(os.environ.get("BOOKING_REMINDER_HOURS", "24"))
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 
+# Request bodies (README "Limits"): a body other than multipart is read into memory and may be
+# this large; a multipart body (file uploads) may be NESTA_MAX_UPLOAD_BYTES in all — the largest
+# file an endpoint takes is a testing report (50 MB); photos (5 MB) and XLSX imports (10 MB) have
+# their own, smaller maxima in their services. Uploaded files over FILE_UPLOAD_MAX_MEMORY_SIZE go
+# to a temporary file, not memory. Over a limit: 413, JSON under /api/.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
+NESTA_MAX_UPLOAD_BYTES = int(os.environ.get("NESTA_MAX_UPLOAD_BYTES", str(51 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Path plus query string; gunicorn.conf.py lets longer lines through to here (its limit is 8,190).
+NESTA_MAX_URL_LENGTH = 4096
+
 NINJA_PAGINATION_PER_PAGE = 20
 
 # Background work (django-tasks): a queue in the database, drained by `manage.py run_worker`,
