@@ -11,7 +11,7 @@ from ninja import Path, Query, Router, Schema
 from pydantic import Field, model_validator
 
 from nesta.core import notifications
-from nesta.core.api_auth import login_required
+from nesta.core.api_auth import api_user, login_required
 from nesta.core.errors import ValidationFailed
 from nesta.core.schemas import ErrorOut
 from nesta.core.tasks import job_get, job_kind_label
@@ -79,7 +79,7 @@ def _note(n) -> dict:
     summary="我的站内消息（最新在前，按游标分页）",
 )
 def list_my_notifications(request: HttpRequest, filters: Query[NotificationQuery]):
-    user = request.auth
+    user = api_user(request)
     page = notifications.notifications_page(
         user=user, unread=filters.unread, cursor=filters.cursor, limit=filters.limit
     )
@@ -97,7 +97,7 @@ def list_my_notifications(request: HttpRequest, filters: Query[NotificationQuery
     summary='标记站内消息为已读（{"ids": [...]} 或 {"all": true}；仅限本人的消息）',
 )
 def mark_my_notifications_read(request: HttpRequest, payload: MarkReadIn):
-    user = request.auth
+    user = api_user(request)
     if not payload.all and not payload.ids:
         raise ValidationFailed(_("请给出要标记的消息（ids）或 all: true。"), details={"ids": [str(_("不能为空。"))]})
     marked = notifications.notifications_mark_read(actor=user, ids=payload.ids, all=payload.all)
@@ -132,7 +132,7 @@ class JobOut(Schema):
     summary="后台任务的状态与进度（仅提交人和领导小组办公室可见）",
 )
 def get_job(request: HttpRequest, job_id: int = Path(..., ge=1, le=ID_MAX)):
-    job = job_get(user=request.auth, job_id=job_id)
+    job = job_get(user=api_user(request), job_id=job_id)
     return {
         "id": job.pk,
         "kind": job.kind,

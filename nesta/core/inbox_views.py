@@ -1,6 +1,8 @@
 """Web pages of the notification centre (/notifications/) and of background jobs (/jobs/<id>/).
 Thin: reads through core.notifications / core.tasks, writes through their services."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,7 +25,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         user=request.user, unread=unread, cursor=request.GET.get("cursor"), limit=20
     )
     unread_count = notifications.notifications_unread_count(user=request.user)
-    request._nesta_unread_notifications = unread_count  # the layout's badge reads it (templatetags/inbox)
+    # the layout's badge reads it (templatetags/inbox): one COUNT per page
+    request._nesta_unread_notifications = unread_count  # type: ignore[attr-defined]
     return render(
         request, "core/notifications.html", {"page": page, "unread_only": unread, "unread_count": unread_count}
     )
@@ -65,9 +68,9 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required_or_redirect
 @domain_errors
-def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+def job_download(request: HttpRequest, pk: int) -> Any:
     job = job_get(user=request.user, job_id=pk)
     if not job.result_file:
         raise NotFound()
-    name = job.result_name or job.result_file.name.rsplit("/", 1)[-1]
+    name = job.result_name or (job.result_file.name or "").rsplit("/", 1)[-1]
     return file_download(job.result_file.open("rb"), filename=name, private=True)

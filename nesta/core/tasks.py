@@ -15,12 +15,14 @@ Core imports no domain app: kinds and periodic jobs come from the registry.
 """
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
@@ -90,6 +92,11 @@ class JobContext:
             progress_done=job.progress_done, progress_total=job.progress_total, message=job.message
         )
 
+    def read_input(self) -> bytes:
+        """The file given to job_enqueue(input_bytes=…)."""
+        with default_storage.open(self.job.params["input"], "rb") as f:
+            return f.read()
+
     def save_file(self, name: str, data: bytes) -> None:
         """The job's result file (an export, an error report), downloaded from the job page."""
         self.job.result_name = name[:200]
@@ -109,13 +116,19 @@ def job_kind_label(kind: str) -> Any:
     return found.label if found else kind
 
 
-def job_enqueue(*, actor: Any, kind: str, params: dict[str, Any] | None = None) -> BackgroundJob:
-    """Create the job and queue its run after commit. `actor` owns it (None: the system)."""
+def job_enqueue(
+    *, actor: Any, kind: str, params: dict[str, Any] | None = None, input_bytes: bytes | None = None
+) -> BackgroundJob:
+    """Create the job and queue its run after commit. `actor` owns it (None: the system).
+    `input_bytes` (an uploaded file) is kept in storage until the job is final."""
     if _kind(kind) is None:
         raise NotFound(_("未知的后台任务类型。"), details={"kind": kind})
     owner = actor if getattr(actor, "is_authenticated", False) else None
+    params = dict(params or {})
+    if input_bytes is not None:
+        params["input"] = default_storage.save(f"jobs/input/{uuid.uuid4().hex}", ContentFile(input_bytes))
     job = BackgroundJob.objects.create(
-        kind=kind, owner=owner, params=params or {}, max_attempts=max(1, int(settings.JOBS_MAX_ATTEMPTS))
+        kind=kind, owner=owner, params=params, max_attempts=max(1, int(settings.JOBS_MAX_ATTEMPTS))
     )
     transaction.on_commit(lambda: _queue_run(job.pk, delay_seconds=0), robust=True)
     return job
@@ -172,6 +185,8 @@ def run_background_job(job_id: int) -> str:
 
 
 def _finish(job: BackgroundJob, status: str, *, error: str = "", result: dict | None = None) -> None:
+    if job.params.get("input"):
+        default_storage.delete(job.params["input"])  # the upload is no longer needed
     job.status = status
     job.error = error
     job.result = result or {}

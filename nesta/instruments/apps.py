@@ -13,6 +13,7 @@ class InstrumentsConfig(AppConfig):
         from nesta.core.registry import registry
         from nesta.core.search import engine
         from nesta.instruments import models as m
+        from nesta.instruments import tasks
         from nesta.instruments.reference import load_instruments_reference
         from nesta.instruments.services.registry import instruments_reindex, reindex_owner_instruments
         from nesta.instruments.services.tick import instruments_tick
@@ -34,6 +35,8 @@ class InstrumentsConfig(AppConfig):
             "openness", _("开放共享评价"), "instruments:openness_ranking", "/instruments/openness/", order=50
         )
         registry.periodic_job("instruments.tick", instruments_tick, every_seconds=300)
+        registry.job_kind(tasks.IMPORT_KIND, tasks.run_import_job, label=_("导入仪器"))
+        registry.job_kind(tasks.EXPORT_KIND, tasks.run_export_job, label=_("导出仪器清单"))
 
 
 # The instrument network's rows of the role × scope policy (三.1 科技条件平台).
