@@ -334,3 +334,11 @@ def test_the_result_file_is_downloaded_by_the_owner_only(jobs, settings, tmp_pat
     assert "filename*=UTF-8''%E4%BB%AA" in r["Content-Disposition"]
     assert _client(jobs["other"]).get(f"/jobs/{job.pk}/download/").status_code == 403
     assert _client(jobs["owner"]).get(f"/api/v1/jobs/{job.pk}").json()["download_url"] == f"/jobs/{job.pk}/download/"
+
+
+def test_reindex_can_run_as_a_job(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("reindex", enqueue=True, stdout=open("/dev/null", "w"))
+    job = BackgroundJob.objects.get(kind="search.reindex")
+    assert job.status == Status.SUCCEEDED and job.owner is None
+    assert set(job.result) == {t.doc_type for t in registry.search_types()} and job.result
