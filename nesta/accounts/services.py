@@ -35,11 +35,11 @@ def user_authenticate(*, username: str, password: str, ip: str | None = None) ->
     if user is None:
         with write_transaction():
             LoginAttempt.objects.create(username=username, ip=ip)
-            audit_record(actor=None, action="login_failed", object_type="accounts.user", object_repr=username)
+            audit_record(actor=None, action="user.login_failed", object_type="accounts.user", object_repr=username)
         raise NotAuthenticated(_("用户名或密码不正确。"), code="invalid_credentials")
     with write_transaction():
         LoginAttempt.objects.filter(username=username).delete()
-        audit_record(actor=user, action="login", instance=user)
+        audit_record(actor=user, action="user.login", instance=user)
     return user
 
 
@@ -60,7 +60,7 @@ def api_token_create(*, user: User) -> str:
         # A new credential is a write like any other: audited (prefix and expiry only, never the key).
         audit_record(
             actor=user,
-            action="create",
+            action="apitoken.created",
             instance=token,
             changes={"prefix": [None, token.prefix], "expires_at": [None, token.expires_at.isoformat()]},
         )
@@ -110,5 +110,5 @@ def role_grant(
         raise ValidationFailed(details=validation_details(exc)) from exc
     assignment.save()
     user.__dict__.pop("_nesta_grants", None)  # permissions.grants_of caches them on the user object
-    audit_record(actor=actor, action="create", instance=assignment, changes={"role": [None, role]})
+    audit_record(actor=actor, action="role.granted", instance=assignment, changes={"role": [None, role]})
     return assignment

@@ -79,9 +79,13 @@ class Platform(models.Model):
 
 
 class AuditLog(models.Model):
-    """Who changed what, when. Written by services, never by signals, so every path records it."""
+    """Who changed what, when. Written by services, never by signals, so every path records it.
 
-    class Action(models.TextChoices):
+    `action` is a named event ("organization.created", "booking.cancelled"); each app registers its
+    events' labels (`registry.audit_event`). Rows written before events were named hold the generic
+    actions below, which keep their labels; anything else unknown reads as its raw name."""
+
+    class Action(models.TextChoices):  # the generic actions of older rows
         CREATE = "create", _("新建")
         UPDATE = "update", _("修改")
         DELETE = "delete", _("删除")
@@ -91,7 +95,7 @@ class AuditLog(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     actor_repr = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=20, choices=Action.choices)
+    action = models.CharField(max_length=60)
     object_type = models.CharField(max_length=60, db_index=True)
     object_id = models.CharField(max_length=40, blank=True)
     object_repr = models.CharField(max_length=200, blank=True)
@@ -105,6 +109,22 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_repr} {self.action} {self.object_type}#{self.object_id}"
+
+    @property
+    def event_label(self) -> str:
+        """The event in the reader's language: its registered label, an old row's generic action, or
+        the raw name."""
+        from nesta.core.registry import registry
+
+        label = registry.audit_event_label(self.action)
+        if label is None and self.action in self.Action.values:
+            label = self.Action(self.action).label
+        return str(label) if label is not None else self.action
+
+    @property
+    def is_creation(self) -> bool:
+        """A record's first row (its changes list what was filled in, with no old values)."""
+        return self.action == self.Action.CREATE or self.action.endswith(".created")
 
 
 class SearchDocument(models.Model):

@@ -22,6 +22,8 @@ class DirectoryConfig(AppConfig):
         registry.search_type("directory", directory_reindex)
         registry.audit_model(Organization)
         registry.audit_model(Person, fields={"expert": _("专家信息"), "affiliations": _("任职经历")})
+        for event, label in AUDIT_EVENTS.items():
+            registry.audit_event(event, label)
         registry.nav_item(
             "organizations", _("机构名录"), "directory:organization_list", "/directory/organizations/", order=20
         )
@@ -31,6 +33,14 @@ class DirectoryConfig(AppConfig):
         registry.home_section("directory.zones", "directory/_home_zones.html", home_summary, order=10)
         registry.home_section("directory.kinds", "directory/_home_kinds.html", home_summary, order=20)
 
+
+# The directory's named audit events and their labels.
+AUDIT_EVENTS = {
+    "organization.created": _("新建机构"),
+    "organization.updated": _("修改机构"),
+    "person.created": _("新建人员"),
+    "person.updated": _("修改人员"),
+}
 
 # The directory's rows of the role × scope policy (core composes every app's rows).
 PERMISSIONS: dict[str, dict[str, str]] = {

@@ -193,7 +193,7 @@ def organization_create(*, actor: Any, data: dict[str, Any]) -> Organization:
     org = Organization()
     nodes = _apply_organization(org, data)
     _save_organization(org, nodes)
-    audit_record(actor=actor, action="create", instance=org, changes=diff({}, snapshot(org)))
+    audit_record(actor=actor, action="organization.created", instance=org, changes=diff({}, snapshot(org)))
     return org
 
 
@@ -213,7 +213,7 @@ def organization_update(*, actor: Any, organization: Organization, data: dict[st
     _save_organization(org, nodes)
     changes = diff(before, snapshot(org))
     if changes:
-        audit_record(actor=actor, action="update", instance=org, changes=changes)
+        audit_record(actor=actor, action="organization.updated", instance=org, changes=changes)
     if changes.keys() & {"name", "short_name", "kind", "province", "city"}:
         search.engine.refresh_dependents("organization", org.pk)
     if changes.keys() & {"name", "province", "city"}:
@@ -362,7 +362,7 @@ def person_create(*, actor: Any, data: dict[str, Any]) -> Person:
     _assign_person(person, data)
     require(actor, "person.create", _person_target(person.organization))
     _save_person(person, data)
-    audit_record(actor=actor, action="create", instance=person, changes=diff({}, _person_snapshot(person)))
+    audit_record(actor=actor, action="person.created", instance=person, changes=diff({}, _person_snapshot(person)))
     return person
 
 
@@ -381,7 +381,7 @@ def person_update(*, actor: Any, person: Person, data: dict[str, Any]) -> Person
     _save_person(person, data)
     changes = diff(before, _person_snapshot(person))
     if changes:
-        audit_record(actor=actor, action="update", instance=person, changes=changes)
+        audit_record(actor=actor, action="person.updated", instance=person, changes=changes)
     return person
 
 

@@ -30,6 +30,9 @@ class InstrumentsConfig(AppConfig):
         registry.audit_model(m.Instrument, fields=policy_fields)
         for model in (m.Blackout, m.Qualification, m.Booking, m.UsageSession, m.ServiceItem, m.TestOrder, m.Charge):
             registry.audit_model(model)
+        # Bookings' and testing orders' events come with their lifecycle tables (lifecycles.py).
+        for event, label in AUDIT_EVENTS.items():
+            registry.audit_event(event, label)
         registry.nav_item("instruments", _("仪器共享"), "instruments:list", "/instruments/", order=40)
         registry.nav_item(
             "openness", _("开放共享评价"), "instruments:openness_ranking", "/instruments/openness/", order=50
@@ -38,6 +41,20 @@ class InstrumentsConfig(AppConfig):
         registry.job_kind(tasks.IMPORT_KIND, tasks.run_import_job, label=_("导入仪器"))
         registry.job_kind(tasks.EXPORT_KIND, tasks.run_export_job, label=_("导出仪器清单"))
 
+
+# The registry's, the fees' and the usage records' named audit events and their labels.
+AUDIT_EVENTS = {
+    "instrument.created": _("登记仪器"),
+    "instrument.updated": _("修改仪器"),
+    "blackout.added": _("新增停机时段"),
+    "blackout.removed": _("取消停机时段"),
+    "qualification.granted": _("授予上机资格"),
+    "qualification.renewed": _("更新上机资格"),
+    "qualification.revoked": _("撤销上机资格"),
+    "usage.recorded": _("登记使用记录"),
+    "charge.created": _("计费"),
+    "charges.posted": _("批量计费"),
+}
 
 # The instrument network's rows of the role × scope policy (三.1 科技条件平台).
 PERMISSIONS: dict[str, dict[str, str]] = {

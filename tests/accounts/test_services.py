@@ -41,7 +41,7 @@ def test_login_succeeds_and_is_audited(alice):
     assert (log.actor, log.actor_repr, log.action, log.object_type, log.object_id) == (
         alice,
         "alice",
-        "login",
+        "user.login",
         "accounts.user",
         str(alice.pk),
     )
@@ -59,7 +59,7 @@ def test_failed_login_is_recorded_and_audited(alice):
     assert (log.actor, log.actor_repr, log.action, log.object_type, log.object_id, log.object_repr) == (
         None,
         "",
-        "login_failed",
+        "user.login_failed",
         "accounts.user",
         "",
         "alice",
@@ -74,7 +74,7 @@ def test_bad_credentials(alice, username, password):
     with pytest.raises(NotAuthenticated) as exc:
         user_authenticate(username=username, password=password)
     assert exc.value.code == "invalid_credentials"
-    assert AuditLog.objects.get().action == "login_failed"
+    assert AuditLog.objects.get().action == "user.login_failed"
 
 
 def test_inactive_user_cannot_log_in(alice):
@@ -155,7 +155,7 @@ def test_token_creation_is_audited_without_the_key(alice):
     log = AuditLog.objects.get()
     assert (log.actor, log.action, log.object_type, log.object_id) == (
         alice,
-        "create",
+        "apitoken.created",
         "accounts.apitoken",
         str(token.pk),
     )

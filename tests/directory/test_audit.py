@@ -40,7 +40,7 @@ def test_organization_create_audit_row(users):
     log = AuditLog.objects.get()
     assert log.actor == office
     assert log.actor_repr == "t_office"
-    assert log.action == "create"
+    assert log.action == "organization.created"
     assert log.object_type == "directory.organization"
     assert log.object_id == str(org.pk)
     assert log.object_repr == "沈阳稀土材料研究所"
@@ -77,7 +77,7 @@ def test_organization_update_records_only_what_changed(users, org_ln):
     log = AuditLog.objects.get()
     assert (log.actor, log.action, log.object_type, log.object_id) == (
         office,
-        "update",
+        "organization.updated",
         "directory.organization",
         str(org_ln.pk),
     )
@@ -111,7 +111,7 @@ def test_person_create_and_update_audit(users, org_ln, org_jl):
     created = AuditLog.objects.get()
     assert (created.actor, created.action, created.object_type, created.object_id, created.object_repr) == (
         admin,
-        "create",
+        "person.created",
         "directory.person",
         str(person.pk),
         "王研究员",
@@ -126,7 +126,7 @@ def test_person_create_and_update_audit(users, org_ln, org_jl):
     assert created.changes["affiliations"] == [None, [[org_jl.pk, "访问学者", 2001, 2003]]]
 
     person_update(actor=admin, person=person, data={"expert": {"degree": "硕士"}, "affiliations": [], "title": ""})
-    updated = AuditLog.objects.filter(action="update").get()
+    updated = AuditLog.objects.filter(action="person.updated").get()
     assert updated.changes == {
         "expert": [
             {"expertise": "镍基高温合金", "degree": "博士", "is_available": True, "max_reviews_per_year": 20},
@@ -136,7 +136,7 @@ def test_person_create_and_update_audit(users, org_ln, org_jl):
     }
 
     person_update(actor=admin, person=person, data={"expert": None})
-    removed = AuditLog.objects.filter(action="update").first()
+    removed = AuditLog.objects.filter(action="person.updated").first()
     assert removed.changes == {
         "expert": [
             {"expertise": "镍基高温合金", "degree": "硕士", "is_available": True, "max_reviews_per_year": 20},
@@ -149,7 +149,7 @@ def test_person_create_and_update_audit(users, org_ln, org_jl):
 def test_person_noop_update_writes_no_row(users, org_ln):
     person = person_create(actor=users["office"], data={"name": "赵工", "organization": org_ln.pk, "title": "高工"})
     person_update(actor=users["office"], person=person, data={"name": "赵工", "title": "高工", "fields": []})
-    assert list(AuditLog.objects.values_list("action", flat=True)) == ["create"]
+    assert list(AuditLog.objects.values_list("action", flat=True)) == ["person.created"]
 
 
 def test_snapshot_leaves_out_auto_timestamps(org_ln):

@@ -52,7 +52,7 @@ def test_organization_create(db, world, role, column):
         org = organization_create(actor=world.users[role], data=data)
         assert (org.province.code, org.city.code) == (province, city)
         log = AuditLog.objects.get(object_type="directory.organization", object_id=str(org.pk))
-        assert (log.actor, log.action) == (world.users[role], "create")
+        assert (log.actor, log.action) == (world.users[role], "organization.created")
         assert _counts() == (before[0] + 1, before[1], before[2] + 1, before[3] + 1)
     else:
         with _refused(role):
@@ -82,7 +82,7 @@ def test_organization_update(db, world, role, column):
     if CHANGE_ORG[role][column] == "Y":
         organization_update(actor=world.users[role], organization=org, data={"description": "矩阵修改后的简介"})
         assert Organization.objects.get(pk=org.pk).description == "矩阵修改后的简介"
-        log = AuditLog.objects.get(object_type="directory.organization", object_id=str(org.pk), action="update")
+        log = AuditLog.objects.get(object_type="directory.organization", object_id=str(org.pk), action="organization.updated")
         assert log.actor == world.users[role]
         assert log.changes == {"description": ["", "矩阵修改后的简介"]}
         assert _counts() == (before[0], before[1], before[2], before[3] + 1)
@@ -107,7 +107,7 @@ def test_person_create(db, world, role, column):
         person = person_create(actor=world.users[role], data=data)
         assert person.organization_id == org.pk
         log = AuditLog.objects.get(object_type="directory.person", object_id=str(person.pk))
-        assert (log.actor, log.action) == (world.users[role], "create")
+        assert (log.actor, log.action) == (world.users[role], "person.created")
         assert _counts() == (before[0], before[1] + 1, before[2] + 1, before[3] + 1)
     else:
         with _refused(role):
@@ -148,7 +148,7 @@ def test_person_update(db, world, role, column):
     if CHANGE_PERSON[role][column] == "Y":
         person_update(actor=world.users[role], person=person, data={"title": "教授"})
         assert Person.objects.get(pk=person.pk).title == "教授"
-        log = AuditLog.objects.get(object_type="directory.person", object_id=str(person.pk), action="update")
+        log = AuditLog.objects.get(object_type="directory.person", object_id=str(person.pk), action="person.updated")
         assert log.actor == world.users[role]
         assert log.changes == {"title": ["研究员", "教授"]}
         assert _counts() == (before[0], before[1], before[2], before[3] + 1)
@@ -168,7 +168,7 @@ def test_org_admin_may_not_change_what_its_organisation_is(db, world):
     assert Organization.objects.get(pk=world.org_ln.pk).kind == "research_institute"
     # Re-stating the same kind is no change, so it is allowed (and writes no audit row).
     organization_update(actor=world.users["org_admin"], organization=world.org_ln, data={"kind": "research_institute"})
-    assert not AuditLog.objects.filter(object_type="directory.organization", action="update").exists()
+    assert not AuditLog.objects.filter(object_type="directory.organization", action="organization.updated").exists()
 
 
 def test_province_may_change_kind_but_not_move_an_organisation_out(db, world):
@@ -189,7 +189,7 @@ def test_office_may_move_an_organisation(db, world):
         actor=world.users["office"], organization=world.org_ln2, data={"province": "220000", "city": "220100"}
     )
     assert (org.province.code, org.city.code) == ("220000", "220100")
-    log = AuditLog.objects.get(object_type="directory.organization", object_id=str(org.pk), action="update")
+    log = AuditLog.objects.get(object_type="directory.organization", object_id=str(org.pk), action="organization.updated")
     assert set(log.changes) == {"province", "city"}
 
 

@@ -315,7 +315,7 @@ def test_role_grant_valid(users, org_ln, role, scope):
     log = AuditLog.objects.get(object_type="accounts.roleassignment")
     assert (log.actor, log.action, log.object_id, log.changes) == (
         users["office"],
-        "create",
+        "role.granted",
         str(assignment.pk),
         {"role": [None, role]},
     )

@@ -152,7 +152,7 @@ def test_posting_is_idempotent_and_audited(sem, outsider, users):
     again = charges_post_usage(actor=users["instrument_manager"], session=s)
     assert [c.pk for c in first] == [c.pk for c in again]
     assert Charge.objects.filter(usage_session=s).count() == 2
-    assert AuditLog.objects.filter(object_type="instruments.charge", action="create").count() == 2
+    assert AuditLog.objects.filter(object_type="instruments.charge", action="charge.created").count() == 2
 
 
 def test_pending_sessions_are_charged_once(sem, insider, outsider):

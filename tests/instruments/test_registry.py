@@ -108,7 +108,7 @@ def test_create_matrix(actors, owners, role, column):
         assert (instrument.owner, instrument.province, instrument.city) == (owner, owner.province, owner.city)
         assert _counts() == (before[0] + 1, before[1] + 1, before[2] + 1)
         log = AuditLog.objects.get(object_type="instruments.instrument", object_id=str(instrument.pk))
-        assert (log.actor, log.action) == (actors[role], "create")
+        assert (log.actor, log.action) == (actors[role], "instrument.created")
     else:
         with _refused(role):
             instrument_create(actor=actors[role], data=_data(owner))
@@ -123,7 +123,7 @@ def test_change_matrix(actors, owners, role, column):
     if CHANGE[role][column] == "Y":
         instrument_update(actor=actors[role], instrument=instrument, data={"name": "新名称"})
         assert Instrument.objects.get(pk=instrument.pk).name == "新名称"
-        assert AuditLog.objects.filter(object_id=str(instrument.pk), action="update").count() == 1
+        assert AuditLog.objects.filter(object_id=str(instrument.pk), action="instrument.updated").count() == 1
         assert _counts() == (before[0], before[1] + 1, before[2] + 1)  # the factory row was not indexed yet
     else:
         with _refused(role):
@@ -322,7 +322,7 @@ def test_qualification_grant_renews_and_expiry_must_be_future(users, org_ln):
     q = Qualification.objects.get(instrument=instrument, user=member)
     assert (q.expires_at, q.granted_by) == (second, users["instrument_manager"])
     logs = list(AuditLog.objects.filter(object_type="instruments.qualification").order_by("id"))
-    assert [log.action for log in logs] == ["create", "update"]
+    assert [log.action for log in logs] == ["qualification.granted", "qualification.renewed"]
     assert logs[1].changes == {"expires_at": [str(first), str(second)]}
     assert qualification_revoke(actor=users["instrument_manager"], instrument=instrument, user=member) is True
     assert qualification_revoke(actor=users["instrument_manager"], instrument=instrument, user=member) is False
@@ -334,7 +334,7 @@ def test_qualification_grant_renews_and_expiry_must_be_future(users, org_ln):
 def test_audit_rows(users, org_ln):
     manager = users["instrument_manager"]
     instrument = instrument_create(actor=users["org_admin"], data=_data(org_ln, model_number="SU8010"))
-    created = AuditLog.objects.get(object_type="instruments.instrument", action="create")
+    created = AuditLog.objects.get(object_type="instruments.instrument", action="instrument.created")
     assert created.changes["name"] == [None, "场发射扫描电子显微镜"]
     assert created.changes["original_value"] == [None, "1200000.00"]
     assert created.changes["policy.weekdays"] == [None, "12345"]
@@ -343,7 +343,7 @@ def test_audit_rows(users, org_ln):
         instrument=instrument,
         data={"model_number": "SU8020", "external_hourly_rate": "450", "policy": {"gap_minutes": 10}},
     )
-    updated = AuditLog.objects.get(object_type="instruments.instrument", action="update")
+    updated = AuditLog.objects.get(object_type="instruments.instrument", action="instrument.updated")
     assert updated.actor == manager
     assert updated.changes == {
         "model_number": ["SU8010", "SU8020"],
@@ -352,7 +352,7 @@ def test_audit_rows(users, org_ln):
     }
     # A write that changes nothing leaves no audit row.
     instrument_update(actor=manager, instrument=instrument, data={"model_number": "SU8020"})
-    assert AuditLog.objects.filter(object_type="instruments.instrument", action="update").count() == 1
+    assert AuditLog.objects.filter(object_type="instruments.instrument", action="instrument.updated").count() == 1
     start = timezone.now() + timedelta(days=3)
     blackout = blackout_add(
         actor=manager, instrument=instrument, start=start, end=start + timedelta(hours=2), reason="更换灯丝"
@@ -361,8 +361,8 @@ def test_audit_rows(users, org_ln):
     actions = list(
         AuditLog.objects.filter(object_type="instruments.blackout").order_by("id").values_list("action", flat=True)
     )
-    assert actions == ["create", "delete"]
-    removed = AuditLog.objects.get(object_type="instruments.blackout", action="delete")
+    assert actions == ["blackout.added", "blackout.removed"]
+    removed = AuditLog.objects.get(object_type="instruments.blackout", action="blackout.removed")
     assert removed.changes["reason"] == ["更换灯丝", None]
 
 
@@ -419,5 +419,5 @@ def test_reindex_command_covers_instruments(reference, org_ln):
     instrument = InstrumentFactory(owner=org_ln, name="万能材料试验机")
     out = io.StringIO()
     call_command("reindex", stdout=out)
-    assert "reindexed 1 instruments" in out.getvalue()
+    assert "reindexed 1 instrument records" in out.getvalue()
     assert search("instrument", "材料试验机").ids == [instrument.pk]

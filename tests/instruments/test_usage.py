@@ -49,7 +49,7 @@ def test_manager_records_external_use_with_its_charges(sem, users, outsider, org
         ("usage_samples", Decimal("240.00")),  # 4 × 60
     ]
     log = AuditLog.objects.get(object_type="instruments.usagesession", object_id=str(s.pk))
-    assert (log.action, log.actor_id) == ("create", manager.pk)
+    assert (log.action, log.actor_id) == ("usage.recorded", manager.pk)
     assert log.changes["is_external"] == [None, True]
     assert log.changes["samples"] == [None, 4]
 

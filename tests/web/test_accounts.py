@@ -25,7 +25,7 @@ def test_login_success_redirects_and_shows_name_and_roles(client, users):
     assert str(users["province"]) in html
     assert "省科技厅（辽宁省）" in html
     assert "退出登录" in html
-    assert AuditLog.objects.filter(action="login", actor=users["province"]).exists()
+    assert AuditLog.objects.filter(action="user.login", actor=users["province"]).exists()
 
 
 def test_login_ignores_unsafe_next(client, users):
@@ -40,7 +40,7 @@ def test_wrong_password_shows_chinese_error(client, users):
     assert r.status_code == 200
     assert "用户名或密码不正确" in text(r)
     assert "_auth_user_id" not in client.session
-    assert AuditLog.objects.filter(action="login_failed", object_repr="t_office").exists()
+    assert AuditLog.objects.filter(action="user.login_failed", object_repr="t_office").exists()
 
 
 def test_empty_form_shows_field_errors(client, reference):

@@ -85,7 +85,7 @@ def test_office_creates_organization_with_audit(login_as, users):
     assert r["Location"] == f"/directory/organizations/{org.pk}/"
     assert org.city.code == "210100" and org.zone == zone and org.established_year == 2005
     assert sorted(f.code for f in org.fields.all()) == ["rare-earth-magnets", "superalloys"]
-    entry = AuditLog.objects.get(object_type="directory.organization", object_id=str(org.pk), action="create")
+    entry = AuditLog.objects.get(object_type="directory.organization", object_id=str(org.pk), action="organization.created")
     assert entry.actor == users["office"]
     # the detail page shows the edit button and the change history to the office
     html = text(c.get(r["Location"]))
@@ -128,7 +128,7 @@ def test_org_admin_edits_own_organization(login_as, users, org_ln):
     assert r.status_code == 302
     org_ln.refresh_from_db()
     assert org_ln.description == "更新后的简介"
-    entry = AuditLog.objects.get(object_type="directory.organization", object_id=str(org_ln.pk), action="update")
+    entry = AuditLog.objects.get(object_type="directory.organization", object_id=str(org_ln.pk), action="organization.updated")
     assert entry.actor == users["org_admin"] and "description" in entry.changes
 
 
@@ -219,7 +219,7 @@ def test_create_expert_with_affiliations(login_as, users, org_ln, org_jl):
     assert [(a.organization, a.start_year, a.end_year) for a in person.affiliations.all()] == [(org_jl, 1998, 2004)]
     assert [f.code for f in person.fields.all()] == ["superalloys"]
     assert AuditLog.objects.filter(
-        object_type="directory.person", object_id=str(person.pk), action="create", actor=users["office"]
+        object_type="directory.person", object_id=str(person.pk), action="person.created", actor=users["office"]
     ).exists()
     html = text(c.get(f"/directory/people/{person.pk}/"))
     assert "024-88886666" in html and "sun@example.cn" in html  # the office may see contacts
@@ -259,7 +259,7 @@ def test_edit_person_removes_expert_profile(login_as, users, org_ln):
     r = c.post(f"/directory/people/{person.pk}/edit/", person_post(name="周工", organization=str(org_ln.pk)))
     assert r.status_code == 302
     assert not ExpertProfile.objects.filter(person=person).exists()
-    entry = AuditLog.objects.get(object_type="directory.person", object_id=str(person.pk), action="update")
+    entry = AuditLog.objects.get(object_type="directory.person", object_id=str(person.pk), action="person.updated")
     assert entry.actor == users["org_admin"] and "expert" in entry.changes
 
 

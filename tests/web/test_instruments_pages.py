@@ -605,7 +605,7 @@ def test_manager_adds_and_removes_a_blackout(users, sem):
     assert r.status_code == 302
     blackout = Blackout.objects.get(instrument=sem)
     assert blackout.reason == "更换灯丝"
-    assert AuditLog.objects.filter(object_type="instruments.blackout", action="create").exists()
+    assert AuditLog.objects.filter(object_type="instruments.blackout", action="blackout.added").exists()
     assert "更换灯丝" in text(c.get(f"/instruments/{sem.pk}/", {"date": day.isoformat()}))
     # a member cannot book into it
     m = Client()
@@ -677,7 +677,7 @@ def test_manager_edits_the_booking_rules(users, sem):
     policy = BookingPolicy.objects.get(instrument=sem)
     assert (policy.weekdays, policy.advance_days, policy.requires_training) == ("123456", 14, True)
     assert AuditLog.objects.filter(
-        object_type="instruments.instrument", object_id=str(sem.pk), action="update"
+        object_type="instruments.instrument", object_id=str(sem.pk), action="instrument.updated"
     ).exists()
     html = text(Client().get(f"/instruments/{sem.pk}/"))
     assert "周一至周六 09:00–18:00" in html and "每人每周 600 分钟" in html and "需培训合格后方可预约" in html

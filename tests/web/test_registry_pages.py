@@ -141,7 +141,7 @@ def test_org_admin_registers_an_instrument_for_their_organisation(users, org_ln,
     assert list(instrument.managers.values_list("username", flat=True)) == ["t_manager"]
     assert BookingPolicy.objects.filter(instrument=instrument).exists()
     entry = AuditLog.objects.get(object_type="instruments.instrument", object_id=str(instrument.pk))
-    assert entry.action == "create"
+    assert entry.action == "instrument.created"
     assert entry.actor == users["org_admin"]
     assert entry.changes["name"] == [None, "透射电子显微镜"]
 
@@ -265,7 +265,7 @@ def test_edit_saves_only_what_changed_and_audits_it(users, sem, media):
     assert sem.internal_hourly_rate == Decimal("200.00")
     assert sem.original_value == Decimal("1200000.00")
     assert list(sem.managers.values_list("username", flat=True)) == ["t_manager"]
-    entry = AuditLog.objects.get(object_type="instruments.instrument", object_id=str(sem.pk), action="update")
+    entry = AuditLog.objects.get(object_type="instruments.instrument", object_id=str(sem.pk), action="instrument.updated")
     assert entry.actor == users["instrument_manager"]
     assert set(entry.changes) == {"name", "external_hourly_rate"}
     assert entry.changes["name"] == ["场发射扫描电镜", "场发射扫描电子显微镜"]
@@ -288,7 +288,7 @@ def test_edit_managers_and_place(users, sem, org_ln, media):
     sem.refresh_from_db()
     assert set(sem.managers.all()) == {colleague, users["instrument_manager"]}
     assert sem.city.code == "210200"
-    entry = AuditLog.objects.get(object_type="instruments.instrument", action="update")
+    entry = AuditLog.objects.get(object_type="instruments.instrument", action="instrument.updated")
     assert set(entry.changes) == {"city", "managers"}
 
 
@@ -349,7 +349,7 @@ def test_photo_is_stored_and_shown_on_the_detail_page(users, media):
     served = Client().get(photo_url)  # public, like the instrument, and from this URL only
     assert served.status_code == 200 and served["Content-Type"] == "image/png"
     assert b"".join(served.streaming_content) == PNG
-    entry = AuditLog.objects.get(object_type="instruments.instrument", action="create")
+    entry = AuditLog.objects.get(object_type="instruments.instrument", action="instrument.created")
     assert entry.changes["photo"] == [None, instrument.photo.name]
 
 
@@ -367,7 +367,7 @@ def test_a_new_photo_replaces_the_old_one(users, sem, media, django_capture_on_c
     sem.refresh_from_db()
     assert sem.photo.name.endswith(".jpg") and sem.photo.name != old
     assert stored_files(media) == [sem.photo.name]  # the old file is gone
-    entries = AuditLog.objects.filter(object_type="instruments.instrument", action="update").order_by("pk")
+    entries = AuditLog.objects.filter(object_type="instruments.instrument", action="instrument.updated").order_by("pk")
     assert [e.changes for e in entries] == [{"photo": ["", old]}, {"photo": [old, sem.photo.name]}]
 
 

@@ -10,6 +10,7 @@ permission checks and query strings.
     {% querystring_with request cursor=page.next_cursor %}
 """
 
+import functools
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -161,16 +162,38 @@ def get_item(mapping: Any, key: Any) -> Any:
 EXTRA_LABELS = {"expert": _("专家信息"), "affiliations": _("任职经历"), "id": "ID", "role": _("角色")}
 
 
-def _field_label(object_type: str, name: str) -> str:
+@functools.lru_cache(maxsize=512)
+def _audit_field(object_type: str, name: str) -> tuple[Any, dict[str, Any]]:
+    """(label, {value: label of the choice}) of one field of an audited type: the label its app
+    registered, else the model field's verbose name; choices' labels where the field has choices.
+    Cached: lazy translations, so the page's language still applies; no query."""
     from django.apps import apps
     from django.core.exceptions import FieldDoesNotExist
 
-    if name in EXTRA_LABELS:
-        return str(EXTRA_LABELS[name])
+    from nesta.core.registry import registry
+
+    registered = registry.audit_object_type_of(object_type)
+    label: Any = registered.fields.get(name) if registered else None
+    choices: dict[str, Any] = {}
     try:
-        return str(apps.get_model(object_type)._meta.get_field(name).verbose_name)
+        field = apps.get_model(object_type)._meta.get_field(name)
     except (LookupError, ValueError, FieldDoesNotExist):
-        return name
+        field = None
+    if field is not None:
+        label = label or getattr(field, "verbose_name", None)
+        choices = {str(k): v for k, v in (getattr(field, "flatchoices", None) or [])}
+    return label or EXTRA_LABELS.get(name, name), choices
+
+
+def _field_label(object_type: str, name: str) -> str:
+    return str(_audit_field(object_type, name)[0])
+
+
+def _show_value(object_type: str, name: str, value: Any) -> str:
+    choices = _audit_field(object_type, name)[1]
+    if choices and isinstance(value, str | int) and str(value) in choices:
+        return str(choices[str(value)])
+    return _show(value)
 
 
 def _show(value: Any) -> str:
@@ -187,14 +210,19 @@ def _show(value: Any) -> str:
 def audit_changes(entry: Any) -> list[dict[str, str]]:
     """The changed fields of an audit row as [{label, old, new}], labels in the page's language."""
     changes = getattr(entry, "changes", None) or {}
-    created = getattr(entry, "action", "") == "create"
+    created = getattr(entry, "is_creation", False)
     rows = []
     for name, pair in changes.items():
         old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
         if created and (name == "id" or new in (None, "", [], {})):
             continue  # a new record: list what was filled in, not every empty field
         rows.append(
-            {"name": name, "label": _field_label(entry.object_type, name), "old": _show(old), "new": _show(new)}
+            {
+                "name": name,
+                "label": _field_label(entry.object_type, name),
+                "old": _show_value(entry.object_type, name, old),
+                "new": _show_value(entry.object_type, name, new),
+            }
         )
     return rows
 

@@ -101,7 +101,7 @@ def charges_post_usage(*, actor: Any, session: UsageSession) -> list[Charge]:
 def _audit_charge(actor: Any, charge: Charge) -> None:
     audit_record(
         actor=actor,
-        action="create",
+        action="charge.created",
         instance=charge,
         changes={
             "kind": [None, charge.kind],
@@ -141,7 +141,7 @@ def charges_post_pending(*, actor: Any = None, until: datetime | None = None, ba
         if created:
             audit_record(
                 actor=actor,
-                action="create",
+                action="charges.posted",
                 object_type="instruments.charge",
                 object_repr=f"charges_post_pending: {created}",
                 changes={"count": [None, created]},

@@ -493,7 +493,12 @@ def instrument_create(
         if photo is not None:
             _put_photo(instrument, photo, photo_name, stored)
         _reindex(instrument)
-        audit_record(actor=actor, action="create", instance=instrument, changes=diff({}, _snapshot(instrument, policy)))
+        audit_record(
+            actor=actor,
+            action="instrument.created",
+            instance=instrument,
+            changes=diff({}, _snapshot(instrument, policy)),
+        )
     return instrument
 
 
@@ -525,7 +530,7 @@ def instrument_update(*, actor: Any, instrument: Instrument, data: dict[str, Any
             _put_photo(inst, photo, photo_name, stored)
         changes = diff(before, _snapshot(inst, policy))
         if changes:
-            audit_record(actor=actor, action="update", instance=inst, changes=changes)
+            audit_record(actor=actor, action="instrument.updated", instance=inst, changes=changes)
         _reindex(inst)
     return inst
 
@@ -567,7 +572,7 @@ def blackout_add(
     blackout.save()
     audit_record(
         actor=actor,
-        action="create",
+        action="blackout.added",
         instance=blackout,
         changes=diff({}, snapshot(blackout)),
     )
@@ -585,7 +590,7 @@ def blackout_remove(*, actor: Any, blackout: Blackout) -> None:
         raise NotFound()
     audit_record(
         actor=actor,
-        action="delete",
+        action="blackout.removed",
         object_type="instruments.blackout",
         object_id=pk,
         object_repr=text[:200],
@@ -615,7 +620,7 @@ def qualification_grant(
     after = snapshot(qualification, fields)
     audit_record(
         actor=actor,
-        action="update" if before else "create",
+        action="qualification.renewed" if before else "qualification.granted",
         instance=qualification,
         changes=diff(before, after) if before else diff({}, after),
     )
@@ -634,7 +639,7 @@ def qualification_revoke(*, actor: Any, instrument: Instrument, user: Any) -> bo
     qualification.delete()
     audit_record(
         actor=actor,
-        action="delete",
+        action="qualification.revoked",
         object_type="instruments.qualification",
         object_id=pk,
         object_repr=text[:200],

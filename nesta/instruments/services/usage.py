@@ -102,7 +102,7 @@ def usage_record(
         )
         audit_record(
             actor=actor,
-            action="create",
+            action="usage.recorded",
             instance=session,
             changes={
                 "user": [None, user.pk],
