@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,15 +27,27 @@ def _recent_failures(*, username: str, ip: str | None) -> int:
     return max(by_user, by_ip // 4)
 
 
+def _login_attempt_reserve(*, username: str, ip: str | None) -> None:
+    """Count the recent failures and record this attempt in one transaction that holds a lock for
+    the username (SQLite: the write lock of BEGIN IMMEDIATE; PostgreSQL: an advisory lock), so
+    parallel guesses cannot all pass the count before any is recorded. The row is the failure
+    record if the password is wrong; a success deletes it with the others."""
+    with write_transaction():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["nesta.login:" + username])
+        if _recent_failures(username=username, ip=ip) >= settings.LOGIN_MAX_FAILURES:
+            raise RateLimited(details={"retry_after": settings.LOGIN_FAILURE_WINDOW_SECONDS})
+        LoginAttempt.objects.create(username=username, ip=ip)
+
+
 def user_authenticate(*, username: str, password: str, ip: str | None = None) -> User:
     """Check credentials; too many recent failures lock the username (and the address)."""
     username = (username or "").strip()[:150]
-    if _recent_failures(username=username, ip=ip) >= settings.LOGIN_MAX_FAILURES:
-        raise RateLimited(details={"retry_after": settings.LOGIN_FAILURE_WINDOW_SECONDS})
+    _login_attempt_reserve(username=username, ip=ip)
     user = authenticate(username=username, password=password or "")
     if user is None:
         with write_transaction():
-            LoginAttempt.objects.create(username=username, ip=ip)
             audit_record(actor=None, action="user.login_failed", object_type="accounts.user", object_repr=username)
         raise NotAuthenticated(_("用户名或密码不正确。"), code="invalid_credentials")
     with write_transaction():
