@@ -38,11 +38,13 @@ setup: venv assets
 
 run: setup
 	@$(BIN)/python manage.py demo_accounts --port $(PORT)
-	@# the background worker (queued tasks, periodic jobs) starts beside gunicorn and stops with it
+	@# the background worker (queued tasks, periodic jobs) starts beside gunicorn; when either
+	@# gunicorn ends or make is interrupted/terminated, both stop
 	$(BIN)/python manage.py run_worker & worker=$$!; \
-	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(BIN)/gunicorn -c gunicorn.conf.py nesta.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
-		--access-logfile - --graceful-timeout 10
+		--access-logfile - --graceful-timeout 10 & web=$$!; \
+	trap 'kill -TERM $$web $$worker 2>/dev/null; wait' INT TERM EXIT; \
+	wait $$web
 
 dev: setup
 	DJANGO_SETTINGS_MODULE=nesta.settings.dev $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
