@@ -48,7 +48,8 @@ class AuditOut(Schema):
     id: int
     created_at: datetime
     actor: str
-    action: str
+    action: str  # the named event, e.g. "organization.updated"
+    action_label: str = ""  # its label in the request's language
     object_type: str
     object_id: str
     object_repr: str

@@ -1,8 +1,11 @@
 """Reads of reference data and the audit trail."""
 
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from nesta.core.models import AuditLog, Platform, Region, TaxonomyNode
 from nesta.core.pagination import Page, clamp_limit, decode_cursor, encode_cursor
@@ -44,19 +47,61 @@ def platforms() -> list[Platform]:
     return list(Platform.objects.all())
 
 
-def audit_list(
-    *, user: Any, object_type: str = "", object_id: str = "", cursor: str | None = None, limit: int | None = None
-) -> Page[AuditLog]:
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the audit page and `GET /api/v1/audit` filter by (already validated)."""
+
+    object_type: str = ""
+    object_id: str = ""
+    actor: str = ""  # a username, exactly
+    date_from: date | None = None  # local dates (Asia/Shanghai), both ends included
+    date_to: date | None = None
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _audit_queryset(user: Any, filters: AuditFilters) -> QuerySet[AuditLog]:
     require(user, "audit.view")
-    limit = clamp_limit(limit, default=50)
     qs = AuditLog.objects.all()
-    if object_type:
-        qs = qs.filter(object_type=object_type)
-    if object_id:
-        qs = qs.filter(object_id=str(object_id))
+    if filters.object_type:
+        qs = qs.filter(object_type=filters.object_type)
+    if filters.object_id:
+        qs = qs.filter(object_id=str(filters.object_id))
+    if filters.actor:
+        qs = qs.filter(actor_repr=filters.actor)
+    if filters.date_from:
+        qs = qs.filter(created_at__gte=_local_midnight(filters.date_from))
+    if filters.date_to:
+        qs = qs.filter(created_at__lt=_local_midnight(filters.date_to + timedelta(days=1)))
+    return qs
+
+
+def audit_list(
+    *,
+    user: Any,
+    object_type: str = "",
+    object_id: str = "",
+    cursor: str | None = None,
+    limit: int | None = None,
+    filters: AuditFilters | None = None,
+) -> Page[AuditLog]:
+    """The audit trail, newest first, one page (office only)."""
+    filters = filters or AuditFilters(object_type=object_type, object_id=object_id)
+    limit = clamp_limit(limit, default=50)
+    qs = _audit_queryset(user, filters)
     before = decode_cursor(cursor).get("after")
     if before is not None:
         qs = qs.filter(pk__lt=before)
     rows = list(qs.order_by("-pk")[: limit + 1])
     items = rows[:limit]
     return Page(items=items, next_cursor=encode_cursor({"after": items[-1].pk}) if len(rows) > limit else None)
+
+
+AUDIT_EXPORT_MAX_ROWS = 20_000
+
+
+def audit_export(*, user: Any, filters: AuditFilters, max_rows: int = AUDIT_EXPORT_MAX_ROWS) -> list[AuditLog]:
+    """The filtered rows for an export, newest first (at most `max_rows`; one query)."""
+    return list(_audit_queryset(user, filters).order_by("-pk")[:max_rows])

@@ -6,4 +6,5 @@ app_name = "core"
 
 urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
+    path("audit/export.xlsx", views.audit_export_xlsx, name="audit_export"),
 ]
