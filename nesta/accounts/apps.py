@@ -13,6 +13,7 @@ class AccountsConfig(AppConfig):
         from nesta.core.registry import registry
 
         registry.token_authenticator(lambda key: api_token_user(key=key))
+        registry.permissions("accounts", permissions())
 
         for event, label in AUDIT_EVENTS.items():
             registry.audit_event(event, label)
@@ -28,3 +29,23 @@ AUDIT_EVENTS = {
     "apitoken.created": _("签发访问令牌"),
     "role.granted": _("授予角色"),
 }
+
+
+def permissions() -> dict[str, dict[str, str]]:
+    """Who may grant which role (accounts.services.role_grant), scoped where the grant takes
+    effect: the office grants anything; a province grants within its province (its province's
+    role, the roles of its organisations); an organisation admin grants member and
+    instrument_manager in its own organisation."""
+    from nesta.core.permissions import Role, Scope
+
+    office = {Role.OFFICE: Scope.ALL}
+    province = {**office, Role.PROVINCE: Scope.PROVINCE}
+    org_admin = {**province, Role.ORG_ADMIN: Scope.ORGANIZATION}
+    return {
+        "role.grant.office": office,
+        "role.grant.expert": office,
+        "role.grant.province": province,
+        "role.grant.org_admin": province,
+        "role.grant.instrument_manager": org_admin,
+        "role.grant.member": org_admin,
+    }

@@ -15,7 +15,7 @@ from nesta.accounts.models import ApiToken, LoginAttempt, RoleAssignment, User
 from nesta.core.audit import audit_record
 from nesta.core.errors import NotAuthenticated, RateLimited, ValidationFailed, validation_details
 from nesta.core.models import Region
-from nesta.core.permissions import ORGANIZATION_ROLES, Role
+from nesta.core.permissions import ORGANIZATION_ROLES, Role, Target, require
 from nesta.core.transactions import write_transaction
 
 
@@ -109,13 +109,26 @@ def _role_scope_errors(role: str, province: Region | None, organization: Any) ->
     return errors
 
 
+def _grant_target(role: str, province: Region | None, organization: Any) -> Target:
+    """Where a grant takes effect: its province, its organisation, or the whole region."""
+    if role == Role.PROVINCE and province is not None:
+        return Target(province_code=province.code)
+    if organization is not None:
+        return organization.permission_target()
+    return Target()
+
+
 @write_transaction()
 def role_grant(
     *, actor: Any, user: User, role: str, province: Region | None = None, organization: Any = None
 ) -> RoleAssignment:
+    if not getattr(actor, "is_authenticated", False):
+        raise NotAuthenticated()
     scope_errors = _role_scope_errors(role, province, organization)
     if scope_errors:
         raise ValidationFailed(details=scope_errors)
+    if role in Role.values:  # an unknown role is a validation error (full_clean below), not a KeyError
+        require(actor, f"role.grant.{role}", _grant_target(role, province, organization))
     assignment = RoleAssignment(user=user, role=role, province=province, organization=organization)
     try:
         assignment.full_clean(validate_constraints=True)

@@ -168,6 +168,16 @@ EXPECTED: dict[str, dict[str, str]] = {
         "member": NONE,
         "anonymous": NONE,
     },
+    # Role grants (accounts): where the granted role takes effect.
+    **{f"role.grant.{role}": {**dict.fromkeys(ROLES, NONE), "office": ALL} for role in ("office", "expert")},
+    **{
+        f"role.grant.{role}": {**dict.fromkeys(ROLES, NONE), "office": ALL, "province": "YY..Y"}
+        for role in ("province", "org_admin")
+    },
+    **{
+        f"role.grant.{role}": {**dict.fromkeys(ROLES, NONE), "office": ALL, "province": "YY..Y", "org_admin": "Y...Y"}
+        for role in ("instrument_manager", "member")
+    },
     # Public catalogues: anyone, logged in or not, anywhere.
     "instrument.view": dict.fromkeys(ROLES, ALL),
     "openness.view": dict.fromkeys(ROLES, ALL),
