@@ -13,7 +13,6 @@ from nesta.core.generic.base import domain_errors, render_page_or_partial
 from nesta.core.generic.download import file_download
 from nesta.core.models import AuditLog
 from nesta.core.permissions import require
-from nesta.core.registry import registry
 from nesta.core.selectors import audit_export, audit_list
 from nesta.core.templatetags.nesta import audit_changes, audit_object
 from nesta.core.xlsx import DATETIME_FORMAT, XLSX_CONTENT_TYPE, table_xlsx
@@ -85,8 +84,3 @@ def audit_export_xlsx(request: HttpRequest) -> HttpResponse:
     )
     filename = f"{_('审计日志')}-{timezone.localdate():%Y%m%d}.xlsx"
     return file_download(content, filename=filename, content_type=XLSX_CONTENT_TYPE, private=True)
-
-
-def audit_event_choices() -> list[tuple[str, Any]]:
-    """Every registered event and its label (for documentation and filters to come)."""
-    return sorted(registry.audit_events().items())
