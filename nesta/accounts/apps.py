@@ -28,6 +28,9 @@ AUDIT_EVENTS = {
     "user.login_failed": _("登录失败"),
     "apitoken.created": _("签发访问令牌"),
     "role.granted": _("授予角色"),
+    "user.password_changed": _("密码已修改"),
+    "user.password_reset": _("密码已重置"),
+    "token.revoked": _("吊销访问令牌"),
 }
 
 

@@ -1,4 +1,4 @@
-"""Writes about users: login (with throttling), API tokens, role grants."""
+"""Writes about users: login (with throttling), API tokens, role grants, password change and reset."""
 
 import hashlib
 import secrets
@@ -7,13 +7,15 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nesta.accounts.models import ApiToken, LoginAttempt, RoleAssignment, User
 from nesta.core.audit import audit_record
-from nesta.core.errors import NotAuthenticated, RateLimited, ValidationFailed, validation_details
+from nesta.core.errors import NotAuthenticated, NotFound, RateLimited, ValidationFailed, validation_details
 from nesta.core.models import Region
 from nesta.core.permissions import ORGANIZATION_ROLES, Role, Target, require
 from nesta.core.transactions import write_transaction
@@ -138,3 +140,63 @@ def role_grant(
     user.__dict__.pop("_nesta_grants", None)  # permissions.grants_of caches them on the user object
     audit_record(actor=actor, action="role.granted", instance=assignment, changes={"role": [None, role]})
     return assignment
+
+
+# --- credentials: password change and reset, token revocation ----------------------------------------
+
+
+def _password_store(*, user: User, new_password: str, keep_token_key: str | None, actor: Any, event: str) -> int:
+    """Set the password and revoke every API token but the caller's own; returns how many went.
+    Other sessions end by themselves: Django ties a session to the password hash."""
+    user.set_password(new_password)
+    with write_transaction():
+        user.save(update_fields=["password"])
+        tokens = ApiToken.objects.filter(user=user)
+        if keep_token_key:
+            tokens = tokens.exclude(key_hash=_hash(keep_token_key))
+        revoked, _per_model = tokens.delete()
+        audit_record(actor=actor, action=event, instance=user, changes={"revoked_tokens": [None, revoked]})
+    return revoked
+
+
+def user_password_change(
+    *, actor: Any, current_password: str, new_password: str, keep_token_key: str | None = None
+) -> int:
+    """The signed-in user changes their own password (the current one must be right)."""
+    if not getattr(actor, "is_authenticated", False):
+        raise NotAuthenticated()
+    errors: dict[str, list[str]] = {}
+    if not actor.check_password(current_password or ""):
+        errors["current_password"] = [str(_("当前密码不正确。"))]
+    try:
+        validate_password(new_password, user=actor)
+    except DjangoValidationError as exc:
+        errors["new_password"] = [str(m) for m in exc.messages]
+    if errors:
+        raise ValidationFailed(details=errors)
+    return _password_store(
+        user=actor, new_password=new_password, keep_token_key=keep_token_key, actor=actor, event="user.password_changed"
+    )
+
+
+def user_password_reset(*, user: User, new_password: str) -> int:
+    """A password set through an e-mailed reset link (Django checked the token): every token goes."""
+    try:
+        validate_password(new_password, user=user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(details={"new_password": [str(m) for m in exc.messages]}) from exc
+    return _password_store(
+        user=user, new_password=new_password, keep_token_key=None, actor=user, event="user.password_reset"
+    )
+
+
+def api_token_revoke(*, actor: Any, token_id: int) -> None:
+    """A user revokes one of their own tokens; someone else's is not found."""
+    if not getattr(actor, "is_authenticated", False):
+        raise NotAuthenticated()
+    with write_transaction():
+        token = ApiToken.objects.filter(pk=token_id, user=actor).first()
+        if token is None:
+            raise NotFound()
+        audit_record(actor=actor, action="token.revoked", instance=token, changes={"prefix": [token.prefix, None]})
+        token.delete()

@@ -35,6 +35,12 @@ def api_user(request: HttpRequest) -> Any:
     return user
 
 
+def bearer_key(request: HttpRequest) -> str | None:
+    """The Bearer token the request was authenticated with, if any."""
+    scheme, _sep, key = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    return key.strip() or None if scheme.lower() == "bearer" else None
+
+
 def api_user_required(request: HttpRequest) -> Any:
     user = api_user(request)
     if not user.is_authenticated:
