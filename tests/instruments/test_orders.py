@@ -13,6 +13,7 @@ from django.utils import timezone
 from nesta.core.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
 from nesta.core.models import AuditLog, Notification
 from nesta.instruments import services
+from nesta.instruments.lifecycles import TESTORDER
 from nesta.instruments.models import Charge, ServiceItem
 from nesta.instruments.models import TestOrder as Order
 from nesta.instruments.selectors import orders as order_selectors
@@ -203,7 +204,11 @@ def test_submit_prices_an_external_customer_at_the_external_rate(item, customer,
         None,
     )
     log = AuditLog.objects.get(object_type="instruments.testorder", object_id=str(order.pk))
-    assert (log.action, log.actor_id, log.changes["status"]) == ("create", customer.pk, [None, "submitted"])
+    assert (log.action, log.actor_id, log.changes["status"]) == (
+        "testorder.submitted",
+        customer.pk,
+        [None, "submitted"],
+    )
     assert list(Notification.objects.values_list("user_id", "kind")) == [(manager.pk, "testorder_submitted")]
 
 
@@ -297,6 +302,15 @@ def test_every_transition_in_order(item, customer, manager, media, org_jl, users
         ["reported", "settled"],
     ]
     assert [log.actor_id for log in logs] == [customer.pk, manager.pk, customer.pk] + [manager.pk] * 4
+    assert [log.action for log in logs] == [
+        "testorder.submitted",
+        "testorder.quoted",
+        "testorder.confirmed",
+        "testorder.received",
+        "testorder.started",
+        "testorder.reported",
+        "testorder.settled",
+    ]
     assert logs[1].changes["quoted_amount"] == [None, "550.00"]
 
     charge = Charge.objects.get(order=order)
@@ -373,7 +387,9 @@ def test_wrong_state_is_a_conflict(item, customer, manager, step, state):
     actor = customer if step in ("confirm", "cancel") else manager
     with pytest.raises(Conflict) as exc:
         STEPS[step](actor, order)
-    assert (exc.value.code, exc.value.status, exc.value.details) == ("invalid_state", 409, {"status": state})
+    assert (exc.value.code, exc.value.status, exc.value.details["status"]) == ("invalid_state", 409, state)
+    # the 409 names the states the step starts from, from the order's transition table
+    assert exc.value.details["allowed"] == list(TESTORDER.transition(step).sources)
     order.refresh_from_db()
     assert order.status == state
     assert AuditLog.objects.count() == audits
@@ -479,7 +495,7 @@ def test_a_report_step_that_fails_after_the_file_is_written_leaves_no_file(item,
     def fail(*args, **kwargs):
         raise RuntimeError("notification store down")
 
-    monkeypatch.setattr("nesta.instruments.services.orders._notify_customer", fail)
+    monkeypatch.setattr("nesta.instruments.lifecycles.notify_order", fail)  # the step's notification
     with pytest.raises(RuntimeError):
         services.testorder_report(actor=manager, order_id=order.pk, file=report_file("报告.pdf"))
     order.refresh_from_db()

@@ -526,7 +526,7 @@ def test_manager_approves_a_pending_booking(pending, nmr):
     b.refresh_from_db()
     assert b.status == "confirmed" and b.decided_by == pending["manager"]
     assert "已批准该预约" in text(c.get(r["Location"]))
-    assert AuditLog.objects.filter(object_id=str(b.pk), actor=pending["manager"], action="update").exists()
+    assert AuditLog.objects.filter(object_id=str(b.pk), actor=pending["manager"], action="booking.approved").exists()
 
 
 def test_manager_rejects(pending):

@@ -194,7 +194,7 @@ def test_the_whole_flow_through_the_web(item, people, sem):
     assert shown_actions(html) == {"cancel"}
     [created] = order_audits(order)
     assert (created.action, created.actor, created.changes["status"]) == (
-        "create",
+        "testorder.submitted",
         people["customer"],
         [None, "submitted"],
     )
@@ -264,7 +264,15 @@ def test_the_whole_flow_through_the_web(item, people, sem):
 
     # the audit trail: one create and one update per step, in order
     audits = order_audits(order)
-    assert [a.action for a in audits] == ["create"] + ["update"] * 6
+    assert [a.action for a in audits] == [
+        "testorder.submitted",
+        "testorder.quoted",
+        "testorder.confirmed",
+        "testorder.received",
+        "testorder.started",
+        "testorder.reported",
+        "testorder.settled",
+    ]
     assert [a.changes["status"] for a in audits] == [
         [None, "submitted"],
         ["submitted", "quoted"],

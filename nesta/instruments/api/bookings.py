@@ -1,6 +1,8 @@
 """Bookings over the API: thin wrappers over instruments.services.booking."""
 
+import inspect
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Path, Router, Schema
@@ -8,9 +10,12 @@ from ninja.responses import Status
 from pydantic import Field
 
 from nesta.core.api_auth import api_user_required
+from nesta.core.api_lifecycle import transition_endpoints
+from nesta.core.lifecycle import Transition
 from nesta.core.schemas import ErrorOut
 from nesta.directory.schemas import ID_MAX
 from nesta.instruments import services
+from nesta.instruments.lifecycles import BOOKING
 from nesta.instruments.models import Booking
 
 router = Router(tags=["bookings"])
@@ -123,30 +128,37 @@ def create_booking(request: HttpRequest, payload: BookingIn, instrument_id: int 
     return Status(201, booking_out(result.booking))
 
 
-@router.post("/bookings/{booking_id}/cancel", response={200: BookingOut, **ERRORS}, summary="取消预约")
-def cancel_booking(request: HttpRequest, booking_id: int = Path(..., ge=1, le=ID_MAX)):
-    return booking_out(services.booking_cancel(actor=api_user_required(request), booking_id=booking_id))
+# --- the booking's transitions: one endpoint per offered transition of the table ----------------
 
 
-@router.post("/bookings/{booking_id}/approve", response={200: BookingOut, **ERRORS}, summary="批准外单位预约")
-def approve_booking(request: HttpRequest, booking_id: int = Path(..., ge=1, le=ID_MAX)):
-    return booking_out(services.booking_approve(actor=api_user_required(request), booking_id=booking_id))
+def _run(t: Transition, user: Any, booking_id: int, payload: CheckOutIn | None = None) -> dict:
+    if t.name == "check_in":
+        return usage_out(services.booking_check_in(actor=user, booking_id=booking_id))
+    if t.name == "check_out":
+        payload = payload or CheckOutIn()
+        session = services.booking_check_out(
+            actor=user, booking_id=booking_id, samples=payload.samples, notes=payload.notes
+        )
+        return usage_out(session)
+    return booking_out(RUN[t.name](actor=user, booking_id=booking_id))
 
 
-@router.post("/bookings/{booking_id}/reject", response={200: BookingOut, **ERRORS}, summary="驳回外单位预约")
-def reject_booking(request: HttpRequest, booking_id: int = Path(..., ge=1, le=ID_MAX)):
-    return booking_out(services.booking_reject(actor=api_user_required(request), booking_id=booking_id))
+# The transitions whose endpoint answers the booking (the others answer the usage session).
+RUN = {"cancel": services.booking_cancel, "approve": services.booking_approve, "reject": services.booking_reject}
+OPERATION = {"check_in": "check_in", "check_out": "check_out"}  # the ids these operations always had
 
-
-@router.post("/bookings/{booking_id}/check-in", response={200: UsageOut, **ERRORS}, summary="上机签到")
-def check_in(request: HttpRequest, booking_id: int = Path(..., ge=1, le=ID_MAX)):
-    return usage_out(services.booking_check_in(actor=api_user_required(request), booking_id=booking_id))
-
-
-@router.post("/bookings/{booking_id}/check-out", response={200: UsageOut, **ERRORS}, summary="下机签退")
-def check_out(request: HttpRequest, booking_id: int = Path(..., ge=1, le=ID_MAX), payload: CheckOutIn | None = None):
-    payload = payload or CheckOutIn()
-    session = services.booking_check_out(
-        actor=api_user_required(request), booking_id=booking_id, samples=payload.samples, notes=payload.notes
-    )
-    return usage_out(session)
+transition_endpoints(
+    router,
+    BOOKING,
+    prefix="/bookings",
+    id_name="booking_id",
+    run=_run,
+    response=lambda t: {200: UsageOut if t.name in ("check_in", "check_out") else BookingOut, **ERRORS},
+    operation_id=lambda t: OPERATION.get(t.name, f"{t.name}_booking"),
+    module=__name__,
+    inputs={
+        "check_out": [
+            inspect.Parameter("payload", inspect.Parameter.KEYWORD_ONLY, annotation=CheckOutIn | None, default=None)
+        ]
+    },
+)

@@ -1,8 +1,10 @@
 """Testing services and orders (分析测试) over the API: thin wrappers over
 instruments.services.orders and instruments.selectors.orders."""
 
+import inspect
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.http import FileResponse, HttpRequest
 from ninja import File, Path, Router, Schema
@@ -11,9 +13,12 @@ from ninja.responses import Status
 from pydantic import Field
 
 from nesta.core.api_auth import api_user, api_user_required
+from nesta.core.api_lifecycle import transition_endpoints
 from nesta.core.errors import NotFound
+from nesta.core.lifecycle import Transition
 from nesta.core.schemas import ErrorOut
 from nesta.directory.schemas import ID_MAX
+from nesta.instruments.lifecycles import TESTORDER
 from nesta.instruments.models import ServiceItem, TestOrder
 from nesta.instruments.selectors import orders as selectors
 from nesta.instruments.services import orders as services
@@ -181,45 +186,6 @@ def _after(user, order_id: int) -> dict:
     return order_out(selectors.testorder_get(actor=user, order_id=order_id))
 
 
-@router.post("/orders/{order_id}/quote", response={200: OrderOut, **ERRORS}, summary="报价（仪器管理员）")
-def quote_order(request: HttpRequest, payload: QuoteIn, order_id: int = Path(..., ge=1, le=ID_MAX)):
-    user = api_user_required(request)
-    services.testorder_quote(actor=user, order_id=order_id, amount=payload.amount, note=payload.note)
-    return _after(user, order_id)
-
-
-@router.post("/orders/{order_id}/confirm", response={200: OrderOut, **ERRORS}, summary="确认报价（下单用户）")
-def confirm_order(request: HttpRequest, order_id: int = Path(..., ge=1, le=ID_MAX)):
-    user = api_user_required(request)
-    services.testorder_confirm(actor=user, order_id=order_id)
-    return _after(user, order_id)
-
-
-@router.post("/orders/{order_id}/receive", response={200: OrderOut, **ERRORS}, summary="收样（仪器管理员）")
-def receive_order(request: HttpRequest, order_id: int = Path(..., ge=1, le=ID_MAX)):
-    user = api_user_required(request)
-    services.testorder_receive(actor=user, order_id=order_id)
-    return _after(user, order_id)
-
-
-@router.post("/orders/{order_id}/start", response={200: OrderOut, **ERRORS}, summary="开始检测（仪器管理员）")
-def start_order(request: HttpRequest, order_id: int = Path(..., ge=1, le=ID_MAX)):
-    user = api_user_required(request)
-    services.testorder_start(actor=user, order_id=order_id)
-    return _after(user, order_id)
-
-
-@router.post(
-    "/orders/{order_id}/report",
-    response={200: OrderOut, **ERRORS},
-    summary="上传检测报告（仪器管理员；multipart 字段 file）",
-)
-def report_order(request: HttpRequest, file: File[UploadedFile], order_id: int = Path(..., ge=1, le=ID_MAX)):
-    user = api_user_required(request)
-    services.testorder_report(actor=user, order_id=order_id, file=file)
-    return _after(user, order_id)
-
-
 @router.get(
     "/orders/{order_id}/report",
     response={401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
@@ -247,15 +213,40 @@ def download_report(request: HttpRequest, order_id: int = Path(..., ge=1, le=ID_
     return response
 
 
-@router.post("/orders/{order_id}/settle", response={200: OrderOut, **ERRORS}, summary="结算（仪器管理员；生成费用）")
-def settle_order(request: HttpRequest, order_id: int = Path(..., ge=1, le=ID_MAX)):
-    user = api_user_required(request)
-    services.testorder_settle(actor=user, order_id=order_id)
+# --- the order's steps: one endpoint per offered transition of the table ------------------------
+
+
+def _run(t: Transition, user: Any, order_id: int, **inputs: Any) -> dict:
+    if t.name == "quote":
+        payload: QuoteIn = inputs["payload"]
+        services.testorder_quote(actor=user, order_id=order_id, amount=payload.amount, note=payload.note)
+    elif t.name == "report":
+        services.testorder_report(actor=user, order_id=order_id, file=inputs["file"])
+    else:
+        STEPS[t.name](actor=user, order_id=order_id)
     return _after(user, order_id)
 
 
-@router.post("/orders/{order_id}/cancel", response={200: OrderOut, **ERRORS}, summary="取消订单（下单用户，收样前）")
-def cancel_order(request: HttpRequest, order_id: int = Path(..., ge=1, le=ID_MAX)):
-    user = api_user_required(request)
-    services.testorder_cancel(actor=user, order_id=order_id)
-    return _after(user, order_id)
+# The steps that take nothing but the order.
+STEPS = {
+    "confirm": services.testorder_confirm,
+    "receive": services.testorder_receive,
+    "start": services.testorder_start,
+    "settle": services.testorder_settle,
+    "cancel": services.testorder_cancel,
+}
+
+transition_endpoints(
+    router,
+    TESTORDER,
+    prefix="/orders",
+    id_name="order_id",
+    run=_run,
+    response={200: OrderOut, **ERRORS},
+    operation_id=lambda t: f"{t.name}_order",
+    module=__name__,
+    inputs={
+        "quote": [inspect.Parameter("payload", inspect.Parameter.KEYWORD_ONLY, annotation=QuoteIn)],
+        "report": [inspect.Parameter("file", inspect.Parameter.KEYWORD_ONLY, annotation=File[UploadedFile])],
+    },
+)

@@ -5,10 +5,11 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from nesta.core.errors import NotFound, PermissionDenied
+from nesta.core.lifecycle import Transition
 from nesta.core.pagination import Page, clamp_limit, decode_cursor, encode_cursor
 from nesta.core.permissions import can, require, restrict
 from nesta.instruments.models import Instrument, ServiceItem, TestOrder
-from nesta.instruments.services.orders import CUSTOMER_STEPS, STAFF_STEPS
+from nesta.instruments.lifecycles import TESTORDER
 
 # What an order list row shows: the service, the instrument and its owner, the customer and theirs.
 LIST_RELATED = ("service", "instrument__owner", "customer", "organization")
@@ -50,15 +51,16 @@ def service_item_get(*, item_id: int) -> ServiceItem:
     return item
 
 
+def testorder_transitions(actor: Any, order: TestOrder) -> list[Transition]:
+    """The steps `actor` may take on `order` now, from the order's transition table: the staff's
+    (instrument.manage on the instrument) and the customer's (testorder.own), each only from the
+    states it starts from. No query beyond the actor's grants."""
+    return TESTORDER.available(actor, order)
+
+
 def testorder_actions(actor: Any, order: TestOrder) -> list[str]:
-    """The steps `actor` may take on `order` now: the staff's (instrument.manage on the instrument)
-    and the customer's (testorder.own), each only from the states the service accepts."""
-    steps: list[str] = []
-    if can(actor, "instrument.manage", order.instrument):
-        steps += [step for step, states in STAFF_STEPS.items() if order.status in states]
-    if can(actor, "testorder.own", order):
-        steps += [step for step, states in CUSTOMER_STEPS.items() if order.status in states]
-    return steps
+    """The names of testorder_transitions (what the order page's buttons test for)."""
+    return [t.name for t in testorder_transitions(actor, order)]
 
 
 def _page(qs: QuerySet[TestOrder], cursor: str | None, limit: int | None) -> Page[TestOrder]:

@@ -22,7 +22,16 @@ from nesta.core.errors import Conflict, NotFound, ValidationFailed
 from nesta.core.notifications import notify
 from nesta.core.permissions import require
 from nesta.core.transactions import write_transaction
-from nesta.instruments.models import Blackout, Booking, BookingPolicy, IdempotencyRecord, Instrument, Qualification
+from nesta.instruments.lifecycles import BOOKING
+from nesta.instruments.models import (
+    Blackout,
+    Booking,
+    BookingPolicy,
+    IdempotencyRecord,
+    Instrument,
+    Qualification,
+    UsageSession,
+)
 from nesta.instruments.policy import LOCAL, BookingRequest, BookingRules, Rules, Violation
 
 OFFENCES = ("no_show", "late_cancelled")
@@ -175,7 +184,7 @@ def _insert_checked(*, actor: Any, attempt: _Attempt, purpose: str, series: uuid
         raise Conflict(_("该时段已被预约。"), code="slot_taken") from exc
     audit_record(
         actor=actor,
-        action="create",
+        action="booking.created",
         instance=booking,
         changes={"start": [None, start.isoformat()], "end": [None, end.isoformat()], "status": [None, booking.status]},
     )
@@ -315,97 +324,26 @@ def booking_create_weekly(
     return result
 
 
-def _booking_for_update(booking_id: int) -> Booking:
-    booking = (
-        Booking.objects.select_for_update(of=("self",))
-        .select_related("instrument__province", "instrument__policy", "user")
-        .filter(pk=booking_id)
-        .first()
-    )
-    if booking is None:
-        raise NotFound()
-    return booking
-
-
-def _transition(booking: Booking, actor: Any, new_status: str, **extra) -> Booking:
-    old = booking.status
-    booking.status = new_status
-    for k, v in extra.items():
-        setattr(booking, k, v)
-    booking.save()
-    audit_record(actor=actor, action="update", instance=booking, changes={"status": [old, new_status]})
-    return booking
-
-
-def _invalid_state(booking: Booking, action: str) -> Conflict:
-    return Conflict(
-        _("预约当前状态为“%(s)s”，不能%(a)s。") % {"s": booking.get_status_display(), "a": action},
-        code="invalid_state",
-        details={"status": booking.status},
-    )
-
-
 def booking_cancel(*, actor: Any, booking_id: int, now: datetime | None = None) -> Booking:
-    """Cancel; after the policy's deadline it counts as a late cancellation (an offence)."""
-    now = now or timezone.now()
-    with write_transaction():
-        booking = _booking_for_update(booking_id)
-        require(actor, "booking.cancel", booking)
-        if booking.status not in ("pending", "confirmed"):
-            raise _invalid_state(booking, _("取消"))
-        deadline = booking.start - timedelta(hours=_policy(booking.instrument).cancel_deadline_hours)
-        late = now > deadline and actor.pk == booking.user_id
-        _transition(booking, actor, "late_cancelled" if late else "cancelled", cancelled_at=now)
-        if actor.pk != booking.user_id:
-            notify(
-                user=booking.user,
-                kind="booking_cancelled",
-                title=_("您的预约已被取消：%(i)s") % {"i": booking.instrument.name},
-                body=f"{booking.start:%Y-%m-%d %H:%M}",
-                url=f"/instruments/{booking.instrument_id}/",
-            )
-    return booking
-
-
-def _decide(actor: Any, booking_id: int, approve: bool) -> Booking:
-    with write_transaction():
-        booking = _booking_for_update(booking_id)
-        require(actor, "instrument.manage", booking.instrument)
-        if booking.status != "pending":
-            raise _invalid_state(booking, _("审批"))
-        _transition(booking, actor, "confirmed" if approve else "rejected", decided_by=actor)
-        notify(
-            user=booking.user,
-            kind="booking_approved" if approve else "booking_rejected",
-            title=(_("预约已批准：%(i)s") if approve else _("预约未获批准：%(i)s")) % {"i": booking.instrument.name},
-            body=f"{booking.start:%Y-%m-%d %H:%M}",
-            url=f"/instruments/{booking.instrument_id}/",
-        )
-    return booking
+    """Cancel; the booker cancelling after the policy's deadline makes it a late cancellation
+    (an offence). The manager's side is told when someone else cancelled."""
+    return BOOKING.run("cancel", actor=actor, obj_id=booking_id, now=now)
 
 
 def booking_approve(*, actor: Any, booking_id: int) -> Booking:
-    return _decide(actor, booking_id, True)
+    return BOOKING.run("approve", actor=actor, obj_id=booking_id, decided_by=actor)
 
 
 def booking_reject(*, actor: Any, booking_id: int) -> Booking:
-    return _decide(actor, booking_id, False)
+    return BOOKING.run("reject", actor=actor, obj_id=booking_id, decided_by=actor)
 
 
-def booking_check_in(*, actor: Any, booking_id: int, now: datetime | None = None, operator: str = ""):
+def booking_check_in(*, actor: Any, booking_id: int, now: datetime | None = None, operator: str = "") -> UsageSession:
     """The booker (or a manager) starts the session; actual use is recorded from now on."""
-    from nesta.instruments.models import UsageSession
-
     now = now or timezone.now()
-    with write_transaction():
-        booking = _booking_for_update(booking_id)
-        if actor.pk != booking.user_id:
-            require(actor, "instrument.manage", booking.instrument)
-        if booking.status != "confirmed":
-            raise _invalid_state(booking, _("签到"))
-        if not booking.start - timedelta(minutes=30) <= now <= booking.end:
-            raise ValidationFailed(_("只能在预约开始前30分钟至结束之间签到。"), code="check_in_window")
-        _transition(booking, actor, "in_use")
+    started: list[UsageSession] = []
+
+    def open_session(booking: Booking, _t: Any) -> None:
         session = UsageSession.objects.create(
             instrument=booking.instrument,
             booking=booking,
@@ -417,61 +355,60 @@ def booking_check_in(*, actor: Any, booking_id: int, now: datetime | None = None
             recorded_by=actor,
         )
         audit_record(actor=actor, action="create", instance=session, changes={"started_at": [None, now.isoformat()]})
-    return session
+        started.append(session)
+
+    BOOKING.run("check_in", actor=actor, obj_id=booking_id, now=now, effect=open_session)
+    return started[0]
 
 
-def booking_check_out(*, actor: Any, booking_id: int, now: datetime | None = None, samples: int = 0, notes: str = ""):
-    from nesta.instruments.models import UsageSession
-
+def booking_check_out(
+    *, actor: Any, booking_id: int, now: datetime | None = None, samples: int = 0, notes: str = ""
+) -> UsageSession:
+    """The session ends now (at least a minute after it began) and is charged in the same
+    transaction: the fee schedule applies to actual use."""
     now = now or timezone.now()
-    with write_transaction():
-        booking = _booking_for_update(booking_id)
-        if actor.pk != booking.user_id:
-            require(actor, "instrument.manage", booking.instrument)
-        if booking.status != "in_use":
-            raise _invalid_state(booking, _("签退"))
-        session = UsageSession.objects.select_for_update().get(booking=booking)
+    closed: list[UsageSession] = []
+
+    def check_samples(booking: Booking, _t: Any) -> None:
         if samples < 0:
             raise ValidationFailed(details={"samples": [_("样品数不能为负。")]})
+
+    def close_session(booking: Booking, _t: Any) -> None:
+        from nesta.instruments.services.fees import charges_post_usage
+
+        session = UsageSession.objects.select_for_update().get(booking=booking)
         session.ended_at = max(now, session.started_at + timedelta(minutes=1))
         session.samples = samples
         session.notes = notes
         session.save()
-        _transition(booking, actor, "completed")
         audit_record(
             actor=actor,
             action="update",
             instance=session,
             changes={"ended_at": [None, session.ended_at.isoformat()], "samples": [0, samples]},
         )
-        # The fee schedule applies to actual use: charge the session in the same transaction.
-        from nesta.instruments.services.fees import charges_post_usage
-
         charges_post_usage(actor=actor, session=session)
-    return session
+        closed.append(session)
+
+    BOOKING.run("check_out", actor=actor, obj_id=booking_id, now=now, prepare=check_samples, effect=close_session)
+    return closed[0]
 
 
 def bookings_mark_no_shows(*, now: datetime | None = None) -> int:
     """Confirmed bookings nobody checked into within the grace period become no-shows (run
-    periodically; `manage.py instruments_tick`)."""
+    periodically; `manage.py instruments_tick`). Each goes through the table's no_show step
+    (locked, re-checked, audited as booking.no_show); one taken meanwhile is left alone."""
     now = now or timezone.now()
     marked = 0
     candidates = Booking.objects.filter(status="confirmed", start__lt=now).select_related("instrument__policy")
     for booking in candidates.iterator():
         grace = timedelta(minutes=_policy(booking.instrument).no_show_grace_minutes)
         if booking.start + grace <= now:
-            with write_transaction():
-                updated = Booking.objects.filter(pk=booking.pk, status="confirmed").update(status="no_show")
-                if updated:
-                    audit_record(
-                        actor=None,
-                        action="update",
-                        object_type="instruments.booking",
-                        object_id=booking.pk,
-                        object_repr=str(booking),
-                        changes={"status": ["confirmed", "no_show"]},
-                    )
-                    marked += 1
+            try:
+                BOOKING.run("no_show", actor=None, obj_id=booking.pk, now=now, system=True)
+            except (Conflict, NotFound):
+                continue  # checked in or cancelled since we listed it
+            marked += 1
     return marked
 
 
@@ -496,7 +433,7 @@ def bookings_send_reminders(*, now: datetime | None = None) -> int:
                 continue
             audit_record(
                 actor=None,
-                action="update",
+                action="booking.reminded",
                 object_type="instruments.booking",
                 object_id=booking.pk,
                 object_repr=str(booking),

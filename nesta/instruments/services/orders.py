@@ -1,48 +1,40 @@
 """Testing orders (分析测试) and the service catalogue they are placed against.
 
-The order's state machine, one service function per step:
-
-    submitted ─quote→ quoted ─confirm→ confirmed ─receive→ received ─start→ testing ─report→ reported ─settle→ settled
-       │                │ ↺ quote (re-quote)   │
-       └──── cancel ────┴────── cancel ────────┴→ cancelled        (the customer, before the samples are received)
-
-The customer (SELF) submits, confirms and cancels; the instrument's staff (instrument.manage on
-the instrument) quote, receive, start, report and settle. Each step checks the current state
-(wrong state → Conflict `invalid_state`), is audited, and notifies the other side.
+The order's steps are the TESTORDER transition table (instruments/lifecycles.py); each step's
+service function below validates its input and runs the step through it: the customer (SELF)
+submits, confirms and cancels; the instrument's staff (instrument.manage on the instrument) quote,
+receive, start, report and settle. Wrong state → Conflict `invalid_state`; each step is audited as
+its named event and notifies the other side.
 """
 
 import os
-from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from nesta.core.audit import audit_record
 from nesta.core.errors import Conflict, NotFound, ValidationFailed, validation_details
-from nesta.core.notifications import notify
 from nesta.core.permissions import require
 from nesta.core.transactions import write_transaction
+from nesta.instruments.lifecycles import TESTORDER, notify_order, staff_of
 from nesta.instruments.models import Instrument, ServiceItem, TestOrder
 from nesta.instruments.services.fees import charge_for_order, money
 
 S = TestOrder.Status
-CANCELLABLE = (S.SUBMITTED, S.QUOTED, S.CONFIRMED)
-# Which states each step starts from: the staff's steps (instrument.manage) and the customer's (testorder.own).
+# Which states each step starts from, from the table: the staff's steps and the customer's.
 STAFF_STEPS: dict[str, tuple[str, ...]] = {
-    "quote": (S.SUBMITTED, S.QUOTED),
-    "receive": (S.CONFIRMED,),
-    "start": (S.RECEIVED,),
-    "report": (S.TESTING,),
-    "settle": (S.REPORTED,),
+    t.name: t.sources for t in TESTORDER.offered() if t.permission == "instrument.manage"
 }
-CUSTOMER_STEPS: dict[str, tuple[str, ...]] = {"confirm": (S.QUOTED,), "cancel": CANCELLABLE}
+CUSTOMER_STEPS: dict[str, tuple[str, ...]] = {
+    t.name: t.sources for t in TESTORDER.offered() if t.permission == "testorder.own"
+}
+CANCELLABLE = TESTORDER.transition("cancel").sources
 MAX_AMOUNT = Decimal("999999999999.99")
 MAX_QUANTITY = Decimal("99999999.99")
 REPORT_MAX_BYTES = 50 * 1024 * 1024
@@ -64,92 +56,6 @@ def _decimal(value: Any, field: str, *, maximum: Decimal, positive: bool = False
     if number != number.quantize(Decimal("0.01")):
         raise ValidationFailed(details={field: [_("最多两位小数。")]})
     return number.quantize(Decimal("0.01"))
-
-
-def staff_of(instrument: Instrument) -> list[Any]:
-    """Who hears about an instrument's orders: its managers, else its owner's administrators."""
-    managers = list(instrument.managers.all())
-    if managers:
-        return managers
-    from nesta.accounts.models import User
-
-    return list(
-        User.objects.filter(role_assignments__role="org_admin", role_assignments__organization=instrument.owner_id)
-    )
-
-
-def order_url(order: TestOrder) -> str:
-    """The order's page on the web, where each side sees it and takes its next step."""
-    return reverse("instruments:order_detail", args=[order.pk])
-
-
-def _notify(users: Iterable[Any], order: TestOrder, kind: str, title: str) -> None:
-    body = _("订单 #%(id)s · %(service)s · %(status)s") % {
-        "id": order.pk,
-        "service": order.service.name,
-        "status": order.get_status_display(),
-    }
-    for user in users:
-        notify(user=user, kind=kind, title=title, body=body, url=order_url(order))
-
-
-def _notify_customer(order: TestOrder, kind: str, title: str) -> None:
-    _notify([order.customer], order, kind, title)
-
-
-def _notify_staff(order: TestOrder, kind: str, title: str) -> None:
-    _notify(staff_of(order.instrument), order, kind, title)
-
-
-def _order_for_update(order_id: int) -> TestOrder:
-    order = (
-        TestOrder.objects.select_for_update(of=("self",))
-        .select_related("instrument__province", "service", "customer")
-        .filter(pk=order_id)
-        .first()
-    )
-    if order is None:
-        raise NotFound()
-    return order
-
-
-def _invalid_state(order: TestOrder, step: str) -> Conflict:
-    return Conflict(
-        _("订单当前状态为“%(s)s”，不能%(a)s。") % {"s": order.get_status_display(), "a": step},
-        code="invalid_state",
-        details={"status": order.status},
-    )
-
-
-def _advance(order: TestOrder, actor: Any, new_status: str, **fields: Any) -> TestOrder:
-    old = order.status
-    changes: dict[str, list[Any]] = {"status": [old, new_status]}
-    for name, value in fields.items():
-        before = getattr(order, name)
-        setattr(order, name, value)
-        if name.endswith("_at"):
-            continue
-        changes[name] = [None if before is None else str(before), None if value is None else str(value)]
-    order.status = new_status
-    order.save()
-    audit_record(actor=actor, action="update", instance=order, changes=changes)
-    return order
-
-
-def _staff_step(actor: Any, order_id: int, allowed: tuple[str, ...], step: str) -> TestOrder:
-    order = _order_for_update(order_id)
-    require(actor, "instrument.manage", order.instrument)
-    if order.status not in allowed:
-        raise _invalid_state(order, step)
-    return order
-
-
-def _customer_step(actor: Any, order_id: int, allowed: tuple[str, ...], step: str) -> TestOrder:
-    order = _order_for_update(order_id)
-    require(actor, "testorder.own", order)
-    if order.status not in allowed:
-        raise _invalid_state(order, step)
-    return order
 
 
 # --- the catalogue ---------------------------------------------------------------------------
@@ -263,7 +169,7 @@ def testorder_submit(
         )
         audit_record(
             actor=actor,
-            action="create",
+            action="testorder.submitted",
             instance=order,
             changes={
                 "service": [None, service.pk],
@@ -272,7 +178,7 @@ def testorder_submit(
                 "status": [None, order.status],
             },
         )
-        _notify_staff(order, "testorder_submitted", _("新的测试订单：%(s)s") % {"s": service.name})
+        notify_order(staff_of(instrument), order, "testorder_submitted", _("新的测试订单：%(s)s") % {"s": service.name})
     return order
 
 
@@ -284,40 +190,22 @@ def testorder_quote(
     amount = _decimal(amount, "amount", maximum=MAX_AMOUNT)
     if len(note) > 300:
         raise ValidationFailed(details={"note": [_("最多300个字符。")]})
-    with write_transaction():
-        order = _staff_step(actor, order_id, STAFF_STEPS["quote"], _("报价"))
-        _advance(order, actor, S.QUOTED, quoted_amount=amount, quote_note=note, quoted_at=now or timezone.now())
-        _notify_customer(
-            order, "testorder_quoted", _("测试订单已报价：%(a)s 元，请确认") % {"a": f"{order.quoted_amount:,.2f}"}
-        )
-    return order
+    return TESTORDER.run("quote", actor=actor, obj_id=order_id, now=now, quoted_amount=amount, quote_note=note)
 
 
 def testorder_confirm(*, actor: Any, order_id: int, now: datetime | None = None) -> TestOrder:
     """用户确认: the customer accepts the quote."""
-    with write_transaction():
-        order = _customer_step(actor, order_id, CUSTOMER_STEPS["confirm"], _("确认"))
-        _advance(order, actor, S.CONFIRMED, confirmed_at=now or timezone.now())
-        _notify_staff(order, "testorder_confirmed", _("用户已确认报价，请安排收样：订单 #%(id)s") % {"id": order.pk})
-    return order
+    return TESTORDER.run("confirm", actor=actor, obj_id=order_id, now=now)
 
 
 def testorder_receive(*, actor: Any, order_id: int, now: datetime | None = None) -> TestOrder:
     """收样: the staff received the samples."""
-    with write_transaction():
-        order = _staff_step(actor, order_id, STAFF_STEPS["receive"], _("收样"))
-        _advance(order, actor, S.RECEIVED, received_at=now or timezone.now())
-        _notify_customer(order, "testorder_received", _("样品已收到：订单 #%(id)s") % {"id": order.pk})
-    return order
+    return TESTORDER.run("receive", actor=actor, obj_id=order_id, now=now)
 
 
 def testorder_start(*, actor: Any, order_id: int, now: datetime | None = None) -> TestOrder:
     """检测中: testing has begun."""
-    with write_transaction():
-        order = _staff_step(actor, order_id, STAFF_STEPS["start"], _("开始检测"))
-        _advance(order, actor, S.TESTING, testing_at=now or timezone.now())
-        _notify_customer(order, "testorder_testing", _("样品检测中：订单 #%(id)s") % {"id": order.pk})
-    return order
+    return TESTORDER.run("start", actor=actor, obj_id=order_id, now=now)
 
 
 def _check_report(file: UploadedFile | None) -> str:
@@ -339,46 +227,41 @@ def _check_report(file: UploadedFile | None) -> str:
 def testorder_report(*, actor: Any, order_id: int, file: UploadedFile, now: datetime | None = None) -> TestOrder:
     """报告已出: the staff upload the report; it is delivered through the platform only."""
     name = _check_report(file)
-    stored = ""
+    stored: list[tuple[Any, str]] = []
+
+    def store(order: TestOrder, _t: Any) -> None:
+        # after the checks, before the row: only a step that may happen writes the file
+        order.report.save(name, file, save=False)
+        stored.append((order.report.storage, order.report.name or ""))
+
     try:
-        with write_transaction():
-            order = _staff_step(actor, order_id, STAFF_STEPS["report"], _("出具报告"))
-            order.report.save(name, file, save=False)
-            stored = order.report.name or ""
-            _advance(order, actor, S.REPORTED, report_name=name, reported_at=now or timezone.now())
-            _notify_customer(
-                order, "testorder_reported", _("检测报告已出，请在平台下载：订单 #%(id)s") % {"id": order.pk}
-            )
+        return TESTORDER.run("report", actor=actor, obj_id=order_id, now=now, prepare=store, report_name=name)
     except BaseException:
         # The file is written before the row: a rolled-back step must not leave it behind.
-        if stored:
-            order.report.storage.delete(stored)
+        for storage, path in stored:
+            if path:
+                storage.delete(path)
         raise
-    return order
 
 
 def testorder_settle(*, actor: Any, order_id: int, now: datetime | None = None) -> TestOrder:
     """已结算: the staff settle the order; its charge (the quoted amount) is created."""
     now = now or timezone.now()
-    with write_transaction():
-        order = _staff_step(actor, order_id, STAFF_STEPS["settle"], _("结算"))
-        _advance(order, actor, S.SETTLED, settled_at=now)
-        charge = charge_for_order(order, settled_at=now)
-        charge.save()
+
+    def charge(order: TestOrder, _t: Any) -> None:
+        line = charge_for_order(order, settled_at=now)
+        line.save()
         audit_record(
             actor=actor,
             action="create",
-            instance=charge,
-            changes={"order": [None, order.pk], "amount": [None, str(charge.amount)]},
+            instance=line,
+            changes={"order": [None, order.pk], "amount": [None, str(line.amount)]},
         )
-        _notify_customer(order, "testorder_settled", _("测试订单已结算：%(a)s 元") % {"a": f"{charge.amount:,.2f}"})
-    return order
+        order.charge = line
+
+    return TESTORDER.run("settle", actor=actor, obj_id=order_id, now=now, effect=charge)
 
 
 def testorder_cancel(*, actor: Any, order_id: int, now: datetime | None = None) -> TestOrder:
     """The customer cancels, before the samples are received."""
-    with write_transaction():
-        order = _customer_step(actor, order_id, CUSTOMER_STEPS["cancel"], _("取消"))
-        _advance(order, actor, S.CANCELLED, cancelled_at=now or timezone.now())
-        _notify_staff(order, "testorder_cancelled", _("用户已取消测试订单 #%(id)s") % {"id": order.pk})
-    return order
+    return TESTORDER.run("cancel", actor=actor, obj_id=order_id, now=now)

@@ -54,7 +54,8 @@ DONE = {
 
 def _error_text(exc: ValidationFailed | Conflict) -> str:
     """A domain error as one readable line: its field messages when it has them."""
-    details = exc.details if isinstance(exc.details, dict) else {}
+    # only a validation error's details are field messages (a 409 lists the allowed states there)
+    details = exc.details if isinstance(exc, ValidationFailed) and isinstance(exc.details, dict) else {}
     lines = [str(m) for msgs in details.values() if isinstance(msgs, list) for m in msgs if isinstance(m, str)]
     return "；".join(lines) if lines else str(exc.message)
 
