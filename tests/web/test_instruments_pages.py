@@ -338,18 +338,18 @@ def test_repeated_idempotency_key_books_once(users, sem, login_as):
     assert Booking.objects.count() == 1
 
 
-def test_slot_taken_gives_the_chinese_message_with_409(users, sem, login_as):
+def test_slot_taken_gives_the_chinese_message_with_422(users, sem, login_as):
     day = workday()
     book(users["org_admin"], sem, at(day, 9), at(day, 11))
     c = login_as("member")
     r = post_booking(c, sem, at(day, 10), at(day, 12))
-    assert r.status_code == 409
+    assert r.status_code == 422
     html = text(r)
     assert "该时段已被预约，请选择其他时间" in html and 'data-testid="booking-error"' in html
     assert 'data-testid="calendar"' in html  # the calendar is refreshed beside the message
     # without htmx: the page again, the form keeps what was typed
     r = post_booking(c, sem, at(day, 10), at(day, 12), htmx=False)
-    assert r.status_code == 409
+    assert r.status_code == 422
     html = text(r)
     assert "该时段已被预约，请选择其他时间" in html and "<html" in html and "金属断口形貌观察" in html
     assert Booking.objects.count() == 1
@@ -578,7 +578,7 @@ def test_pages_in_english(users, sem, login_as):
     day = workday()
     book(users["org_admin"], sem, at(day, 9), at(day, 10))
     r = post_booking(c, sem, at(day, 9), at(day, 10))
-    assert r.status_code == 409 and "That time slot has already been booked. Please choose another time" in text(r)
+    assert r.status_code == 422 and "That time slot has already been booked. Please choose another time" in text(r)
 
 
 def test_organisation_without_instruments_in_another_province(client, reference):

@@ -522,13 +522,13 @@ def test_submit_domain_errors_are_messages_not_500(item, people, sem, manager, o
         "该服务项目已停用，暂不接受委托。" in html and '<form method="post" action="/instruments/services/' not in html
     )
     r = c.post(f"/instruments/services/{item.pk}/order/", {"quantity": "1"})
-    assert r.status_code == 409 and "该服务项目已停用。" in text(r)
+    assert r.status_code == 422 and "该服务项目已停用。" in text(r)
 
     services.service_item_update(actor=manager, item_id=item.pk, data={"active": True})
     sem.is_open = False
     sem.save()
     r = c.post(f"/instruments/services/{item.pk}/order/", {"quantity": "1"})
-    assert r.status_code == 409 and "该仪器不对外开放。" in text(r)
+    assert r.status_code == 422 and "该仪器不对外开放。" in text(r)
 
     nobody = UserFactory(username="w_no_role", organization=org_jl)  # signed in, but no role at all
     c = Client()

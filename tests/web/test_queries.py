@@ -87,3 +87,65 @@ def test_zone_page_query_count_is_bounded(client, zone_sy, django_assert_max_num
     with django_assert_max_num_queries(10):
         r = client.get(f"/directory/organizations/{zone_sy.pk}/")
     assert len(r.context["members"]) == 30
+
+
+def _queries(client, path, **params) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(path, params)
+    assert r.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _bookings(user, instrument, n, *, start_days_ago):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from nesta.instruments.models import Booking
+
+    base = timezone.now() - timedelta(days=start_days_ago)
+    for i in range(n):
+        start = base - timedelta(hours=3 * i)
+        Booking.objects.create(
+            instrument=instrument, user=user, start=start, end=start + timedelta(hours=1), status="completed"
+        )
+
+
+def test_my_bookings_history_query_count_does_not_grow(users, org_ln):
+    """我的预约: the history page (each booking with its instrument and rules) and its next page."""
+    from django.test import Client
+
+    from nesta.instruments.models import BookingPolicy
+    from tests.factories import InstrumentFactory
+
+    instruments = [InstrumentFactory(owner=org_ln, name=f"计数仪器{i}") for i in range(3)]
+    BookingPolicy.objects.create(instrument=instruments[0])
+    c = Client()
+    c.force_login(users["member"])
+    _bookings(users["member"], instruments[0], 2, start_days_ago=2)
+    few = _queries(c, "/instruments/my/")
+    for i, inst in enumerate(instruments):
+        _bookings(users["member"], inst, 12, start_days_ago=10 + i * 5)
+    r = c.get("/instruments/my/")
+    assert len(r.context["history"].items) == 20 and r.context["history"].next_cursor
+    assert _queries(c, "/instruments/my/") == few
+    assert _queries(c, "/instruments/my/", cursor=r.context["history"].next_cursor) == few
+
+
+def test_manage_index_query_count_does_not_grow(users, org_ln):
+    """The managers' index: the instruments they manage (with pending counts) and pending bookings."""
+    from django.test import Client
+
+    from tests.factories import InstrumentFactory
+
+    c = Client()
+    c.force_login(users["instrument_manager"])
+    for i in range(2):
+        InstrumentFactory(owner=org_ln, name=f"管理计数仪器{i}")
+    few = _queries(c, "/instruments/manage/")
+    for i in range(30):
+        inst = InstrumentFactory(owner=org_ln, name=f"管理计数仪器{i + 2}")
+        _bookings(users["member"], inst, 1, start_days_ago=1)
+    r = c.get("/instruments/manage/")
+    assert len(r.context["page"].items) == 20 and r.context["page"].next_cursor
+    assert _queries(c, "/instruments/manage/") == few

@@ -70,9 +70,8 @@ def render_page_or_partial(
 
 
 def _messages(value: Any) -> list[str] | None:
-    """A details value as messages, or None when it holds facts (a clash's times, violations)."""
-    if isinstance(value, str | Promise):
-        return [str(value)]
+    """A details value as messages ({field: [messages]}, the contract of ValidationFailed), or None
+    when it holds facts (a clash's times as strings, violations as dicts)."""
     if isinstance(value, list | tuple) and all(isinstance(v, str | Promise) for v in value):
         return [str(v) for v in value]
     return None

@@ -5,6 +5,7 @@ in every browser: `attachment; filename="ascii-fallback.xlsx"; filename*=UTF-8''
 plain `filename` is an ASCII fallback (what is left of the name in ASCII, else "download" + the
 extension) for the few clients that ignore `filename*`."""
 
+import mimetypes
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -27,9 +28,10 @@ def ascii_fallback(filename: str) -> str:
     return f"{plain}.{ext}" if ext else plain
 
 
-def content_disposition(filename: str, *, inline: bool = False) -> str:
+def content_disposition(filename: str, *, inline: bool = False, fallback: str | None = None) -> str:
+    """The header's value; `fallback` names the ASCII file name (else derived from `filename`)."""
     filename = "".join(c for c in filename if c.isprintable()) or "download"
-    fallback = ascii_fallback(filename)
+    fallback = ascii_fallback(fallback or filename)
     kind = "inline" if inline else "attachment"
     if fallback == filename:
         return f'{kind}; filename="{fallback}"'
@@ -40,12 +42,14 @@ def file_download(
     content: bytes | str | IO[bytes] | Iterable[bytes],
     *,
     filename: str,
-    content_type: str,
+    content_type: str | None = None,
+    fallback: str | None = None,
     inline: bool = False,
     private: bool = False,
 ) -> HttpResponse | StreamingHttpResponse:
     """The response that downloads `content` as `filename`: bytes/str as one body, an open file
-    streamed (and closed when sent). `private`: the file holds one user's data — no caching."""
+    streamed (and closed when sent). Without `content_type`, the file name's. `private`: the file holds one user's data — no caching."""
+    content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
     response: Any
     if isinstance(content, bytes | str):
         response = HttpResponse(content, content_type=content_type)
@@ -53,7 +57,7 @@ def file_download(
         response = FileResponse(content, content_type=content_type)
     else:
         response = StreamingHttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition(filename, inline=inline)
+    response["Content-Disposition"] = content_disposition(filename, inline=inline, fallback=fallback)
     if private:
         response["Cache-Control"] = "private, no-store"
     return response

@@ -1,4 +1,5 @@
-"""iCalendar (RFC 5545) feeds: one per instrument (public: only that a slot is taken, never by
+"""An instrument's booking calendar: the grid its page shows (calendar_grid), and the iCalendar
+(RFC 5545) feeds: one per instrument (public: only that a slot is taken, never by
 whom) and one per user (their own bookings, with instrument, place and status).
 
 Events carry stable UIDs (booking-<id>@nesta, blackout-<id>@nesta), times in UTC, DTSTAMP from the
@@ -10,7 +11,8 @@ an HMAC of the user's id and password hash — read-only, for the feed alone, an
 the password changes.
 """
 
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -19,7 +21,12 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from nesta.instruments.models import Blackout, Booking, Instrument
+from nesta.core.templatetags.nesta import cn_date
+from nesta.instruments.models import Blackout, Booking, BookingPolicy, Instrument
+from nesta.instruments.policy import LOCAL
+from nesta.instruments.selectors import availability as availability_selectors
+from nesta.instruments.selectors.bookings import own_bookings
+from nesta.instruments.selectors.rules import WEEKDAY_NAMES, hhmm
 
 PRODID = "-//东北振兴科技行动平台//NESTA Instruments 1.0//ZH"
 UID_DOMAIN = "nesta"
@@ -171,3 +178,167 @@ def calendar_feed_user(token: str) -> Any | None:
     if user is None or not constant_time_compare(calendar_feed_token(user), token):
         return None
     return user
+
+
+# --- the grid of an instrument's page --------------------------------------------------------------
+
+SLOT_MINUTES = 30
+
+
+@dataclass
+class Cell:
+    start: datetime
+    end: datetime
+    state: str  # free, mine, busy, blackout, closed, past, beyond
+    key: str = ""
+    label: str = ""
+    detail: str = ""
+    span: int = 1
+    covered: bool = False
+
+    @property
+    def selectable(self) -> bool:
+        return self.state == "free"
+
+
+@dataclass
+class CalendarGrid:
+    view: str
+    anchor: date
+    days: list[dict[str, Any]]
+    rows: list[dict[str, Any]]
+    prev_date: date
+    next_date: date
+    today: date
+    title: str
+    notice: str = ""
+    mine: list[Booking] = field(default_factory=list)
+
+
+def _local(day: date, minutes: int) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=LOCAL) + timedelta(minutes=minutes)
+
+
+def when_text(start: datetime, end: datetime) -> str:
+    return f"{cn_date(timezone.localtime(start, LOCAL))} {span_text(start, end)}"
+
+
+def span_text(start: datetime, end: datetime) -> str:
+    a, b = timezone.localtime(start, LOCAL), timezone.localtime(end, LOCAL)
+    return f"{a:%H:%M}–{b:%H:%M}" if a.date() == b.date() else f"{a:%m-%d %H:%M}–{b:%m-%d %H:%M}"
+
+
+def _opening_minutes(policy: BookingPolicy) -> tuple[int, int]:
+    def minutes(value: Any) -> int:
+        h, m = hhmm(value).split(":")
+        return int(h) * 60 + int(m)
+
+    a, b = minutes(policy.open_from), minutes(policy.open_until)
+    if a == b:
+        return 0, 24 * 60
+    return a, b if b > a else 24 * 60
+
+
+def calendar_grid(
+    *, instrument: Instrument, policy: BookingPolicy, user: Any, anchor: date, view: str, now: datetime
+) -> CalendarGrid:
+    """The week (or one day) around `anchor` as a grid of 30-minute cells: bookable, taken (only
+    "已预约" — never who), the user's own bookings, blackouts, closed hours."""
+    if view == "day":
+        days = [anchor]
+        prev_date, next_date = anchor - timedelta(days=1), anchor + timedelta(days=1)
+    else:
+        monday = anchor - timedelta(days=anchor.weekday())
+        days = [monday + timedelta(days=i) for i in range(7)]
+        prev_date, next_date = monday - timedelta(days=7), monday + timedelta(days=7)
+    open_a, open_b = _opening_minutes(policy)
+    first = open_a // SLOT_MINUTES * SLOT_MINUTES
+    last = -(-open_b // SLOT_MINUTES) * SLOT_MINUTES
+    range_start, range_end = _local(days[0], 0), _local(days[-1], 24 * 60)
+    # Who booked is never shown: the availability selector knows only that a slot is taken; the
+    # user's own bookings come from a query of their own.
+    avail = availability_selectors.availability(instrument, range_start, range_end, now=now)
+    free = avail.free
+    mine = own_bookings(instrument=instrument, user=user, start=range_start, end=range_end)
+    earliest = now + timedelta(minutes=policy.min_notice_minutes)
+    latest = now + timedelta(days=policy.advance_days)
+    unavailable = not avail.bookable
+    columns: list[list[Cell]] = []
+    for day in days:
+        open_day = str(day.isoweekday()) in policy.weekdays
+        column = []
+        for m in range(first, last, SLOT_MINUTES):
+            s, e = _local(day, m), _local(day, m + SLOT_MINUTES)
+            cell = Cell(start=s, end=e, state="free")
+            own = next((b for b in mine if b.start < e and b.end > s), None)
+            busy = next((b for b in avail.busy if b.start < e and b.end > s), None)
+            if own is not None:
+                cell.state, cell.key = "mine", f"m{own.pk}"
+                cell.label = _("我的预约") + ("（" + _("待审批") + "）" if own.status == "pending" else "")
+                cell.detail = span_text(own.start, own.end)
+            elif busy is not None and busy.kind in ("booked", "pending"):
+                cell.state, cell.key, cell.label = "busy", f"b{busy.start.isoformat()}", _("已预约")
+                cell.detail = span_text(busy.start, busy.end)
+            elif busy is not None:
+                cell.state, cell.key = "blackout", f"x{busy.start.isoformat()}"
+                cell.label = str(Blackout.Kind(busy.kind).label) if busy.kind in Blackout.Kind.values else _("停机维护")
+                cell.detail = busy.label or span_text(busy.start, busy.end)
+            elif unavailable or not open_day or m < open_a or m + SLOT_MINUTES > open_b:
+                cell.state, cell.key, cell.label = "closed", "closed", _("不开放")
+            elif s < earliest:
+                cell.state = "past"
+            elif s > latest:
+                cell.state = "beyond"
+            elif not any(w.start <= s and e <= w.end for w in free):
+                cell.state = "blocked"
+                cell.detail = _("不可预约：与相邻预约需留出间隔，或空档短于单次最短时长")
+            column.append(cell)
+        # one block per booking / blackout / closed stretch (a rowspan), the first cell carries it
+        i = 0
+        while i < len(column):
+            j = i + 1
+            if column[i].key:
+                while j < len(column) and column[j].key == column[i].key:
+                    column[j].covered = True
+                    j += 1
+            column[i].span = j - i
+            i = j
+        columns.append(column)
+    rows = [
+        {
+            "time": f"{m // 60:02d}:{m % 60:02d}",
+            "hour": m % 60 == 0,
+            "cells": [col[r] for col in columns],
+        }
+        for r, m in enumerate(range(first, last, SLOT_MINUTES))
+    ]
+    today = timezone.localtime(now, LOCAL).date()
+    day_rows = [
+        {
+            "date": d,
+            "weekday": WEEKDAY_NAMES[d.weekday()],
+            "label": f"{d.month}/{d.day}",
+            "today": d == today,
+            "open": str(d.isoweekday()) in policy.weekdays,
+        }
+        for d in days
+    ]
+    if view == "day":
+        title = f"{cn_date(days[0])} {WEEKDAY_NAMES[days[0].weekday()]}"
+    else:
+        title = f"{cn_date(days[0])} – {cn_date(days[-1])}"
+    notice = ""
+    if unavailable:
+        notice = _("该仪器当前状态为“%(s)s”，暂停预约。") % {"s": instrument.get_status_display()}
+    return CalendarGrid(
+        view=view,
+        anchor=anchor,
+        days=day_rows,
+        rows=rows,
+        prev_date=prev_date,
+        next_date=next_date,
+        today=today,
+        title=title,
+        notice=notice,
+        mine=mine,
+    )

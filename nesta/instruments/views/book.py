@@ -1,6 +1,7 @@
 """Making a booking: the slot chosen in an instrument's calendar (or a weekly series) goes
 through instruments.services (which check permissions and the policy, lock and audit); domain
-errors become messages beside the calendar."""
+errors become messages beside the calendar. A booking that did not happen (the form, the rules,
+the slot taken) answers FAILED_POST_STATUS (422) like every failed form; refused is 403, busy 503."""
 
 from datetime import datetime
 from typing import Any
@@ -16,15 +17,14 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from nesta.core.errors import Conflict, PermissionDenied, ServiceUnavailable, ValidationFailed
-from nesta.core.permissions import can
-from nesta.core.generic import domain_errors, is_partial
+from nesta.core.generic import FAILED_POST_STATUS, domain_errors, is_partial
 from nesta.instruments import services
 from nesta.instruments.forms.booking import (
     BookingForm,
 )
 from nesta.instruments.policy import LOCAL
-from nesta.instruments.selectors import orders as order_selectors
-from nesta.instruments.views.find import _booking_context, _get_instrument, _when, rules_summary
+from nesta.instruments.selectors.calendar import when_text
+from nesta.instruments.views.find import booking_context, get_instrument, page_context
 
 
 def _violation_messages(exc: ValidationFailed) -> list[str]:
@@ -49,7 +49,7 @@ def _series_outcome(result: Any) -> dict[str, Any]:
 @domain_errors
 def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Book the slot chosen in the calendar (or a weekly series) through the booking service."""
-    instrument = _get_instrument(pk)
+    instrument = get_instrument(pk)
     detail_url = reverse("instruments:detail", args=[instrument.pk])
     if not request.user.is_authenticated:
         if is_partial(request):
@@ -57,7 +57,7 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect_to_login(detail_url)
     form = BookingForm(request.POST)
     outcome: dict[str, Any] | None = None
-    status = 422
+    status = FAILED_POST_STATUS
     anchor = None
     if form.is_valid():
         data = form.cleaned_data
@@ -73,7 +73,7 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
                     purpose=data["purpose"],
                 )
                 outcome = _series_outcome(series)
-                status = 200 if series.created else 422
+                status = 200 if series.created else FAILED_POST_STATUS
             else:
                 key = (request.POST.get("idempotency_key") or "").strip()[:100] or None
                 result = services.booking_create(
@@ -87,13 +87,13 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
                 outcome = {"kind": "created", "booking": result.booking}
                 status = 200
         except Conflict as exc:
-            status = 409
+            status = FAILED_POST_STATUS
             if exc.code == "slot_taken":
                 outcome = {"kind": "error", "code": exc.code, "title": _("该时段已被预约，请选择其他时间")}
             else:
                 outcome = {"kind": "error", "code": exc.code, "title": str(exc.message)}
         except ValidationFailed as exc:
-            status = 422
+            status = FAILED_POST_STATUS
             details = exc.details if isinstance(exc.details, dict) else {}
             field_errors = {k: v for k, v in details.items() if k in form.fields and isinstance(v, list)}
             for name, msgs in field_errors.items():
@@ -121,25 +121,16 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.warning(
                     request,
                     _("已跳过 %(when)s：%(reason)s")
-                    % {"when": _when(row["start"], row["end"]), "reason": row["reason"]},
+                    % {"when": when_text(row["start"], row["end"]), "reason": row["reason"]},
                 )
         return redirect(f"{detail_url}?date={anchor.isoformat()}" if anchor else detail_url)
     if succeeded:
         form = None  # a fresh form for the next booking
-    context = _booking_context(request, instrument, anchor=anchor, form=form, outcome=outcome)
+    context = booking_context(request, instrument, anchor=anchor, form=form, outcome=outcome)
     if is_partial(request):
         response = render(request, "instruments/_booking_area.html", context, status=status)
     else:
-        context.update(
-            {
-                "rules": rules_summary(context["policy"], instrument),
-                "managers": list(instrument.managers.order_by("id")),
-                "may_manage": can(request.user, "instrument.manage", instrument),
-                "may_change": can(request.user, "instrument.change", instrument),
-                "ical_url": f"/api/v1/instruments/{instrument.pk}/calendar.ics",
-                "service_items": list(order_selectors.service_items_of(instrument_id=instrument.pk)),
-            }
-        )
+        context.update(page_context(request, instrument, context["policy"]))
         response = render(request, "instruments/instrument_detail.html", context, status=status)
     if status == 503:
         response["Retry-After"] = "1"

@@ -1,40 +1,34 @@
 """The instrument managers' pages: the instruments they manage with the bookings awaiting
 approval, one instrument's bookings, blackouts, qualifications, usage records and booking rules.
-Every change goes through instruments.services."""
+Every read is a selector (selectors.bookings), every change goes through instruments.services; a
+failed form answers FAILED_POST_STATUS (422) with the page and the form's errors."""
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from nesta.core.errors import ServiceUnavailable, ValidationFailed
-from nesta.core.pagination import Page, decode_cursor, encode_cursor
-from nesta.core.permissions import can, restrict
-from nesta.core.generic import domain_errors, login_required_or_redirect
-from nesta.instruments.forms.booking import (
-    BlackoutForm,
-    PolicyForm,
-    QualificationForm,
-    UsageForm,
-)
-from nesta.instruments.models import Blackout, Booking, Instrument, Qualification, UsageSession
+from nesta.core.generic import FAILED_POST_STATUS, domain_errors, login_required_or_redirect
+from nesta.core.generic.base import put_service_errors
+from nesta.core.generic.form import FormPage
+from nesta.core.permissions import can
+from nesta.instruments.forms.booking import BlackoutForm, PolicyForm, QualificationForm, UsageForm
+from nesta.instruments.models import Instrument
+from nesta.instruments.selectors import bookings as booking_selectors
+from nesta.instruments.selectors.availability import policy_of
+from nesta.instruments.selectors.rules import rules_summary
+from nesta.instruments.services import registry
 from nesta.instruments.services.usage import usage_record as usage_record_service
-from nesta.instruments.views.find import (
-    PAGE_SIZE,
-    _decorate,
-    _get_instrument,
-    _instrument_queryset,
-    policy_of,
-    rules_summary,
-)
+from nesta.instruments.views.find import PAGE_SIZE, get_instrument
 
 
 def _require_manage(user: Any, instrument: Instrument | None = None) -> None:
@@ -48,44 +42,23 @@ def _require_manage(user: Any, instrument: Instrument | None = None) -> None:
 def manage_index(request: HttpRequest) -> HttpResponse:
     """The instruments the user manages, with the bookings waiting for their approval."""
     _require_manage(request.user)
-    managed = restrict(request.user, "instrument.manage", _instrument_queryset(), organization_field="owner_id")
-    after = decode_cursor(request.GET.get("cursor")).get("after")
-    qs = managed.annotate(pending=Count("bookings", filter=Q(bookings__status="pending"))).order_by("pk")
-    if after is not None:
-        qs = qs.filter(pk__gt=after)
-    rows = list(qs[: PAGE_SIZE + 1])
-    page = Page(
-        items=rows[:PAGE_SIZE],
-        next_cursor=encode_cursor({"after": rows[PAGE_SIZE - 1].pk}) if len(rows) > PAGE_SIZE else None,
-    )
-    pending = list(
-        Booking.objects.filter(status="pending", instrument__in=managed.values("pk"))
-        .select_related("instrument", "user", "organization")
-        .order_by("start")[:50]
-    )
-    context = {"page": page, "pending": pending, "paged": after is not None}
+    cursor = request.GET.get("cursor") or None
+    context = {
+        "page": booking_selectors.managed_page(user=request.user, cursor=cursor, limit=PAGE_SIZE),
+        "pending": booking_selectors.pending_for_manager(user=request.user),
+        "paged": cursor is not None,
+    }
     return render(request, "instruments/manage_index.html", context)
 
 
 def _manage_context(request: HttpRequest, instrument: Instrument, **forms: Any) -> dict[str, Any]:
     now = timezone.now()
-    bookings = Booking.objects.filter(instrument=instrument).select_related(
-        "user", "organization", "instrument__policy"
-    )
-    pending = list(bookings.filter(status="pending").order_by("start")[:100])
-    recent = bookings.filter(status__in=("confirmed", "in_use"), end__gt=now - timedelta(hours=12))
-    usage = UsageSession.objects.filter(instrument=instrument).select_related("user", "organization")
-    qualifications = Qualification.objects.filter(instrument=instrument).select_related("user", "granted_by")
     policy = policy_of(instrument)
     return {
         "instrument": instrument,
         "policy": policy,
         "rules": rules_summary(policy, instrument),
-        "pending": pending,
-        "upcoming": _decorate(list(recent.order_by("start")[:50]), now),
-        "usage": list(usage.order_by("-started_at")[:30]),
-        "blackouts": list(Blackout.objects.filter(instrument=instrument, end__gt=now).order_by("start")[:50]),
-        "qualifications": list(qualifications.order_by("-granted_at")[:100]),
+        **booking_selectors.manage_overview(instrument=instrument, now=now),
         "now": now,
         "blackout_form": forms.get("blackout_form") or BlackoutForm(),
         "qualification_form": forms.get("qualification_form") or QualificationForm(),
@@ -95,7 +68,7 @@ def _manage_context(request: HttpRequest, instrument: Instrument, **forms: Any) 
 
 
 def _managed_instrument(request: HttpRequest, pk: int) -> Instrument:
-    instrument = _get_instrument(pk)
+    instrument = get_instrument(pk)
     _require_manage(request.user, instrument)
     return instrument
 
@@ -109,29 +82,10 @@ def manage_instrument(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _manage_failed(request: HttpRequest, instrument: Instrument, name: str, form: Any) -> HttpResponse:
-    """The manager page again, with the form that failed and its errors (422)."""
+    """The manager page again, with the form that failed and its errors."""
     context = _manage_context(request, instrument, **{name: form})
     context["open_form"] = name
-    return render(request, "instruments/manage_instrument.html", context, status=422)
-
-
-def _put_errors(form: Any, exc: ValidationFailed, aliases: dict[str, str] | None = None) -> None:
-    details = exc.details if isinstance(exc.details, dict) else {}
-    placed = False
-    for key, msgs in details.items():
-        name = (aliases or {}).get(key, key.removeprefix("policy."))
-        if name in form.fields and isinstance(msgs, list):  # {field: [messages]}, not facts like a clash's times
-            for msg in msgs:
-                form.add_error(name, str(msg))
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
-
-
-def _find_user(username: str) -> Any:
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(username=username.strip()).first()
+    return render(request, "instruments/manage_instrument.html", context, status=FAILED_POST_STATUS)
 
 
 def _manage_form_step(
@@ -150,7 +104,7 @@ def _manage_form_step(
     try:
         call()
     except ValidationFailed as exc:
-        _put_errors(form, exc, aliases=aliases)
+        put_service_errors(form, exc, aliases=aliases, strip_prefix="policy.")
     except ServiceUnavailable:
         if not busy_on_form:
             raise
@@ -161,12 +115,18 @@ def _manage_form_step(
     return _manage_failed(request, instrument, name, form)
 
 
+def _form_with_user(form: Any) -> Any:
+    """The user a qualification/usage form names, or None (with the error on the form)."""
+    user = booking_selectors.user_by_username(form.cleaned_data["username"]) if form.is_valid() else None
+    if form.is_valid() and user is None:
+        form.add_error("username", _("未找到该用户。"))
+    return user
+
+
 @require_POST
 @login_required_or_redirect
 @domain_errors
 def blackout_add(request: HttpRequest, pk: int) -> HttpResponse:
-    from nesta.instruments.services import registry
-
     instrument = _managed_instrument(request, pk)
     form = BlackoutForm(request.POST)
     if not form.is_valid():
@@ -193,10 +153,8 @@ def blackout_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required_or_redirect
 @domain_errors
 def blackout_remove(request: HttpRequest, pk: int, blackout_id: int) -> HttpResponse:
-    from nesta.instruments.services import registry
-
     instrument = _managed_instrument(request, pk)
-    blackout = Blackout.objects.filter(pk=blackout_id, instrument=instrument).first()
+    blackout = booking_selectors.blackout_of(instrument=instrument, blackout_id=blackout_id)
     if blackout is None:
         raise Http404(_("未找到该停机时段。"))
     registry.blackout_remove(actor=request.user, blackout=blackout)
@@ -208,13 +166,9 @@ def blackout_remove(request: HttpRequest, pk: int, blackout_id: int) -> HttpResp
 @login_required_or_redirect
 @domain_errors
 def qualification_grant(request: HttpRequest, pk: int) -> HttpResponse:
-    from nesta.instruments.services import registry
-
     instrument = _managed_instrument(request, pk)
     form = QualificationForm(request.POST)
-    user = _find_user(form.cleaned_data["username"]) if form.is_valid() else None
-    if form.is_valid() and user is None:
-        form.add_error("username", _("未找到该用户。"))
+    user = _form_with_user(form)
     if user is None:
         return _manage_failed(request, instrument, "qualification_form", form)
     return _manage_form_step(
@@ -233,12 +187,8 @@ def qualification_grant(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required_or_redirect
 @domain_errors
 def qualification_revoke(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
-    from django.contrib.auth import get_user_model
-
-    from nesta.instruments.services import registry
-
     instrument = _managed_instrument(request, pk)
-    user = get_user_model().objects.filter(pk=user_id).first()
+    user = booking_selectors.user_by_id(user_id)
     if user is None or not registry.qualification_revoke(actor=request.user, instrument=instrument, user=user):
         raise Http404(_("未找到该上机资格。"))
     messages.success(request, _("已撤销 %(user)s 的上机资格。") % {"user": user})
@@ -251,9 +201,7 @@ def qualification_revoke(request: HttpRequest, pk: int, user_id: int) -> HttpRes
 def usage_record(request: HttpRequest, pk: int) -> HttpResponse:
     instrument = _managed_instrument(request, pk)
     form = UsageForm(request.POST)
-    user = _find_user(form.cleaned_data["username"]) if form.is_valid() else None
-    if form.is_valid() and user is None:
-        form.add_error("username", _("未找到该用户。"))
+    user = _form_with_user(form)
     if user is None:
         return _manage_failed(request, instrument, "usage_form", form)
     d = form.cleaned_data
@@ -278,29 +226,31 @@ def usage_record(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required_or_redirect
-@domain_errors
-def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+class PolicyEdit(FormPage):
     """The instrument's booking rules, saved through the registry service (which audits)."""
-    from nesta.instruments.services import registry
 
-    instrument = _managed_instrument(request, pk)
-    if not can(request.user, "instrument.change", instrument):
-        raise DjangoPermissionDenied(_("您没有修改该仪器的权限。"))
-    policy = policy_of(instrument)
-    status = 200
-    if request.method == "POST":
-        form = PolicyForm(request.POST)
-        if form.is_valid():
-            try:
-                registry.instrument_update(actor=request.user, instrument=instrument, data=form.to_data())
-            except ValidationFailed as exc:
-                _put_errors(form, exc)
-            else:
-                messages.success(request, _("已保存预约规则。"))
-                return redirect("instruments:manage", pk=instrument.pk)
-        status = 422
-    else:
-        form = PolicyForm(policy=policy)
-    return render(request, "instruments/policy_form.html", {"instrument": instrument, "form": form}, status=status)
+    form_class = PolicyForm
+    template_name = "instruments/policy_form.html"
+    context_object_name = "instrument"
+    strip_prefix = "policy."
+    permission = "instrument.change"
+    permission_message = gettext_lazy("您没有修改该仪器的权限。")
+
+    def get_object(self, request: HttpRequest, pk: int) -> Any:
+        return _managed_instrument(request, pk)  # a manager first, then one who may change it
+
+    def get_form(self, request: HttpRequest, instrument: Any, data: Any = None) -> Any:
+        return PolicyForm(data) if data is not None else PolicyForm(policy=policy_of(instrument))
+
+    def save(self, request: HttpRequest, form: Any, instrument: Any) -> Any:
+        registry.instrument_update(actor=request.user, instrument=instrument, data=form.to_data())
+        return instrument
+
+    def success_url(self, saved: Any) -> str:
+        return reverse("instruments:manage", args=[saved.pk])
+
+    def success_message(self, saved: Any) -> str:
+        return _("已保存预约规则。")
+
+
+policy_edit = PolicyEdit.as_view()

@@ -10,18 +10,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from nesta.core.errors import Conflict, PermissionDenied, ServiceUnavailable, ValidationFailed
+from nesta.core.generic import FAILED_POST_STATUS, domain_errors, login_required_or_redirect, render_page_or_partial
+from nesta.core.generic.download import file_download
+from nesta.core.generic.transition import transition_buttons, transition_view
+from nesta.core.lifecycle import Transition
 from nesta.core.permissions import can, require
 from nesta.core.selectors import audit_list
-from nesta.core.generic import domain_errors, login_required_or_redirect, render_page_or_partial
 from nesta.instruments.forms.orders import OrderForm, QuoteForm, ReportForm
+from nesta.instruments.lifecycles import TESTORDER
 from nesta.instruments.models import TestOrder
 from nesta.instruments.selectors import orders as selectors
 from nesta.instruments.services import orders as services
@@ -39,17 +43,6 @@ TIMELINE = [
     (S.REPORTED, "reported_at", gettext_lazy("出具报告")),
     (S.SETTLED, "settled_at", gettext_lazy("结算")),
 ]
-
-# Success messages of each step (the service has already notified the other side).
-DONE = {
-    "quote": gettext_lazy("已报价，并已通知委托人确认。"),
-    "confirm": gettext_lazy("已确认报价，请按约定送样。"),
-    "receive": gettext_lazy("已登记收样，并已通知委托人。"),
-    "start": gettext_lazy("已开始检测，并已通知委托人。"),
-    "report": gettext_lazy("检测报告已上传，委托人可在平台下载。"),
-    "settle": gettext_lazy("已结算，费用已记入收费记录。"),
-    "cancel": gettext_lazy("检测委托已取消。"),
-}
 
 
 def _error_text(exc: ValidationFailed | Conflict) -> str:
@@ -85,7 +78,7 @@ def order_submit(request: HttpRequest, service_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = OrderForm(request.POST)
-        status = 422
+        status = FAILED_POST_STATUS
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -99,7 +92,7 @@ def order_submit(request: HttpRequest, service_id: int) -> HttpResponse:
             except ValidationFailed as exc:
                 _put_errors(form, exc)
             except Conflict as exc:
-                status = 409
+                status = FAILED_POST_STATUS  # one status for a failed form POST (nesta.core.generic.base)
                 form.add_error(None, str(exc.message))
             except PermissionDenied:
                 status = 403
@@ -202,7 +195,8 @@ def _detail_context(
     quote_form: QuoteForm | None = None,
     report_form: ReportForm | None = None,
 ) -> dict[str, Any]:
-    actions = selectors.testorder_actions(request.user, order)
+    transitions = selectors.testorder_transitions(request.user, order)
+    actions = [t.name for t in transitions]
     audit_entries = None
     if can(request.user, "audit.view"):
         audit_entries = audit_list(
@@ -212,6 +206,10 @@ def _detail_context(
     return {
         "order": order,
         "actions": actions,
+        # the bare-POST steps' buttons, from the order's table (quote and report have their forms)
+        "step_buttons": transition_buttons(
+            [t for t in transitions if not t.needs_input], order.pk, url_name="instruments:order_{}"
+        ),
         "timeline": _timeline(order),
         "quote_form": quote_form or QuoteForm(initial={"amount": initial_amount, "note": order.quote_note}),
         "report_form": report_form or ReportForm(),
@@ -236,63 +234,59 @@ def _form_failed(request: HttpRequest, order_id: int, **forms: Any) -> HttpRespo
     return render(request, "instruments/orders/order_detail.html", context, status=422)
 
 
-@require_POST
-@login_required_or_redirect
-@domain_errors
-def order_step(request: HttpRequest, order_id: int, step: str) -> HttpResponse:
-    """报价, 确认, 收样, 开始检测, 上传报告, 结算, 取消 (urls.py gives each its URL): run one step of
-    an order through its service and come back to the order with a message.
-
-    Refused (not the customer / not the instrument's staff) → 403 page; wrong state or invalid
-    input the service finds → the order's page with the reason; form errors → the page with them."""
+def _run_step(request: HttpRequest, t: Transition, order_id: int) -> HttpResponse | None:
+    """报价, 确认, 收样, 开始检测, 上传报告, 结算, 取消: one step of an order through its service.
+    The staff's two forms refuse others before looking at their input, and come back with their
+    errors; the other steps are a bare POST."""
     user = request.user
-    try:
-        if step in ("quote", "report"):
-            # The staff's forms: refuse others before looking at their input.
-            order = selectors.testorder_get(actor=user, order_id=order_id)
-            require(user, "instrument.manage", order.instrument)
-        if step == "quote":
-            quote_form = QuoteForm(request.POST)
-            if not quote_form.is_valid():
-                return _form_failed(request, order_id, quote_form=quote_form)
-            try:
-                services.testorder_quote(
-                    actor=user,
-                    order_id=order_id,
-                    amount=quote_form.cleaned_data["amount"],
-                    note=quote_form.cleaned_data["note"].strip(),
-                )
-            except ValidationFailed as exc:
-                _put_errors(quote_form, exc)
-                return _form_failed(request, order_id, quote_form=quote_form)
-        elif step == "report":
-            report_form = ReportForm(request.POST, request.FILES)
-            if not report_form.is_valid():
-                return _form_failed(request, order_id, report_form=report_form)
-            try:
-                services.testorder_report(actor=user, order_id=order_id, file=report_form.cleaned_data["file"])
-            except ValidationFailed as exc:
-                _put_errors(report_form, exc)
-                return _form_failed(request, order_id, report_form=report_form)
-        elif step == "confirm":
-            services.testorder_confirm(actor=user, order_id=order_id)
-        elif step == "receive":
-            services.testorder_receive(actor=user, order_id=order_id)
-        elif step == "start":
-            services.testorder_start(actor=user, order_id=order_id)
-        elif step == "settle":
-            services.testorder_settle(actor=user, order_id=order_id)
-        elif step == "cancel":
-            services.testorder_cancel(actor=user, order_id=order_id)
-        else:  # pragma: no cover - the URLs name only the steps above
-            raise Http404
-    except (Conflict, ValidationFailed) as exc:
-        messages.error(request, _error_text(exc))
-    except ServiceUnavailable:
-        messages.error(request, _("系统繁忙，请稍后重试"))
+    if t.needs_input:
+        order = selectors.testorder_get(actor=user, order_id=order_id)
+        require(user, "instrument.manage", order.instrument)
+    if t.name == "quote":
+        quote_form = QuoteForm(request.POST)
+        if not quote_form.is_valid():
+            return _form_failed(request, order_id, quote_form=quote_form)
+        try:
+            services.testorder_quote(
+                actor=user,
+                order_id=order_id,
+                amount=quote_form.cleaned_data["amount"],
+                note=quote_form.cleaned_data["note"].strip(),
+            )
+        except ValidationFailed as exc:
+            _put_errors(quote_form, exc)
+            return _form_failed(request, order_id, quote_form=quote_form)
+    elif t.name == "report":
+        report_form = ReportForm(request.POST, request.FILES)
+        if not report_form.is_valid():
+            return _form_failed(request, order_id, report_form=report_form)
+        try:
+            services.testorder_report(actor=user, order_id=order_id, file=report_form.cleaned_data["file"])
+        except ValidationFailed as exc:
+            _put_errors(report_form, exc)
+            return _form_failed(request, order_id, report_form=report_form)
     else:
-        messages.success(request, str(DONE[step]))
-    return redirect("instruments:order_detail", order_id=order_id)
+        STEPS[t.name](actor=user, order_id=order_id)
+    return None  # back to the order with the step's `done` message
+
+
+STEPS = {
+    "confirm": services.testorder_confirm,
+    "receive": services.testorder_receive,
+    "start": services.testorder_start,
+    "settle": services.testorder_settle,
+    "cancel": services.testorder_cancel,
+}
+
+# The order's steps: one POST view for the table's transitions (urls.py names each); refused →
+# 403 page, wrong state or a refused input → the order's page with the reason.
+order_step = transition_view(
+    TESTORDER, id_kwarg="order_id", run=_run_step, back=lambda request, order_id: order_url_of(order_id)
+)
+
+
+def order_url_of(order_id: int) -> str:
+    return reverse("instruments:order_detail", args=[order_id])
 
 
 @require_GET
@@ -307,7 +301,6 @@ def order_report(request: HttpRequest, order_id: int) -> HttpResponse:
         handle = order.report.open("rb")
     except FileNotFoundError:
         raise Http404(_("检测报告文件不存在。")) from None
-    response = FileResponse(handle, as_attachment=True, filename=order.report_name or "report")
-    response["Cache-Control"] = "private, no-store"
+    response = file_download(handle, filename=order.report_name or "report", private=True)
     response["X-Content-Type-Options"] = "nosniff"
     return response  # type: ignore[return-value]  # streamed; domain_errors is typed for HttpResponse

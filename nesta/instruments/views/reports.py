@@ -8,7 +8,6 @@ services.xlsx, the XLSX files are instruments.exports; permissions are decided b
 one is a 400 page), call one selector or service, and render."""
 
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -20,8 +19,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from nesta.core.errors import BadRequest, ValidationFailed
-from nesta.core.permissions import can, require
 from nesta.core.generic import domain_errors, login_required_or_redirect
+from nesta.core.generic.download import file_download
+from nesta.core.permissions import can, require
 from nesta.instruments import exports
 from nesta.instruments.forms.reports import ImportForm, RankingForm, StatementForm, YearForm, error_text
 from nesta.instruments.selectors import fees as fee_selectors
@@ -51,11 +51,9 @@ def _valid(form: Any) -> Any:
 
 
 def _xlsx_response(body: bytes, filename: str, fallback: str, *, private: bool = False) -> HttpResponse:
-    response = HttpResponse(body, content_type=exports.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    if private:
-        response["Cache-Control"] = "private, no-store"
-    return response
+    return file_download(
+        body, filename=filename, fallback=fallback, content_type=exports.XLSX_CONTENT_TYPE, private=private
+    )
 
 
 # --- 开放共享评价 (public, like the API) --------------------------------------------------------
