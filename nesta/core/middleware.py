@@ -119,3 +119,18 @@ class ApiErrorFormatMiddleware:
                 replacement["Allow"] = response["Allow"]
             return replacement
         return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Every response gets settings.NESTA_CSP unless it set its own; the Swagger UI of the API
+    docs (which starts with an inline script) gets NESTA_CSP_API_DOCS."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            docs = request.path.rstrip("/").endswith("/api/v1/docs")
+            response["Content-Security-Policy"] = settings.NESTA_CSP_API_DOCS if docs else settings.NESTA_CSP
+        return response

@@ -15,7 +15,10 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-dev-key-change-me-in-production-0123456789")
+# Published in this repository: development and tests only. Production (prod.py, `make run`)
+# refuses it and uses DJANGO_SECRET_KEY or a key generated into var/secret_key.
+DEV_SECRET_KEY = "insecure-dev-key-change-me-in-production-0123456789"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -42,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "nesta.core.middleware.ContentSecurityPolicyMiddleware",
     "nesta.core.middleware.ApiErrorFormatMiddleware",
     "nesta.core.middleware.RequestBodyGuardMiddleware",
     "nesta.core.middleware.RejectNulMiddleware",
@@ -164,12 +168,34 @@ NESTA_MAX_URL_LENGTH = 4096
 
 NINJA_PAGINATION_PER_PAGE = 20
 
+# Flash messages live in the session, not in a signed cookie a client could forge; templates
+# escape them anyway (base.html).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Content-Security-Policy of every page: no inline script (behaviour lives in nesta/static/js).
+# Inline style attributes stay allowed (htmx inserts its indicator style). The Swagger UI of
+# /api/v1/docs starts itself with an inline script, so it has its own, looser policy.
+NESTA_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+NESTA_CSP_API_DOCS = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
 # Background work (django-tasks): a queue in the database, drained by `manage.py run_worker`,
 # which also runs the registry's periodic jobs. Redis or PostgreSQL-backed queues can replace it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A failed background job is tried this many times in all, waiting BACKOFF × 2^(attempt-1) s.
 JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))
 JOBS_RETRY_BACKOFF_SECONDS = int(os.environ.get("JOBS_RETRY_BACKOFF_SECONDS", "30"))
+# Finished jobs (their result files) and task results are deleted after this many days.
+JOBS_KEEP_DAYS = int(os.environ.get("JOBS_KEEP_DAYS", "14"))
 
 LOGGING = {
     "version": 1,
