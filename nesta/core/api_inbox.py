@@ -152,3 +152,21 @@ def get_job(request: HttpRequest, job_id: int = Path(..., ge=1, le=ID_MAX)):
         "started_at": timezone.localtime(job.started_at) if job.started_at else None,
         "finished_at": timezone.localtime(job.finished_at) if job.finished_at else None,
     }
+
+
+class JobRefOut(Schema):
+    """What an endpoint that queues a background job answers (202): where to follow it."""
+
+    job_id: int
+    status: str
+    page_url: str
+    api_url: str
+
+
+def job_ref(job) -> dict:
+    return {
+        "job_id": job.pk,
+        "status": job.status,
+        "page_url": reverse("inbox:job_detail", args=[job.pk]),
+        "api_url": f"/api/v1/jobs/{job.pk}",
+    }

@@ -13,10 +13,12 @@ class CoreConfig(AppConfig):
         from nesta.core.permissions import Role, Scope
         from nesta.core.reference import load_core_reference, load_search_terms
         from nesta.core.registry import registry
+        from nesta.core.tasks import jobs_prune
 
         # Core's own rows; every other action is declared by the app that owns it.
         registry.permissions("core", {"audit.view": {Role.OFFICE: Scope.ALL}}, public={"region.view", "taxonomy.view"})
         registry.reference_loader("regions, taxonomy, platforms", load_core_reference, order=10)
+        registry.periodic_job("core.jobs_prune", jobs_prune, every_seconds=24 * 3600)
 
         load_search_terms()
         post_migrate.connect(_repair_search_triggers, sender=self)

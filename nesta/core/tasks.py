@@ -283,3 +283,22 @@ def job_get(*, user: Any, job_id: int) -> BackgroundJob:
     if not job_visible_to(user, job):
         raise PermissionDenied(details={"action": "job.view"})
     return job
+
+
+# --- housekeeping -------------------------------------------------------------------------------
+
+
+def jobs_prune(now: datetime | None = None) -> dict[str, int]:
+    """The periodic job "core.jobs_prune": forget finished jobs (and their files) and finished
+    task results older than settings.JOBS_KEEP_DAYS, so the queue tables do not grow forever."""
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = (now or timezone.now()) - timedelta(days=int(settings.JOBS_KEEP_DAYS))
+    old = BackgroundJob.objects.filter(status__in=[Status.SUCCEEDED, Status.FAILED], finished_at__lt=cutoff)
+    files = [name for name in old.exclude(result_file="").values_list("result_file", flat=True)]
+    with write_transaction():
+        jobs, _by_model = old.delete()
+        results, _by_model = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+    for name in files:
+        default_storage.delete(name)
+    return {"jobs": jobs, "task_results": results}

@@ -342,3 +342,24 @@ def test_reindex_can_run_as_a_job(db, django_capture_on_commit_callbacks):
     job = BackgroundJob.objects.get(kind="search.reindex")
     assert job.status == Status.SUCCEEDED and job.owner is None
     assert set(job.result) == {t.doc_type for t in registry.search_types()} and job.result
+
+
+def test_old_finished_jobs_and_task_results_are_pruned(queue, settings):
+    from nesta.core.tasks import jobs_prune
+
+    settings.JOBS_KEEP_DAYS = 14
+    assert "core.jobs_prune" in {j.name for j in registry.periodic_jobs()}
+    old = job_enqueue(actor=None, kind="test.count", params={"n": 1})
+    new = job_enqueue(actor=None, kind="test.count", params={"n": 1})
+    waiting = job_enqueue(actor=None, kind="test.count", params={"n": 1})
+    run_worker()
+    long_ago = timezone.now() - timedelta(days=15)
+    BackgroundJob.objects.filter(pk=old.pk).update(finished_at=long_ago)
+    BackgroundJob.objects.filter(pk=waiting.pk).update(status=Status.QUEUED, finished_at=long_ago)
+    DBTaskResult.objects.update(finished_at=long_ago)
+    path = BackgroundJob.objects.get(pk=old.pk).result_file.name
+    assert jobs_prune() == {"jobs": 1, "task_results": 3}
+    assert set(BackgroundJob.objects.values_list("pk", flat=True)) == {new.pk, waiting.pk}
+    from django.core.files.storage import default_storage
+
+    assert not default_storage.exists(path)

@@ -84,3 +84,35 @@ def test_import_job_needs_the_permission(world, django_capture_on_commit_callbac
     member = UserFactory(username="jobs_member")
     job = run(django_capture_on_commit_callbacks, actor=member, kind="instruments.import", input_bytes=b"x")
     assert job.status == Status.FAILED and job.result["code"] == "permission_denied"
+
+
+def _upload(content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("仪器.xlsx", content, content_type="application/octet-stream")
+
+
+def test_api_import_in_the_background_answers_202_with_the_job(world, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    InstrumentFactory(owner=world["org"], name="后台导入仪器")
+    export = run(django_capture_on_commit_callbacks, actor=world["office"], kind="instruments.export", params={})
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(world["office"])
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post("/api/v1/instruments/import?background=true", {"file": _upload(export.result_file.read())})
+    assert r.status_code == 202, r.content
+    body = r.json()
+    assert body["page_url"] == f"/jobs/{body['job_id']}/" and body["api_url"] == f"/api/v1/jobs/{body['job_id']}"
+    job = c.get(body["api_url"]).json()
+    assert job["status"] == "succeeded" and len(job["result"]["created"]) == 1 and job["label"] == "导入仪器"
+    assert Instrument.objects.filter(name="后台导入仪器").count() == 2
+
+
+def test_api_background_import_is_refused_at_once_without_the_permission(world):
+    from django.test import Client
+
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(UserFactory(username="jobs_nobody"))
+    r = c.post("/api/v1/instruments/import?background=true", {"file": _upload(b"PK")})
+    assert r.status_code == 403 and not BackgroundJob.objects.exists()

@@ -11,8 +11,11 @@ from ninja import File, Path, Query, Router, UploadedFile
 from ninja.responses import Status
 
 from nesta.core.api_auth import api_user, api_user_required, login_required
+from nesta.core.api_inbox import JobRefOut, job_ref
 from nesta.core.errors import NotAuthenticated, NotFound, ValidationFailed
+from nesta.core.permissions import require
 from nesta.core.schemas import ErrorOut
+from nesta.core.tasks import job_enqueue
 from nesta.instruments.models import Blackout, Instrument, Qualification
 from nesta.instruments.schemas import (
     ID_MAX,
@@ -38,6 +41,7 @@ from nesta.instruments.selectors import calendar as calendar_selectors
 from nesta.instruments.selectors import registry as selectors
 from nesta.instruments.services import registry as services
 from nesta.instruments.services import xlsx
+from nesta.instruments.tasks import IMPORT_KIND
 
 router = Router(tags=["instruments"])
 READ_ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -140,12 +144,21 @@ def export_instruments(request: HttpRequest, query: Query[InstrumentQuery]):
 
 @router.post(
     "/instruments/import",
-    response={200: ImportOut, 201: ImportOut, **WRITE_ERRORS},
+    response={200: ImportOut, 201: ImportOut, 202: JobRefOut, **WRITE_ERRORS},
     summary="导入仪器清单（XLSX，全部成功才保存；422 时 details.rows 给出逐行错误）",
 )
-def import_instruments(request: HttpRequest, file: File[UploadedFile], dry_run: bool = Query(False)):
+def import_instruments(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    dry_run: bool = Query(False),
+    background: bool = Query(False, description="queue it as a background job: 202 with the job to follow"),
+):
     user = api_user_required(request)
     content = _upload(file)
+    if background:
+        require(user, "instrument.create")
+        job = job_enqueue(actor=user, kind=IMPORT_KIND, params={"dry_run": dry_run}, input_bytes=content)
+        return Status(202, job_ref(job))
     report = xlsx.instruments_import_xlsx(actor=user, content=content, dry_run=dry_run)
     body = {
         "rows": report.rows,
