@@ -156,6 +156,20 @@ def require(user: Any, action: str, target: Target | HasTarget | None = None) ->
     raise PermissionDenied(details={"action": action})
 
 
+def require_move(user: Any, action: str, before: Target, after: Target) -> None:
+    """The one rule for moving a record (instrument, organisation, …) to another owner or
+    province: `action` must be allowed where it was and where it goes. Across provinces that
+    takes a province-wide grant in both provinces (or the office's): the province decides which
+    office governs a record, so an organisation's own admin may not move it out."""
+    if before == after:
+        return
+    if before.province_code != after.province_code:
+        require(user, action, Target(province_code=before.province_code))
+        require(user, action, Target(province_code=after.province_code))
+    require(user, action, before)
+    require(user, action, after)
+
+
 def restrict(
     user: Any,
     action: str,

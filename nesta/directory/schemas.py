@@ -8,6 +8,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from nesta.core.inputs import CleanText
 from nesta.core.schemas import RegionRef, TaxonomyRef
 from nesta.directory.models import OrganizationKind
 
@@ -49,21 +50,21 @@ class OrganizationOut(Schema):
 class OrganizationPatch(Schema):
     """Any subset of the fields; omitted fields stay as they are."""
 
-    name: str | None = Field(None, min_length=1, max_length=120)
-    name_en: str | None = Field(None, max_length=200)
-    short_name: str | None = Field(None, max_length=40)
+    name: CleanText(120, min_length=1) | None = None
+    name_en: CleanText(200) | None = None
+    short_name: CleanText(40) | None = None
     kind: OrganizationKind | None = None
     is_private_tech_enterprise: bool | None = None
-    uscc: str | None = Field(None, max_length=18, description="统一社会信用代码 (18位, 含校验位)")
-    province: str | None = Field(None, max_length=6, description="省级行政区划代码, e.g. 210000")
-    city: str | None = Field(None, max_length=6, description="地级行政区划代码, e.g. 210100")
-    address: str | None = Field(None, max_length=200)
-    postal_code: str | None = Field(None, max_length=6)
-    website: str | None = Field(None, max_length=200)
-    contact_name: str | None = Field(None, max_length=50)
-    contact_phone: str | None = Field(None, max_length=30)
-    contact_email: str | None = Field(None, max_length=254)
-    description: str | None = Field(None, max_length=5000)
+    uscc: CleanText(18) | None = Field(None, description="统一社会信用代码 (18位, 含校验位)")
+    province: CleanText(6) | None = Field(None, description="省级行政区划代码, e.g. 210000")
+    city: CleanText(6) | None = Field(None, description="地级行政区划代码, e.g. 210100")
+    address: CleanText(200) | None = None
+    postal_code: CleanText(6) | None = None
+    website: CleanText(200) | None = None
+    contact_name: CleanText(50) | None = None
+    contact_phone: CleanText(30) | None = None
+    contact_email: CleanText(254) | None = None
+    description: CleanText(5000) | None = None
     fields: list[str] | None = Field(None, max_length=50, description="重点领域代码 (GET /taxonomy)")
     zone: int | None = Field(None, ge=1, le=ID_MAX, description="所在国家高新区的机构 id")
     established_year: int | None = Field(None, ge=1800, le=2100)
@@ -71,9 +72,9 @@ class OrganizationPatch(Schema):
 
 
 class OrganizationIn(OrganizationPatch):
-    name: str = Field(..., min_length=1, max_length=120)  # type: ignore[assignment]
+    name: CleanText(120, min_length=1)  # type: ignore[assignment]
     kind: OrganizationKind  # type: ignore[assignment]
-    province: str = Field(..., max_length=6)  # type: ignore[assignment]
+    province: CleanText(6)  # type: ignore[assignment]
 
 
 class OrganizationPage(Schema):
@@ -84,8 +85,8 @@ class OrganizationPage(Schema):
 
 
 class ExpertIn(Schema):
-    expertise: str | None = Field(None, max_length=5000)
-    degree: str | None = Field(None, max_length=20)
+    expertise: CleanText(5000) | None = None
+    degree: CleanText(20) | None = None
     is_available: bool | None = None
     max_reviews_per_year: int | None = Field(None, ge=0, le=365)
 
@@ -99,7 +100,7 @@ class ExpertOut(Schema):
 
 class AffiliationIn(Schema):
     organization: int = Field(..., ge=1, le=ID_MAX)
-    role_title: str = Field("", max_length=60)
+    role_title: CleanText(60) = Field("")
     start_year: int | None = Field(None, ge=1900, le=2100)
     end_year: int | None = Field(None, ge=1900, le=2100)
 
@@ -130,22 +131,22 @@ class PersonOut(Schema):
 
 
 class PersonPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=50)
+    name: CleanText(50, min_length=1) | None = None
     gender: str | None = Field(None, pattern="^(M|F|)$")
-    title: str | None = Field(None, max_length=40)
-    position: str | None = Field(None, max_length=60)
+    title: CleanText(40) | None = None
+    position: CleanText(60) | None = None
     organization: int | None = Field(None, ge=1, le=ID_MAX)
-    email: str | None = Field(None, max_length=254)
-    phone: str | None = Field(None, max_length=30)
-    bio: str | None = Field(None, max_length=5000)
+    email: CleanText(254) | None = None
+    phone: CleanText(30) | None = None
+    bio: CleanText(5000) | None = None
     fields: list[str] | None = Field(None, max_length=50)
-    keywords: str | None = Field(None, max_length=300)
+    keywords: CleanText(300) | None = None
     expert: ExpertIn | None = Field(None, description="专家信息；显式传 null 可撤销专家身份")
     affiliations: list[AffiliationIn] | None = Field(None, max_length=50)
 
 
 class PersonIn(PersonPatch):
-    name: str = Field(..., min_length=1, max_length=50)  # type: ignore[assignment]
+    name: CleanText(50, min_length=1)  # type: ignore[assignment]
 
 
 class PersonPage(Schema):

@@ -13,7 +13,7 @@ from nesta.core import search
 from nesta.core.audit import audit_record, diff, snapshot
 from nesta.core.errors import Conflict, ValidationFailed, validation_details
 from nesta.core.models import Region, TaxonomyNode
-from nesta.core.permissions import Target, can, require
+from nesta.core.permissions import Target, can, require, require_move
 from nesta.core.transactions import write_transaction
 from nesta.directory.models import Affiliation, ExpertProfile, Organization, OrganizationKind, Person
 
@@ -208,8 +208,15 @@ def organization_update(*, actor: Any, organization: Organization, data: dict[st
     before = snapshot(org)
     nodes = _apply_organization(org, data)
     if structural and any(before[k] != snapshot(org)[k] for k in structural):
-        require(actor, "organization.create", Target(province_code=org.province.code))
-        require(actor, "organization.create", Target(province_code=organization.province.code))
+        # Kind and province are structural: the same rule as a move (core.permissions).
+        require_move(
+            actor,
+            "organization.create",
+            Target(province_code=organization.province.code, organization_id=organization.pk),
+            Target(province_code=org.province.code, organization_id=organization.pk),
+        )
+        if before["kind"] != snapshot(org)["kind"]:
+            require(actor, "organization.create", Target(province_code=org.province.code))
     _save_organization(org, nodes)
     changes = diff(before, snapshot(org))
     if changes:

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from nesta.core.models import Region, TimeStampedModel
 from nesta.core.permissions import Target
 from nesta.directory.models import Organization
+from nesta.instruments.policy import POLICY_BOUNDS, local_minute
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -85,6 +87,19 @@ class Instrument(TimeStampedModel):
         return Target(province_code=self.province.code, organization_id=self.owner_id)
 
 
+def _bounded(name: str) -> list:
+    low, high = POLICY_BOUNDS[name]
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+def _bounds_condition() -> Q:
+    condition = Q()
+    for name, (low, high) in POLICY_BOUNDS.items():
+        within = Q(**{f"{name}__gte": low, f"{name}__lte": high})
+        condition &= within | Q(**{f"{name}__isnull": True}) if "quota" in name else within
+    return condition
+
+
 class BookingPolicy(models.Model):
     """The rules one instrument's bookings follow (see instruments.policy for how they apply)."""
 
@@ -92,25 +107,47 @@ class BookingPolicy(models.Model):
     open_from = models.TimeField(_("每日开放起"), default="08:00")
     open_until = models.TimeField(_("每日开放止"), default="22:00")
     weekdays = models.CharField(_("开放日(1=周一…7=周日)"), max_length=7, default="12345")
-    advance_days = models.PositiveSmallIntegerField(_("最多提前预约天数"), default=30)
-    min_notice_minutes = models.PositiveIntegerField(_("最少提前分钟数"), default=0)
-    min_minutes = models.PositiveIntegerField(_("单次最短(分钟)"), default=30)
-    max_minutes = models.PositiveIntegerField(_("单次最长(分钟)"), default=480)
-    gap_minutes = models.PositiveIntegerField(_("预约间隔(分钟)"), default=0)
-    daily_quota_minutes_user = models.PositiveIntegerField(_("每人每日上限(分钟)"), null=True, blank=True)
-    weekly_quota_minutes_user = models.PositiveIntegerField(_("每人每周上限(分钟)"), null=True, blank=True)
-    weekly_quota_minutes_org = models.PositiveIntegerField(_("每单位每周上限(分钟)"), null=True, blank=True)
+    advance_days = models.PositiveSmallIntegerField(
+        _("最多提前预约天数"), default=30, validators=_bounded("advance_days")
+    )
+    min_notice_minutes = models.PositiveIntegerField(
+        _("最少提前分钟数"), default=0, validators=_bounded("min_notice_minutes")
+    )
+    min_minutes = models.PositiveIntegerField(_("单次最短(分钟)"), default=30, validators=_bounded("min_minutes"))
+    max_minutes = models.PositiveIntegerField(_("单次最长(分钟)"), default=480, validators=_bounded("max_minutes"))
+    gap_minutes = models.PositiveIntegerField(_("预约间隔(分钟)"), default=0, validators=_bounded("gap_minutes"))
+    daily_quota_minutes_user = models.PositiveIntegerField(
+        _("每人每日上限(分钟)"), null=True, blank=True, validators=_bounded("daily_quota_minutes_user")
+    )
+    weekly_quota_minutes_user = models.PositiveIntegerField(
+        _("每人每周上限(分钟)"), null=True, blank=True, validators=_bounded("weekly_quota_minutes_user")
+    )
+    weekly_quota_minutes_org = models.PositiveIntegerField(
+        _("每单位每周上限(分钟)"), null=True, blank=True, validators=_bounded("weekly_quota_minutes_org")
+    )
     requires_training = models.BooleanField(_("需培训合格"), default=False)
     external_requires_approval = models.BooleanField(_("外单位预约需审批"), default=False)
-    cancel_deadline_hours = models.PositiveSmallIntegerField(_("免责取消截止(开始前小时)"), default=24)
-    no_show_grace_minutes = models.PositiveSmallIntegerField(_("签到宽限(分钟)"), default=15)
-    no_show_limit = models.PositiveSmallIntegerField(_("爽约/迟取消次数上限"), default=3)
-    no_show_window_days = models.PositiveSmallIntegerField(_("统计窗口(天)"), default=90)
-    suspension_days = models.PositiveSmallIntegerField(_("暂停预约天数"), default=30)
+    cancel_deadline_hours = models.PositiveSmallIntegerField(
+        _("免责取消截止(开始前小时)"), default=24, validators=_bounded("cancel_deadline_hours")
+    )
+    no_show_grace_minutes = models.PositiveSmallIntegerField(
+        _("签到宽限(分钟)"), default=15, validators=_bounded("no_show_grace_minutes")
+    )
+    no_show_limit = models.PositiveSmallIntegerField(
+        _("爽约/迟取消次数上限"), default=3, validators=_bounded("no_show_limit")
+    )
+    no_show_window_days = models.PositiveSmallIntegerField(
+        _("统计窗口(天)"), default=90, validators=_bounded("no_show_window_days")
+    )
+    suspension_days = models.PositiveSmallIntegerField(
+        _("暂停预约天数"), default=30, validators=_bounded("suspension_days")
+    )
 
     class Meta:
         verbose_name = _("预约规则")
         verbose_name_plural = _("预约规则")
+        # One CHECK for all integer rules (one table rebuild on SQLite), from POLICY_BOUNDS.
+        constraints = [models.CheckConstraint(name="bookingpolicy_bounded", condition=_bounds_condition())]
 
     def __str__(self) -> str:
         return f"{self.instrument} · {_('预约规则')}"
@@ -134,7 +171,7 @@ class Blackout(models.Model):
         constraints = [models.CheckConstraint(name="blackout_ordered", condition=Q(end__gt=models.F("start")))]
 
     def __str__(self) -> str:
-        return f"{self.instrument} {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.instrument} {local_minute(self.start)}"
 
 
 class Qualification(models.Model):
@@ -205,7 +242,7 @@ class Booking(TimeStampedModel):
         constraints = [models.CheckConstraint(name="booking_ordered", condition=Q(end__gt=models.F("start")))]
 
     def __str__(self) -> str:
-        return f"{self.instrument} {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.instrument} {local_minute(self.start)}"
 
     def permission_target(self) -> Target:
         return Target(
@@ -248,7 +285,7 @@ class UsageSession(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.instrument} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.instrument} {local_minute(self.started_at)}"
 
     @property
     def hours(self) -> Decimal:

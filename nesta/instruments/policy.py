@@ -10,6 +10,45 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext_lazy as _
 
 LOCAL = ZoneInfo("Asia/Shanghai")
+DAY, WEEK = 24 * 60, 7 * 24 * 60
+
+# The sane range of every integer rule a manager sets: (minimum, maximum). The model's
+# validators, its CHECK constraints and the API schema all read this table (issue 7 C.3: an
+# unbounded max_minutes once made the availability search fail for everyone).
+POLICY_BOUNDS: dict[str, tuple[int, int]] = {
+    "advance_days": (0, 3650),
+    "min_notice_minutes": (0, 30 * DAY),
+    "min_minutes": (1, WEEK),
+    "max_minutes": (1, WEEK),
+    "gap_minutes": (0, DAY),
+    "daily_quota_minutes_user": (0, DAY),
+    "weekly_quota_minutes_user": (0, WEEK),
+    "weekly_quota_minutes_org": (0, WEEK),
+    "cancel_deadline_hours": (0, 30 * 24),
+    "no_show_grace_minutes": (0, DAY),
+    "no_show_limit": (0, 100),
+    "no_show_window_days": (0, 3650),
+    "suspension_days": (0, 3650),
+}
+
+
+def local_minute(moment: datetime | None) -> str:
+    """2026-12-01 10:00 in Asia/Shanghai, however the moment was stored or passed (people read
+    local time; a database hands back UTC)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(LOCAL)
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def bounded(name: str, value: int | None) -> int:
+    """A stored rule clamped to its sane range (None and garbage read as the minimum), so date
+    arithmetic on it can never overflow, whatever an old row or a bypassed check left behind."""
+    low, high = POLICY_BOUNDS[name]
+    if isinstance(value, bool) or not isinstance(value, int):
+        return low
+    return min(max(value, low), high)
 
 
 @dataclass(frozen=True)

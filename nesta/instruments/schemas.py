@@ -10,8 +10,10 @@ from django.urls import reverse
 from ninja import Schema
 from pydantic import Field
 
+from nesta.core.inputs import AwareDateTime, BoundedInt, CleanText, Money
 from nesta.core.schemas import RegionRef
 from nesta.directory.models import OrganizationKind
+from nesta.instruments.policy import POLICY_BOUNDS
 
 ID_MAX = 2**31 - 1
 SMALL_MAX = 32767
@@ -38,27 +40,32 @@ class UserRef(Schema):
     name: str
 
 
+def _Rule(name: str) -> Any:
+    """An integer rule within its sane range (instruments.policy.POLICY_BOUNDS)."""
+    return BoundedInt(*POLICY_BOUNDS[name])
+
+
 class PolicyPatch(Schema):
     """The booking rules; omitted fields stay as they are."""
 
     open_from: time | None = Field(None, description="每日开放起，如 08:00")
     open_until: time | None = Field(None, description="每日开放止；与开放起相同表示全天开放")
     weekdays: str | None = Field(None, pattern=r"^[1-7]{1,7}$", description="开放日，1=周一…7=周日，如 12345")
-    advance_days: int | None = Field(None, ge=0, le=SMALL_MAX)
-    min_notice_minutes: int | None = Field(None, ge=0, le=ID_MAX)
-    min_minutes: int | None = Field(None, ge=1, le=ID_MAX)
-    max_minutes: int | None = Field(None, ge=1, le=ID_MAX)
-    gap_minutes: int | None = Field(None, ge=0, le=ID_MAX)
-    daily_quota_minutes_user: int | None = Field(None, ge=0, le=ID_MAX)
-    weekly_quota_minutes_user: int | None = Field(None, ge=0, le=ID_MAX)
-    weekly_quota_minutes_org: int | None = Field(None, ge=0, le=ID_MAX)
+    advance_days: _Rule("advance_days") | None = None
+    min_notice_minutes: _Rule("min_notice_minutes") | None = None
+    min_minutes: _Rule("min_minutes") | None = None
+    max_minutes: _Rule("max_minutes") | None = None
+    gap_minutes: _Rule("gap_minutes") | None = None
+    daily_quota_minutes_user: _Rule("daily_quota_minutes_user") | None = None
+    weekly_quota_minutes_user: _Rule("weekly_quota_minutes_user") | None = None
+    weekly_quota_minutes_org: _Rule("weekly_quota_minutes_org") | None = None
     requires_training: bool | None = None
     external_requires_approval: bool | None = None
-    cancel_deadline_hours: int | None = Field(None, ge=0, le=SMALL_MAX)
-    no_show_grace_minutes: int | None = Field(None, ge=0, le=SMALL_MAX)
-    no_show_limit: int | None = Field(None, ge=0, le=SMALL_MAX)
-    no_show_window_days: int | None = Field(None, ge=0, le=SMALL_MAX)
-    suspension_days: int | None = Field(None, ge=0, le=SMALL_MAX)
+    cancel_deadline_hours: _Rule("cancel_deadline_hours") | None = None
+    no_show_grace_minutes: _Rule("no_show_grace_minutes") | None = None
+    no_show_limit: _Rule("no_show_limit") | None = None
+    no_show_window_days: _Rule("no_show_window_days") | None = None
+    suspension_days: _Rule("suspension_days") | None = None
 
 
 class PolicyOut(Schema):
@@ -85,38 +92,38 @@ class PolicyOut(Schema):
 class InstrumentPatch(Schema):
     """Any subset of the fields; omitted fields stay as they are."""
 
-    name: str | None = Field(None, min_length=1, max_length=120)
-    name_en: str | None = Field(None, max_length=200)
+    name: CleanText(120, min_length=1) | None = None
+    name_en: CleanText(200) | None = None
     owner: int | None = Field(None, ge=1, le=ID_MAX, description="所属单位（机构 id）")
-    category: str | None = Field(None, max_length=10, description="仪器分类代码，如 0104")
-    model_number: str | None = Field(None, max_length=80)
-    manufacturer: str | None = Field(None, max_length=120)
-    country_of_origin: str | None = Field(None, max_length=40)
-    original_value: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2, description="原值（元）")
+    category: CleanText(10) | None = Field(None, description="仪器分类代码，如 0104")
+    model_number: CleanText(80) | None = None
+    manufacturer: CleanText(120) | None = None
+    country_of_origin: CleanText(40) | None = None
+    original_value: Money | None = Field(None, description="原值（元）")
     purchase_date: date | None = None
-    techniques: str | None = Field(None, max_length=5000)
-    sample_requirements: str | None = Field(None, max_length=5000)
-    province: str | None = Field(None, max_length=6, description="省级行政区划代码；新建时默认取所属单位的")
-    city: str | None = Field(None, max_length=6, description="地级行政区划代码；新建时默认取所属单位的")
-    address: str | None = Field(None, max_length=200)
+    techniques: CleanText(5000) | None = None
+    sample_requirements: CleanText(5000) | None = None
+    province: CleanText(6) | None = Field(None, description="省级行政区划代码；新建时默认取所属单位的")
+    city: CleanText(6) | None = Field(None, description="地级行政区划代码；新建时默认取所属单位的")
+    address: CleanText(200) | None = None
     managers: list[int] | None = Field(None, max_length=50, description="仪器管理员的用户 id（须为所属单位的用户）")
     status: str | None = Field(
         None, pattern="^(in_use|repair|retired)$", description="in_use 在用 / repair 维修 / retired 停用"
     )
     is_open: bool | None = None
     is_specialised: bool | None = None
-    internal_hourly_rate: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    external_hourly_rate: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    internal_sample_rate: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    external_sample_rate: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    internal_hourly_rate: Money | None = None
+    external_hourly_rate: Money | None = None
+    internal_sample_rate: Money | None = None
+    external_sample_rate: Money | None = None
     policy: PolicyPatch | None = Field(None, description="预约规则（需仪器管理权限）")
 
 
 class InstrumentIn(InstrumentPatch):
-    name: str = Field(..., min_length=1, max_length=120)  # type: ignore[assignment]
+    name: CleanText(120, min_length=1)  # type: ignore[assignment]
     owner: int = Field(..., ge=1, le=ID_MAX)  # type: ignore[assignment]
-    category: str = Field(..., max_length=10)  # type: ignore[assignment]
-    original_value: Decimal = Field(..., ge=0, max_digits=14, decimal_places=2)  # type: ignore[assignment]
+    category: CleanText(10)  # type: ignore[assignment]
+    original_value: Money  # type: ignore[assignment]
 
 
 class InstrumentListItem(Schema):
@@ -202,12 +209,12 @@ class ImportOut(Schema):
 
 
 class BlackoutIn(Schema):
-    start: datetime = Field(..., description="ISO 8601 with time zone")
-    end: datetime
+    start: AwareDateTime = Field(..., description="ISO 8601 with time zone")
+    end: AwareDateTime
     kind: str = Field(
         "maintenance", pattern="^(maintenance|blackout)$", description="maintenance 维护保养 / blackout 不开放"
     )
-    reason: str = Field("", max_length=200)
+    reason: CleanText(200) = Field("")
 
 
 class BlackoutOut(Schema):
@@ -220,7 +227,7 @@ class BlackoutOut(Schema):
 
 
 class QualificationIn(Schema):
-    expires_at: datetime | None = Field(None, description="有效期至（ISO 8601，带时区）；不填为长期有效")
+    expires_at: AwareDateTime | None = Field(None, description="有效期至（ISO 8601，带时区）；不填为长期有效")
 
 
 class QualificationOut(Schema):
@@ -236,23 +243,23 @@ class FeedTokenOut(Schema):
 
 
 class AvailabilityQuery(Schema):
-    start: datetime = Field(..., alias="from", description="起（ISO 8601，带时区），如 2026-12-01T00:00:00+08:00")
-    end: datetime = Field(..., alias="to", description="止（不含）；跨度不超过 31 天")
+    start: AwareDateTime = Field(..., alias="from", description="起（ISO 8601，带时区），如 2026-12-01T00:00:00+08:00")
+    end: AwareDateTime = Field(..., alias="to", description="止（不含）；跨度不超过 31 天")
 
 
 class InstrumentQuery(Schema):
-    q: str = Field("", max_length=200, description="中文全文检索，如 扫描电镜、核磁共振、液质联用")
-    province: str = Field("", max_length=6)
-    city: str = Field("", max_length=6)
-    category: str = Field("", max_length=10, description="仪器分类代码（一级代码含其子类）")
+    q: CleanText(200) = Field("", description="中文全文检索，如 扫描电镜、核磁共振、液质联用")
+    province: CleanText(6) = Field("")
+    city: CleanText(6) = Field("")
+    category: CleanText(10) = Field("", description="仪器分类代码（一级代码含其子类）")
     owner_kind: OrganizationKind | None = None
     owner: int | None = Field(None, ge=1, le=ID_MAX, description="所属单位 id")
     status: str | None = Field(None, pattern="^(in_use|repair|retired)$")
     open_only: bool = Field(False, description="仅对外开放的仪器")
-    available_from: datetime | None = Field(None, description="空闲时段起（ISO 8601，带时区）")
-    available_to: datetime | None = Field(None, description="空闲时段止：该时段内无有效预约、无停机")
+    available_from: AwareDateTime | None = Field(None, description="空闲时段起（ISO 8601，带时区）")
+    available_to: AwareDateTime | None = Field(None, description="空闲时段止：该时段内无有效预约、无停机")
     total: bool = Field(False, description="返回总数")
-    cursor: str | None = Field(None, max_length=200)
+    cursor: CleanText(200) | None = None
     limit: int = Field(20, ge=1, le=100)
 
 

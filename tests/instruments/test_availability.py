@@ -188,3 +188,24 @@ def test_booking_query_uses_the_instrument_start_index(instrument, user):
             cur.execute("EXPLAIN " + sql)
             plan = " ".join(row[0] for row in cur.fetchall())
             assert "instruments_instrum_7b1625_idx" in plan or "booking_no_overlap" in plan, plan
+
+
+def test_no_stored_rule_can_make_the_search_fail(instrument, user):
+    """Issue 7 C.3: max_minutes 2147483647 made every availability search 500 (date overflow).
+    The database refuses such a row now; the arithmetic is bounded whatever a row holds."""
+    from django.db import IntegrityError, transaction
+
+    from nesta.instruments.selectors.registry import longest_booking
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BookingPolicy.objects.filter(instrument=instrument).update(max_minutes=2**31 - 1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BookingPolicy.objects.filter(instrument=instrument).update(gap_minutes=10**6)
+    policy = instrument.policy
+    policy.max_minutes = policy.gap_minutes = policy.min_notice_minutes = 2**31 - 1  # never saved
+    policy.advance_days = 32767
+    book(instrument, user, at(0, 10), at(0, 11))
+    result = availability(instrument, at(0, 0), at(1, 0), now=NOW)
+    assert (result.gap_minutes, result.max_minutes) == (1440, 10080)
+    assert result.free == []  # a day's gap around the booking covers the whole day
+    assert longest_booking() == timedelta(days=1)

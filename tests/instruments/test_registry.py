@@ -1,6 +1,7 @@
 """Registry services: who may create, change and manage instruments (a matrix over the roles of
 the `users` fixture), validation, audit rows and search documents."""
 
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -183,6 +184,32 @@ def test_moving_an_instrument_needs_create_rights_at_both_ends(users, org_ln, or
             actor=users["province"], instrument=instrument, data={"owner": org_jl.pk, "province": "220000", "city": ""}
         )
     assert Instrument.objects.get(pk=instrument.pk).province.code == "210000"
+
+
+def test_an_org_admin_may_not_move_its_instrument_to_another_province(client, users, org_ln, org_jl):
+    """Issue 7 C.9: the org admin moved its own instrument into Jilin by PATCHing province/city,
+    which changed which province governs it. A move across provinces needs a province-wide grant
+    in both provinces (or the office's), in the service, so the API and the web form alike."""
+    from tests.conftest import bearer
+
+    instrument = instrument_create(actor=users["office"], data=_data(org_ln))
+    r = client.patch(
+        f"/api/v1/instruments/{instrument.pk}",
+        {"province": "220000", "city": "220100"},
+        content_type="application/json",
+        **bearer(users["org_admin"]),
+    )
+    assert r.status_code == 403, r.content[:300]
+    with pytest.raises(PermissionDenied):
+        instrument_update(actor=users["org_admin"], instrument=instrument, data={"province": "220000", "city": ""})
+    assert Instrument.objects.get(pk=instrument.pk).province.code == "210000"
+    # Within its province the org admin still may change the city; the office may move it anywhere.
+    instrument_update(actor=users["org_admin"], instrument=instrument, data={"city": "210200"})
+    instrument_update(actor=users["office"], instrument=instrument, data={"province": "220000", "city": "220100"})
+    assert Instrument.objects.get(pk=instrument.pk).province.code == "220000"
+    # and the Liaoning province office may not move it back from Jilin
+    with pytest.raises(PermissionDenied):
+        instrument_update(actor=users["province"], instrument=instrument, data={"province": "210000", "city": ""})
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -421,3 +448,87 @@ def test_reindex_command_covers_instruments(reference, org_ln):
     call_command("reindex", stdout=out)
     assert "reindexed 1 instrument records" in out.getvalue()
     assert search("instrument", "材料试验机").ids == [instrument.pk]
+
+
+# --- photos are decoded and re-encoded (issue 7 C.13) ----------------------------------------
+
+ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"payload-that-must-not-be-served" * 8
+
+
+def _png(size=(8, 6)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (10, 120, 200)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _bomb_png(width: int, height: int) -> bytes:
+    """A PNG whose header declares width × height pixels (and holds almost nothing)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.fixture
+def photo_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def _upload(name: str, content: bytes, content_type: str = "image/png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def test_a_png_header_followed_by_an_executable_is_refused(users, org_ln, photo_media):
+    from nesta.instruments.services.registry import instrument_photo_set
+
+    instrument = instrument_create(actor=users["office"], data=_data(org_ln))
+    with pytest.raises(ValidationFailed) as exc:
+        instrument_photo_set(
+            actor=users["office"], instrument=instrument, file=_upload("a.png", b"\x89PNG\r\n\x1a\n" + ELF)
+        )
+    assert exc.value.details == {"photo": ["文件内容不是 JPG 或 PNG 图片。"]}
+    assert list(photo_media.rglob("*.png")) == []
+
+
+def test_what_is_stored_is_what_was_decoded(users, org_ln, photo_media):
+    from PIL import Image
+
+    from nesta.instruments.services.registry import instrument_photo_set
+
+    instrument = instrument_create(actor=users["office"], data=_data(org_ln))
+    instrument_photo_set(actor=users["office"], instrument=instrument, file=_upload("a.png", _png() + ELF))
+    stored = (photo_media / Instrument.objects.get(pk=instrument.pk).photo.name).read_bytes()
+    assert b"ELF" not in stored and b"payload" not in stored
+    assert Image.open(io.BytesIO(stored)).size == (8, 6)
+    # EXIF (GPS position, camera serial) is not kept either
+    jpeg = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    Image.new("RGB", (8, 6)).save(jpeg, format="JPEG", exif=exif)
+    assert b"SecretCam" in jpeg.getvalue()
+    instrument_photo_set(
+        actor=users["office"], instrument=instrument, file=_upload("b.jpg", jpeg.getvalue(), "image/jpeg")
+    )
+    stored = (photo_media / Instrument.objects.get(pk=instrument.pk).photo.name).read_bytes()
+    assert b"SecretCam" not in stored and Image.open(io.BytesIO(stored)).format == "JPEG"
+
+
+@pytest.mark.parametrize("side", [8_000, 50_000])  # 64 MP (ours), 2.5 GP (Pillow's bound too)
+def test_a_decompression_bomb_is_refused_before_decoding(users, org_ln, photo_media, side):
+    from nesta.instruments.services.registry import instrument_photo_set
+
+    instrument = instrument_create(actor=users["office"], data=_data(org_ln))
+    with pytest.raises(ValidationFailed) as exc:
+        instrument_photo_set(actor=users["office"], instrument=instrument, file=_upload("a.png", _bomb_png(side, side)))
+    assert "像素" in exc.value.details["photo"][0]

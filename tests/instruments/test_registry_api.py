@@ -487,3 +487,31 @@ def test_fuzz_registry_with_a_real_instrument(case, keep_test_connection, refere
     assert response.status_code < 500, (case.method, case.formatted_path, case.query, case.body, response.text[:500])
     if response.status_code >= 400:
         assert set(response.json()) == {"code", "message", "details"}
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [("max_minutes", 2147483647), ("gap_minutes", 2147483647), ("gap_minutes", 1441), ("advance_days", 32767)],
+)
+def test_policy_integers_have_sane_maxima(api_client, users, sem, field, value):
+    """Issue 7 C.3: the schema allowed max_minutes 2147483647, which broke the availability search
+    for everyone; a huge gap_minutes broke every booking of the instrument."""
+    url = f"{URL}/{sem.pk}"
+    body = _error(
+        api_client.patch(url, {"policy": {field: value}}, content_type="application/json", **bearer(users["office"])),
+        422,
+        "validation_error",
+    )
+    assert list(body["details"]) == [f"policy.{field}"]
+    assert getattr(BookingPolicy.objects.get(instrument=sem), field) != value
+    # the web form goes through the service: the same bound, the same field
+    from nesta.core.errors import ValidationFailed
+    from nesta.instruments.services.registry import instrument_update
+
+    with pytest.raises(ValidationFailed) as exc:
+        instrument_update(actor=users["office"], instrument=sem, data={"policy": {field: value}})
+    assert list(exc.value.details) == [f"policy.{field}"]
+    assert _json(
+        api_client.get(f"{URL}/{sem.pk}/availability?from=2030-03-04T00:00:00%2B08:00&to=2030-03-05T00:00:00%2B08:00"),
+        200,
+    )

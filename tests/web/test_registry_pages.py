@@ -1,6 +1,7 @@
 """Registering (登记) and editing an instrument through the web pages: the same registry services as
 the API, field errors beside the fields, the photo upload, and who may do it."""
 
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,8 +20,19 @@ from tests.web.conftest import text
 pytestmark = pytest.mark.django_db
 
 NEW = "/instruments/new/"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def _image(image_format: str) -> bytes:
+    """A real, tiny image: photos are decoded and re-encoded (issue 7 C.13), a header is not enough."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 3), (200, 30, 30)).save(out, format=image_format)
+    return out.getvalue()
+
+
+PNG = _image("PNG")
+JPEG = _image("JPEG")
 
 
 def edit_url(instrument) -> str:
@@ -265,7 +277,9 @@ def test_edit_saves_only_what_changed_and_audits_it(users, sem, media):
     assert sem.internal_hourly_rate == Decimal("200.00")
     assert sem.original_value == Decimal("1200000.00")
     assert list(sem.managers.values_list("username", flat=True)) == ["t_manager"]
-    entry = AuditLog.objects.get(object_type="instruments.instrument", object_id=str(sem.pk), action="instrument.updated")
+    entry = AuditLog.objects.get(
+        object_type="instruments.instrument", object_id=str(sem.pk), action="instrument.updated"
+    )
     assert entry.actor == users["instrument_manager"]
     assert set(entry.changes) == {"name", "external_hourly_rate"}
     assert entry.changes["name"] == ["场发射扫描电镜", "场发射扫描电子显微镜"]

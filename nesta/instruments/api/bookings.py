@@ -11,6 +11,7 @@ from pydantic import Field
 
 from nesta.core.api_auth import api_user_required
 from nesta.core.api_lifecycle import transition_endpoints
+from nesta.core.inputs import AwareDateTime
 from nesta.core.lifecycle import Transition
 from nesta.core.schemas import ErrorOut
 from nesta.directory.schemas import ID_MAX
@@ -23,8 +24,8 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 
 
 class BookingIn(Schema):
-    start: datetime = Field(..., description="ISO 8601 with time zone, e.g. 2026-12-01T09:00:00+08:00")
-    end: datetime
+    start: AwareDateTime = Field(..., description="ISO 8601 with time zone, e.g. 2026-12-01T09:00:00+08:00")
+    end: AwareDateTime
     purpose: str = Field("", max_length=300)
     weeks: int = Field(1, ge=1, le=52, description="大于1时按周重复；冲突日期跳过并在 skipped 中说明")
 

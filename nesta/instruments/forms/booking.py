@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nesta.core.templatetags.nesta import loc
+from nesta.core.validators import datetime_in_range
 from nesta.directory.forms import _style, city_choices, province_choices
 from nesta.directory.models import OrganizationKind
 from nesta.instruments.models import Blackout, BookingPolicy, InstrumentCategory
@@ -24,6 +25,13 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format=DATETIME_LOCAL)
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time bounded like every time input (core.validators: 2000–2100), so a typed
+    0001-01-01T00:00 is a form error, not an overflow further down."""
+
+    default_validators = [datetime_in_range]
 
 
 def category_choices(blank: Any) -> list[tuple[str, str]]:
@@ -60,8 +68,8 @@ class InstrumentFilterForm(forms.Form):
     category = forms.ChoiceField(label=_("仪器分类"), required=False)
     owner_kind = forms.ChoiceField(label=_("所属单位类型"), required=False)
     open = forms.BooleanField(label=_("仅对外开放的仪器"), required=False)
-    free_from = forms.DateTimeField(label=_("自"), required=False, widget=DateTimeLocalInput())
-    free_to = forms.DateTimeField(label=_("至"), required=False, widget=DateTimeLocalInput())
+    free_from = LocalDateTimeField(label=_("自"), required=False, widget=DateTimeLocalInput())
+    free_to = LocalDateTimeField(label=_("至"), required=False, widget=DateTimeLocalInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -107,8 +115,8 @@ class InstrumentFilterForm(forms.Form):
 
 
 class BookingForm(forms.Form):
-    start = forms.DateTimeField(label=_("开始时间"), widget=DateTimeLocalInput(attrs={"step": 900}))
-    end = forms.DateTimeField(label=_("结束时间"), widget=DateTimeLocalInput(attrs={"step": 900}))
+    start = LocalDateTimeField(label=_("开始时间"), widget=DateTimeLocalInput(attrs={"step": 900}))
+    end = LocalDateTimeField(label=_("结束时间"), widget=DateTimeLocalInput(attrs={"step": 900}))
     purpose = forms.CharField(
         label=_("用途"),
         max_length=300,
@@ -154,8 +162,8 @@ class CheckOutForm(forms.Form):
 
 class BlackoutForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=Blackout.Kind.choices)
-    start = forms.DateTimeField(label=_("开始"), widget=DateTimeLocalInput())
-    end = forms.DateTimeField(label=_("结束"), widget=DateTimeLocalInput())
+    start = LocalDateTimeField(label=_("开始"), widget=DateTimeLocalInput())
+    end = LocalDateTimeField(label=_("结束"), widget=DateTimeLocalInput())
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -165,7 +173,7 @@ class BlackoutForm(forms.Form):
 
 class QualificationForm(forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150, help_text=_("通过培训的用户的登录名。"))
-    expires_at = forms.DateTimeField(
+    expires_at = LocalDateTimeField(
         label=_("有效期至"), required=False, widget=DateTimeLocalInput(), help_text=_("留空表示长期有效。")
     )
 
@@ -178,8 +186,8 @@ class UsageForm(forms.Form):
     """A session the manager records (walk-in use, or one nobody checked into)."""
 
     username = forms.CharField(label=_("使用人（用户名）"), max_length=150)
-    started_at = forms.DateTimeField(label=_("开机时间"), widget=DateTimeLocalInput())
-    ended_at = forms.DateTimeField(label=_("关机时间"), widget=DateTimeLocalInput())
+    started_at = LocalDateTimeField(label=_("开机时间"), widget=DateTimeLocalInput())
+    ended_at = LocalDateTimeField(label=_("关机时间"), widget=DateTimeLocalInput())
     samples = forms.IntegerField(label=_("样品数"), min_value=0, max_value=1_000_000, initial=0, required=False)
     operator = forms.CharField(label=_("操作人"), max_length=50, required=False)
     notes = forms.CharField(label=_("备注"), max_length=5000, required=False)

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from nesta.instruments.models import Blackout, Booking, BookingPolicy, Instrument
-from nesta.instruments.policy import LOCAL
+from nesta.instruments.policy import LOCAL, bounded
 
 MIN_LOOKBACK = timedelta(days=1)
 
@@ -127,8 +127,11 @@ def availability(
     back in local time (Asia/Shanghai), as people read them."""
     policy = policy_of(instrument)
     now = now or timezone.now()
-    gap = timedelta(minutes=policy.gap_minutes or 0)
-    lookback = max(timedelta(minutes=policy.max_minutes or 0), MIN_LOOKBACK)
+    # Stored rules are read through their bounds: no value can overflow the arithmetic below.
+    gap_minutes, max_minutes = bounded("gap_minutes", policy.gap_minutes), bounded("max_minutes", policy.max_minutes)
+    min_minutes = bounded("min_minutes", policy.min_minutes)
+    gap = timedelta(minutes=gap_minutes)
+    lookback = max(timedelta(minutes=max_minutes), MIN_LOOKBACK)
     bookings = list(
         Booking.objects.filter(
             instrument_id=instrument.pk,
@@ -155,9 +158,9 @@ def availability(
     blocked = _merge([(s - gap, e + gap) for s, e, _status in bookings] + [(s, e) for s, e, _k, _r in blackouts])
 
     bookable = instrument.status == Instrument.Status.IN_USE
-    earliest = max(start, now + timedelta(minutes=policy.min_notice_minutes or 0))
-    latest_start = now + timedelta(days=policy.advance_days or 0)
-    min_length = timedelta(minutes=max(policy.min_minutes or 0, 1))
+    earliest = max(start, now + timedelta(minutes=bounded("min_notice_minutes", policy.min_notice_minutes)))
+    latest_start = now + timedelta(days=bounded("advance_days", policy.advance_days))
+    min_length = timedelta(minutes=min_minutes)
     days = []
     day = start.astimezone(LOCAL).date()
     last = (end - timedelta(microseconds=1)).astimezone(LOCAL).date()
@@ -179,9 +182,9 @@ def availability(
         start=start,
         end=end,
         bookable=bookable,
-        gap_minutes=policy.gap_minutes or 0,
-        min_minutes=policy.min_minutes or 0,
-        max_minutes=policy.max_minutes or 0,
+        gap_minutes=gap_minutes,
+        min_minutes=min_minutes,
+        max_minutes=max_minutes,
         days=days,
         busy=busy,
     )

@@ -20,6 +20,7 @@ from nesta.core import search
 from nesta.core.errors import ValidationFailed
 from nesta.core.pagination import Page, clamp_limit, cursor_offset, keyset_page, offset_page
 from nesta.instruments.models import Blackout, Booking, BookingPolicy, Instrument
+from nesta.instruments.policy import bounded
 
 DOC_TYPE = "instrument"
 OPEN_FIELD = "open"  # as services.registry.facet_fields indexes it
@@ -67,8 +68,8 @@ def instrument_queryset() -> QuerySet[Instrument]:
 
 def longest_booking() -> timedelta:
     """How far back a booking overlapping a moment may start (one query)."""
-    minutes = BookingPolicy.objects.aggregate(m=Max("max_minutes"))["m"] or 0
-    return max(timedelta(minutes=minutes), MIN_LOOKBACK)
+    minutes = bounded("max_minutes", BookingPolicy.objects.aggregate(m=Max("max_minutes"))["m"])
+    return max(timedelta(minutes=minutes), MIN_LOOKBACK)  # bounded: one odd row cannot overflow it
 
 
 def busy_between(start: datetime, end: datetime, lookback: timedelta) -> tuple[Exists, Exists]:

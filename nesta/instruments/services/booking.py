@@ -32,7 +32,7 @@ from nesta.instruments.models import (
     Qualification,
     UsageSession,
 )
-from nesta.instruments.policy import LOCAL, BookingRequest, BookingRules, Rules, Violation
+from nesta.instruments.policy import LOCAL, BookingRequest, BookingRules, Rules, Violation, local_minute
 
 OFFENCES = ("no_show", "late_cancelled")
 
@@ -194,7 +194,7 @@ def _insert_checked(*, actor: Any, attempt: _Attempt, purpose: str, series: uuid
                 user=manager,
                 kind="booking_pending",
                 title=_("新的预约待审批：%(i)s") % {"i": instrument.name},
-                body=f"{actor} {start:%Y-%m-%d %H:%M}–{end:%H:%M}",
+                body=f"{actor} {local_minute(start)}–{local_minute(end)[-5:]}",
                 url=f"/instruments/{instrument.pk}/",
             )
     return booking

@@ -9,6 +9,7 @@ is an uploaded file passed beside it (`photo=`): checked, stored, and removed ag
 fails.
 """
 
+import io
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +32,7 @@ from nesta.core import search
 from nesta.core.audit import audit_record, diff, snapshot
 from nesta.core.errors import NotFound, ValidationFailed, validation_details
 from nesta.core.models import Region, SearchDocument
-from nesta.core.permissions import Target, require
+from nesta.core.permissions import Target, require, require_move
 from nesta.core.search.segment import normalize
 from nesta.core.transactions import write_transaction
 from nesta.directory.models import Organization
@@ -232,9 +234,9 @@ class Lookups:
         return found
 
 
-def _full_clean(instance: Any, *, exclude: list[str], prefix: str = "") -> None:
+def _full_clean(instance: Any, *, exclude: list[str], prefix: str = "", validate_constraints: bool = True) -> None:
     try:
-        instance.full_clean(exclude=exclude)
+        instance.full_clean(exclude=exclude, validate_constraints=validate_constraints)
     except ValidationError as exc:
         details = validation_details(exc)
         raise ValidationFailed(details={f"{prefix}{k}": v for k, v in details.items()}) from exc
@@ -361,7 +363,8 @@ def _apply_policy(policy: BookingPolicy, value: Any) -> None:
     _unknown_fields(value, POLICY_FIELDS, "policy.")
     for key, v in value.items():
         setattr(policy, key, v)
-    _full_clean(policy, exclude=["instrument"], prefix="policy.")
+    # The field validators carry POLICY_BOUNDS; the CHECK constraints say the same (no queries).
+    _full_clean(policy, exclude=["instrument"], prefix="policy.", validate_constraints=False)
     errors: dict[str, list[str]] = {}
     if not _WEEKDAYS.match(policy.weekdays or "") or len(set(policy.weekdays)) != len(policy.weekdays):
         errors["policy.weekdays"] = [_("开放日应为 1–7 的数字（1=周一），不重复，如 12345。")]
@@ -401,6 +404,7 @@ def _target(instrument: Instrument) -> Target:
 # --- photos ----------------------------------------------------------------------------------
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000  # 40 MP: a large camera's photo; a bomb declares billions
 # Extension → (content type, the file's first bytes). The bytes decide, not the name or the
 # content type the browser sent: a renamed .exe is no photo.
 _JPEG = ({"image/jpeg", "image/pjpeg", "image/jpg"}, b"\xff\xd8\xff")
@@ -435,7 +439,43 @@ def photo_check(file: Any) -> str:
     file.seek(0)
     if head != magic:
         raise ValidationFailed(details={"photo": [_("文件内容不是 JPG 或 PNG 图片。")]})
+    photo_reencoded(file, "PNG" if ext == ".png" else "JPEG")  # decodes: refuses what is no image
     return f"{stem[:60] or 'photo'}{'.jpg' if ext == '.jpeg' else ext}"
+
+
+def photo_reencoded(file: Any, image_format: str) -> bytes:
+    """The photo decoded and encoded again, so what is stored is what was decoded: bytes after
+    the image (a PNG header followed by an executable), EXIF (GPS, camera serials) and other
+    metadata are gone. The pixel count is bounded before decoding (decompression bombs)."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    refused = ValidationFailed(details={"photo": [_("文件内容不是 JPG 或 PNG 图片。")]})
+    too_large = ValidationFailed(
+        details={"photo": [_("照片像素过多（上限 %(m)d 万像素）。") % {"m": PHOTO_MAX_PIXELS // 10_000}]}
+    )
+    file.seek(0)
+    try:
+        with Image.open(file, formats=[image_format]) as img:
+            width, height = img.size
+            if width * height > PHOTO_MAX_PIXELS:
+                raise too_large
+            img.load()
+            clean = ImageOps.exif_transpose(img)  # keep the orientation EXIF described, drop EXIF
+            if image_format == "JPEG":
+                clean = clean.convert("RGB") if clean.mode not in {"RGB", "L"} else clean
+            elif clean.mode not in {"RGB", "RGBA", "L", "LA", "P"}:
+                clean = clean.convert("RGBA")
+            out = io.BytesIO()
+            clean.save(out, format=image_format, **({"quality": 90} if image_format == "JPEG" else {}))
+    except ValidationFailed:
+        raise
+    except Image.DecompressionBombError:  # Pillow's own bound, met while reading the header
+        raise too_large from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+        raise refused from None
+    finally:
+        file.seek(0)
+    return out.getvalue()
 
 
 @contextmanager
@@ -454,7 +494,8 @@ def _files_removed_on_failure(storage: Storage) -> Iterator[list[str]]:
 def _put_photo(instrument: Instrument, file: Any, name: str, stored: list[str]) -> None:
     """Store the photo and point the instrument at it; the old file goes once the change commits."""
     old = instrument.photo.name or ""
-    instrument.photo.save(f"{instrument.pk}-{name}", file, save=False)
+    content = ContentFile(photo_reencoded(file, "PNG" if name.endswith(".png") else "JPEG"))
+    instrument.photo.save(f"{instrument.pk}-{name}", content, save=False)
     stored.append(instrument.photo.name or "")
     Instrument.objects.filter(pk=instrument.pk).update(photo=instrument.photo.name, updated_at=timezone.now())
     if old and old != instrument.photo.name:
@@ -515,9 +556,7 @@ def instrument_update(*, actor: Any, instrument: Instrument, data: dict[str, Any
         before = _snapshot(inst, policy)
         before_target = _target(inst)
         managers = _apply(inst, data, Lookups(), creating=False)
-        if _target(inst) != before_target:
-            require(actor, "instrument.create", _target(inst))
-            require(actor, "instrument.create", before_target)
+        require_move(actor, "instrument.create", before_target, _target(inst))
         if "policy" in data:
             require(actor, "instrument.manage", before_target)
             policy = policy or BookingPolicy(instrument=inst)
