@@ -99,6 +99,7 @@ BOOKING = Lifecycle(
             label=_("取消预约"),
             divert=_late,
             confirm=_("确定取消该预约吗？"),
+            done=_("预约已取消。"),
             summary="取消预约",
             **_CANCEL,
         ),
@@ -121,6 +122,7 @@ BOOKING = Lifecycle(
             verb=_("审批"),
             notify=lambda b, actor: _tell_booker(b, "booking_approved", gettext_now("预约已批准：%(i)s")),
             style="primary",
+            done=_("已批准该预约，并已通知预约人。"),
             summary="批准外单位预约",
         ),
         Transition(
@@ -135,6 +137,7 @@ BOOKING = Lifecycle(
             notify=lambda b, actor: _tell_booker(b, "booking_rejected", gettext_now("预约未获批准：%(i)s")),
             style="outline-danger",
             confirm=_("确定驳回该预约吗？"),
+            done=_("已驳回该预约，并已通知预约人。"),
             summary="驳回外单位预约",
         ),
         Transition(
@@ -149,6 +152,7 @@ BOOKING = Lifecycle(
             label=_("签到上机"),
             verb=_("签到"),
             style="primary",
+            done=_("已签到，开始计时。"),
             summary="上机签到",
         ),
         Transition(
@@ -163,6 +167,7 @@ BOOKING = Lifecycle(
             verb=_("签退"),
             needs_input=True,
             style="primary",
+            done=_("已签退，使用记录已保存。"),
             summary="下机签退",
         ),
         Transition(
@@ -182,19 +187,34 @@ BOOKING = Lifecycle(
 )
 
 
+def _open_now(t: Transition, booking: Booking, actor: Any, now: datetime) -> bool:
+    if t.guard is not None and t.guard(booking, actor, now) is not None:
+        return False
+    return not (t.name == "cancel" and booking.end <= now)  # an ended booking is no longer cancelled
+
+
 def booking_transitions(actor: Any, booking: Booking, now: datetime | None = None) -> list[Transition]:
     """What `actor` may do with `booking` now: the table's transitions from its state that they
     are allowed, whose guard passes at `now` (no query: the guards read the booking only); a
     booking that has ended is no longer offered for cancellation."""
     now = now or timezone.now()
-    offered = []
-    for t in BOOKING.available(actor, booking):
-        if t.guard is not None and t.guard(booking, actor, now) is not None:
-            continue
-        if t.name == "cancel" and booking.end <= now:
-            continue
-        offered.append(t)
-    return offered
+    return [t for t in BOOKING.available(actor, booking) if _open_now(t, booking, actor, now)]
+
+
+# The steps a booking's own row offers (its booker's, or a manager's on the instrument's page);
+# approvals are listed apart.
+ROW_STEPS = ("cancel", "check_in", "check_out")
+
+
+def booking_row_steps(booking: Booking, now: datetime) -> set[str]:
+    """ROW_STEPS open on `booking` now by the table (its state and guards); who may take them is
+    the page's rule (one's own bookings, the managed instrument's)."""
+    state = BOOKING.state_of(booking)
+    return {
+        name
+        for name in ROW_STEPS
+        if state in (t := BOOKING.transition(name)).sources and _open_now(t, booking, None, now)
+    }
 
 
 # --- testing orders ----------------------------------------------------------------------------

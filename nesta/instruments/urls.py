@@ -1,5 +1,7 @@
 from django.urls import path
 
+from nesta.core.generic.transition import transition_urls
+from nesta.instruments.lifecycles import BOOKING, TESTORDER
 from nesta.instruments.views import book, booking_actions, find, manage
 from nesta.instruments.views import orders as order_views
 from nesta.instruments.views import registry as registry_views
@@ -22,45 +24,23 @@ urlpatterns = [
         "<int:pk>/manage/qualifications/<int:user_id>/revoke/", manage.qualification_revoke, name="qualification_revoke"
     ),
     path("<int:pk>/manage/usage/", manage.usage_record, name="usage_record"),
-    path(
-        "bookings/<int:booking_id>/cancel/", booking_actions.booking_action, {"action": "cancel"}, name="booking_cancel"
-    ),
-    path(
-        "bookings/<int:booking_id>/check-in/",
-        booking_actions.booking_action,
-        {"action": "check_in"},
-        name="booking_check_in",
-    ),
-    path(
-        "bookings/<int:booking_id>/check-out/",
-        booking_actions.booking_action,
-        {"action": "check_out"},
-        name="booking_check_out",
-    ),
-    path(
-        "bookings/<int:booking_id>/approve/",
-        booking_actions.booking_action,
-        {"action": "approve"},
-        name="booking_approve",
-    ),
-    path(
-        "bookings/<int:booking_id>/reject/", booking_actions.booking_action, {"action": "reject"}, name="booking_reject"
-    ),
+    # a booking's transitions (取消, 批准, 驳回, 签到, 签退), one URL each, from its lifecycle table
+    *transition_urls(BOOKING, "bookings/<int:booking_id>/{}/", booking_actions.booking_action, name="booking_{}"),
     # testing orders (分析测试)
     path("services/<int:service_id>/order/", order_views.order_submit, name="order_submit"),
     path("orders/", order_views.my_orders, name="my_orders"),
     path("manage/orders/", order_views.manage_orders, name="manage_orders"),
     path("orders/<int:order_id>/", order_views.order_detail, name="order_detail"),
-    path("orders/<int:order_id>/quote/", order_views.order_step, {"step": "quote"}, name="order_quote"),
-    path("orders/<int:order_id>/confirm/", order_views.order_step, {"step": "confirm"}, name="order_confirm"),
-    path("orders/<int:order_id>/receive/", order_views.order_step, {"step": "receive"}, name="order_receive"),
-    path("orders/<int:order_id>/start/", order_views.order_step, {"step": "start"}, name="order_start"),
-    path(
-        "orders/<int:order_id>/upload-report/", order_views.order_step, {"step": "report"}, name="order_upload_report"
-    ),
     path("orders/<int:order_id>/report/", order_views.order_report, name="order_report"),
-    path("orders/<int:order_id>/settle/", order_views.order_step, {"step": "settle"}, name="order_settle"),
-    path("orders/<int:order_id>/cancel/", order_views.order_step, {"step": "cancel"}, name="order_cancel"),
+    # an order's steps (报价, 确认, 收样, 开始检测, 上传报告, 结算, 取消), from its lifecycle table
+    *transition_urls(
+        TESTORDER,
+        "orders/<int:order_id>/{}/",
+        order_views.order_step,
+        name="order_{}",
+        segments={"report": "upload-report"},
+        names={"report": "order_upload_report"},
+    ),
     # reports: openness, fee statements, registry XLSX
     path("openness/", report_views.openness_ranking, name="openness_ranking"),
     path("openness/ranking.xlsx", report_views.openness_ranking_xlsx, name="openness_ranking_xlsx"),

@@ -289,3 +289,29 @@ def test_available_per_side_on_a_quoted_order(world):
     assert [t.name for t in TESTORDER.available(world["manager"], order)] == ["quote"]
     assert [t.name for t in TESTORDER.available(world["booker"], order)] == ["confirm", "cancel"]
     assert TESTORDER.available(world["stranger"], order) == []
+
+
+# --- the web and the API are derived from the same tables ----------------------------------------
+
+
+def test_every_offered_transition_has_its_web_url_and_its_api_endpoint():
+    from django.urls import reverse
+
+    from nesta.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    for table, web, api_prefix, names in [
+        (BOOKING, "instruments:booking_{}", "/api/v1/bookings/{booking_id}/", {}),
+        (
+            TESTORDER,
+            "instruments:order_{}",
+            "/api/v1/orders/{order_id}/",
+            {"report": "instruments:order_upload_report"},
+        ),
+    ]:
+        for t in table.offered():
+            assert reverse(names.get(t.name, web.format(t.name)), args=[1])
+            assert "post" in paths[api_prefix + t.name.replace("_", "-")], t.name
+        for t in table.transitions:
+            if not t.offered:  # reached only through another transition: no endpoint of its own
+                assert api_prefix + t.name.replace("_", "-") not in paths
