@@ -213,3 +213,19 @@ def test_check_out_charges_the_session_at_the_internal_rate(users, sem):
     session = booking_check_out(actor=users["member"], booking_id=b.pk, now=at(0, 10, 30))
     charges = list(Charge.objects.filter(usage_session=session))
     assert [c.amount for c in charges] == [Decimal("300.00")]  # 1.5 h × 200 元/h internal rate
+
+
+def test_what_each_role_may_do_with_a_booking_now_comes_from_its_table(users, sem, member2):
+    from nesta.instruments.selectors.bookings import booking_actions
+
+    b = book(users["member"], sem, at(1, 9), at(1, 11))
+    b = Booking.objects.select_related("instrument__province").get(pk=b.pk)
+    now = at(1, 8, 45)  # 15 minutes before the start: the check-in window is open
+    allowed = {role: booking_actions(actor=users[role], booking=b, now=now) for role in users}
+    assert allowed["member"] == ["cancel", "check_in"]  # the booker
+    assert allowed["instrument_manager"] == allowed["org_admin"] == ["cancel", "check_in"]  # the owner's staff
+    assert allowed["office"] == ["cancel", "check_in"]
+    assert allowed["province"] == allowed["expert"] == []
+    assert booking_actions(actor=member2, booking=b, now=now) == []  # another organisation's member
+    assert booking_actions(actor=users["member"], booking=b, now=at(0, 9)) == ["cancel"]  # too early to check in
+    assert booking_actions(actor=users["member"], booking=b, now=at(1, 12)) == []  # over: nothing left to do

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from nesta.core.pagination import Page, cursor_offset, keyset_page, offset_page
 from nesta.core.permissions import restrict
-from nesta.instruments.lifecycles import booking_row_steps
+from nesta.instruments.lifecycles import booking_row_steps, booking_transitions
 from nesta.instruments.models import Blackout, Booking, Instrument, Qualification, UsageSession
 from nesta.instruments.selectors.availability import policy_of
 
@@ -55,6 +55,13 @@ def with_actions(bookings: list[Booking], now: datetime) -> list[Booking]:
         b.may_check_in = "check_in" in steps  # type: ignore[attr-defined]
         b.may_check_out = "check_out" in steps  # type: ignore[attr-defined]
     return bookings
+
+
+def booking_actions(*, actor: Any, booking: Booking, now: datetime) -> list[str]:
+    """What `actor` may do with `booking` now (the testorder_actions of bookings): from the
+    booking's lifecycle table — its state, the actor's permission, the guards at `now`. No query
+    beyond the actor's grants (the booking's instrument and province must be loaded)."""
+    return [t.name for t in booking_transitions(actor, booking, now)]
 
 
 def _mine(user: Any) -> QuerySet[Booking]:
