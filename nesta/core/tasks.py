@@ -241,8 +241,16 @@ def periodic_claim_due(*, now: datetime | None = None, worker_id: str = "") -> l
     if missing:
         with write_transaction():
             PeriodicSchedule.objects.bulk_create(missing, ignore_conflicts=True)
+    # Read first (no lock): only what looks due is claimed, so an idle tick takes no write lock.
+    due = set(
+        PeriodicSchedule.objects.filter(name__in=[j.name for j in jobs], next_run_at__lte=now).values_list(
+            "name", flat=True
+        )
+    )
     claimed = []
     for j in jobs:
+        if j.name not in due:
+            continue
         with write_transaction():
             won = PeriodicSchedule.objects.filter(name=j.name, next_run_at__lte=now).update(
                 next_run_at=now + timedelta(seconds=j.every_seconds), last_run_at=now, last_claimed_by=worker_id[:64]

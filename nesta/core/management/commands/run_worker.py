@@ -9,6 +9,7 @@ from django.utils.crypto import get_random_string
 from django_tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from nesta.core.tasks import scheduler_tick
 
@@ -43,7 +44,9 @@ class Command(BaseCommand):
             if not no_scheduler:
                 for job in scheduler_tick(worker_id=worker_id):
                     self.stdout.write(f"  due: {job.params.get('name')} → job {job.pk}")
-            if drains:
+            # Look before claiming: the worker's claim is an exclusive transaction, which an idle
+            # poll every second should not take from the site's writers (SQLite has one lock).
+            if drains and DBTaskResult.objects.ready().filter(backend_name="default").exists():
                 worker.run()
             if once or not worker.running:
                 return
