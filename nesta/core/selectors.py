@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from nesta.core.models import AuditLog, Platform, Region, TaxonomyNode
-from nesta.core.pagination import Page, clamp_limit, decode_cursor, encode_cursor
+from nesta.core.pagination import Page, keyset_page
 from nesta.core.permissions import require
 
 
@@ -89,14 +89,8 @@ def audit_list(
 ) -> Page[AuditLog]:
     """The audit trail, newest first, one page (office only)."""
     filters = filters or AuditFilters(object_type=object_type, object_id=object_id)
-    limit = clamp_limit(limit, default=50)
     qs = _audit_queryset(user, filters)
-    before = decode_cursor(cursor).get("after")
-    if before is not None:
-        qs = qs.filter(pk__lt=before)
-    rows = list(qs.order_by("-pk")[: limit + 1])
-    items = rows[:limit]
-    return Page(items=items, next_cursor=encode_cursor({"after": items[-1].pk}) if len(rows) > limit else None)
+    return keyset_page(qs, cursor=cursor, limit=limit, default_limit=50, newest_first=True)
 
 
 AUDIT_EXPORT_MAX_ROWS = 20_000

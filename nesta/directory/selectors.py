@@ -64,6 +64,21 @@ def _ranked_page(
     return page
 
 
+def _matching(qs: QuerySet, doc_type: str, filters: OrganizationFilters) -> QuerySet:
+    """The rows the index matches (all of them, unranked), or a plain name match without a
+    searchable word: for queries the index alone cannot answer (a flag or owner it does not carry)."""
+    hits = search.search(
+        doc_type,
+        filters.q,
+        province=filters.province,
+        city=filters.city,
+        kind=filters.kind,
+        field=filters.field,
+        limit=10_000,
+    )
+    return qs.filter(pk__in=hits.ids) if hits is not None else qs.filter(name__icontains=filters.q.strip())
+
+
 def organization_list(
     *, filters: OrganizationFilters, cursor: str | None = None, limit: int | None = None, with_facets: bool = False
 ) -> Page[Organization]:
@@ -75,16 +90,7 @@ def organization_list(
             return page
     if filters.q.strip():
         # A query with a flag the index does not carry, or no searchable word: filter in SQL.
-        hits = search.search(
-            "organization",
-            filters.q,
-            province=filters.province,
-            city=filters.city,
-            kind=filters.kind,
-            field=filters.field,
-            limit=10_000,
-        )
-        qs = qs.filter(pk__in=hits.ids) if hits is not None else qs.filter(name__icontains=filters.q.strip())
+        qs = _matching(qs, "organization", filters)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.province:
@@ -131,24 +137,16 @@ def _person_queryset() -> QuerySet[Person]:
 def person_list(*, filters: PersonFilters, cursor: str | None = None, limit: int | None = None) -> Page[Person]:
     limit = clamp_limit(limit)
     qs = _person_queryset()
+    search_filters = OrganizationFilters(
+        q=filters.q, province=filters.province, field=filters.field, kind="expert" if filters.experts_only else ""
+    )
     if filters.q.strip() and filters.organization is None:
-        search_filters = OrganizationFilters(
-            q=filters.q, province=filters.province, field=filters.field, kind="expert" if filters.experts_only else ""
-        )
         page = _ranked_page(qs, "person", search_filters, cursor, limit, with_facets=False)
         if page is not None:
             return page
     if filters.q.strip():
         # Restricted to one organisation (which the index does not carry): filter by the index's hits.
-        hits = search.search(
-            "person",
-            filters.q,
-            province=filters.province,
-            field=filters.field,
-            kind="expert" if filters.experts_only else "",
-            limit=10_000,
-        )
-        qs = qs.filter(pk__in=hits.ids) if hits is not None else qs.filter(name__icontains=filters.q.strip())
+        qs = _matching(qs, "person", search_filters)
     if filters.province:
         qs = qs.filter(organization__province__code=filters.province)
     if filters.field:

@@ -14,6 +14,7 @@ from nesta.core.validators import datetime_in_range
 from nesta.directory.forms import _style, city_choices, province_choices
 from nesta.directory.models import OrganizationKind
 from nesta.instruments.models import Blackout, BookingPolicy, InstrumentCategory
+from nesta.instruments.selectors.registry import InstrumentFilters
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -59,6 +60,14 @@ class SearchFilters:
     @property
     def any(self) -> bool:
         return any((self.q, self.province, self.city, self.category, self.owner_kind, self.open_only, self.free_from))
+
+    def for_selector(self) -> InstrumentFilters:
+        """The registry selector's filters (free_from/free_to are its available_from/to)."""
+        return InstrumentFilters(
+            **{k: getattr(self, k) for k in ("q", "province", "city", "category", "owner_kind", "open_only")},
+            available_from=self.free_from,
+            available_to=self.free_to,
+        )
 
 
 class InstrumentFilterForm(forms.Form):

@@ -26,7 +26,6 @@ from nesta.instruments.policy import LOCAL
 from nesta.instruments.selectors import bookings as booking_selectors
 from nesta.instruments.selectors import calendar as calendar_selectors
 from nesta.instruments.selectors import orders as order_selectors
-from nesta.instruments.selectors import registry as registry_selectors
 from nesta.instruments.selectors.availability import policy_of
 from nesta.instruments.selectors.rules import rules_summary
 
@@ -61,17 +60,7 @@ class InstrumentList(ListPage):
     page_size = PAGE_SIZE
 
     def get_page(self, request: HttpRequest, filters: Any, cursor: str | None, limit: int) -> Page[Any]:
-        search = registry_selectors.InstrumentFilters(
-            q=filters.q,
-            province=filters.province,
-            city=filters.city,
-            category=filters.category,
-            owner_kind=filters.owner_kind,
-            open_only=filters.open_only,
-            available_from=filters.free_from,
-            available_to=filters.free_to,
-        )
-        return booking_selectors.instrument_search(filters=search, cursor=cursor, limit=limit)
+        return booking_selectors.instrument_search(filters=filters.for_selector(), cursor=cursor, limit=limit)
 
     def get_extra_context(self, request: HttpRequest, filters: Any, page: Page[Any]) -> dict[str, Any]:
         return {"may_manage": can(request.user, "instrument.manage"), "quick_words": QUICK_WORDS}

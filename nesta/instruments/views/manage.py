@@ -115,12 +115,28 @@ def _manage_form_step(
     return _manage_failed(request, instrument, name, form)
 
 
-def _form_with_user(form: Any) -> Any:
-    """The user a qualification/usage form names, or None (with the error on the form)."""
+def _user_form_step(
+    request: HttpRequest,
+    pk: int,
+    name: str,
+    form_class: Any,
+    call: Callable[[Instrument, Any, dict[str, Any]], Any],
+    success: str,
+    **options: Any,
+) -> HttpResponse:
+    """A manager's form that names a user (qualification, usage): the user found by username,
+    then the service through _manage_form_step; `success` is formatted with %(user)s."""
+    instrument = _managed_instrument(request, pk)
+    form = form_class(request.POST)
     user = booking_selectors.user_by_username(form.cleaned_data["username"]) if form.is_valid() else None
     if form.is_valid() and user is None:
         form.add_error("username", _("未找到该用户。"))
-    return user
+    if user is None:
+        return _manage_failed(request, instrument, name, form)
+    data = form.cleaned_data
+    return _manage_form_step(
+        request, instrument, name, form, lambda: call(instrument, user, data), success % {"user": user}, **options
+    )
 
 
 @require_POST
@@ -166,20 +182,15 @@ def blackout_remove(request: HttpRequest, pk: int, blackout_id: int) -> HttpResp
 @login_required_or_redirect
 @domain_errors
 def qualification_grant(request: HttpRequest, pk: int) -> HttpResponse:
-    instrument = _managed_instrument(request, pk)
-    form = QualificationForm(request.POST)
-    user = _form_with_user(form)
-    if user is None:
-        return _manage_failed(request, instrument, "qualification_form", form)
-    return _manage_form_step(
+    return _user_form_step(
         request,
-        instrument,
+        pk,
         "qualification_form",
-        form,
-        lambda: registry.qualification_grant(
-            actor=request.user, instrument=instrument, user=user, expires_at=form.cleaned_data["expires_at"]
+        QualificationForm,
+        lambda instrument, user, d: registry.qualification_grant(
+            actor=request.user, instrument=instrument, user=user, expires_at=d["expires_at"]
         ),
-        _("已授予 %(user)s 上机资格。") % {"user": user},
+        _("已授予 %(user)s 上机资格。"),
     )
 
 
@@ -199,18 +210,12 @@ def qualification_revoke(request: HttpRequest, pk: int, user_id: int) -> HttpRes
 @login_required_or_redirect
 @domain_errors
 def usage_record(request: HttpRequest, pk: int) -> HttpResponse:
-    instrument = _managed_instrument(request, pk)
-    form = UsageForm(request.POST)
-    user = _form_with_user(form)
-    if user is None:
-        return _manage_failed(request, instrument, "usage_form", form)
-    d = form.cleaned_data
-    return _manage_form_step(
+    return _user_form_step(
         request,
-        instrument,
+        pk,
         "usage_form",
-        form,
-        lambda: usage_record_service(
+        UsageForm,
+        lambda instrument, user, d: usage_record_service(
             actor=request.user,
             instrument=instrument,
             user=user,
@@ -220,7 +225,7 @@ def usage_record(request: HttpRequest, pk: int) -> HttpResponse:
             operator=(d.get("operator") or "").strip(),
             notes=(d.get("notes") or "").strip(),
         ),
-        _("已登记 %(user)s 的使用记录。") % {"user": user},
+        _("已登记 %(user)s 的使用记录。"),
         aliases={"user": "username"},
         busy_on_form=True,
     )
