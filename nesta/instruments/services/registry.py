@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from nesta.core import search
 from nesta.core.audit import audit_record, diff, snapshot
 from nesta.core.errors import NotFound, ValidationFailed, validation_details
-from nesta.core.models import Region, SearchDocument
+from nesta.core.models import AuditLog, Region, SearchDocument
 from nesta.core.permissions import Target, require, require_move
 from nesta.core.search.segment import normalize
 from nesta.core.transactions import write_transaction
@@ -518,14 +518,7 @@ def instrument_create(
         _unknown_fields(data, INSTRUMENT_FIELDS)
         require(actor, "instrument.create")  # anywhere at all: 401/403 before any validation
         photo_name = photo_check(photo) if photo is not None else ""
-        lookups = lookups or Lookups()
-        instrument = Instrument()
-        managers = _apply(instrument, data, lookups, creating=True)
-        require(actor, "instrument.create", _target(instrument))
-        policy = BookingPolicy()
-        if "policy" in data:
-            require(actor, "instrument.manage", _target(instrument))
-        _apply_policy(policy, data.get("policy", {}))
+        instrument, policy, managers = instrument_prepare(actor=actor, data=data, lookups=lookups)
         instrument.save()
         policy.instrument = instrument
         policy.save()
@@ -541,6 +534,76 @@ def instrument_create(
             changes=diff({}, _snapshot(instrument, policy)),
         )
     return instrument
+
+
+def instrument_prepare(
+    *, actor: Any, data: dict[str, Any], lookups: Lookups | None = None
+) -> tuple[Instrument, BookingPolicy, list[Any] | None]:
+    """A new instrument, its policy and its managers, validated and permitted but not saved: no
+    write, no lock (an XLSX import prepares every row first, then saves them in one short
+    transaction with `instruments_save_prepared`)."""
+    _unknown_fields(data, INSTRUMENT_FIELDS)
+    require(actor, "instrument.create")
+    lookups = lookups or Lookups()
+    instrument = Instrument()
+    managers = _apply(instrument, data, lookups, creating=True)
+    require(actor, "instrument.create", _target(instrument))
+    policy = BookingPolicy()
+    if "policy" in data:
+        require(actor, "instrument.manage", _target(instrument))
+    _apply_policy(policy, data.get("policy", {}))
+    return instrument, policy, managers
+
+
+def instruments_save_prepared(
+    *,
+    actor: Any,
+    prepared: list[tuple[Instrument, BookingPolicy, list[Any] | None]],
+    documents: list[SearchDocument] | None = None,
+) -> list[Instrument]:
+    """Save prepared instruments in bulk (a few statements, whatever the count), their policies,
+    managers, search documents and audit rows. Call it inside write_transaction(); pass the
+    search `documents` built beforehand (one per instrument, in order) to keep the lock short."""
+    instruments = Instrument.objects.bulk_create([i for i, _p, _m in prepared], batch_size=500)
+    for instrument, policy, _m in prepared:
+        policy.instrument = instrument
+    BookingPolicy.objects.bulk_create([p for _i, p, _m in prepared], batch_size=500)
+    through = Instrument.managers.through
+    links = [through(instrument_id=i.pk, user_id=u.pk) for i, _p, managers in prepared for u in managers or []]
+    if links:
+        through.objects.bulk_create(links, batch_size=500)
+    if documents is None:
+        documents = [instrument_search_document(i) for i in instruments]
+    for doc, instrument in zip(documents, instruments, strict=True):
+        doc.object_id = instrument.pk
+    search.engine.index_many(documents)
+    # One bulk insert of the audit rows audit_record() would write one by one.
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    AuditLog.objects.bulk_create(
+        [
+            AuditLog(
+                actor=user,
+                actor_repr=getattr(user, "username", "") if user else "",
+                action="instrument.created",
+                object_type="instruments.instrument",
+                object_id=str(instrument.pk),
+                object_repr=str(instrument)[:200],
+                changes=diff({}, _created_snapshot(instrument, policy, managers)),
+            )
+            for instrument, policy, managers in prepared
+        ],
+        batch_size=500,
+    )
+    return instruments
+
+
+def _created_snapshot(instrument: Instrument, policy: BookingPolicy, managers: list[Any] | None) -> dict[str, Any]:
+    """_snapshot of a just-created instrument without a query per row (its managers are known)."""
+    data = snapshot(instrument, [f.name for f in Instrument._meta.concrete_fields])
+    data.pop("reference_key", None)
+    data["managers"] = sorted(u.pk for u in managers or [])
+    data.update({f"policy.{k}": v for k, v in snapshot(policy, list(POLICY_FIELDS)).items()})
+    return data
 
 
 def instrument_update(*, actor: Any, instrument: Instrument, data: dict[str, Any], photo: Any = None) -> Instrument:

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db import IntegrityError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
@@ -40,7 +41,12 @@ from nesta.core.xlsx import (
 )
 from nesta.directory.models import Organization
 from nesta.instruments.models import Instrument, InstrumentCategory
-from nesta.instruments.services.registry import Lookups, instrument_create
+from nesta.instruments.services.registry import (
+    Lookups,
+    instrument_prepare,
+    instrument_search_document,
+    instruments_save_prepared,
+)
 
 MAX_IMPORT_ROWS = 2000  # about 10 s on SQLite, inside a request's time limit
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -402,10 +408,6 @@ def _read_sheet(content: bytes) -> tuple[list[tuple[int, dict[str, Any]]], list[
     return data, known
 
 
-class _Rollback(Exception):
-    pass
-
-
 def _service_errors(number: int, exc: DomainError) -> list[RowError]:
     details = exc.details if isinstance(exc.details, dict) else {}
     out = []
@@ -416,45 +418,78 @@ def _service_errors(number: int, exc: DomainError) -> list[RowError]:
     return out or [RowError(number, "", str(exc.message))]
 
 
-def instruments_import_xlsx(*, actor: Any, content: bytes, dry_run: bool = False) -> ImportReport:
-    """Create one instrument per row, all or nothing. With errors, nothing is saved and
-    ValidationFailed (code import_failed) carries details["rows"] = [{row, field, message}];
-    `dry_run` checks every row and returns the report without saving anything."""
+@dataclass
+class ImportPlan:
+    """A sheet checked row by row, nothing written: the instruments to create, or the errors."""
+
+    rows: int = 0
+    prepared: list[Any] = field(default_factory=list)
+    documents: list[Any] = field(default_factory=list)  # search documents, built before the lock
+    errors: list[RowError] = field(default_factory=list)
+
+
+def instruments_import_validate(*, actor: Any, content: bytes) -> ImportPlan:
+    """Read the sheet and run every row through `instrument_create`'s rules (validation and
+    permissions), without writing and so without the write lock."""
     require(actor, "instrument.create")
     rows, _headers = _read_sheet(content)
     refs = _References([cells for _n, cells in rows])
-    report = ImportReport(rows=len(rows), dry_run=dry_run)
+    plan = ImportPlan(rows=len(rows))
     lookups = Lookups(owners={o.pk: o for o in refs.by_uscc.values()})
     for orgs in refs.by_name.values():
         lookups.owners.update({o.pk: o for o in orgs})
+    for number, cells in rows:
+        data, errors = _row_data(number, cells, refs)
+        # The service's rules run on a row with unreadable cells too, so one pass reports
+        # every problem of the row (each column once).
+        reported = {e.field for e in errors}
+        if reported & {"所属单位", "统一社会信用代码"}:
+            reported |= {"所属单位", "统一社会信用代码"}
+        try:
+            prepared = instrument_prepare(actor=actor, data=data, lookups=lookups)
+        except PermissionDenied:
+            errors.append(RowError(number, "所属单位", _("您无权为该单位在该省份登记仪器。")))
+        except ValidationFailed as exc:
+            errors += [e for e in _service_errors(number, exc) if e.field not in reported]
+        else:
+            if not errors:
+                plan.prepared.append(prepared)
+        plan.errors += errors
+    if not rows:
+        plan.errors.append(RowError(2, "", _("表格中没有数据行。")))
+    if not plan.errors:  # word segmentation is the costly part of indexing: do it unlocked
+        plan.documents = [instrument_search_document(i) for i, _p, _m in plan.prepared]
+    return plan
+
+
+def instruments_import_apply(*, actor: Any, plan: ImportPlan) -> list[Instrument]:
+    """Save a plan without errors in one short write transaction: all rows or none."""
+    if plan.errors:
+        raise _import_failed(plan.errors)
     try:
         with write_transaction():
-            for number, cells in rows:
-                data, errors = _row_data(number, cells, refs)
-                # The service's rules run on a row with unreadable cells too, so one pass reports
-                # every problem of the row (each column once).
-                reported = {e.field for e in errors}
-                if reported & {"所属单位", "统一社会信用代码"}:
-                    reported |= {"所属单位", "统一社会信用代码"}
-                try:
-                    report.created.append(instrument_create(actor=actor, data=data, lookups=lookups))
-                except PermissionDenied:
-                    errors.append(RowError(number, "所属单位", _("您无权为该单位在该省份登记仪器。")))
-                except ValidationFailed as exc:
-                    errors += [e for e in _service_errors(number, exc) if e.field not in reported]
-                report.errors += errors
-            if report.errors or dry_run:
-                raise _Rollback
-    except _Rollback:
-        report.created = []
-    if not rows:
-        report.errors.append(RowError(2, "", _("表格中没有数据行。")))
-    if report.errors and not dry_run:
-        raise ValidationFailed(
-            _("导入失败：共 %(n)d 处错误，未保存任何记录。") % {"n": len(report.errors)},
-            code="import_failed",
-            details={"rows": [e.as_dict() for e in report.errors]},
-        )
+            return instruments_save_prepared(actor=actor, prepared=plan.prepared, documents=plan.documents or None)
+    except IntegrityError:  # a concurrent write took a unique value since validation
+        raise _import_failed([RowError(0, "", _("数据在校验后被他人修改，请重新导入。"))]) from None
+
+
+def _import_failed(errors: list[RowError]) -> ValidationFailed:
+    return ValidationFailed(
+        _("导入失败：共 %(n)d 处错误，未保存任何记录。") % {"n": len(errors)},
+        code="import_failed",
+        details={"rows": [e.as_dict() for e in errors]},
+    )
+
+
+def instruments_import_xlsx(*, actor: Any, content: bytes, dry_run: bool = False) -> ImportReport:
+    """Create one instrument per row, all or nothing. With errors, nothing is saved and
+    ValidationFailed (code import_failed) carries details["rows"] = [{row, field, message}];
+    `dry_run` checks every row and returns the report without saving anything. Validation runs
+    outside the write lock; the write is one short transaction (issue 7 C.1)."""
+    plan = instruments_import_validate(actor=actor, content=content)
+    report = ImportReport(rows=plan.rows, errors=list(plan.errors), dry_run=dry_run)
+    if not dry_run:
+        report.created = instruments_import_apply(actor=actor, plan=plan)
     return report
 
 
