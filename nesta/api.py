@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from nesta.core.api_auth import caller
+from nesta.core.api_openapi import add_platform_responses
 from nesta.core.api_parser import NotAJsonObject, StrictJsonParser, UnsupportedMediaType
 from nesta.core.errors import DomainError, ServiceUnavailable
 from nesta.core.transactions import RETRY_AFTER_SECONDS, is_lock_error
@@ -24,7 +25,13 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class NestaAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        # the platform-wide answers (guards, auth, parser, busy database) on every operation
+        return add_platform_responses(super().get_openapi_schema(*args, **kwargs))
+
+
+api = NestaAPI(
     renderer=ChineseJSONRenderer(),
     title="东北振兴科技行动平台 API",
     version="1.0.0",
