@@ -36,12 +36,35 @@ def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": ERROR_REF}}}
 
 
+BINARY = {"type": "string", "format": "binary"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(path: str, method: str) -> dict[str, Any] | None:
+    """File answers (their endpoints return an HttpResponse, which ninja cannot describe)."""
+    if method != "get":
+        return None
+    if path.endswith(".xlsx"):
+        return {"description": "XLSX 文件", "content": {XLSX: {"schema": BINARY}}}
+    if path.endswith(".ics"):
+        return {"description": "iCalendar 日历", "content": {"text/calendar": {"schema": {"type": "string"}}}}
+    if path.endswith("/orders/{order_id}/report"):
+        return {
+            "description": "检测报告文件（原文件类型）",
+            "content": {"*/*": {"schema": BINARY}},
+        }
+    return None
+
+
 def add_platform_responses(schema: dict[str, Any]) -> dict[str, Any]:
     schema.setdefault("components", {}).setdefault("schemas", {}).setdefault("ErrorOut", ERROR_SCHEMA)
-    for path_item in schema.get("paths", {}).values():
+    for path, path_item in schema.get("paths", {}).items():
         for method, operation in path_item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            download = _download(path, method.lower())
+            if download is not None:
+                operation["responses"]["200"] = download
             extra = dict(COMMON)
             if operation.get("parameters") or operation.get("requestBody"):
                 extra.update(WITH_INPUT)

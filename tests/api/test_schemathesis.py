@@ -82,3 +82,13 @@ def test_as_the_office(case, reference):
 @FUZZ
 def test_as_an_org_admin(case, reference):
     _check(case, _token("fuzz_org_admin", "org_admin"))
+
+
+def test_file_downloads_are_documented_with_their_media_types():
+    from nesta.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    assert "*/*" in paths["/api/v1/orders/{order_id}/report"]["get"]["responses"]["200"]["content"]
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert xlsx in paths["/api/v1/instruments/export.xlsx"]["get"]["responses"]["200"]["content"]
+    assert "text/calendar" in paths["/api/v1/me/calendar.ics"]["get"]["responses"]["200"]["content"]
