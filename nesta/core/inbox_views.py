@@ -12,7 +12,7 @@ from nesta.core import notifications
 from nesta.core.errors import NotFound
 from nesta.core.generic import domain_errors, login_required_or_redirect, render_page_or_partial
 from nesta.core.generic.download import file_download
-from nesta.core.tasks import job_get, job_kind_label
+from nesta.core.tasks import job_get, job_kind_label, job_result_template
 
 # --- notifications ------------------------------------------------------------------------------
 
@@ -62,7 +62,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 @domain_errors
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = job_get(user=request.user, job_id=pk)
-    context = {"job": job, "kind_label": job_kind_label(job.kind)}
+    context = {"job": job, "kind_label": job_kind_label(job.kind), "result_template": job_result_template(job.kind)}
     return render_page_or_partial(request, "core/job_detail.html", "core/_job_status.html", context)
 
 

@@ -85,6 +85,8 @@ class JobKind:
     # run(job: nesta.core.tasks.JobContext) -> JSON-able result (a file via job.save_file)
     run: Callable[..., Any]
     label: Any  # lazy translated label, shown on the job page
+    # the app's template of the job's outcome (result or failure), included on the job page
+    result_template: str = ""
 
 
 class AlreadyRegistered(Exception):
@@ -162,9 +164,10 @@ class Registry:
     def periodic_job(self, name: str, run: Callable[..., Any], *, every_seconds: int) -> None:
         self._jobs[name] = PeriodicJob(name, run, every_seconds)
 
-    def job_kind(self, kind: str, run: Callable[..., Any], *, label: Any) -> None:
-        """A kind of background job (core.BackgroundJob) that core.tasks runs on the worker."""
-        self._job_kinds[kind] = JobKind(kind, run, label)
+    def job_kind(self, kind: str, run: Callable[..., Any], *, label: Any, result_template: str = "") -> None:
+        """A kind of background job (core.BackgroundJob) that core.tasks runs on the worker;
+        `result_template` (optional) shows its outcome on the job page, beside the generic one."""
+        self._job_kinds[kind] = JobKind(kind, run, label, result_template)
 
     def token_authenticator(self, user_for_key: Callable[[str], Any]) -> None:
         """How a Bearer token becomes a user (`user_for_key(key) -> user | None`): the accounts app's."""

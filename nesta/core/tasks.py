@@ -116,6 +116,12 @@ def job_kind_label(kind: str) -> Any:
     return found.label if found else kind
 
 
+def job_result_template(kind: str) -> str:
+    """The app's template of a kind's outcome on the job page ("" for none)."""
+    found = _kind(kind)
+    return found.result_template if found else ""
+
+
 def job_enqueue(
     *, actor: Any, kind: str, params: dict[str, Any] | None = None, input_bytes: bytes | None = None
 ) -> BackgroundJob:

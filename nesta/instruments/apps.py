@@ -38,7 +38,12 @@ class InstrumentsConfig(AppConfig):
             "openness", _("开放共享评价"), "instruments:openness_ranking", "/instruments/openness/", order=50
         )
         registry.periodic_job("instruments.tick", instruments_tick, every_seconds=300)
-        registry.job_kind(tasks.IMPORT_KIND, tasks.run_import_job, label=_("导入仪器"))
+        registry.job_kind(
+            tasks.IMPORT_KIND,
+            tasks.run_import_job,
+            label=_("导入仪器"),
+            result_template="instruments/reports/_import_job_result.html",
+        )
         registry.job_kind(tasks.EXPORT_KIND, tasks.run_export_job, label=_("导出仪器清单"))
 
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nesta.core.errors import ValidationFailed
+from nesta.core.permissions import require
+from nesta.core.tasks import job_enqueue
 from nesta.instruments.selectors.registry import InstrumentFilters, instruments_for_export
 from nesta.instruments.services import xlsx
 
@@ -21,26 +23,43 @@ MAX_EXPORT_ROWS = 50_000  # a job may export more than a request (10,000)
 EXPORT_FILTERS = ("q", "province", "city", "category", "owner_kind", "open_only", "status", "owner")
 
 
+def instruments_import_enqueue(*, actor: Any, content: bytes, dry_run: bool = False) -> Any:
+    """Queue an XLSX import as a job of `actor` (refused before any job exists if they may not
+    register instruments); the job page /jobs/<id>/ follows it."""
+    require(actor, "instrument.create")
+    return job_enqueue(actor=actor, kind=IMPORT_KIND, params={"dry_run": dry_run}, input_bytes=content)
+
+
 def run_import_job(job: Any) -> dict[str, Any]:
-    """All or nothing, as the synchronous import: with row errors nothing is saved, the job
-    fails with them and their workbook is the job's download."""
+    """All or nothing, as the synchronous import, in its two steps: every row is validated
+    (progress: rows done / total, no write lock held), then the plan is written in one short
+    transaction. With row errors nothing is saved, the job fails with them and their workbook
+    is the job's download."""
     dry_run = bool(job.params.get("dry_run"))
-    job.progress(0, message=_("正在校验并导入……"))
+    job.progress(0, message=_("正在读取并校验表格……"))
     try:
-        report = xlsx.instruments_import_xlsx(actor=job.owner, content=job.read_input(), dry_run=dry_run)
+        plan = xlsx.instruments_import_validate(
+            actor=job.owner, content=job.read_input(), progress=lambda done, total: job.progress(done, total)
+        )
+        if plan.errors and not dry_run:
+            raise xlsx.import_failed(plan.errors)
+        created = []
+        if not dry_run:
+            job.progress(plan.rows, plan.rows, message=_("校验通过，正在写入……"))
+            created = xlsx.instruments_import_apply(actor=job.owner, plan=plan)
     except ValidationFailed as exc:
         rows = (exc.details or {}).get("rows") or []
         if rows:
             job.save_file("导入错误.xlsx", xlsx.import_errors_xlsx(rows))
         raise
-    if report.errors:  # a dry run that found errors
-        job.save_file("导入错误.xlsx", xlsx.import_errors_xlsx(report.errors))
-    job.progress(report.rows, report.rows)
+    if plan.errors:  # a dry run that found errors
+        job.save_file("导入错误.xlsx", xlsx.import_errors_xlsx(plan.errors))
+    job.progress(plan.rows, plan.rows, message=_("导入完成。") if not dry_run else _("校验完成（未保存）。"))
     return {
-        "summary": _("共 %(rows)d 行，新建 %(n)d 台仪器。") % {"rows": report.rows, "n": len(report.created)},
-        "rows": report.rows,
-        "created": [i.pk for i in report.created],
-        "errors": [e.as_dict() for e in report.errors],
+        "summary": _("共 %(rows)d 行，新建 %(n)d 台仪器。") % {"rows": plan.rows, "n": len(created)},
+        "rows": plan.rows,
+        "created": [i.pk for i in created],
+        "errors": [e.as_dict() for e in plan.errors],
         "dry_run": dry_run,
     }
 

@@ -13,9 +13,7 @@ from ninja.responses import Status
 from nesta.core.api_auth import api_user, api_user_required, login_required
 from nesta.core.api_inbox import JobRefOut, job_ref
 from nesta.core.errors import NotAuthenticated, NotFound, ValidationFailed
-from nesta.core.permissions import require
 from nesta.core.schemas import ErrorOut
-from nesta.core.tasks import job_enqueue
 from nesta.instruments.models import Blackout, Instrument, Qualification
 from nesta.instruments.schemas import (
     ID_MAX,
@@ -41,7 +39,7 @@ from nesta.instruments.selectors import calendar as calendar_selectors
 from nesta.instruments.selectors import registry as selectors
 from nesta.instruments.services import registry as services
 from nesta.instruments.services import xlsx
-from nesta.instruments.tasks import IMPORT_KIND
+from nesta.instruments.tasks import instruments_import_enqueue
 
 router = Router(tags=["instruments"])
 READ_ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -156,8 +154,7 @@ def import_instruments(
     user = api_user_required(request)
     content = _upload(file)
     if background:
-        require(user, "instrument.create")
-        job = job_enqueue(actor=user, kind=IMPORT_KIND, params={"dry_run": dry_run}, input_bytes=content)
+        job = instruments_import_enqueue(actor=user, content=content, dry_run=dry_run)
         return Status(202, job_ref(job))
     report = xlsx.instruments_import_xlsx(actor=user, content=content, dry_run=dry_run)
     body = {

@@ -10,7 +10,7 @@ row goes through `instrument_create`'s rules; any bad row and nothing is saved.
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -428,9 +428,12 @@ class ImportPlan:
     errors: list[RowError] = field(default_factory=list)
 
 
-def instruments_import_validate(*, actor: Any, content: bytes) -> ImportPlan:
+def instruments_import_validate(
+    *, actor: Any, content: bytes, progress: Callable[[int, int], None] | None = None
+) -> ImportPlan:
     """Read the sheet and run every row through `instrument_create`'s rules (validation and
-    permissions), without writing and so without the write lock."""
+    permissions), without writing and so without the write lock. `progress(done, total)` is
+    called after each row (a background job reports it on its page)."""
     require(actor, "instrument.create")
     rows, _headers = _read_sheet(content)
     refs = _References([cells for _n, cells in rows])
@@ -438,7 +441,7 @@ def instruments_import_validate(*, actor: Any, content: bytes) -> ImportPlan:
     lookups = Lookups(owners={o.pk: o for o in refs.by_uscc.values()})
     for orgs in refs.by_name.values():
         lookups.owners.update({o.pk: o for o in orgs})
-    for number, cells in rows:
+    for done, (number, cells) in enumerate(rows, 1):
         data, errors = _row_data(number, cells, refs)
         # The service's rules run on a row with unreadable cells too, so one pass reports
         # every problem of the row (each column once).
@@ -455,6 +458,8 @@ def instruments_import_validate(*, actor: Any, content: bytes) -> ImportPlan:
             if not errors:
                 plan.prepared.append(prepared)
         plan.errors += errors
+        if progress is not None:
+            progress(done, len(rows))
     if not rows:
         plan.errors.append(RowError(2, "", _("表格中没有数据行。")))
     if not plan.errors:  # word segmentation is the costly part of indexing: do it unlocked
@@ -465,15 +470,15 @@ def instruments_import_validate(*, actor: Any, content: bytes) -> ImportPlan:
 def instruments_import_apply(*, actor: Any, plan: ImportPlan) -> list[Instrument]:
     """Save a plan without errors in one short write transaction: all rows or none."""
     if plan.errors:
-        raise _import_failed(plan.errors)
+        raise import_failed(plan.errors)
     try:
         with write_transaction():
             return instruments_save_prepared(actor=actor, prepared=plan.prepared, documents=plan.documents or None)
     except IntegrityError:  # a concurrent write took a unique value since validation
-        raise _import_failed([RowError(0, "", _("数据在校验后被他人修改，请重新导入。"))]) from None
+        raise import_failed([RowError(0, "", _("数据在校验后被他人修改，请重新导入。"))]) from None
 
 
-def _import_failed(errors: list[RowError]) -> ValidationFailed:
+def import_failed(errors: list[RowError]) -> ValidationFailed:
     return ValidationFailed(
         _("导入失败：共 %(n)d 处错误，未保存任何记录。") % {"n": len(errors)},
         code="import_failed",

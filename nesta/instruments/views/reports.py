@@ -9,7 +9,6 @@ one is a 400 page), call one selector or service, and render."""
 
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from nesta.core.errors import BadRequest, ValidationFailed
+from nesta.core.errors import BadRequest
 from nesta.core.generic import domain_errors, login_required_or_redirect
 from nesta.core.generic.download import file_download
 from nesta.core.permissions import can, require
 from nesta.instruments import exports
+from nesta.instruments import tasks as import_tasks
 from nesta.instruments.forms.reports import ImportForm, RankingForm, StatementForm, YearForm, error_text
 from nesta.instruments.selectors import fees as fee_selectors
 from nesta.instruments.selectors import openness as openness_selectors
@@ -217,33 +217,21 @@ def _require_registry(request: HttpRequest) -> None:
 @login_required_or_redirect
 @domain_errors
 def registry_xlsx(request: HttpRequest) -> HttpResponse:
-    """The export link and the import form; an import with any bad row saves nothing and shows
-    every row's errors (行号、列、错误说明)."""
+    """The export link and the import form. An import is queued as a background job and the
+    user follows it on the job page (/jobs/<id>/): its progress, then how many instruments were
+    created or every row's errors (行号、列、错误说明) with their workbook; any bad row saves
+    nothing. Only the upload itself (a file, its size) is checked here."""
     _require_registry(request)
     form = ImportForm()
-    failure: dict[str, Any] | None = None
     status = 200
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
-                report = xlsx.instruments_import_xlsx(actor=request.user, content=form.cleaned_data["file"].read())
-            except ValidationFailed as exc:
-                details = exc.details if isinstance(exc.details, dict) else {}
-                failure = {"message": exc.message, "rows": details.get("rows", [])}
-                status = 422
-            else:
-                messages.success(
-                    request,
-                    _("导入成功：共 %(rows)d 行，新建仪器 %(n)d 台（导入只新建仪器，不修改已有仪器）。")
-                    % {"rows": report.rows, "n": len(report.created)},
-                )
-                return redirect("instruments:registry_xlsx")
-        else:
-            status = 422
+            job = import_tasks.instruments_import_enqueue(actor=request.user, content=form.cleaned_data["file"].read())
+            return redirect("inbox:job_detail", job.pk)
+        status = 422
     context = {
         "form": form,
-        "failure": failure,
         "export_count": report_selectors.registry_export_count(actor=request.user),
         "max_export_rows": MAX_EXPORT_ROWS,
         "max_import_rows": xlsx.MAX_IMPORT_ROWS,
