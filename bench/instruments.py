@@ -143,7 +143,7 @@ def generate(args, connection) -> float:
     from nesta.directory.models import Organization
     from nesta.instruments.models import BookingPolicy, Instrument, InstrumentCategory
     from nesta.instruments.reference import load_instruments_reference
-    from nesta.instruments.services.registry import instruments_reindex
+    from nesta.instruments.services.indexing import instruments_reindex
 
     started = time.monotonic()
     backend = connection.vendor

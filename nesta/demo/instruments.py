@@ -376,7 +376,7 @@ def load_instruments(
     from nesta.directory.models import Organization
     from nesta.instruments.models import BookingPolicy, Instrument, InstrumentCategory, ServiceItem
     from nesta.instruments.reference import load_instruments_reference
-    from nesta.instruments.services.registry import instruments_reindex
+    from nesta.instruments.services.indexing import instruments_reindex
 
     started = time.monotonic()
     now = now or timezone.now()

@@ -15,7 +15,7 @@ class InstrumentsConfig(AppConfig):
         from nesta.instruments import models as m
         from nesta.instruments import tasks
         from nesta.instruments.reference import load_instruments_reference
-        from nesta.instruments.services.registry import instruments_reindex, reindex_owner_instruments
+        from nesta.instruments.services.indexing import instruments_reindex, reindex_owner_instruments
         from nesta.instruments.services.tick import instruments_tick
 
         engine.register_dependent("organization", reindex_owner_instruments)

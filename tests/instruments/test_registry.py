@@ -13,16 +13,9 @@ from nesta.core.errors import NotAuthenticated, PermissionDenied, ValidationFail
 from nesta.core.models import AuditLog, SearchDocument
 from nesta.core.search import search
 from nesta.instruments.models import Blackout, BookingPolicy, Instrument, Qualification
-from nesta.instruments.services.registry import (
-    blackout_add,
-    blackout_remove,
-    instrument_create,
-    instrument_update,
-    instruments_reindex,
-    qualification_grant,
-    qualification_revoke,
-    synonyms_of,
-)
+from nesta.instruments.services.access import blackout_add, blackout_remove, qualification_grant, qualification_revoke
+from nesta.instruments.services.indexing import instruments_reindex, synonyms_of
+from nesta.instruments.services.registry import instrument_create, instrument_update
 from tests.core.world import reference_loaded
 from tests.factories import InstrumentFactory, OrganizationFactory, UserFactory
 

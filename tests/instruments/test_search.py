@@ -243,7 +243,7 @@ def test_list_queries_do_not_grow_with_page_size(many, filters, expected):
 def test_renaming_the_owner_reindexes_its_instruments(users, org_ln):
     from nesta.core import search
     from nesta.directory.services import organization_update
-    from nesta.instruments.services.registry import reindex_owner_instruments
+    from nesta.instruments.services.indexing import reindex_owner_instruments
     from tests.factories import InstrumentFactory
 
     instrument = InstrumentFactory(owner=org_ln, name="透射电镜 JEM-2100F")

@@ -486,11 +486,11 @@ def test_an_import_validates_outside_the_write_lock_then_writes_briefly(users, o
     assert inside[0] <= 12  # bulk statements, not five per row (was about 300 for 60 rows)
     assert AuditLog.objects.filter(action="instrument.created").count() == 60
     from nesta.core.audit import diff
-    from nesta.instruments.services.registry import _snapshot
+    from nesta.instruments.services.registry import instrument_snapshot
 
     first = report.created[0]  # the audit row is what instrument_create would have written
     entry = AuditLog.objects.get(action="instrument.created", object_id=str(first.pk))
-    assert entry.changes == {k: list(v) for k, v in diff({}, _snapshot(first, first.policy)).items()}
+    assert entry.changes == {k: list(v) for k, v in diff({}, instrument_snapshot(first, first.policy)).items()}
 
     # all or nothing: one bad row and nothing is written, and the lock is never taken
     events.clear()

@@ -79,7 +79,7 @@ def outsider(org_jl):
 
 def reindex():
     """Instruments made by the factory reach the search index (the registry service does this itself)."""
-    from nesta.instruments.services.registry import instruments_reindex
+    from nesta.instruments.services.indexing import instruments_reindex
 
     instruments_reindex()
 

@@ -410,7 +410,7 @@ def test_a_rolled_back_write_leaves_no_photo_behind(users, sem, media, monkeypat
     def broken(instrument):
         raise RuntimeError("index unavailable")
 
-    monkeypatch.setattr(registry, "_reindex", broken)
+    monkeypatch.setattr(registry, "reindex_instrument", broken)
     photo = SimpleUploadedFile("a.png", PNG, content_type="image/png")
     with pytest.raises(RuntimeError):
         registry.instrument_photo_set(actor=users["org_admin"], instrument=sem, file=photo)

@@ -14,6 +14,7 @@ from nesta.core.api_auth import api_user, api_user_required, login_required
 from nesta.core.api_inbox import JobRefOut, job_ref
 from nesta.core.errors import NotAuthenticated, NotFound, ValidationFailed
 from nesta.core.schemas import ErrorOut
+from nesta.instruments import services
 from nesta.instruments.models import Blackout, Instrument, Qualification
 from nesta.instruments.schemas import (
     ID_MAX,
@@ -37,7 +38,6 @@ from nesta.instruments.schemas import (
 from nesta.instruments.selectors import availability as availability_selectors
 from nesta.instruments.selectors import calendar as calendar_selectors
 from nesta.instruments.selectors import registry as selectors
-from nesta.instruments.services import registry as services
 from nesta.instruments.services import xlsx
 from nesta.instruments.tasks import instruments_import_enqueue
 

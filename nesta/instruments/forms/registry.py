@@ -18,7 +18,7 @@ from nesta.core.templatetags.nesta import loc
 from nesta.directory.forms import OrganizationPicker, _style, city_choices, organization_option, province_choices
 from nesta.directory.models import Organization
 from nesta.instruments.models import Instrument, InstrumentCategory
-from nesta.instruments.services.registry import PHOTO_MAX_BYTES, photo_check
+from nesta.instruments.services.photos import PHOTO_MAX_BYTES, photo_check
 
 # Up to this many organisations in the user's scope are offered in one select; beyond it (the
 # office sees every organisation) the owner is picked by searching.

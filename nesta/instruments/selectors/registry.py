@@ -23,7 +23,7 @@ from nesta.instruments.models import Blackout, Booking, BookingPolicy, Instrumen
 from nesta.instruments.policy import bounded
 
 DOC_TYPE = "instrument"
-OPEN_FIELD = "open"  # as services.registry.facet_fields indexes it
+OPEN_FIELD = "open"  # as services.indexing.facet_fields indexes it
 # A query with free dates checks at most this many of its best matches.
 MAX_RANKED_HITS = 2000
 # Bookings never last longer than their policy's maximum, and outside round-the-clock

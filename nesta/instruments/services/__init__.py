@@ -1,5 +1,6 @@
 """Writes of the instrument network, one module per concern; import from here."""
 
+from nesta.instruments.services.access import blackout_add, blackout_remove, qualification_grant, qualification_revoke
 from nesta.instruments.services.booking import (
     booking_approve,
     booking_cancel,
@@ -12,6 +13,7 @@ from nesta.instruments.services.booking import (
     bookings_send_reminders,
 )
 from nesta.instruments.services.fees import charges_for_usage, charges_post_pending, charges_post_usage
+from nesta.instruments.services.indexing import instruments_reindex
 from nesta.instruments.services.orders import (
     service_item_create,
     service_item_update,
@@ -24,16 +26,7 @@ from nesta.instruments.services.orders import (
     testorder_start,
     testorder_submit,
 )
-from nesta.instruments.services.registry import (
-    blackout_add,
-    blackout_remove,
-    instrument_create,
-    instrument_photo_set,
-    instrument_update,
-    instruments_reindex,
-    qualification_grant,
-    qualification_revoke,
-)
+from nesta.instruments.services.registry import instrument_create, instrument_photo_set, instrument_update
 from nesta.instruments.services.usage import usage_record
 
 __all__ = [

@@ -41,12 +41,9 @@ from nesta.core.xlsx import (
 )
 from nesta.directory.models import Organization
 from nesta.instruments.models import Instrument, InstrumentCategory
-from nesta.instruments.services.registry import (
-    Lookups,
-    instrument_prepare,
-    instrument_search_document,
-    instruments_save_prepared,
-)
+from nesta.instruments.services.import_save import instruments_save_prepared
+from nesta.instruments.services.indexing import instrument_search_document
+from nesta.instruments.services.registry import Lookups, instrument_prepare
 
 MAX_IMPORT_ROWS = 2000  # about 10 s on SQLite, inside a request's time limit
 MAX_IMPORT_BYTES = 10 * 1024 * 1024

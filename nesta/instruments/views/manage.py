@@ -26,7 +26,7 @@ from nesta.instruments.models import Instrument
 from nesta.instruments.selectors import bookings as booking_selectors
 from nesta.instruments.selectors.availability import policy_of
 from nesta.instruments.selectors.rules import rules_summary
-from nesta.instruments.services import registry
+from nesta.instruments.services import access, registry
 from nesta.instruments.services.usage import usage_record as usage_record_service
 from nesta.instruments.views.find import PAGE_SIZE, get_instrument
 
@@ -153,7 +153,7 @@ def blackout_add(request: HttpRequest, pk: int) -> HttpResponse:
         instrument,
         "blackout_form",
         form,
-        lambda: registry.blackout_add(
+        lambda: access.blackout_add(
             actor=request.user,
             instrument=instrument,
             start=d["start"],
@@ -173,7 +173,7 @@ def blackout_remove(request: HttpRequest, pk: int, blackout_id: int) -> HttpResp
     blackout = booking_selectors.blackout_of(instrument=instrument, blackout_id=blackout_id)
     if blackout is None:
         raise Http404(_("未找到该停机时段。"))
-    registry.blackout_remove(actor=request.user, blackout=blackout)
+    access.blackout_remove(actor=request.user, blackout=blackout)
     messages.success(request, _("已删除停机时段。"))
     return redirect("instruments:manage", pk=instrument.pk)
 
@@ -187,7 +187,7 @@ def qualification_grant(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "qualification_form",
         QualificationForm,
-        lambda instrument, user, d: registry.qualification_grant(
+        lambda instrument, user, d: access.qualification_grant(
             actor=request.user, instrument=instrument, user=user, expires_at=d["expires_at"]
         ),
         _("已授予 %(user)s 上机资格。"),
@@ -200,7 +200,7 @@ def qualification_grant(request: HttpRequest, pk: int) -> HttpResponse:
 def qualification_revoke(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
     instrument = _managed_instrument(request, pk)
     user = booking_selectors.user_by_id(user_id)
-    if user is None or not registry.qualification_revoke(actor=request.user, instrument=instrument, user=user):
+    if user is None or not access.qualification_revoke(actor=request.user, instrument=instrument, user=user):
         raise Http404(_("未找到该上机资格。"))
     messages.success(request, _("已撤销 %(user)s 的上机资格。") % {"user": user})
     return redirect("instruments:manage", pk=instrument.pk)
