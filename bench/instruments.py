@@ -138,8 +138,10 @@ def generate(args, connection) -> float:
     from django.db import transaction
 
     from nesta.accounts.models import User
-    from nesta.demo.generator import DEFAULT_SEED, Loader
-    from nesta.demo.instruments import OWNER_KINDS, TEMPLATES
+    from nesta.demo.generator import DEFAULT_SEED
+    from nesta.demo.instrument_templates import TEMPLATES
+    from nesta.demo.instruments import OWNER_KINDS
+    from nesta.demo.loader import Loader
     from nesta.directory.models import Organization
     from nesta.instruments.models import BookingPolicy, Instrument, InstrumentCategory
     from nesta.instruments.reference import load_instruments_reference

@@ -77,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     from bench.queries import make_queries
     from nesta.core import search
     from nesta.core.models import SearchDocument
-    from nesta.demo.generator import ORG_KEY, Loader, people_count
+    from nesta.demo.generator import ORG_KEY, people_count
+    from nesta.demo.loader import Loader
     from nesta.directory.models import Organization
     from nesta.directory.selectors import OrganizationFilters, organization_list
     from nesta.directory.services import directory_reindex, organization_search_document

@@ -9,7 +9,7 @@ from typing import Any
 
 def load_demo_directory(scale: int, seed: int, say: Callable[[str], None]) -> dict[str, Any]:
     """Organisations, people, experts and the demo accounts (with the reference data they need)."""
-    from nesta.demo.generator import Loader
+    from nesta.demo.loader import Loader
 
     stats = Loader(scale, seed, say=say).run()
     if not stats.get("already_loaded"):

@@ -11,7 +11,8 @@ from django.db import connection
 from django.utils import timezone
 
 from nesta.demo.generator import DEFAULT_SCALE, generate_organizations
-from nesta.demo.instruments import LOCAL, TEMPLATES, generate_instruments, instrument_count
+from nesta.demo.instrument_templates import TEMPLATES
+from nesta.demo.instruments import LOCAL, generate_instruments, instrument_count
 
 SEED = 2026
 
