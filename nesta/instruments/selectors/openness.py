@@ -31,6 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     BooleanField,
     Count,
@@ -38,6 +39,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Field,
     FloatField,
     Func,
     IntegerField,
@@ -45,6 +47,7 @@ from django.db.models import (
     Q,
     Sum,
 )
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from nesta.core.errors import NotFound, ValidationFailed
@@ -99,12 +102,22 @@ class ClippedHours(Func):
         self.lo, self.hi = lo, hi
         super().__init__(F("started_at"), F("ended_at"))
 
-    def as_sql(self, compiler, connection, **extra):  # PostgreSQL (and any backend with LEAST/GREATEST)
+    def as_sql(  # PostgreSQL (and any backend with LEAST/GREATEST)
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, tuple[Any, ...]]:
         (s, sp), (e, ep) = (compiler.compile(x) for x in self.get_source_expressions())
         sql = f"(EXTRACT(EPOCH FROM (LEAST({e}, %s) - GREATEST({s}, %s))) / 3600.0)::double precision"
         return sql, (*ep, self.hi, *sp, self.lo)
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, tuple[Any, ...]]:
         # julianday() parses the stored text natively (no Python function per row); the bounds are
         # passed as Julian day numbers, so each row costs two parses.
         (s, sp), (e, ep) = (compiler.compile(x) for x in self.get_source_expressions())
@@ -119,10 +132,12 @@ class Unindexed(Func):
 
     template = "%(expressions)s"
 
-    def __init__(self, column: str, output_field):
+    def __init__(self, column: str, output_field: Field):
         super().__init__(F(column), output_field=output_field)
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, Any]:
         sql, params = compiler.compile(self.get_source_expressions()[0])
         return f"+{sql}", params
 
