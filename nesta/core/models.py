@@ -123,8 +123,14 @@ class AuditLog(models.Model):
 
     @property
     def is_creation(self) -> bool:
-        """A record's first row (its changes list what was filled in, with no old values)."""
-        return self.action == self.Action.CREATE or self.action.endswith(".created")
+        """A record's first row (its changes list what was filled in, with no old values): named
+        `*.created`, or any event (`testorder.submitted`) whose every change starts from nothing."""
+        if self.action == self.Action.CREATE or self.action.endswith(".created"):
+            return True
+        changes = self.changes or {}
+        return bool(changes) and all(
+            isinstance(pair, list) and len(pair) == 2 and pair[0] is None for pair in changes.values()
+        )
 
 
 class SearchDocument(models.Model):

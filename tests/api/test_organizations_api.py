@@ -132,7 +132,9 @@ def test_patch_by_org_admin_is_audited(client, users, org_ln):
     )
     assert response.status_code == 200, response.content
     assert response.json()["address"] == "沈阳市浑南区智慧四街1号"
-    log = AuditLog.objects.get(object_type="directory.organization", object_id=str(org_ln.pk), action="organization.updated")
+    log = AuditLog.objects.get(
+        object_type="directory.organization", object_id=str(org_ln.pk), action="organization.updated"
+    )
     assert log.actor == users["org_admin"]
     assert log.changes["address"] == ["", "沈阳市浑南区智慧四街1号"]
 

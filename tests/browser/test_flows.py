@@ -100,7 +100,9 @@ def test_province_user_creates_an_organisation(page, site):
     org = Organization.objects.get(name="大连化学物理研究所（测试）")
     assert org.city.code == "210200"
     assert sorted(f.code for f in org.fields.all()) == ["catalysis", "fine-chemicals"]
-    assert AuditLog.objects.filter(object_id=str(org.pk), action="organization.created", actor=site["province"]).exists()
+    assert AuditLog.objects.filter(
+        object_id=str(org.pk), action="organization.created", actor=site["province"]
+    ).exists()
     assert page.external_requests == []
 
 

@@ -82,7 +82,9 @@ def test_organization_update(db, world, role, column):
     if CHANGE_ORG[role][column] == "Y":
         organization_update(actor=world.users[role], organization=org, data={"description": "矩阵修改后的简介"})
         assert Organization.objects.get(pk=org.pk).description == "矩阵修改后的简介"
-        log = AuditLog.objects.get(object_type="directory.organization", object_id=str(org.pk), action="organization.updated")
+        log = AuditLog.objects.get(
+            object_type="directory.organization", object_id=str(org.pk), action="organization.updated"
+        )
         assert log.actor == world.users[role]
         assert log.changes == {"description": ["", "矩阵修改后的简介"]}
         assert _counts() == (before[0], before[1], before[2], before[3] + 1)
@@ -189,7 +191,9 @@ def test_office_may_move_an_organisation(db, world):
         actor=world.users["office"], organization=world.org_ln2, data={"province": "220000", "city": "220100"}
     )
     assert (org.province.code, org.city.code) == ("220000", "220100")
-    log = AuditLog.objects.get(object_type="directory.organization", object_id=str(org.pk), action="organization.updated")
+    log = AuditLog.objects.get(
+        object_type="directory.organization", object_id=str(org.pk), action="organization.updated"
+    )
     assert set(log.changes) == {"province", "city"}
 
 

@@ -85,7 +85,9 @@ def test_office_creates_organization_with_audit(login_as, users):
     assert r["Location"] == f"/directory/organizations/{org.pk}/"
     assert org.city.code == "210100" and org.zone == zone and org.established_year == 2005
     assert sorted(f.code for f in org.fields.all()) == ["rare-earth-magnets", "superalloys"]
-    entry = AuditLog.objects.get(object_type="directory.organization", object_id=str(org.pk), action="organization.created")
+    entry = AuditLog.objects.get(
+        object_type="directory.organization", object_id=str(org.pk), action="organization.created"
+    )
     assert entry.actor == users["office"]
     # the detail page shows the edit button and the change history to the office
     html = text(c.get(r["Location"]))
@@ -128,7 +130,9 @@ def test_org_admin_edits_own_organization(login_as, users, org_ln):
     assert r.status_code == 302
     org_ln.refresh_from_db()
     assert org_ln.description == "更新后的简介"
-    entry = AuditLog.objects.get(object_type="directory.organization", object_id=str(org_ln.pk), action="organization.updated")
+    entry = AuditLog.objects.get(
+        object_type="directory.organization", object_id=str(org_ln.pk), action="organization.updated"
+    )
     assert entry.actor == users["org_admin"] and "description" in entry.changes
 
 

@@ -6,10 +6,10 @@ from django.db.models import Count, QuerySet
 
 from nesta.core.errors import NotFound, PermissionDenied
 from nesta.core.lifecycle import Transition
-from nesta.core.pagination import Page, clamp_limit, decode_cursor, encode_cursor
+from nesta.core.pagination import Page, keyset_page
 from nesta.core.permissions import can, require, restrict
-from nesta.instruments.models import Instrument, ServiceItem, TestOrder
 from nesta.instruments.lifecycles import TESTORDER
+from nesta.instruments.models import Instrument, ServiceItem, TestOrder
 
 # What an order list row shows: the service, the instrument and its owner, the customer and theirs.
 LIST_RELATED = ("service", "instrument__owner", "customer", "organization")
@@ -65,13 +65,7 @@ def testorder_actions(actor: Any, order: TestOrder) -> list[str]:
 
 def _page(qs: QuerySet[TestOrder], cursor: str | None, limit: int | None) -> Page[TestOrder]:
     """Newest first, keyset-paged on the id (stable while new orders arrive)."""
-    limit = clamp_limit(limit)
-    after = decode_cursor(cursor).get("after")
-    if after is not None:
-        qs = qs.filter(pk__lt=after)
-    rows = list(qs.select_related(*LIST_RELATED).order_by("-pk")[: limit + 1])
-    items = rows[:limit]
-    return Page(items=items, next_cursor=encode_cursor({"after": items[-1].pk}) if len(rows) > limit else None)
+    return keyset_page(qs.select_related(*LIST_RELATED), cursor=cursor, limit=limit, newest_first=True)
 
 
 def _with_status(qs: QuerySet[TestOrder], status: str) -> QuerySet[TestOrder]:
