@@ -16,7 +16,10 @@ ROOT = Path(settings.BASE_DIR)
 
 
 def _prod_env(tmp_path, **extra):
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
+    # A deployment's environment: no key of ours, and not the browser tests' async opt-out
+    # (tests/browser/conftest.py sets DJANGO_ALLOW_ASYNC_UNSAFE for the whole test process).
+    dropped = {"DJANGO_SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(DJANGO_SETTINGS_MODULE="nesta.settings.prod", NESTA_VAR_DIR=str(tmp_path), **extra)
     return env
 
