@@ -2,6 +2,7 @@
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nesta.core.models import Region, TaxonomyNode, TimeStampedModel
@@ -88,6 +89,9 @@ class Organization(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("directory:organization_detail", args=[self.pk])
+
     def permission_target(self) -> Target:
         return Target(province_code=self.province.code, organization_id=self.pk)
 
@@ -127,6 +131,9 @@ class Person(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:person_detail", args=[self.pk])
 
     def permission_target(self) -> Target:
         org = self.organization

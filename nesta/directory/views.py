@@ -9,7 +9,6 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -110,9 +109,6 @@ class _OrganizationForm(FormPage):
     context_object_name = "org"
     not_found = gettext_lazy("未找到该机构。")
     error_aliases = {"duplicate_uscc": "uscc"}
-
-    def success_url(self, saved: Organization) -> str:
-        return reverse("directory:organization_detail", args=[saved.pk])
 
 
 class OrganizationCreate(_OrganizationForm):
@@ -259,9 +255,6 @@ class _PersonForm(FormPage):
             else:
                 rest[key] = msgs
         put_error_details(form, rest, aliases={f"expert.{k}": k for k in PersonForm.EXPERT_FIELDS})
-
-    def success_url(self, saved: Any) -> str:
-        return reverse("directory:person_detail", args=[saved.pk])
 
 
 class PersonCreate(_PersonForm):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nesta.core.models import Region, TimeStampedModel
@@ -82,6 +83,9 @@ class Instrument(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("instruments:detail", args=[self.pk])
 
     def permission_target(self) -> Target:
         return Target(province_code=self.province.code, organization_id=self.owner_id)

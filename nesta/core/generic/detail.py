@@ -27,7 +27,8 @@ class DetailPage(View):
     not_found: Any = None  # the 404 page's message
 
     def get_object(self, request: HttpRequest, **kwargs: Any) -> Any:
-        raise NotImplementedError
+        """Each detail page declares its selector call here (the one thing a detail page must say)."""
+        raise NotImplementedError(f"{type(self).__name__} must declare get_object()")
 
     def get_extra_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
         return {}

@@ -74,10 +74,12 @@ class FormPage(View):
         return self.form_class(data, **kwargs)
 
     def save(self, request: HttpRequest, form: Any, obj: Any) -> Any:
-        raise NotImplementedError
+        """Each page declares its service call here (the one thing a form page must say)."""
+        raise NotImplementedError(f"{type(self).__name__} must declare save()")
 
     def success_url(self, saved: Any) -> str:
-        raise NotImplementedError
+        """Where a saved record is shown: its own page, unless the form page says otherwise."""
+        return saved.get_absolute_url()
 
     def success_message(self, saved: Any) -> str:
         return ""

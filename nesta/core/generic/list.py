@@ -38,7 +38,8 @@ class ListPage(View):
         return form, form.filters()
 
     def get_page(self, request: HttpRequest, filters: Any, cursor: str | None, limit: int) -> Page[Any]:
-        raise NotImplementedError
+        """Each list page declares its selector call here (the one thing a list page must say)."""
+        raise NotImplementedError(f"{type(self).__name__} must declare get_page()")
 
     def get_extra_context(self, request: HttpRequest, filters: Any, page: Page[Any]) -> dict[str, Any]:
         return {}

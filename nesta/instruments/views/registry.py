@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -32,9 +31,6 @@ class _InstrumentForm(FormPage):
         if data is None:
             return InstrumentForm(**kwargs)
         return InstrumentForm(data, request.FILES, **kwargs)
-
-    def success_url(self, saved: Instrument) -> str:
-        return reverse("instruments:detail", args=[saved.pk])
 
 
 class InstrumentCreate(_InstrumentForm):
