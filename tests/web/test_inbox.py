@@ -14,7 +14,7 @@ from nesta.core.models import Notification
 from nesta.core.notifications import notify
 from tests.factories import UserFactory
 from tests.web.conftest import text
-from tests.web.test_instruments_pages import at, nmr, post_booking, workday  # noqa: F401 (fixture)
+from tests.web.instruments.conftest import at, nmr, post_booking, workday  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 UTC = ZoneInfo("UTC")
