@@ -505,3 +505,47 @@ def openness_ranking(
         org.rank = position if org.scores.total != previous else orgs[position - 2].rank
         previous = org.scores.total
     return orgs
+
+
+# --- the ranking page: sorted and paged (the web page only; the XLSX keeps every row) -------------
+
+RANKING_PAGE_SIZE = 50
+# The columns people sort by: key → (sort key of an organisation, descending by default).
+# Anything else in ?sort= falls back to the score.
+RANKING_SORTS: dict[str, tuple[Any, bool]] = {
+    "score": (lambda o: o.scores.total, True),
+    "hours": (lambda o: o.effective_hours, True),
+    "external": (lambda o: o.external_hours, True),
+    "income": (lambda o: o.income_external, True),  # 对外服务收入: what sharing earns
+    "name": (lambda o: o.organization_name, False),
+}
+RANKING_DEFAULT_SORT = "score"
+
+
+def ranking_sort(sort: str | None, direction: str | None) -> tuple[str, bool]:
+    """The whitelisted sort key and whether it runs descending (?dir=asc|desc, else its default)."""
+    key = sort if sort in RANKING_SORTS else RANKING_DEFAULT_SORT
+    descending = RANKING_SORTS[key][1]
+    if direction in ("asc", "desc"):
+        descending = direction == "desc"
+    return key, descending
+
+
+def ranking_page(
+    ranking: list[OrganizationOpenness],
+    *,
+    sort: str | None = None,
+    direction: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[list[OrganizationOpenness], bool, str, bool]:
+    """One page of an already computed ranking in the chosen order (ties by rank, then id, so
+    paging is stable): (rows, whether more follow, sort key, descending). The rank stays the
+    score's rank whatever the order."""
+    limit = limit or RANKING_PAGE_SIZE
+    key, descending = ranking_sort(sort, direction)
+    value = RANKING_SORTS[key][0]
+    ordered = sorted(ranking, key=lambda o: (o.rank or 0, o.organization_id))
+    ordered.sort(key=value, reverse=descending)  # stable: equal values keep the rank order
+    rows = ordered[offset : offset + limit]
+    return rows, offset + limit < len(ordered), key, descending

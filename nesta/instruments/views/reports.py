@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from nesta.core.errors import BadRequest
 from nesta.core.generic import domain_errors, login_required_or_redirect
 from nesta.core.generic.download import file_download
+from nesta.core.pagination import cursor_offset, offset_page
 from nesta.core.permissions import can, require
 from nesta.instruments import exports
 from nesta.instruments import tasks as import_tasks
@@ -67,6 +68,31 @@ def _ranking_query(request: HttpRequest) -> tuple[int, str, str, RankingForm]:
     return form.chosen_year(), province, province_name, form
 
 
+RANKING_COLUMNS = {
+    "score": gettext_lazy("总分"),
+    "hours": gettext_lazy("有效机时(h)"),
+    "external": gettext_lazy("对外服务机时(h)"),
+    "income": gettext_lazy("对外服务收入"),
+    "name": gettext_lazy("单位名称"),
+}
+
+
+def _sort_columns(sort: str, descending: bool) -> dict[str, dict[str, Any]]:
+    """Each sortable column's header link: the other columns in their own default direction,
+    the current one flipped."""
+    columns = {}
+    for key, label in RANKING_COLUMNS.items():
+        default_desc = openness_selectors.RANKING_SORTS[key][1]
+        next_desc = not descending if key == sort else default_desc
+        columns[key] = {
+            "label": label,
+            "active": key == sort,
+            "descending": descending if key == sort else default_desc,
+            "dir": "desc" if next_desc else "asc",
+        }
+    return columns
+
+
 @require_GET
 @domain_errors
 def openness_ranking(request: HttpRequest) -> HttpResponse:
@@ -74,12 +100,24 @@ def openness_ranking(request: HttpRequest) -> HttpResponse:
     cached per year and province by the selector)."""
     year, province, province_name, form = _ranking_query(request)
     ranking, computed_at = report_selectors.openness_ranking_cached(year=year, province=province)
+    offset, limit = cursor_offset(request.GET.get("cursor") or None), openness_selectors.RANKING_PAGE_SIZE
+    rows, more, sort, descending = openness_selectors.ranking_page(
+        ranking, sort=request.GET.get("sort"), direction=request.GET.get("dir"), offset=offset, limit=limit
+    )
+    page = offset_page(rows, offset=offset, limit=limit, more=more, total=len(ranking))
     context = {
         "form": form,
         "year": year,
         "province": province,
         "province_name": province_name,
         "ranking": ranking,
+        "page": page,
+        "paged": offset > 0,
+        "first_position": offset + 1,
+        "last_position": offset + len(rows),
+        "sort": sort,
+        "descending": descending,
+        "sort_columns": _sort_columns(sort, descending),
         "computed_at": computed_at,
         "cache_minutes": report_selectors.RANKING_CACHE_SECONDS // 60,
         "threshold": openness_selectors.THRESHOLD,
