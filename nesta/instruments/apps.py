@@ -28,9 +28,21 @@ class InstrumentsConfig(AppConfig):
             if f.name not in {"id", "instrument"}
         }
         registry.audit_model(m.Instrument, fields=policy_fields)
-        for model in (m.Blackout, m.Qualification, m.Booking, m.UsageSession, m.ServiceItem, m.TestOrder, m.Charge):
+        for model in (
+            m.Blackout,
+            m.Qualification,
+            m.Booking,
+            m.UsageSession,
+            m.ServiceItem,
+            m.TestOrder,
+            m.Charge,
+            m.PayerAccount,
+            m.WaitlistEntry,
+            m.TrainingRequest,
+            m.ProblemReport,
+        ):
             registry.audit_model(model)
-        # Bookings' and testing orders' events come with their lifecycle tables (lifecycles.py).
+        # Bookings' and testing orders' events come with their lifecycle tables (lifecycles/).
         for event, label in AUDIT_EVENTS.items():
             registry.audit_event(event, label)
         registry.nav_item("instruments", _("仪器共享"), "instruments:list", "/instruments/", order=40)
@@ -108,4 +120,36 @@ PERMISSIONS: dict[str, dict[str, str]] = {
     },
     # A customer's organisation statement: its admin, the province, the office.
     "fees.view": {Role.OFFICE: Scope.ALL, Role.PROVINCE: Scope.PROVINCE, Role.ORG_ADMIN: Scope.ORGANIZATION},
+    # --- issue 8 -----------------------------------------------------------------------------
+    # Moving or resizing a booking: its booker (SELF) or the instrument's staff (checked on the
+    # instrument via instrument.manage in the service); booking for someone else is staff only.
+    "booking.move": {
+        Role.OFFICE: Scope.ALL,
+        Role.ORG_ADMIN: Scope.ORGANIZATION,
+        Role.INSTRUMENT_MANAGER: Scope.ORGANIZATION,
+        Role.EXPERT: Scope.SELF,
+        Role.MEMBER: Scope.SELF,
+        Role.PROVINCE: Scope.SELF,
+    },
+    "booking.on_behalf": {
+        Role.OFFICE: Scope.ALL,
+        Role.ORG_ADMIN: Scope.ORGANIZATION,
+        Role.INSTRUMENT_MANAGER: Scope.ORGANIZATION,
+    },
+    # Anyone signed in may queue for a slot, ask for training, report a fault of an instrument
+    # they used; shutdowns and the answers are the instrument's staff (instrument.manage).
+    "waitlist.join": dict(EVERY_ROLE),
+    "training.request": dict(EVERY_ROLE),
+    "problem.report": dict(EVERY_ROLE),
+    # Payer accounts: the organisation's admin manages them (the office everywhere); members of
+    # the organisation use them (checked in the service: same organisation, active, valid).
+    "account.manage": {Role.OFFICE: Scope.ALL, Role.ORG_ADMIN: Scope.ORGANIZATION},
+    "account.view": {
+        Role.OFFICE: Scope.ALL,
+        Role.PROVINCE: Scope.PROVINCE,
+        Role.ORG_ADMIN: Scope.ORGANIZATION,
+        Role.INSTRUMENT_MANAGER: Scope.SELF,
+        Role.EXPERT: Scope.SELF,
+        Role.MEMBER: Scope.SELF,
+    },
 }

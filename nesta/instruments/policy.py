@@ -25,6 +25,7 @@ POLICY_BOUNDS: dict[str, tuple[int, int]] = {
     "weekly_quota_minutes_user": (0, WEEK),
     "weekly_quota_minutes_org": (0, WEEK),
     "cancel_deadline_hours": (0, 30 * 24),
+    "late_cancel_grace_minutes": (0, DAY),
     "no_show_grace_minutes": (0, DAY),
     "no_show_limit": (0, 100),
     "no_show_window_days": (0, 3650),

@@ -134,6 +134,7 @@ def test_late_cancellation_and_no_show_lead_to_suspension(users, sem):
     BookingPolicy.objects.filter(instrument=sem).update(no_show_limit=2, cancel_deadline_hours=24)
     member = users["member"]
     late = book(member, sem, at(0, 12), at(0, 13))
+    Booking.objects.filter(pk=late.pk).update(created_at=NOW - timedelta(days=2))  # booked well before
     assert booking_cancel(actor=member, booking_id=late.pk, now=NOW).status == "late_cancelled"
     early = book(member, sem, at(3, 12), at(3, 13))
     assert booking_cancel(actor=member, booking_id=early.pk, now=NOW).status == "cancelled"
@@ -229,3 +230,27 @@ def test_what_each_role_may_do_with_a_booking_now_comes_from_its_table(users, se
     assert booking_actions(actor=member2, booking=b, now=now) == []  # another organisation's member
     assert booking_actions(actor=users["member"], booking=b, now=at(0, 9)) == ["cancel"]  # too early to check in
     assert booking_actions(actor=users["member"], booking=b, now=at(1, 12)) == []  # over: nothing left to do
+
+
+# --- late cancellation: the grace for bookings made inside the window (issue 8) ------------------
+
+
+def test_a_booking_made_inside_the_window_may_be_cancelled_within_the_grace(users, sem):
+    BookingPolicy.objects.filter(instrument=sem).update(cancel_deadline_hours=24, late_cancel_grace_minutes=15)
+    member = users["member"]
+    made = at(0, 8, 36)  # 24 minutes before it starts, long after the 24 h deadline
+    quick = book(member, sem, at(0, 9), at(0, 10))
+    Booking.objects.filter(pk=quick.pk).update(created_at=made)
+    assert booking_cancel(actor=member, booking_id=quick.pk, now=made + timedelta(minutes=10)).status == "cancelled"
+    slow = book(member, sem, at(0, 11), at(0, 12))
+    Booking.objects.filter(pk=slow.pk).update(created_at=made)
+    late = booking_cancel(actor=member, booking_id=slow.pk, now=made + timedelta(minutes=16))
+    assert late.status == "late_cancelled"
+
+
+def test_a_pending_booking_is_never_a_late_cancellation(users, outsider, sem):
+    BookingPolicy.objects.filter(instrument=sem).update(external_requires_approval=True, cancel_deadline_hours=24)
+    b = book(outsider, sem, at(0, 12), at(0, 13))
+    Booking.objects.filter(pk=b.pk).update(created_at=NOW - timedelta(days=3))
+    assert b.status == "pending"
+    assert booking_cancel(actor=outsider, booking_id=b.pk, now=NOW).status == "cancelled"

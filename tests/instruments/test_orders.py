@@ -495,7 +495,7 @@ def test_a_report_step_that_fails_after_the_file_is_written_leaves_no_file(item,
     def fail(*args, **kwargs):
         raise RuntimeError("notification store down")
 
-    monkeypatch.setattr("nesta.instruments.lifecycles.notify_order", fail)  # the step's notification
+    monkeypatch.setattr("nesta.instruments.lifecycles.orders.notify_order", fail)  # the step's notification
     with pytest.raises(RuntimeError):
         services.testorder_report(actor=manager, order_id=order.pk, file=report_file("报告.pdf"))
     order.refresh_from_db()

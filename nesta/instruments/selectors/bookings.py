@@ -10,9 +10,10 @@ from django.db.models import Count, Q, QuerySet
 
 from nesta.core.pagination import Page, cursor_offset, keyset_page, offset_page
 from nesta.core.permissions import restrict
-from nesta.instruments.lifecycles import booking_row_steps, booking_transitions
+from nesta.instruments.lifecycles import booking_row_steps, booking_transitions, cancel_deadline
 from nesta.instruments.models import Blackout, Booking, Instrument, Qualification, UsageSession
 from nesta.instruments.selectors.availability import policy_of
+from nesta.instruments.selectors.bookers import BOOKER_RELATED, with_contacts
 
 OPEN_STATUSES = ("pending", "confirmed", "in_use")
 CHECK_IN_EARLY = timedelta(minutes=30)  # booking_check_in accepts from 30 minutes before the start
@@ -46,10 +47,10 @@ def with_actions(bookings: list[Booking], now: datetime) -> list[Booking]:
     """What the user may do with each booking now, and the late-cancellation warning."""
     for b in bookings:
         policy = policy_of(b.instrument)
-        deadline = b.start - timedelta(hours=policy.cancel_deadline_hours)
+        deadline = cancel_deadline(b)  # with the grace for bookings made inside the window
         steps = booking_row_steps(b, now)  # from the booking's lifecycle table: state and guards
         b.may_cancel = "cancel" in steps  # type: ignore[attr-defined]
-        b.late_cancel = b.may_cancel and now > deadline  # type: ignore[attr-defined]
+        b.late_cancel = b.may_cancel and b.status != Booking.Status.PENDING and now > deadline  # type: ignore[attr-defined]
         b.cancel_deadline = deadline  # type: ignore[attr-defined]
         b.cancel_hours = policy.cancel_deadline_hours  # type: ignore[attr-defined]
         b.may_check_in = "check_in" in steps  # type: ignore[attr-defined]
@@ -95,24 +96,25 @@ def managed_page(*, user: Any, cursor: str | None, limit: int = 20) -> Page[Inst
 
 
 def pending_for_manager(*, user: Any, limit: int = 50) -> list[Booking]:
-    return list(
-        Booking.objects.filter(status="pending", instrument__in=managed_instruments(user=user).values("pk"))
-        .select_related("instrument", "user", "organization")
-        .order_by("start")[:limit]
+    """Bookings awaiting the user's approval, with who booked (contact, payer: selectors.bookers)."""
+    return with_contacts(
+        list(
+            Booking.objects.filter(status="pending", instrument__in=managed_instruments(user=user).values("pk"))
+            .select_related("instrument", *BOOKER_RELATED)
+            .order_by("start")[:limit]
+        )
     )
 
 
 def manage_overview(*, instrument: Instrument, now: datetime) -> dict[str, Any]:
     """What the managers' page of one instrument lists."""
-    bookings = Booking.objects.filter(instrument=instrument).select_related(
-        "user", "organization", "instrument__policy"
-    )
+    bookings = Booking.objects.filter(instrument=instrument).select_related("instrument__policy", *BOOKER_RELATED)
     recent = bookings.filter(status__in=("confirmed", "in_use"), end__gt=now - timedelta(hours=12))
     usage = UsageSession.objects.filter(instrument=instrument).select_related("user", "organization")
     qualifications = Qualification.objects.filter(instrument=instrument).select_related("user", "granted_by")
     return {
-        "pending": list(bookings.filter(status="pending").order_by("start")[:100]),
-        "upcoming": with_actions(list(recent.order_by("start")[:50]), now),
+        "pending": with_contacts(list(bookings.filter(status="pending").order_by("start")[:100])),
+        "upcoming": with_contacts(with_actions(list(recent.order_by("start")[:50]), now)),
         "usage": list(usage.order_by("-started_at")[:30]),
         "blackouts": list(Blackout.objects.filter(instrument=instrument, end__gt=now).order_by("start")[:50]),
         "qualifications": list(qualifications.order_by("-granted_at")[:100]),

@@ -1,6 +1,6 @@
 """Testing orders (分析测试) and the service catalogue they are placed against.
 
-The order's steps are the TESTORDER transition table (instruments/lifecycles.py); each step's
+The order's steps are the TESTORDER transition table (instruments/lifecycles/); each step's
 service function below validates its input and runs the step through it: the customer (SELF)
 submits, confirms and cancels; the instrument's staff (instrument.manage on the instrument) quote,
 receive, start, report and settle. Wrong state → Conflict `invalid_state`; each step is audited as
