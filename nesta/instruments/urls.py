@@ -15,6 +15,7 @@ urlpatterns = [
     path("manage/", manage.manage_index, name="manage_index"),
     path("<int:pk>/", find.instrument_detail, name="detail"),
     path("<int:pk>/book/", book.booking_create, name="book"),
+    path("<int:pk>/book/quote/", book.booking_quote_view, name="book_quote"),
     path("<int:pk>/manage/", manage.manage_instrument, name="manage"),
     path("<int:pk>/manage/rules/", manage.policy_edit, name="policy_edit"),
     path("<int:pk>/manage/blackouts/", manage.blackout_add, name="blackout_add"),

@@ -160,6 +160,13 @@ class BookingForm(forms.Form):
         return int(data.get("weeks") or 1) if data.get("repeat") else 1
 
 
+class QuoteForm(forms.Form):
+    """The slot a quote is asked for (the booking form's start and end, as they are typed)."""
+
+    start = LocalDateTimeField()
+    end = LocalDateTimeField()
+
+
 class CheckOutForm(forms.Form):
     samples = forms.IntegerField(label=_("样品数"), min_value=0, max_value=100000, initial=0, required=False)
     notes = forms.CharField(label=_("使用情况"), max_length=2000, required=False)

@@ -1,9 +1,15 @@
 """Making a booking: the slot chosen in an instrument's calendar (or a weekly series) goes
 through instruments.services (which check permissions and the policy, lock and audit); domain
 errors become messages beside the calendar. A booking that did not happen (the form, the rules,
-the slot taken) answers FAILED_POST_STATUS (422) like every failed form; refused is 403, busy 503."""
+the slot taken) answers FAILED_POST_STATUS (422) like every failed form; refused is 403, busy 503.
 
-from datetime import datetime
+From htmx the answer is only what changed: the booking panel (outcome, a fresh form) and, after a
+booking, the calendar cells it now fills (out of band) — rendering the whole week's calendar
+again cost four times the booking itself. A slot someone else took, or a weekly series, changes
+the calendar in places the form cannot know, so those answer with the whole booking area."""
+
+import uuid
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -13,17 +19,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from nesta.core.errors import Conflict, PermissionDenied, ServiceUnavailable, ValidationFailed
 from nesta.core.generic import FAILED_POST_STATUS, domain_errors, is_partial
+from nesta.core.validators import local_date
 from nesta.instruments import services
-from nesta.instruments.forms.booking import (
-    BookingForm,
-)
+from nesta.instruments.forms.booking import BookingForm, QuoteForm
+from nesta.instruments.models import Booking, Instrument
 from nesta.instruments.policy import LOCAL
-from nesta.instruments.selectors.calendar import when_text
+from nesta.instruments.selectors.availability import policy_of
+from nesta.instruments.selectors.calendar import SLOT_MINUTES, Cell, span_text, when_text
+from nesta.instruments.selectors.quote import booking_quote
 from nesta.instruments.views.find import booking_context, get_instrument, page_context
 
 
@@ -43,6 +51,91 @@ def _series_outcome(result: Any) -> dict[str, Any]:
         reason = _("该时段已被预约") if row.get("code") == "slot_taken" else row.get("message", "")
         skipped.append({"start": start, "end": end, "reason": reason})
     return {"kind": "series", "created": result.created, "skipped": skipped}
+
+
+def _shown_days(request: HttpRequest) -> tuple[date, date] | None:
+    """The days the calendar beside the form shows (its hidden date and view fields)."""
+    try:
+        anchor = local_date(request.POST.get("date") or "", field="date")
+    except ValidationFailed:
+        return None
+    if request.POST.get("view") == "day":
+        return anchor, anchor
+    monday = anchor - timedelta(days=anchor.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def _booked_cells(request: HttpRequest, booking: Booking) -> list[Cell] | None:
+    """The calendar cells a new booking fills, as calendar_grid would draw them (one block: the
+    first cell spans the rest); None when the page must draw the calendar again (the booking is
+    off the 30-minute grid, spans days, or lies outside the days shown — nothing to swap)."""
+    start, end = timezone.localtime(booking.start, LOCAL), timezone.localtime(booking.end, LOCAL)
+    shown = _shown_days(request)
+    on_grid = all(t.minute % SLOT_MINUTES == 0 and not t.second for t in (start, end))
+    if shown is None or not on_grid or start.date() != end.date() or not shown[0] <= start.date() <= shown[1]:
+        return None
+    label = _("我的预约") + ("（" + _("待审批") + "）" if booking.status == Booking.Status.PENDING else "")
+    detail = span_text(start, end)
+    count = int((end - start).total_seconds() // 60) // SLOT_MINUTES
+    cells = []
+    for k in range(count):
+        s = start + timedelta(minutes=SLOT_MINUTES * k)
+        cells.append(
+            Cell(
+                start=s,
+                end=s + timedelta(minutes=SLOT_MINUTES),
+                state="mine",
+                label=label,
+                detail=detail,
+                span=count if k == 0 else 1,
+                covered=k > 0,
+            )
+        )
+    return cells
+
+
+def _quote_or_none(request: HttpRequest, instrument: Instrument, start: Any, end: Any) -> Any:
+    if not (request.user.is_authenticated and isinstance(start, datetime) and isinstance(end, datetime)):
+        return None
+    if end <= start:
+        return None
+    return booking_quote(request.user, instrument, start, end)
+
+
+def panel_context(
+    request: HttpRequest,
+    instrument: Instrument,
+    *,
+    form: BookingForm | None,
+    outcome: dict[str, Any] | None,
+    quote: Any = None,
+) -> dict[str, Any]:
+    """What _booking_panel.html needs, without the calendar."""
+    shown = _shown_days(request)
+    return {
+        "instrument": instrument,
+        "policy": policy_of(instrument),
+        "form": form or BookingForm(initial={"weeks": 4}),
+        "outcome": outcome,
+        "quote": quote,
+        "idempotency_key": uuid.uuid4().hex,
+        "detail_url": reverse("instruments:detail", args=[instrument.pk]),
+        "panel_date": shown[0] if shown else None,
+        "panel_view": "day" if request.POST.get("view") == "day" else "week",
+    }
+
+
+@require_GET
+def booking_quote_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The quote for the slot chosen in the calendar (htmx, beside the confirm button)."""
+    instrument = get_instrument(pk)
+    form = QuoteForm(request.GET)
+    quote = None
+    if form.is_valid():
+        quote = _quote_or_none(request, instrument, form.cleaned_data["start"], form.cleaned_data["end"])
+    if quote is None:
+        return HttpResponse("")
+    return render(request, "instruments/_booking_quote.html", {"quote": quote})
 
 
 @require_POST
@@ -126,9 +219,25 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(f"{detail_url}?date={anchor.isoformat()}" if anchor else detail_url)
     if succeeded:
         form = None  # a fresh form for the next booking
+    whole_area = outcome is not None and (outcome["kind"] == "series" or outcome.get("code") == "slot_taken")
+    if is_partial(request) and not whole_area:
+        booked = outcome["booking"] if outcome and outcome["kind"] == "created" else None
+        cells = _booked_cells(request, booked) if booked is not None else None
+        if booked is None or cells is not None:
+            quote = None
+            if form is not None and not succeeded:
+                data = getattr(form, "cleaned_data", {})
+                quote = _quote_or_none(request, instrument, data.get("start"), data.get("end"))
+            context = panel_context(request, instrument, form=form, outcome=outcome, quote=quote)
+            context["booked_cells"] = cells
+            response = render(request, "instruments/_booking_done.html", context, status=status)
+            if status == 503:
+                response["Retry-After"] = "1"
+            return response
     context = booking_context(request, instrument, anchor=anchor, form=form, outcome=outcome)
     if is_partial(request):
         response = render(request, "instruments/_booking_area.html", context, status=status)
+        response = reswap(retarget(response, "#booking-area"), "innerHTML")
     else:
         context.update(page_context(request, instrument, context["policy"]))
         response = render(request, "instruments/instrument_detail.html", context, status=status)

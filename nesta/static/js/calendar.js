@@ -82,6 +82,7 @@
         .replace("{minutes}", String(minutesBetween(range.start, range.end)));
       summary.classList.add("chosen");
     }
+    f.dispatchEvent(new CustomEvent("nesta:chosen", { bubbles: true }));  // booking.js: the quote
     if (focus) {
       var purpose = f.querySelector("[name=purpose]");
       if (purpose) purpose.focus({ preventScroll: true });
@@ -170,14 +171,16 @@
   // and the message: swap those in like a 200.
   document.addEventListener("htmx:beforeSwap", function (e) {
     var status = e.detail.xhr.status, target = e.detail.target;
-    if (target && target.id === "booking-area" && [403, 409, 422, 503].indexOf(status) >= 0) {
+    if (target && (target.id === "booking-area" || target.id === "booking-panel-slot") &&
+        [403, 409, 422, 503].indexOf(status) >= 0) {
       e.detail.shouldSwap = true;
       e.detail.isError = false;
     }
   });
 
   document.addEventListener("htmx:afterSwap", function (e) {
-    if (e.detail.target && e.detail.target.id === "booking-area") settle(e.detail.target);
+    var id = e.detail.target && e.detail.target.id;
+    if (id === "booking-area" || id === "booking-panel-slot") settle(e.detail.target);
   });
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -1,0 +1,36 @@
+/* Before confirming a booking: once a slot is chosen in the calendar (calendar.js says so with a
+   "nesta:chosen" event on the form) or typed in, the quote beside the confirm button is fetched
+   (fee estimate, free cancellation until, approval, the cancellation rules), and on small screens
+   the summary with the confirm button sticks to the bottom of the screen (CSS: .chosen). */
+(function () {
+  "use strict";
+
+  function bar() { return document.querySelector("[data-book-confirm]"); }
+
+  function refreshQuote(form) {
+    var box = document.getElementById("booking-quote"), confirm = bar();
+    var start = form.querySelector("[name=start]").value, end = form.querySelector("[name=end]").value;
+    if (confirm) confirm.classList.toggle("chosen", Boolean(start && end));
+    document.body.classList.toggle("nesta-book-chosen", Boolean(start && end));
+    if (!box || !start || !end || !window.htmx) return;
+    window.htmx.ajax("GET", box.dataset.quoteUrl + "?start=" + encodeURIComponent(start) + "&end=" + encodeURIComponent(end),
+      { target: "#booking-quote", swap: "innerHTML" });
+  }
+
+  document.addEventListener("nesta:chosen", function (e) {
+    if (e.target && e.target.id === "booking-form") refreshQuote(e.target);
+  });
+
+  document.addEventListener("change", function (e) {
+    var form = e.target && e.target.form;
+    if (form && form.id === "booking-form" && (e.target.name === "start" || e.target.name === "end")) refreshQuote(form);
+  });
+
+  // A fresh panel after a booking: nothing chosen any more.
+  document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.detail.target && e.detail.target.id === "booking-panel-slot") {
+      var confirm = bar();
+      document.body.classList.toggle("nesta-book-chosen", Boolean(confirm && confirm.classList.contains("chosen")));
+    }
+  });
+})();

@@ -1,0 +1,102 @@
+"""What one booking costs, on the web form and the API: the SQL queries of each path, and that a
+booking made from the calendar (htmx) answers with the panel and the booked cells only — not the
+whole week's calendar, whose rendering cost four times the booking itself."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from nesta.accounts.services import api_token_create
+from nesta.instruments.models import Booking
+from tests.web.conftest import text
+from tests.web.instruments.conftest import at, book, post_booking, workday
+
+pytestmark = pytest.mark.django_db
+
+WEB_QUERIES = (
+    12  # session, user, roles, instrument ×2, rules (blackout, offences), savepoint, overlap, insert, audit, release
+)
+API_QUERIES = 10  # token, roles, instrument, rules (blackout, offences), savepoint, overlap, insert, audit, release
+
+
+def shown(day):
+    return {"date": day.isoformat(), "view": "week"}
+
+
+def test_htmx_booking_answers_with_the_panel_and_the_booked_cells(users, sem, login_as):
+    c = login_as("member")
+    day = workday()
+    post_booking(c, sem, at(day, 14), at(day, 15), **shown(day))  # warm: the first request loads the URLconf
+    with CaptureQueriesContext(connection) as ctx:
+        r = post_booking(c, sem, at(day, 9), at(day, 10, 30), **shown(day))
+    assert r.status_code == 200
+    html = text(r)
+    assert "预约成功" in html and 'id="booking-panel"' in html
+    assert 'data-testid="calendar"' not in html and "<thead>" not in html  # not the calendar again
+    # the three booked cells, out of band: the first spans them, the other two go
+    first = f"table[data-calendar] td[data-start='{day.isoformat()}T09:00']"
+    assert f'hx-swap-oob="outerHTML:{first}" class="cal-mine" rowspan="3"' in html
+    assert html.count('hx-swap-oob="delete:') == 2
+    assert len(r.content) < 8000
+    assert len(ctx.captured_queries) <= WEB_QUERIES, [q["sql"][:90] for q in ctx.captured_queries]
+    assert Booking.objects.filter(user=users["member"]).count() == 2
+
+
+def test_htmx_booking_off_the_grid_or_off_the_page_answers_with_the_whole_area(users, sem, login_as):
+    c = login_as("member")
+    day = workday()
+    r = post_booking(c, sem, at(day, 9, 15), at(day, 10, 15), **shown(day))  # not on the 30-minute cells
+    assert r.status_code == 200 and 'data-testid="calendar"' in text(r)
+    assert r["HX-Retarget"] == "#booking-area"
+    r = post_booking(c, sem, at(day, 11), at(day, 12), date="2030-01-07", view="day")  # another day shown
+    assert r.status_code == 200 and 'data-testid="calendar"' in text(r)
+
+
+def test_a_slot_taken_meanwhile_redraws_the_calendar_and_a_rule_only_the_panel(users, sem, login_as):
+    day = workday()
+    book(users["org_admin"], sem, at(day, 9), at(day, 11))
+    c = login_as("member")
+    r = post_booking(c, sem, at(day, 10), at(day, 12), **shown(day))
+    assert r.status_code == 422 and 'data-testid="calendar"' in text(r)
+    assert r["HX-Retarget"] == "#booking-area"
+    r = post_booking(c, sem, at(day, 6), at(day, 15), **shown(day))  # breaks the rules: the panel only
+    html = text(r)
+    assert r.status_code == 422 and "该时段不能预约" in html and 'data-testid="calendar"' not in html
+    assert "HX-Retarget" not in r
+
+
+def test_api_booking_queries(users, sem, client):
+    token = api_token_create(user=users["member"])
+    day = workday()
+
+    def post(start, end):
+        return client.post(
+            f"/api/v1/instruments/{sem.pk}/bookings",
+            json.dumps({"start": start.isoformat(), "end": end.isoformat()}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+
+    assert post(at(day, 14), at(day, 15)).status_code == 201
+    with CaptureQueriesContext(connection) as ctx:
+        r = post(at(day, 9), at(day, 10))
+    assert r.status_code == 201
+    assert len(ctx.captured_queries) <= API_QUERIES, [q["sql"][:90] for q in ctx.captured_queries]
+
+
+def test_quote_for_the_chosen_slot(users, nmr, sem, login_as):
+    c = login_as("member")  # org_ln: outside the Jilin NMR (650 元/小时 outside), inside the SEM's
+    day = workday()
+    r = c.get(f"/instruments/{nmr.pk}/book/quote/", {"start": f"{day}T09:00", "end": f"{day}T10:30"})
+    html = text(r)
+    assert r.status_code == 200 and 'data-testid="booking-quote"' in html
+    assert "¥975.00" in html and "650.00 元/小时 × 1.50 小时" in html
+    assert "需审批" in html and "免责取消截止" in html and 'data-testid="quote-rules"' in html
+    r = c.get(f"/instruments/{sem.pk}/book/quote/", {"start": f"{day}T09:00", "end": f"{day}T10:00"})
+    assert "无需审批" in text(r)
+    # nothing to quote: an unreadable slot, or nobody signed in
+    assert c.get(f"/instruments/{sem.pk}/book/quote/", {"start": "x", "end": ""}).content == b""
+    c.logout()
+    assert c.get(f"/instruments/{sem.pk}/book/quote/", {"start": f"{day}T09:00", "end": f"{day}T10:00"}).content == b""
