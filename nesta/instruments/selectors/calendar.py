@@ -25,6 +25,7 @@ from nesta.core.templatetags.nesta import cn_date
 from nesta.instruments.models import Blackout, Booking, BookingPolicy, Instrument
 from nesta.instruments.policy import LOCAL
 from nesta.instruments.selectors import availability as availability_selectors
+from nesta.instruments.selectors.bookers import booker_text, bookings_with_bookers
 from nesta.instruments.selectors.bookings import own_bookings
 from nesta.instruments.selectors.rules import WEEKDAY_NAMES, hhmm
 
@@ -195,6 +196,7 @@ class Cell:
     detail: str = ""
     span: int = 1
     covered: bool = False
+    info: str = ""  # managers only: who booked, purpose, contact, payer (the cell's tooltip)
 
     @property
     def selectable(self) -> bool:
@@ -213,6 +215,8 @@ class CalendarGrid:
     title: str
     notice: str = ""
     mine: list[Booking] = field(default_factory=list)
+    show_bookers: bool = False
+    bookers: list[Booking] = field(default_factory=list)  # managers only: the range's bookings
 
 
 def _local(day: date, minutes: int) -> datetime:
@@ -240,10 +244,19 @@ def _opening_minutes(policy: BookingPolicy) -> tuple[int, int]:
 
 
 def calendar_grid(
-    *, instrument: Instrument, policy: BookingPolicy, user: Any, anchor: date, view: str, now: datetime
+    *,
+    instrument: Instrument,
+    policy: BookingPolicy,
+    user: Any,
+    anchor: date,
+    view: str,
+    now: datetime,
+    show_bookers: bool = False,
 ) -> CalendarGrid:
     """The week (or one day) around `anchor` as a grid of 30-minute cells: bookable, taken (only
-    "已预约" — never who), the user's own bookings, blackouts, closed hours."""
+    "已预约" — never who), the user's own bookings, blackouts, closed hours. With `show_bookers`
+    (the caller has checked `instrument.manage` on the instrument) a taken cell names who booked,
+    and the grid lists the range's bookings with purpose, contact and payer (one more query)."""
     if view == "day":
         days = [anchor]
         prev_date, next_date = anchor - timedelta(days=1), anchor + timedelta(days=1)
@@ -260,6 +273,7 @@ def calendar_grid(
     avail = availability_selectors.availability(instrument, range_start, range_end, now=now)
     free = avail.free
     mine = own_bookings(instrument=instrument, user=user, start=range_start, end=range_end)
+    bookers = bookings_with_bookers(instrument=instrument, start=range_start, end=range_end) if show_bookers else []
     earliest = now + timedelta(minutes=policy.min_notice_minutes)
     latest = now + timedelta(days=policy.advance_days)
     unavailable = not avail.bookable
@@ -279,6 +293,11 @@ def calendar_grid(
             elif busy is not None and busy.kind in ("booked", "pending"):
                 cell.state, cell.key, cell.label = "busy", f"b{busy.start.isoformat()}", _("已预约")
                 cell.detail = span_text(busy.start, busy.end)
+                whose = next((b for b in bookers if b.start < e and b.end > s), None)
+                if whose is not None:  # a manager's view: who booked
+                    cell.label = str(whose.user) + ("（" + _("待审批") + "）" if whose.status == "pending" else "")
+                    cell.info = booker_text(whose)
+                    cell.detail = f"{cell.detail} {whose.organization.name}" if whose.organization_id else cell.detail
             elif busy is not None:
                 cell.state, cell.key = "blackout", f"x{busy.start.isoformat()}"
                 cell.label = str(Blackout.Kind(busy.kind).label) if busy.kind in Blackout.Kind.values else _("停机维护")
@@ -341,4 +360,6 @@ def calendar_grid(
         title=title,
         notice=notice,
         mine=mine,
+        show_bookers=show_bookers,
+        bookers=bookers,
     )

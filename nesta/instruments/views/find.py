@@ -23,6 +23,7 @@ from nesta.core.validators import local_date
 from nesta.instruments.forms.booking import BookingForm, CheckOutForm, InstrumentFilterForm
 from nesta.instruments.models import Instrument
 from nesta.instruments.policy import LOCAL
+from nesta.instruments.selectors import bookers as booker_selectors
 from nesta.instruments.selectors import bookings as booking_selectors
 from nesta.instruments.selectors import calendar as calendar_selectors
 from nesta.instruments.selectors import orders as order_selectors
@@ -89,7 +90,14 @@ def booking_context(
     view = view or ("day" if source.get("view") == "day" else "week")
     anchor = anchor or _anchor(source.get("date"), today)
     calendar = calendar_selectors.calendar_grid(
-        instrument=instrument, policy=policy, user=request.user, anchor=anchor, view=view, now=now
+        instrument=instrument,
+        policy=policy,
+        user=request.user,
+        anchor=anchor,
+        view=view,
+        now=now,
+        # who booked: for the instrument's managers only (the grants are read once per request)
+        show_bookers=can(request.user, "instrument.manage", instrument),
     )
     if form is None:
         form = BookingForm(initial={"weeks": 4})
@@ -108,7 +116,7 @@ def page_context(request: HttpRequest, instrument: Instrument, policy: Any) -> d
     """The rest of the instrument's page around the booking area."""
     return {
         "rules": rules_summary(policy, instrument),
-        "managers": booking_selectors.instrument_managers(instrument=instrument),
+        "managers": booker_selectors.managers_with_contacts(instrument=instrument),
         "may_manage": can(request.user, "instrument.manage", instrument),
         "may_change": can(request.user, "instrument.change", instrument),
         "ical_url": f"/api/v1/instruments/{instrument.pk}/calendar.ics",
