@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,7 @@ from nesta.instruments.forms.booking import BookingForm, QuoteForm
 from nesta.instruments.models import Booking, Instrument
 from nesta.instruments.policy import LOCAL
 from nesta.instruments.selectors.availability import policy_of
+from nesta.instruments.selectors.booking_panel import instrument_to_book
 from nesta.instruments.selectors.calendar import SLOT_MINUTES, Cell, span_text, when_text
 from nesta.instruments.selectors.quote import booking_quote
 from nesta.instruments.views.find import booking_context, get_instrument, page_context
@@ -128,7 +129,7 @@ def panel_context(
 @require_GET
 def booking_quote_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The quote for the slot chosen in the calendar (htmx, beside the confirm button)."""
-    instrument = get_instrument(pk)
+    instrument = _lean_instrument(pk)
     form = QuoteForm(request.GET)
     quote = None
     if form.is_valid():
@@ -138,11 +139,87 @@ def booking_quote_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "instruments/_booking_quote.html", {"quote": quote})
 
 
+def _lean_instrument(pk: int) -> Instrument:
+    instrument = instrument_to_book(pk=pk)
+    if instrument is None:
+        raise Http404(_("未找到该仪器。"))
+    return instrument
+
+
+def _book(request: HttpRequest, instrument: Instrument, form: BookingForm) -> tuple[int, dict[str, Any]]:
+    """Run the booking service for a valid form: (status, outcome)."""
+    data = form.cleaned_data
+    try:
+        if form.week_count() > 1:
+            series = services.booking_create_weekly(
+                actor=request.user,
+                instrument_id=instrument.pk,
+                start=data["start"],
+                end=data["end"],
+                weeks=form.week_count(),
+                purpose=data["purpose"],
+            )
+            return (200 if series.created else FAILED_POST_STATUS), _series_outcome(series)
+        key = (request.POST.get("idempotency_key") or "").strip()[:100] or None
+        result = services.booking_create(
+            actor=request.user,
+            instrument_id=instrument.pk,
+            start=data["start"],
+            end=data["end"],
+            purpose=data["purpose"],
+            idempotency_key=key,
+        )
+        return 200, {"kind": "created", "booking": result.booking}
+    except Conflict as exc:
+        title = _("该时段已被预约，请选择其他时间") if exc.code == "slot_taken" else str(exc.message)
+        return FAILED_POST_STATUS, {"kind": "error", "code": exc.code, "title": title}
+    except ValidationFailed as exc:
+        details = exc.details if isinstance(exc.details, dict) else {}
+        field_errors = {k: v for k, v in details.items() if k in form.fields and isinstance(v, list)}
+        for name, msgs in field_errors.items():
+            for msg in msgs:
+                form.add_error(name, str(msg))
+        outcome = {
+            "kind": "error",
+            "code": exc.code,
+            "title": _("该时段不能预约，原因如下："),
+            "reasons": _violation_messages(exc) if not field_errors else [],
+            "field_errors": bool(field_errors),
+        }
+        return FAILED_POST_STATUS, outcome
+    except ServiceUnavailable:
+        return 503, {"kind": "error", "code": "busy", "title": _("系统繁忙，请稍后重试")}
+    except PermissionDenied:
+        return 403, {"kind": "error", "code": "permission_denied", "title": _("您没有预约仪器的权限。")}
+
+
+def _htmx_answer(
+    request: HttpRequest, instrument: Instrument, form: BookingForm, status: int, outcome: dict[str, Any] | None
+) -> HttpResponse | None:
+    """The small answers: the outcome (and the booked cells), or the panel when the form shows
+    errors; None when the whole booking area must be drawn again."""
+    if outcome is None or outcome.get("field_errors"):  # the form's own errors: the panel again
+        data = getattr(form, "cleaned_data", {})
+        quote = _quote_or_none(request, instrument, data.get("start"), data.get("end"))
+        context = panel_context(request, instrument, form=form, outcome=outcome, quote=quote)
+        response = render(request, "instruments/_booking_panel.html", context, status=status)
+        return reswap(retarget(response, "#booking-panel-slot"), "innerHTML")
+    if outcome["kind"] == "series" or outcome.get("code") == "slot_taken":
+        return None  # the calendar changed where the form cannot know
+    context: dict[str, Any] = {"outcome": outcome, "booked_cells": None, "idempotency_key": None}
+    if outcome["kind"] == "created":
+        context["booked_cells"] = _booked_cells(request, outcome["booking"])
+        if context["booked_cells"] is None:
+            return None
+        context["idempotency_key"] = uuid.uuid4().hex  # the next booking is another request
+    return render(request, "instruments/_booking_done.html", context, status=status)
+
+
 @require_POST
 @domain_errors
 def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Book the slot chosen in the calendar (or a weekly series) through the booking service."""
-    instrument = get_instrument(pk)
+    instrument = _lean_instrument(pk)
     detail_url = reverse("instruments:detail", args=[instrument.pk])
     if not request.user.is_authenticated:
         if is_partial(request):
@@ -153,59 +230,11 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
     status = FAILED_POST_STATUS
     anchor = None
     if form.is_valid():
-        data = form.cleaned_data
-        anchor = timezone.localtime(data["start"], LOCAL).date()
-        try:
-            if form.week_count() > 1:
-                series = services.booking_create_weekly(
-                    actor=request.user,
-                    instrument_id=instrument.pk,
-                    start=data["start"],
-                    end=data["end"],
-                    weeks=form.week_count(),
-                    purpose=data["purpose"],
-                )
-                outcome = _series_outcome(series)
-                status = 200 if series.created else FAILED_POST_STATUS
-            else:
-                key = (request.POST.get("idempotency_key") or "").strip()[:100] or None
-                result = services.booking_create(
-                    actor=request.user,
-                    instrument_id=instrument.pk,
-                    start=data["start"],
-                    end=data["end"],
-                    purpose=data["purpose"],
-                    idempotency_key=key,
-                )
-                outcome = {"kind": "created", "booking": result.booking}
-                status = 200
-        except Conflict as exc:
-            status = FAILED_POST_STATUS
-            if exc.code == "slot_taken":
-                outcome = {"kind": "error", "code": exc.code, "title": _("该时段已被预约，请选择其他时间")}
-            else:
-                outcome = {"kind": "error", "code": exc.code, "title": str(exc.message)}
-        except ValidationFailed as exc:
-            status = FAILED_POST_STATUS
-            details = exc.details if isinstance(exc.details, dict) else {}
-            field_errors = {k: v for k, v in details.items() if k in form.fields and isinstance(v, list)}
-            for name, msgs in field_errors.items():
-                for msg in msgs:
-                    form.add_error(name, str(msg))
-            outcome = {
-                "kind": "error",
-                "code": exc.code,
-                "title": _("该时段不能预约，原因如下："),
-                "reasons": _violation_messages(exc) if not field_errors else [],
-            }
-        except ServiceUnavailable:
-            status = 503
-            outcome = {"kind": "error", "code": "busy", "title": _("系统繁忙，请稍后重试")}
-        except PermissionDenied:
-            status = 403
-            outcome = {"kind": "error", "code": "permission_denied", "title": _("您没有预约仪器的权限。")}
+        anchor = timezone.localtime(form.cleaned_data["start"], LOCAL).date()
+        status, outcome = _book(request, instrument, form)
     succeeded = status == 200
     if succeeded and not is_partial(request):
+        assert outcome is not None
         if outcome["kind"] == "created":
             messages.success(request, _("预约成功。"))
         else:
@@ -217,30 +246,16 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"when": when_text(row["start"], row["end"]), "reason": row["reason"]},
                 )
         return redirect(f"{detail_url}?date={anchor.isoformat()}" if anchor else detail_url)
-    if succeeded:
-        form = None  # a fresh form for the next booking
-    whole_area = outcome is not None and (outcome["kind"] == "series" or outcome.get("code") == "slot_taken")
-    if is_partial(request) and not whole_area:
-        booked = outcome["booking"] if outcome and outcome["kind"] == "created" else None
-        cells = _booked_cells(request, booked) if booked is not None else None
-        if booked is None or cells is not None:
-            quote = None
-            if form is not None and not succeeded:
-                data = getattr(form, "cleaned_data", {})
-                quote = _quote_or_none(request, instrument, data.get("start"), data.get("end"))
-            context = panel_context(request, instrument, form=form, outcome=outcome, quote=quote)
-            context["booked_cells"] = cells
-            response = render(request, "instruments/_booking_done.html", context, status=status)
-            if status == 503:
-                response["Retry-After"] = "1"
-            return response
-    context = booking_context(request, instrument, anchor=anchor, form=form, outcome=outcome)
-    if is_partial(request):
-        response = render(request, "instruments/_booking_area.html", context, status=status)
-        response = reswap(retarget(response, "#booking-area"), "innerHTML")
-    else:
-        context.update(page_context(request, instrument, context["policy"]))
-        response = render(request, "instruments/instrument_detail.html", context, status=status)
+    response = _htmx_answer(request, instrument, form, status, outcome) if is_partial(request) else None
+    if response is None:
+        page = get_instrument(pk)  # the whole booking area (or page) again
+        context = booking_context(request, page, anchor=anchor, form=None if succeeded else form, outcome=outcome)
+        if is_partial(request):
+            response = render(request, "instruments/_booking_area.html", context, status=status)
+            response = reswap(retarget(response, "#booking-area"), "innerHTML")
+        else:
+            context.update(page_context(request, page, context["policy"]))
+            response = render(request, "instruments/instrument_detail.html", context, status=status)
     if status == 503:
         response["Retry-After"] = "1"
     return response

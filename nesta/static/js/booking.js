@@ -26,9 +26,25 @@
     if (form && form.id === "booking-form" && (e.target.name === "start" || e.target.name === "end")) refreshQuote(form);
   });
 
-  // A fresh panel after a booking: nothing chosen any more.
+  function clearChoice(form) {
+    form.reset();
+    var repeat = document.getElementById("id_repeat");  // calendar.js folds the weeks field again
+    if (repeat) repeat.dispatchEvent(new Event("change", { bubbles: true }));
+    var summary = document.getElementById("selection-summary"), box = document.getElementById("booking-quote");
+    if (summary) { summary.textContent = summary.dataset.empty || ""; summary.classList.remove("chosen"); }
+    if (box) box.innerHTML = "";
+    var confirm = bar();
+    if (confirm) confirm.classList.remove("chosen");
+    document.body.classList.remove("nesta-book-chosen");
+  }
+
+  // Booked (the answer is the outcome alone, with the booked cells out of band): the form is
+  // empty again for the next booking. A new panel (form errors) keeps what was chosen.
   document.addEventListener("htmx:afterSwap", function (e) {
-    if (e.detail.target && e.detail.target.id === "booking-panel-slot") {
+    var id = e.detail.target && e.detail.target.id, form = document.getElementById("booking-form");
+    if (!form) return;
+    if (id === "booking-outcome" && e.detail.xhr.status === 200) clearChoice(form);
+    else if (id === "booking-panel-slot" || id === "booking-area") {
       var confirm = bar();
       document.body.classList.toggle("nesta-book-chosen", Boolean(confirm && confirm.classList.contains("chosen")));
     }

@@ -160,27 +160,29 @@
   function settle(root) {
     syncRepeat();
     showFormRange();
-    var alert = (root || document).querySelector("#booking-panel .alert");
+    var alert = root && root.id === "booking-outcome" ? root.querySelector(".alert") :
+      (root || document).querySelector("#booking-panel .alert");
     if (alert && root !== document) {
       var r = alert.getBoundingClientRect();
       if (r.top < 0 || r.bottom > window.innerHeight) alert.scrollIntoView({ block: "center" });
     }
   }
 
+  // What a booking answer replaces: the whole area, the panel (form errors), or the outcome only.
+  var BOOKING_TARGETS = ["booking-area", "booking-panel-slot", "booking-outcome"];
+
   // The booking view answers 409 (slot taken), 422 (rules), 503 (busy) and 403 with the calendar
   // and the message: swap those in like a 200.
   document.addEventListener("htmx:beforeSwap", function (e) {
     var status = e.detail.xhr.status, target = e.detail.target;
-    if (target && (target.id === "booking-area" || target.id === "booking-panel-slot") &&
-        [403, 409, 422, 503].indexOf(status) >= 0) {
+    if (target && BOOKING_TARGETS.indexOf(target.id) >= 0 && [403, 409, 422, 503].indexOf(status) >= 0) {
       e.detail.shouldSwap = true;
       e.detail.isError = false;
     }
   });
 
   document.addEventListener("htmx:afterSwap", function (e) {
-    var id = e.detail.target && e.detail.target.id;
-    if (id === "booking-area" || id === "booking-panel-slot") settle(e.detail.target);
+    if (e.detail.target && BOOKING_TARGETS.indexOf(e.detail.target.id) >= 0) settle(e.detail.target);
   });
 
   document.addEventListener("DOMContentLoaded", function () {

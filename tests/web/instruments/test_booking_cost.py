@@ -1,6 +1,6 @@
 """What one booking costs, on the web form and the API: the SQL queries of each path, and that a
 booking made from the calendar (htmx) answers with the panel and the booked cells only — not the
-whole week's calendar, whose rendering cost four times the booking itself."""
+whole week's calendar (whose rendering cost four times the booking itself), nor the form."""
 
 import json
 
@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from nesta.accounts.services import api_token_create
 from nesta.instruments.models import Booking
 from tests.web.conftest import text
-from tests.web.instruments.conftest import at, book, post_booking, workday
+from tests.web.instruments.conftest import HTMX, at, book, post_booking, workday
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def shown(day):
     return {"date": day.isoformat(), "view": "week"}
 
 
-def test_htmx_booking_answers_with_the_panel_and_the_booked_cells(users, sem, login_as):
+def test_htmx_booking_answers_with_the_outcome_and_the_booked_cells(users, sem, login_as):
     c = login_as("member")
     day = workday()
     post_booking(c, sem, at(day, 14), at(day, 15), **shown(day))  # warm: the first request loads the URLconf
@@ -33,13 +33,15 @@ def test_htmx_booking_answers_with_the_panel_and_the_booked_cells(users, sem, lo
         r = post_booking(c, sem, at(day, 9), at(day, 10, 30), **shown(day))
     assert r.status_code == 200
     html = text(r)
-    assert "预约成功" in html and 'id="booking-panel"' in html
+    assert "预约成功" in html and 'data-testid="booking-success"' in html
     assert 'data-testid="calendar"' not in html and "<thead>" not in html  # not the calendar again
+    assert 'id="booking-form"' not in html  # nor the form: the page empties it
+    assert 'id="booking-idempotency-key"' in html and 'hx-swap-oob="true"' in html  # a new key for the next one
     # the three booked cells, out of band: the first spans them, the other two go
     first = f"table[data-calendar] td[data-start='{day.isoformat()}T09:00']"
     assert f'hx-swap-oob="outerHTML:{first}" class="cal-mine" rowspan="3"' in html
     assert html.count('hx-swap-oob="delete:') == 2
-    assert len(r.content) < 8000
+    assert len(r.content) < 3000
     assert len(ctx.captured_queries) <= WEB_QUERIES, [q["sql"][:90] for q in ctx.captured_queries]
     assert Booking.objects.filter(user=users["member"]).count() == 2
 
@@ -61,10 +63,14 @@ def test_a_slot_taken_meanwhile_redraws_the_calendar_and_a_rule_only_the_panel(u
     r = post_booking(c, sem, at(day, 10), at(day, 12), **shown(day))
     assert r.status_code == 422 and 'data-testid="calendar"' in text(r)
     assert r["HX-Retarget"] == "#booking-area"
-    r = post_booking(c, sem, at(day, 6), at(day, 15), **shown(day))  # breaks the rules: the panel only
+    r = post_booking(c, sem, at(day, 6), at(day, 15), **shown(day))  # breaks the rules: the message only
     html = text(r)
     assert r.status_code == 422 and "该时段不能预约" in html and 'data-testid="calendar"' not in html
-    assert "HX-Retarget" not in r
+    assert "HX-Retarget" not in r and 'id="booking-form"' not in html
+    r = c.post(f"/instruments/{sem.pk}/book/", {"purpose": "", **shown(day)}, **HTMX)  # the form's errors: the panel
+    html = text(r)
+    assert r.status_code == 422 and r["HX-Retarget"] == "#booking-panel-slot"
+    assert 'id="booking-form"' in html and "请填写预约用途。" in html and 'data-testid="calendar"' not in html
 
 
 def test_api_booking_queries(users, sem, client):
