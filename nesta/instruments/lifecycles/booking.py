@@ -182,7 +182,7 @@ BOOKING = Lifecycle(
     ],
     related=("instrument__province", "instrument__policy", "user"),
     invalid_message=_("预约当前状态为“%(s)s”，不能%(a)s。"),
-    events={"booking.created": _("预约仪器"), "booking.reminded": _("发送预约提醒")},
+    events={"booking.created": _("预约仪器"), "booking.reminded": _("发送预约提醒"), "booking.moved": _("预约改期")},
 )
 
 

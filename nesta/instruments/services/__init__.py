@@ -12,6 +12,7 @@ from nesta.instruments.services.booking import (
     bookings_mark_no_shows,
     bookings_send_reminders,
 )
+from nesta.instruments.services.booking_move import booking_move
 from nesta.instruments.services.fees import charges_for_usage, charges_post_pending, charges_post_usage
 from nesta.instruments.services.indexing import instruments_reindex
 from nesta.instruments.services.orders import (
@@ -38,6 +39,7 @@ __all__ = [
     "booking_check_out",
     "booking_create",
     "booking_create_weekly",
+    "booking_move",
     "booking_reject",
     "bookings_mark_no_shows",
     "bookings_send_reminders",

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Sum
 from django.urls import reverse
@@ -38,15 +39,19 @@ OFFENCES = ("no_show", "late_cancelled")
 
 
 class DbLedger:
-    """The policy's questions answered from the database (active bookings only)."""
+    """The policy's questions answered from the database (active bookings only). A booking being
+    moved (`exclude_id`) does not count against its own quotas."""
 
-    def __init__(self, instrument: Instrument, user: Any):
+    def __init__(self, instrument: Instrument, user: Any, exclude_id: int | None = None):
         self.instrument = instrument
         self.user = user
+        self.exclude_id = exclude_id
 
     def booked_minutes(self, *, user_id=None, organization_id=None, start: datetime, end: datetime) -> int:
         qs = Booking.objects.filter(instrument=self.instrument, status__in=Booking.ACTIVE, start__lt=end, end__gt=start)
         qs = qs.filter(user_id=user_id) if user_id else qs.filter(organization_id=organization_id)
+        if self.exclude_id is not None:
+            qs = qs.exclude(pk=self.exclude_id)
         total = qs.aggregate(d=Sum(ExpressionWrapper(F("end") - F("start"), output_field=DurationField())))["d"]
         return int(total.total_seconds() // 60) if total else 0
 
@@ -69,13 +74,13 @@ def _policy(instrument: Instrument) -> BookingPolicy:
     return policy if policy is not None else BookingPolicy(instrument=instrument)
 
 
-def _aware(value: datetime, name: str) -> datetime:
+def aware(value: datetime, name: str) -> datetime:
     if value is None or timezone.is_naive(value):
         raise ValidationFailed(details={name: [_("时间须带时区，例如 2026-12-01T09:00:00+08:00。")]})
     return value
 
 
-def _violations_error(violations: list[Violation]) -> ValidationFailed:
+def violations_error(violations: list[Violation]) -> ValidationFailed:
     first = violations[0]
     return ValidationFailed(
         first.message,
@@ -84,11 +89,12 @@ def _violations_error(violations: list[Violation]) -> ValidationFailed:
     )
 
 
-def _overlapping(instrument: Instrument, start: datetime, end: datetime, gap: int):
+def _overlapping(instrument: Instrument, start: datetime, end: datetime, gap: int, exclude_id: int | None = None):
     margin = timedelta(minutes=gap)
-    return Booking.objects.filter(
+    qs = Booking.objects.filter(
         instrument=instrument, status__in=Booking.ACTIVE, start__lt=end + margin, end__gt=start - margin
     )
+    return qs.exclude(pk=exclude_id) if exclude_id is not None else qs
 
 
 @dataclass
@@ -98,61 +104,70 @@ class BookingResult:
 
 
 @dataclass
-class _Attempt:
-    """One slot to book, with the rules that apply to it."""
+class Attempt:
+    """One slot to book (or to move a booking to), with the rules of its booker that apply to it;
+    `exclude_id` is the booking being moved, which neither clashes with nor counts against itself."""
 
     instrument: Instrument
     policy: BookingPolicy
     rules: BookingRules
     request: BookingRequest
     ledger: DbLedger
+    booker: Any
+    exclude_id: int | None = None
 
 
 def _instrument(instrument_id: int) -> Instrument:
-    instrument = Instrument.objects.select_related("policy").filter(pk=instrument_id).first()
+    instrument = Instrument.objects.select_related("policy", "province").filter(pk=instrument_id).first()
     if instrument is None:
         raise NotFound()
     return instrument
 
 
-def _attempt(*, actor: Any, instrument: Instrument, start: datetime, end: datetime, now: datetime) -> _Attempt:
+def slot_attempt(
+    *,
+    booker: Any,
+    instrument: Instrument,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    exclude_id: int | None = None,
+    is_external: bool | None = None,
+) -> Attempt:
+    """The booker's rules for [start, end): their training, quotas, suspension, and whether they
+    are external (their organisation is not the owner) unless the booking already says."""
     policy = _policy(instrument)
     request = BookingRequest(
         start=start,
         end=end,
-        user_id=actor.pk,
-        organization_id=actor.organization_id,
-        is_external=actor.organization_id != instrument.owner_id,
+        user_id=booker.pk,
+        organization_id=booker.organization_id,
+        is_external=booker.organization_id != instrument.owner_id if is_external is None else is_external,
         now=now,
     )
     rules = BookingRules(Rules.from_policy(policy, instrument))
-    return _Attempt(instrument, policy, rules, request, DbLedger(instrument, actor))
+    ledger = DbLedger(instrument, booker, exclude_id=exclude_id)
+    return Attempt(instrument, policy, rules, request, ledger, booker, exclude_id)
 
 
-def _check_request(attempt: _Attempt) -> None:
+def check_request(attempt: Attempt) -> None:
     """The rules other bookings cannot change, checked before queueing for the write lock (a
     policy edited meanwhile applies from the next request on)."""
     violations = attempt.rules.check_request(attempt.request, attempt.ledger)
     if violations:
-        raise _violations_error(violations)
+        raise violations_error(violations)
 
 
-def _lock_instrument_row(instrument: Instrument) -> None:
-    # PostgreSQL: the row lock queues the bookings of one instrument (the exclusion constraint
-    # stays the last word). SQLite: the transaction already holds the database's write lock.
-    if connection.features.has_select_for_update:
-        Instrument.objects.select_for_update().filter(pk=instrument.pk).values_list("pk").first()
-
-
-def _insert_checked(*, actor: Any, attempt: _Attempt, purpose: str, series: uuid.UUID | None = None) -> Booking:
-    """Under the write lock: the rules that depend on other bookings (quotas, overlap, gap), then
-    the insert and its audit record."""
-    instrument, policy, request = attempt.instrument, attempt.policy, attempt.request
+def check_slot(attempt: Attempt) -> None:
+    """Under the write lock: the rules that depend on other bookings — quotas, overlap (409
+    slot_taken), the gap to neighbours (422) — the booking being moved left out of all three."""
+    policy, request = attempt.policy, attempt.request
     start, end = request.start, request.end
     violations = attempt.rules.check_quotas(request, attempt.ledger)
     if violations:
-        raise _violations_error(violations)
-    near = list(_overlapping(instrument, start, end, policy.gap_minutes).values_list("start", "end")[:20])
+        raise violations_error(violations)
+    near_qs = _overlapping(attempt.instrument, start, end, policy.gap_minutes, attempt.exclude_id)
+    near = list(near_qs.values_list("start", "end")[:20])
     clash = next(((s, e) for s, e in near if s < end and e > start), None)
     if clash is not None:
         raise Conflict(
@@ -166,11 +181,30 @@ def _insert_checked(*, actor: Any, attempt: _Attempt, purpose: str, series: uuid
             code="gap_required",
             details={"gap_minutes": policy.gap_minutes},
         )
+
+
+def lock_instrument_row(instrument: Instrument) -> None:
+    # PostgreSQL: the row lock queues the bookings of one instrument (the exclusion constraint
+    # stays the last word). SQLite: the transaction already holds the database's write lock.
+    if connection.features.has_select_for_update:
+        Instrument.objects.select_for_update().filter(pk=instrument.pk).values_list("pk").first()
+
+
+def _insert_checked(*, actor: Any, attempt: Attempt, purpose: str, series: uuid.UUID | None = None) -> Booking:
+    """Under the write lock: the rules that depend on other bookings (check_slot), then the insert
+    and its audit record. The booking is the attempt's booker's; `actor` booked it (on their
+    behalf when the two differ)."""
+    instrument, policy, request = attempt.instrument, attempt.policy, attempt.request
+    start, end = request.start, request.end
+    check_slot(attempt)
+    booker = attempt.booker
+    on_behalf = booker.pk != actor.pk
     pending = request.is_external and policy.external_requires_approval
     booking = Booking(
         instrument=instrument,
-        user=actor,
-        organization_id=actor.organization_id,
+        user=booker,
+        booked_by=actor if on_behalf else None,
+        organization_id=booker.organization_id,
         start=start,
         end=end,
         purpose=purpose[:300],
@@ -182,19 +216,25 @@ def _insert_checked(*, actor: Any, attempt: _Attempt, purpose: str, series: uuid
         booking.save()
     except IntegrityError as exc:  # the database's own guard, should any path race past us
         raise Conflict(_("该时段已被预约。"), code="slot_taken") from exc
-    audit_record(
-        actor=actor,
-        action="booking.created",
-        instance=booking,
-        changes={"start": [None, start.isoformat()], "end": [None, end.isoformat()], "status": [None, booking.status]},
-    )
+    changes = {"start": [None, start.isoformat()], "end": [None, end.isoformat()], "status": [None, booking.status]}
+    if on_behalf:
+        changes["user"] = [None, str(booker)]
+    audit_record(actor=actor, action="booking.created", instance=booking, changes=changes)
+    if on_behalf:
+        notify(
+            user=booker,
+            kind="booking_on_behalf",
+            title=_("%(who)s 为您预约了%(i)s") % {"who": actor, "i": instrument.name},
+            body=f"{local_minute(start)}–{local_minute(end)[-5:]} {booking.get_status_display()}",
+            url=reverse("instruments:my_bookings"),
+        )
     if pending:
         for manager in instrument.managers.all():
             notify(
                 user=manager,
                 kind="booking_pending",
                 title=_("新的预约待审批：%(i)s") % {"i": instrument.name},
-                body=f"{actor} {local_minute(start)}–{local_minute(end)[-5:]}",
+                body=f"{booker} {local_minute(start)}–{local_minute(end)[-5:]}",
                 url=f"/instruments/{instrument.pk}/",
             )
     return booking
@@ -222,6 +262,19 @@ def _replay(actor: Any, key: str, scope: str, fingerprint: str) -> BookingResult
     return BookingResult(Booking.objects.get(pk=earlier.body["booking_id"]), replayed=True)
 
 
+def _booker(actor: Any, instrument: Instrument, on_behalf_of: int | None) -> Any:
+    """Whose booking it is: the actor's own, or (staff only) the active user they book for."""
+    if on_behalf_of is None or on_behalf_of == actor.pk:
+        return actor
+    require(actor, "booking.on_behalf", instrument)
+    user = get_user_model().objects.filter(pk=on_behalf_of, is_active=True).first()
+    if user is None:
+        raise ValidationFailed(
+            _("未找到要代为预约的用户。"), code="unknown_user", details={"on_behalf_of": [_("无此用户。")]}
+        )
+    return user
+
+
 def booking_create(
     *,
     actor: Any,
@@ -231,21 +284,28 @@ def booking_create(
     purpose: str = "",
     idempotency_key: str | None = None,
     now: datetime | None = None,
+    on_behalf_of: int | None = None,
 ) -> BookingResult:
-    """Book one slot. Repeating an idempotency key returns the first booking instead of a second."""
+    """Book one slot. Repeating an idempotency key returns the first booking instead of a second.
+    With `on_behalf_of` (a user id) the instrument's staff book for that user: the booking is
+    theirs and their rules apply (training, quotas, suspension, approval as external), the actor
+    is kept as `booked_by`, and the user is told."""
     require(actor, "booking.create")
-    start, end = _aware(start, "start"), _aware(end, "end")
+    start, end = aware(start, "start"), aware(end, "end")
     now = now or timezone.now()
     scope = f"booking:{instrument_id}"
-    fingerprint = request_fingerprint(start=start, end=end, purpose=purpose)
+    asked = {"on_behalf_of": on_behalf_of} if on_behalf_of is not None else {}
+    fingerprint = request_fingerprint(start=start, end=end, purpose=purpose, **asked)
     if idempotency_key and (replayed := _replay(actor, idempotency_key, scope, fingerprint)):
         return replayed
-    attempt = _attempt(actor=actor, instrument=_instrument(instrument_id), start=start, end=end, now=now)
-    _check_request(attempt)
+    instrument = _instrument(instrument_id)
+    booker = _booker(actor, instrument, on_behalf_of)
+    attempt = slot_attempt(booker=booker, instrument=instrument, start=start, end=end, now=now)
+    check_request(attempt)
     with write_transaction():
         if idempotency_key and (replayed := _replay(actor, idempotency_key, scope, fingerprint)):
             return replayed  # the same key, sent twice at once: the first one booked
-        _lock_instrument_row(attempt.instrument)
+        lock_instrument_row(attempt.instrument)
         booking = _insert_checked(actor=actor, attempt=attempt, purpose=purpose)
         if idempotency_key:
             IdempotencyRecord.objects.create(
@@ -281,7 +341,7 @@ def booking_create_weekly(
     require(actor, "booking.create")
     if not 1 <= weeks <= 52:
         raise ValidationFailed(details={"weeks": [_("周数应在 1 到 52 之间。")]})
-    start, end = _aware(start, "start"), _aware(end, "end")
+    start, end = aware(start, "start"), aware(end, "end")
     now = now or timezone.now()
     result = SeriesResult(series=uuid.uuid4())
     instrument = _instrument(instrument_id)
@@ -294,14 +354,14 @@ def booking_create_weekly(
     attempts = []
     for week in range(weeks):
         s, e = start + timedelta(weeks=week), end + timedelta(weeks=week)
-        attempt = _attempt(actor=actor, instrument=instrument, start=s, end=e, now=now)
+        attempt = slot_attempt(booker=actor, instrument=instrument, start=s, end=e, now=now)
         try:
-            _check_request(attempt)
+            check_request(attempt)
             attempts.append(attempt)
         except ValidationFailed as exc:
             skip(s, e, exc)
     with write_transaction():
-        _lock_instrument_row(instrument)
+        lock_instrument_row(instrument)
         for attempt in attempts:
             try:
                 with transaction.atomic():
