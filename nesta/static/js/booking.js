@@ -43,7 +43,11 @@
   document.addEventListener("htmx:afterSwap", function (e) {
     var id = e.detail.target && e.detail.target.id, form = document.getElementById("booking-form");
     if (!form) return;
-    if (id === "booking-outcome" && e.detail.xhr.status === 200) clearChoice(form);
+    if (id === "booking-outcome" && e.detail.xhr.status === 200) {
+      clearChoice(form);
+      var mine = document.getElementById("my-week-bookings"), list = document.getElementById("my-week-list");
+      if (mine && list && list.children.length) mine.hidden = false;  // the new booking was added to it
+    }
     else if (id === "booking-panel-slot" || id === "booking-area") {
       var confirm = bar();
       document.body.classList.toggle("nesta-book-chosen", Boolean(confirm && confirm.classList.contains("chosen")));
