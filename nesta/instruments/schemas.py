@@ -160,8 +160,20 @@ class InstrumentOut(InstrumentListItem):
     policy: PolicyOut
 
 
+class FreeSlotOut(Schema):
+    start: datetime
+    end: datetime
+
+
+class InstrumentSearchItem(InstrumentListItem):
+    free_slot: FreeSlotOut | None = Field(
+        None, description="有空闲时段筛选时：调用者在该时段内最早可预约的时段（本地时间）"
+    )
+    needs_approval: bool | None = Field(None, description="有空闲时段筛选时：调用者预约需审批（匿名：外单位需审批）")
+
+
 class InstrumentPage(Schema):
-    items: list[InstrumentListItem]
+    items: list[InstrumentSearchItem]
     next_cursor: str | None = None
     total: int | None = None
 
@@ -257,7 +269,12 @@ class InstrumentQuery(Schema):
     status: str | None = Field(None, pattern="^(in_use|repair|retired)$")
     open_only: bool = Field(False, description="仅对外开放的仪器")
     available_from: AwareDateTime | None = Field(None, description="空闲时段起（ISO 8601，带时区）")
-    available_to: AwareDateTime | None = Field(None, description="空闲时段止：该时段内无有效预约、无停机")
+    available_to: AwareDateTime | None = Field(
+        None,
+        description="空闲时段止（跨度不超过 31 天）：只列出调用者在该时段内可预约（开放时间、停机、提前量、时长、"
+        "间隔、培训、对外开放、暂停预约）至少一个单次最短时长（或 available_minutes）的仪器；匿名调用不计个人条件",
+    )
+    available_minutes: int | None = Field(None, ge=1, le=7 * 24 * 60, description="空闲时段内需要的连续时长（分钟）")
     total: bool = Field(False, description="返回总数")
     cursor: CleanText(200) | None = None
     limit: int = Field(20, ge=1, le=100)
@@ -303,7 +320,16 @@ def instrument_list_item(i: Any) -> dict[str, Any]:
         "photo": reverse("instruments:instrument_photo", args=[i.pk]) if i.photo else None,
         "created_at": i.created_at,
         "updated_at": i.updated_at,
+        **_free_fields(i),
     }
+
+
+def _free_fields(i: Any) -> dict[str, Any]:
+    """What the free-range search found (selectors.freesearch sets these on each instrument)."""
+    slot = getattr(i, "free_slot", None)
+    if slot is None:
+        return {}
+    return {"free_slot": {"start": slot.start, "end": slot.end}, "needs_approval": getattr(i, "needs_approval", None)}
 
 
 def policy_out(p: Any) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from nesta.core.generic.transition import transition_urls
 from nesta.instruments.lifecycles import BOOKING, TESTORDER
 from nesta.instruments.views import book, booking_actions, find, manage
 from nesta.instruments.views import orders as order_views
+from nesta.instruments.views import planner as planner_views
 from nesta.instruments.views import registry as registry_views
 from nesta.instruments.views import reports as report_views
 
@@ -13,7 +14,9 @@ urlpatterns = [
     path("", find.instrument_list, name="list"),
     path("my/", find.my_bookings, name="my_bookings"),
     path("manage/", manage.manage_index, name="manage_index"),
+    path("planner/", planner_views.planner, name="planner"),
     path("<int:pk>/", find.instrument_detail, name="detail"),
+    path("<int:pk>/month/", planner_views.month, name="month"),
     path("<int:pk>/book/", book.booking_create, name="book"),
     path("<int:pk>/book/quote/", book.booking_quote_view, name="book_quote"),
     path("<int:pk>/manage/", manage.manage_instrument, name="manage"),

@@ -103,8 +103,10 @@ def test_list_search_and_filters(api_client, sem, nmr):
 
 
 def test_list_free_in_range(api_client, sem, nmr, users):
-    start = MONDAY + timedelta(hours=9)
-    Booking.objects.create(instrument=sem, user=users["member"], start=start, end=start + timedelta(hours=1))
+    # a Monday within the advance window ("free" means bookable now); the booking covers the window
+    today = timezone.localtime(timezone.now(), LOCAL).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = today + timedelta(days=7 - today.weekday(), hours=9)
+    Booking.objects.create(instrument=sem, user=users["member"], start=start, end=start + timedelta(hours=2))
     params = {"available_from": start.isoformat(), "available_to": (start + timedelta(hours=2)).isoformat()}
     assert [i["id"] for i in _json(api_client.get(URL, params), 200)["items"]] == [nmr.pk]
 

@@ -67,8 +67,12 @@ def ids(page):
     return [i.pk for i in page.items]
 
 
+# "Free" is judged from a moment inside the policies' advance window (selectors.freesearch).
+FREE_NOW = datetime(2030, 3, 1, 9, 0, tzinfo=LOCAL)
+
+
 def find(**filters):
-    return set(ids(instrument_list(filters=InstrumentFilters(**filters), limit=100)))
+    return set(ids(instrument_list(filters=InstrumentFilters(**filters), limit=100, now=FREE_NOW)))
 
 
 def test_chinese_queries(cat):
@@ -131,13 +135,14 @@ def test_free_in_a_date_range(cat):
     user = UserFactory(username="booker")
     a = datetime(2030, 3, 4, 9, 0, tzinfo=LOCAL)
     b = a + timedelta(hours=4)  # [09:00, 13:00)
-    _book(cat.sem_dut, user, a + timedelta(hours=1), 1)  # inside
+    _book(cat.sem_dut, user, a, 4)  # the whole window
     _book(cat.tem, user, a - timedelta(hours=2), 2)  # ends exactly at 09:00: free
     _book(cat.tem, user, b, 2)  # starts exactly at 13:00: free
     _book(cat.nmr, user, a - timedelta(hours=1), 2, status="cancelled")  # cancelled: free
-    _book(cat.lcms, user, a - timedelta(hours=6), 8)  # started before, still running: busy
-    _book(cat.lcms2, user, a + timedelta(hours=3), 1, status="pending")  # pending holds the slot
-    Blackout.objects.create(instrument=cat.cnc, start=a + timedelta(hours=3, minutes=59), end=b + timedelta(days=1))
+    _book(cat.lcms, user, a - timedelta(hours=6), 10)  # started before, runs to the end: busy
+    _book(cat.lcms2, user, a, 4, status="pending")  # pending holds the slot
+    # leaves 09:00–09:20, shorter than the 30-minute minimum booking: not free
+    Blackout.objects.create(instrument=cat.cnc, start=a + timedelta(minutes=20), end=b + timedelta(days=1))
     cat.sem_hit.status = "repair"
     cat.sem_hit.save()
     assert find(available_from=a, available_to=b) == {cat.tem.pk, cat.nmr.pk}
@@ -217,11 +222,11 @@ def _touch(page):
         ({}, 1),
         ({"province": "210000", "category": "01"}, 1),
         ({"owner_kind": "university", "open_only": True}, 1),
-        ({"available": True}, 2),  # + the longest booking policy
+        ({"available": True}, 3),  # candidates (with policy) + their bookings + their blackouts
         ({"q": "扫描电镜"}, 3),  # search (candidates + their text) + rows
         ({"q": "扫描电镜", "province": "210000", "category": "0104"}, 3),
         ({"q": "扫描电镜", "owner_kind": "university", "open_only": True, "status": "in_use"}, 3),  # index filters
-        ({"q": "扫描电镜", "available": True}, 5),  # search + longest booking + free check + rows
+        ({"q": "扫描电镜", "available": True}, 6),  # search + prefilter + rows + bookings + blackouts
     ],
 )
 def test_list_queries_do_not_grow_with_page_size(many, filters, expected):
@@ -233,7 +238,7 @@ def test_list_queries_do_not_grow_with_page_size(many, filters, expected):
     counts = []
     for limit in (5, 15, 30):
         with CaptureQueriesContext(connection) as ctx:
-            page = instrument_list(filters=InstrumentFilters(**filters), limit=limit)
+            page = instrument_list(filters=InstrumentFilters(**filters), limit=limit, now=many - timedelta(days=3))
             _touch(page)
         assert len(page.items) == limit
         counts.append(len(ctx.captured_queries))

@@ -2,6 +2,7 @@
 
 from ninja import Router
 
+from nesta.instruments.api.availability import router as availability_router
 from nesta.instruments.api.bookings import router as bookings_router
 from nesta.instruments.api.fees import router as fees_router
 from nesta.instruments.api.openness import router as openness_router
@@ -14,3 +15,4 @@ router.add_router("/", bookings_router)
 router.add_router("/", orders_router)
 router.add_router("/", fees_router)
 router.add_router("/", openness_router)
+router.add_router("/", availability_router)

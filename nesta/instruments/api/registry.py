@@ -85,6 +85,7 @@ def _filters(query: InstrumentQuery) -> selectors.InstrumentFilters:
         open_only=query.open_only,
         available_from=_moment(query.available_from, "available_from"),
         available_to=_moment(query.available_to, "available_to"),
+        free_minutes=query.available_minutes,
     )
 
 
@@ -102,9 +103,9 @@ def _detail(pk: int) -> dict:
 
 @router.get("/instruments", response={200: InstrumentPage, **READ_ERRORS}, summary="仪器检索：中文全文、筛选、空闲时段")
 def list_instruments(request: HttpRequest, query: Query[InstrumentQuery]):
-    api_user(request)  # a bad token is refused even where anonymous reading is allowed
+    viewer = api_user(request)  # a bad token is refused even where anonymous reading is allowed
     page = selectors.instrument_list(
-        filters=_filters(query), cursor=query.cursor, limit=query.limit, with_total=query.total
+        filters=_filters(query), cursor=query.cursor, limit=query.limit, with_total=query.total, viewer=viewer
     )
     return {
         "items": [instrument_list_item(i) for i in page.items],
@@ -130,8 +131,8 @@ def create_instrument(request: HttpRequest, payload: InstrumentIn):
     summary=f"导出仪器清单（XLSX，与导入格式相同，最多 {MAX_EXPORT_ROWS} 行）",
 )
 def export_instruments(request: HttpRequest, query: Query[InstrumentQuery]):
-    api_user(request)
-    rows = selectors.instruments_for_export(filters=_filters(query), max_rows=MAX_EXPORT_ROWS)
+    viewer = api_user(request)
+    rows = selectors.instruments_for_export(filters=_filters(query), max_rows=MAX_EXPORT_ROWS, viewer=viewer)
     response = HttpResponse(xlsx.instruments_export_xlsx(rows), content_type=xlsx.XLSX_CONTENT_TYPE)
     stamp = timezone.localtime().strftime("%Y%m%d")
     response["Content-Disposition"] = (

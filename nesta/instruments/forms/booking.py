@@ -3,7 +3,7 @@ and selectors take; every booking rule is checked by the services (instruments.p
 errors the views show beside the calendar."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -14,7 +14,7 @@ from nesta.core.validators import datetime_in_range
 from nesta.directory.forms import _style, city_choices, province_choices
 from nesta.directory.models import OrganizationKind
 from nesta.instruments.models import Blackout, BookingPolicy, InstrumentCategory
-from nesta.instruments.selectors.registry import InstrumentFilters
+from nesta.instruments.selectors.registry import MAX_FREE_DAYS, InstrumentFilters
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -44,6 +44,16 @@ def category_choices(blank: Any) -> list[tuple[str, str]]:
     return choices
 
 
+FREE_MINUTES_CHOICES = [
+    ("", _("不限")),
+    ("30", _("30 分钟")),
+    ("60", _("1 小时")),
+    ("120", _("2 小时")),
+    ("240", _("4 小时")),
+    ("480", _("8 小时")),
+]
+
+
 @dataclass(frozen=True)
 class SearchFilters:
     """What the search page asks for (the web's view of the registry selector's filters)."""
@@ -56,6 +66,7 @@ class SearchFilters:
     open_only: bool = False
     free_from: datetime | None = None
     free_to: datetime | None = None
+    free_minutes: int | None = None
 
     @property
     def any(self) -> bool:
@@ -67,6 +78,7 @@ class SearchFilters:
             **{k: getattr(self, k) for k in ("q", "province", "city", "category", "owner_kind", "open_only")},
             available_from=self.free_from,
             available_to=self.free_to,
+            free_minutes=self.free_minutes if self.free_from else None,
         )
 
 
@@ -79,6 +91,16 @@ class InstrumentFilterForm(forms.Form):
     open = forms.BooleanField(label=_("仅对外开放的仪器"), required=False)
     free_from = LocalDateTimeField(label=_("自"), required=False, widget=DateTimeLocalInput())
     free_to = LocalDateTimeField(label=_("至"), required=False, widget=DateTimeLocalInput())
+    free_minutes = forms.TypedChoiceField(
+        label=_("连续时长"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=FREE_MINUTES_CHOICES,
+        help_text=_(
+            "列出您在该时段内可以预约的仪器：按开放时间、停机、提前量、时长、培训等规则，至少有一段不短于单次最短时长（或所选时长）的空闲。"
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -103,6 +125,8 @@ class InstrumentFilterForm(forms.Form):
             self.add_error("free_to" if start else "free_from", _("请同时填写空闲时段的起止时间。"))
         elif start and end and end <= start:
             self.add_error("free_to", _("结束时间必须晚于开始时间。"))
+        elif start and end and end - start > timedelta(days=MAX_FREE_DAYS):
+            self.add_error("free_to", _("空闲时段跨度不能超过 %(d)d 天。") % {"d": MAX_FREE_DAYS})
         return data
 
     def filters(self) -> SearchFilters:
@@ -120,6 +144,7 @@ class InstrumentFilterForm(forms.Form):
             open_only=bool(data.get("open")),
             free_from=data.get("free_from") if free_ok else None,
             free_to=data.get("free_to") if free_ok else None,
+            free_minutes=data.get("free_minutes") if free_ok else None,
         )
 
 

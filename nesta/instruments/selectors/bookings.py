@@ -133,13 +133,13 @@ def user_by_id(user_id: int) -> Any:
     return get_user_model().objects.filter(pk=user_id).first()
 
 
-def instrument_search(*, filters: Any, cursor: str | None, limit: int) -> Page[Instrument]:
+def instrument_search(*, filters: Any, cursor: str | None, limit: int, viewer: Any = None) -> Page[Instrument]:
     """One page of the instrument search (registry.instrument_list: ranked by the search index when
     there is a query), with each instrument's booking policy for the badges (one more query)."""
     from django.db.models import prefetch_related_objects
 
     from nesta.instruments.selectors.registry import instrument_list
 
-    page = instrument_list(filters=filters, cursor=cursor, limit=limit, with_total=True)
+    page = instrument_list(filters=filters, cursor=cursor, limit=limit, with_total=True, viewer=viewer)
     prefetch_related_objects(page.items, "policy")
     return page

@@ -61,7 +61,9 @@ class InstrumentList(ListPage):
     page_size = PAGE_SIZE
 
     def get_page(self, request: HttpRequest, filters: Any, cursor: str | None, limit: int) -> Page[Any]:
-        return booking_selectors.instrument_search(filters=filters.for_selector(), cursor=cursor, limit=limit)
+        return booking_selectors.instrument_search(
+            filters=filters.for_selector(), cursor=cursor, limit=limit, viewer=request.user
+        )
 
     def get_extra_context(self, request: HttpRequest, filters: Any, page: Page[Any]) -> dict[str, Any]:
         return {"may_manage": can(request.user, "instrument.manage"), "quick_words": QUICK_WORDS}

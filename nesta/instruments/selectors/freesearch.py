@@ -1,0 +1,224 @@
+"""Rule-aware "free between X and Y" for the instrument search (web `?free_from=&free_to=`, API
+`available_from`/`available_to`): an instrument is listed when THIS user could book a slot of at
+least the policy's minimum (or the requested duration, `free_minutes`, when longer) inside the
+window — the rules are those of selectors.freetime (opening days and hours, blackouts, notice,
+advance window, duration, gap, training, status, openness, suspension; approval is shown, not
+hidden).
+
+Two stages, so that it scales (target: p95 ≤ 50 ms at 50,000 instruments, 5,000,000 bookings):
+
+1. SQL prefilter (`prefilter_q`), necessary conditions only: status in use; some covered weekday
+   is an opening day whose hours can hold the slot (the window's part of each local day compared
+   with open_from/open_until as times); min_notice and advance_days against the window; min/max
+   duration; the user's organisation for closed instruments; training (an unexpired
+   Qualification); no single active booking or blackout covering the whole window.
+2. Python (`freetime.judge`) on a page of candidates, with the candidates' bookings and
+   blackouts in one query each: the exact answer, and the earliest bookable slot.
+
+Paging: candidates are scanned in id order (or rank order with a query) in batches until the
+page is full or MAX_SCAN candidates were looked at; the cursor resumes after the last one looked
+at, so a page may come back shorter than asked while more follow. No total is counted.
+"""
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from nesta.core.pagination import Page, decode_cursor, encode_cursor
+from nesta.instruments.models import Blackout, Booking, Instrument, Qualification
+from nesta.instruments.policy import LOCAL
+from nesta.instruments.selectors import freetime
+
+MAX_SCAN = 600  # candidates judged per page at most
+MIN_BATCH = 40
+DAY_MINUTES = 24 * 60
+
+
+def _t(minutes: int) -> time:
+    return time(minutes // 60, minutes % 60)
+
+
+def _day_parts(start: datetime, end: datetime) -> list[tuple[set[str], int, int]]:
+    """[start, end) as (weekday digits, from minute, to minute) per local day; full days share one entry."""
+    parts: dict[tuple[int, int], set[str]] = {}
+    a = start.astimezone(LOCAL)
+    b = end.astimezone(LOCAL)
+    day = a.date()
+    while day <= (b - timedelta(microseconds=1)).date():
+        lo = a.hour * 60 + a.minute if day == a.date() else 0
+        hi = b.hour * 60 + b.minute + (1 if b.second or b.microsecond else 0) if day == b.date() else DAY_MINUTES
+        parts.setdefault((lo, hi), set()).add(str(day.isoweekday()))
+        day += timedelta(days=1)
+        if (day - a.date()).days > 8:  # every weekday seen at least once as a whole day
+            break
+    return [(digits, lo, hi) for (lo, hi), digits in parts.items()]
+
+
+def _weekday_q(digits: set[str]) -> Q:
+    q = Q()
+    for d in sorted(digits):
+        q |= Q(policy__weekdays__contains=d)
+    return q
+
+
+def _hours_q(start: datetime, end: datetime, length: int) -> Q:
+    """Some covered day is an opening day whose hours overlap the window's part of that day by at
+    least `length` minutes (round-the-clock instruments: any covered opening day)."""
+    parts = _day_parts(start, end)
+    round_clock = Q(policy__open_from=F("policy__open_until")) & _weekday_q(set().union(*(p[0] for p in parts)))
+    q = round_clock
+    for digits, lo, hi in parts:
+        if hi - lo < length or lo + length >= DAY_MINUTES:
+            continue
+        q |= (
+            _weekday_q(digits)
+            & Q(policy__open_from__lt=F("policy__open_until"))
+            & Q(policy__open_from__lte=_t(hi - length))
+            & Q(policy__open_until__gte=_t(lo + length))
+        )
+    return q
+
+
+def prefilter_q(*, start: datetime, end: datetime, duration: timedelta | None, user: Any, now: datetime) -> Q | None:
+    """The SQL conditions every free instrument meets (None: none can be free)."""
+    length = max(int(duration.total_seconds() // 60) if duration else 1, 1)
+    from_ = max(start, now)
+    window = int((end - from_).total_seconds() // 60)
+    notice_room = int((end - timedelta(minutes=length) - now).total_seconds() // 60)
+    if notice_room < 0 or window < length:
+        return None
+    policy = Q(policy__min_notice_minutes__lte=notice_room) & Q(policy__min_minutes__lte=window)
+    policy &= _hours_q(from_, end, length)
+    if start > now:
+        ahead = start - now
+        policy &= Q(policy__advance_days__gte=ahead.days + (1 if ahead % timedelta(days=1) else 0))
+    if duration is not None:
+        policy &= Q(policy__max_minutes__gte=length)
+    if freetime.needs_person_query(user):
+        trained = Qualification.objects.filter(instrument=OuterRef("pk"), user_id=user.pk).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gte=from_ + timedelta(minutes=length))
+        )
+        policy &= Q(policy__requires_training=False) | Exists(trained)
+    q = Q(status=Instrument.Status.IN_USE) & (Q(policy__isnull=True) | policy) & freetime.person_q(user)
+    covering = Booking.objects.filter(
+        instrument=OuterRef("pk"),
+        status__in=Booking.ACTIVE,
+        start__lte=from_,
+        start__gt=from_ - freetime.LONGEST,
+        end__gte=end,
+    )
+    closed = Blackout.objects.filter(instrument=OuterRef("pk"), start__lte=from_, end__gte=end)
+    return q & ~Exists(covering) & ~Exists(closed)
+
+
+def _judge_batch(batch: list[Instrument], *, start, end, duration, user, now) -> list[Instrument]:
+    person = freetime.person_of(user, [i.pk for i in batch], now=now)
+    blocks = freetime.load_blocks(batch, start, end)
+    free = []
+    for i in batch:
+        verdict = freetime.judge(i, person, blocks, start, end, now=now, duration=duration)
+        if verdict.free:
+            i.free_slot = verdict.slot  # type: ignore[attr-defined]
+            i.needs_approval = verdict.needs_approval  # type: ignore[attr-defined]
+            free.append(i)
+    return free
+
+
+def free_keyset_page(
+    qs: QuerySet[Instrument],
+    *,
+    start: datetime,
+    end: datetime,
+    duration: timedelta | None,
+    user: Any,
+    cursor: str | None,
+    limit: int,
+    now: datetime | None = None,
+) -> Page[Instrument]:
+    """One page of the free instruments among `qs` (already filtered, not yet by time), by id."""
+    now = now or timezone.now()
+    q = prefilter_q(start=start, end=end, duration=duration, user=user, now=now)
+    if q is None:
+        return Page(items=[])
+    after = decode_cursor(cursor).get("after") or 0
+    candidates = qs.filter(q).select_related("policy").order_by("pk")
+    batch_size = max(MIN_BATCH, limit * 2)
+    found: list[Instrument] = []
+    scanned, last, exhausted = 0, after, False
+    while len(found) <= limit and scanned < MAX_SCAN:
+        batch = list(candidates.filter(pk__gt=last)[:batch_size])
+        if batch:
+            last = batch[-1].pk
+            scanned += len(batch)
+            found += _judge_batch(batch, start=start, end=end, duration=duration, user=user, now=now)
+        if len(batch) < batch_size:
+            exhausted = True
+            break
+    items = found[:limit]
+    if len(found) > limit:
+        next_cursor = encode_cursor({"after": items[-1].pk})
+    elif not exhausted:
+        next_cursor = encode_cursor({"after": last})
+    else:
+        next_cursor = None
+    return Page(items=items, next_cursor=next_cursor)
+
+
+def free_ranked_page(
+    ranked_ids: list[int],
+    qs: QuerySet[Instrument],
+    *,
+    start: datetime,
+    end: datetime,
+    duration: timedelta | None,
+    user: Any,
+    offset: int,
+    limit: int,
+    now: datetime | None = None,
+) -> Page[Instrument]:
+    """One page of the free instruments among search hits `ranked_ids` (best first): one query
+    prefilters them all, then batches in rank order are judged. The cursor is an offset into the
+    prefiltered ranking."""
+    now = now or timezone.now()
+    q = prefilter_q(start=start, end=end, duration=duration, user=user, now=now)
+    if q is None or not ranked_ids:
+        return Page(items=[])
+    passing = set(Instrument.objects.filter(q, pk__in=ranked_ids).values_list("pk", flat=True))
+    ranked = [i for i in ranked_ids if i in passing]
+    batch_size = max(MIN_BATCH, limit * 2)
+    found: list[Instrument] = []
+    position = offset
+    while len(found) < limit and position < len(ranked) and position - offset < MAX_SCAN:
+        ids = ranked[position : position + batch_size]
+        by_id = {i.pk: i for i in qs.select_related("policy").filter(pk__in=ids)}
+        batch = [by_id[i] for i in ids if i in by_id]
+        free = {i.pk for i in _judge_batch(batch, start=start, end=end, duration=duration, user=user, now=now)}
+        for pk in ids:
+            position += 1
+            if pk in free:
+                found.append(by_id[pk])
+                if len(found) == limit:
+                    break
+    more = position < len(ranked)
+    return Page(items=found, next_cursor=encode_cursor({"offset": position}) if more else None)
+
+
+def free_among(
+    instruments: list[Instrument],
+    *,
+    start: datetime,
+    end: datetime,
+    duration: timedelta | None,
+    user: Any,
+    now: datetime | None = None,
+    batch_size: int = 200,
+) -> list[Instrument]:
+    """The free ones of `instruments` (already prefiltered), in their order: for exports."""
+    now = now or timezone.now()
+    out: list[Instrument] = []
+    for n in range(0, len(instruments), batch_size):
+        batch = instruments[n : n + batch_size]
+        out += _judge_batch(batch, start=start, end=end, duration=duration, user=user, now=now)
+    return out
