@@ -30,7 +30,7 @@ from nesta.core.notifications import notify
 from nesta.core.permissions import can, require
 from nesta.core.transactions import write_transaction
 from nesta.instruments.models import Booking
-from nesta.instruments.policy import local_minute
+from nesta.instruments.policy import LOCAL, local_minute
 from nesta.instruments.services.booking import (
     aware,
     check_request,
@@ -72,6 +72,10 @@ def _new_status(booking: Booking, *, by_staff: bool, start: datetime, end: datet
     if booking.status == Booking.Status.CONFIRMED and needs_approval and longer and not by_staff:
         return Booking.Status.PENDING
     return booking.status
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(LOCAL).isoformat()  # old and new alike in local time, as people read them
 
 
 def _freed(old: tuple[datetime, datetime], new: tuple[datetime, datetime]) -> list[tuple[datetime, datetime]]:
@@ -159,7 +163,7 @@ def booking_move(
         check_slot(attempt)
         old = (locked.start, locked.end)
         status = _new_status(locked, by_staff=by_staff, start=start, end=end)
-        changes = {"start": [old[0].isoformat(), start.isoformat()], "end": [old[1].isoformat(), end.isoformat()]}
+        changes = {"start": [_iso(old[0]), _iso(start)], "end": [_iso(old[1]), _iso(end)]}
         if status != locked.status:
             changes["status"] = [locked.status, status]
         try:
