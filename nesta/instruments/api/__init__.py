@@ -5,6 +5,7 @@ from ninja import Router
 from nesta.instruments.api.availability import router as availability_router
 from nesta.instruments.api.bookings import router as bookings_router
 from nesta.instruments.api.fees import router as fees_router
+from nesta.instruments.api.me import router as me_router
 from nesta.instruments.api.openness import router as openness_router
 from nesta.instruments.api.orders import router as orders_router
 from nesta.instruments.api.registry import router as registry_router
@@ -16,3 +17,4 @@ router.add_router("/", orders_router)
 router.add_router("/", fees_router)
 router.add_router("/", openness_router)
 router.add_router("/", availability_router)
+router.add_router("/", me_router)

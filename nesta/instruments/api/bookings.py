@@ -5,22 +5,26 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Path, Router, Schema
+from django.utils import timezone
+from ninja import Path, Query, Router, Schema
 from ninja.responses import Status
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from nesta.core.api_auth import api_user_required
+from nesta.core.api_auth import api_user, api_user_required, login_required
 from nesta.core.api_lifecycle import transition_endpoints
-from nesta.core.inputs import AwareDateTime
+from nesta.core.inputs import AwareDateTime, CleanText
 from nesta.core.lifecycle import Transition
 from nesta.core.schemas import ErrorOut
 from nesta.directory.schemas import ID_MAX
 from nesta.instruments import services
-from nesta.instruments.lifecycles import BOOKING
+from nesta.instruments.lifecycles import BOOKING, cancel_deadline
 from nesta.instruments.models import Booking
+from nesta.instruments.policy import LOCAL
+from nesta.instruments.selectors import booking_reads as reads
 
 router = Router(tags=["bookings"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 503: ErrorOut}
+READ_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class BookingIn(Schema):
@@ -28,6 +32,22 @@ class BookingIn(Schema):
     end: AwareDateTime
     purpose: str = Field("", max_length=300)
     weeks: int = Field(1, ge=1, le=52, description="大于1时按周重复；冲突日期跳过并在 skipped 中说明")
+    on_behalf_of: int | None = Field(
+        None, ge=1, le=ID_MAX, description="代为预约：用户 id（仅仪器管理方；按该用户的培训、限额、审批规则）"
+    )
+
+
+class BookingPatch(Schema):
+    """A move or resize: the new start and/or end (an omitted one stays as it is)."""
+
+    start: AwareDateTime | None = Field(None, description="新的开始（ISO 8601，带时区）")
+    end: AwareDateTime | None = Field(None, description="新的结束（ISO 8601，带时区）")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> "BookingPatch":
+        if self.start is None and self.end is None:
+            raise ValueError("start or end is required")
+        return self
 
 
 class BookingOut(Schema):
@@ -42,6 +62,40 @@ class BookingOut(Schema):
     status_display: str
     is_external: bool
     series: str | None
+    booked_by_id: int | None = Field(description="代为预约的管理员（本人预约时为空）")
+    account_id: int | None = Field(description="经费账户")
+    flag: str = Field(description="提示（如与停机时段重叠）")
+    cancel_deadline: datetime = Field(description="此前取消不计逾期取消")
+
+
+class AccountRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class BookingStaffOut(BookingOut):
+    """A booking as the instrument's staff see it: who booked, how to reach them, who pays."""
+
+    user_name: str
+    organization_name: str | None
+    contact_email: str
+    contact_phone: str
+    booked_by_name: str | None
+    account: AccountRef | None
+
+
+class BookingStaffPage(Schema):
+    items: list[BookingStaffOut]
+    next_cursor: str | None
+
+
+class InstrumentBookingsQuery(Schema):
+    status: Booking.Status | None = Field(None, description="按状态筛选")
+    start: AwareDateTime | None = Field(None, alias="from", description="与此时刻之后重叠（ISO 8601，带时区）")
+    end: AwareDateTime | None = Field(None, alias="to", description="与此时刻之前重叠")
+    cursor: CleanText(200) | None = None
+    limit: int = Field(20, ge=1, le=100)
 
 
 class SeriesOut(Schema):
@@ -78,6 +132,24 @@ def booking_out(b: Booking) -> dict:
         "status_display": str(b.get_status_display()),
         "is_external": b.is_external,
         "series": str(b.series) if b.series else None,
+        "booked_by_id": b.booked_by_id,
+        "account_id": b.account_id,
+        "flag": b.flag,
+        "cancel_deadline": timezone.localtime(cancel_deadline(b), LOCAL),
+    }
+
+
+def booking_staff_out(b: Booking) -> dict:
+    """booking_out with the booker's name, organisation, contact and payer (selectors.bookers:
+    BOOKER_RELATED selected, with_contacts applied)."""
+    return {
+        **booking_out(b),
+        "user_name": str(b.user),
+        "organization_name": b.organization.name if b.organization_id else None,
+        "contact_email": getattr(b, "contact_email", ""),
+        "contact_phone": getattr(b, "contact_phone", ""),
+        "booked_by_name": str(b.booked_by) if b.booked_by_id else None,
+        "account": {"id": b.account.pk, "code": b.account.code, "name": b.account.name} if b.account_id else None,
     }
 
 
@@ -125,8 +197,50 @@ def create_booking(request: HttpRequest, payload: BookingIn, instrument_id: int 
         end=payload.end,
         purpose=payload.purpose,
         idempotency_key=key,
+        on_behalf_of=payload.on_behalf_of,
     )
     return Status(201, booking_out(result.booking))
+
+
+@router.get(
+    "/instruments/{instrument_id}/bookings",
+    response={200: BookingStaffPage, **READ_ERRORS},
+    auth=login_required,
+    summary="仪器的预约（仪器管理方）：预约人、用途、联系方式、经费账户；最新在前，按游标分页",
+)
+def list_instrument_bookings(
+    request: HttpRequest, filters: Query[InstrumentBookingsQuery], instrument_id: int = Path(..., ge=1, le=ID_MAX)
+):
+    page = reads.instrument_bookings_page(
+        actor=api_user(request),
+        instrument_id=instrument_id,
+        status=filters.status.value if filters.status else "",
+        start=filters.start,
+        end=filters.end,
+        cursor=filters.cursor,
+        limit=filters.limit,
+    )
+    return {"items": [booking_staff_out(b) for b in page.items], "next_cursor": page.next_cursor}
+
+
+@router.get(
+    "/bookings/{booking_id}",
+    response={200: BookingOut, **READ_ERRORS},
+    auth=login_required,
+    summary="预约详情（预约人、仪器管理方、省厅、办公室）",
+)
+def get_booking(request: HttpRequest, booking_id: int = Path(..., ge=1, le=ID_MAX)):
+    return booking_out(reads.booking_get(actor=api_user(request), booking_id=booking_id))
+
+
+@router.patch(
+    "/bookings/{booking_id}",
+    response={200: BookingOut, **ERRORS},
+    summary="改期或调整时长（同预约规则，一次完成；409 slot_taken，422 违反规则）",
+)
+def move_booking(request: HttpRequest, payload: BookingPatch, booking_id: int = Path(..., ge=1, le=ID_MAX)):
+    user = api_user_required(request)
+    return booking_out(services.booking_move(actor=user, booking_id=booking_id, start=payload.start, end=payload.end))
 
 
 # --- the booking's transitions: one endpoint per offered transition of the table ----------------

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nesta.core.audit import audit_record
-from nesta.core.errors import Conflict, NotFound
+from nesta.core.errors import Conflict, NotFound, ValidationFailed
 from nesta.core.notifications import notify
 from nesta.core.permissions import can, require
 from nesta.core.transactions import write_transaction
@@ -131,15 +131,27 @@ def _offer_freed(booking: Booking, parts: list[tuple[datetime, datetime]], now: 
 
 
 def booking_move(
-    *, actor: Any, booking_id: int, start: datetime, end: datetime, now: datetime | None = None
+    *,
+    actor: Any,
+    booking_id: int,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    now: datetime | None = None,
 ) -> Booking:
-    """Move or resize `booking_id` to [start, end) in one transaction; returns the booking as it
-    now is. 404 none, 401/403 not allowed, 409 invalid_state or slot_taken, 422 a rule broken
-    (the violations as a create lists them), 503 the lock not had in time."""
-    start, end = aware(start, "start"), aware(end, "end")
+    """Move or resize `booking_id` to [start, end) in one transaction (an omitted end or start
+    stays as it is: a resize); returns the booking as it now is. 404 none, 401/403 not allowed,
+    409 invalid_state or slot_taken, 422 a rule broken (the violations as a create lists them),
+    503 the lock not had in time."""
+    if start is None and end is None:
+        raise ValidationFailed(
+            _("请给出新的开始或结束时间。"), code="nothing_to_change", details={"start": [_("必填。")]}
+        )
+    start = aware(start, "start") if start is not None else None
+    end = aware(end, "end") if end is not None else None
     now = now or timezone.now()
     booking = _load(booking_id)
     require(actor, "booking.move", booking)
+    start, end = start or booking.start, end or booking.end
     by_staff = can(actor, "instrument.manage", booking.instrument)
     _movable(booking, now)
     attempt = slot_attempt(
