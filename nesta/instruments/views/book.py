@@ -146,14 +146,14 @@ def _lean_instrument(pk: int) -> Instrument:
     return instrument
 
 
-def _book(request: HttpRequest, instrument: Instrument, form: BookingForm) -> tuple[int, dict[str, Any]]:
+def _book(request: HttpRequest, pk: int, form: BookingForm) -> tuple[int, dict[str, Any]]:
     """Run the booking service for a valid form: (status, outcome)."""
     data = form.cleaned_data
     try:
         if form.week_count() > 1:
             series = services.booking_create_weekly(
                 actor=request.user,
-                instrument_id=instrument.pk,
+                instrument_id=pk,
                 start=data["start"],
                 end=data["end"],
                 weeks=form.week_count(),
@@ -163,7 +163,7 @@ def _book(request: HttpRequest, instrument: Instrument, form: BookingForm) -> tu
         key = (request.POST.get("idempotency_key") or "").strip()[:100] or None
         result = services.booking_create(
             actor=request.user,
-            instrument_id=instrument.pk,
+            instrument_id=pk,
             start=data["start"],
             end=data["end"],
             purpose=data["purpose"],
@@ -194,11 +194,12 @@ def _book(request: HttpRequest, instrument: Instrument, form: BookingForm) -> tu
 
 
 def _htmx_answer(
-    request: HttpRequest, instrument: Instrument, form: BookingForm, status: int, outcome: dict[str, Any] | None
+    request: HttpRequest, pk: int, form: BookingForm, status: int, outcome: dict[str, Any] | None
 ) -> HttpResponse | None:
     """The small answers: the outcome (and the booked cells), or the panel when the form shows
     errors; None when the whole booking area must be drawn again."""
     if outcome is None or outcome.get("field_errors"):  # the form's own errors: the panel again
+        instrument = _lean_instrument(pk)
         data = getattr(form, "cleaned_data", {})
         quote = _quote_or_none(request, instrument, data.get("start"), data.get("end"))
         context = panel_context(request, instrument, form=form, outcome=outcome, quote=quote)
@@ -218,10 +219,11 @@ def _htmx_answer(
 @require_POST
 @domain_errors
 def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """Book the slot chosen in the calendar (or a weekly series) through the booking service."""
-    instrument = _lean_instrument(pk)
-    detail_url = reverse("instruments:detail", args=[instrument.pk])
+    """Book the slot chosen in the calendar (or a weekly series) through the booking service
+    (which answers NotFound, a 404, for an instrument that is not there)."""
+    detail_url = reverse("instruments:detail", args=[pk])
     if not request.user.is_authenticated:
+        _lean_instrument(pk)  # 404 before the login page
         if is_partial(request):
             return HttpResponseClientRedirect(redirect_to_login(detail_url)["Location"])
         return redirect_to_login(detail_url)
@@ -231,7 +233,7 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
     anchor = None
     if form.is_valid():
         anchor = timezone.localtime(form.cleaned_data["start"], LOCAL).date()
-        status, outcome = _book(request, instrument, form)
+        status, outcome = _book(request, pk, form)
     succeeded = status == 200
     if succeeded and not is_partial(request):
         assert outcome is not None
@@ -246,7 +248,7 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"when": when_text(row["start"], row["end"]), "reason": row["reason"]},
                 )
         return redirect(f"{detail_url}?date={anchor.isoformat()}" if anchor else detail_url)
-    response = _htmx_answer(request, instrument, form, status, outcome) if is_partial(request) else None
+    response = _htmx_answer(request, pk, form, status, outcome) if is_partial(request) else None
     if response is None:
         page = get_instrument(pk)  # the whole booking area (or page) again
         context = booking_context(request, page, anchor=anchor, form=None if succeeded else form, outcome=outcome)
