@@ -17,6 +17,7 @@ urlpatterns = [
     path("planner/", planner_views.planner, name="planner"),
     path("<int:pk>/", find.instrument_detail, name="detail"),
     path("<int:pk>/month/", planner_views.month, name="month"),
+    path("<int:pk>/next-free/", planner_views.next_free, name="next_free"),
     path("<int:pk>/book/", book.booking_create, name="book"),
     path("<int:pk>/book/quote/", book.booking_quote_view, name="book_quote"),
     path("<int:pk>/manage/", manage.manage_instrument, name="manage"),

@@ -2,7 +2,7 @@
 view's month. They only shape input; unreadable values fall back to the defaults (never an error
 page)."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
@@ -62,3 +62,18 @@ def month_of(value: str | None, today: date) -> date:
         return local_date(date(year, month, 1).isoformat(), field="month")
     except (ValueError, TypeError, ValidationFailed):
         return today.replace(day=1)
+
+
+def slot_initial(params: Any) -> dict[str, str]:
+    """?start=2026-12-01T09:00&end=2026-12-01T11:00 (a planner's or "最早可约"'s link) as the
+    booking form's initial start and end; anything unreadable is left out."""
+    out = {}
+    for name in ("start", "end"):
+        value = str(params.get(name, ""))[:16]
+        try:
+            moment = datetime.strptime(value, "%Y-%m-%dT%H:%M")
+            local_date(moment.date().isoformat(), field=name)
+        except (ValueError, ValidationFailed):
+            continue
+        out[name] = value
+    return out if "start" in out else {}

@@ -21,6 +21,7 @@ from nesta.core.pagination import Page, cursor_offset
 from nesta.core.permissions import can
 from nesta.core.validators import local_date
 from nesta.instruments.forms.booking import BookingForm, CheckOutForm, InstrumentFilterForm
+from nesta.instruments.forms.planner import slot_initial
 from nesta.instruments.models import Instrument
 from nesta.instruments.policy import LOCAL
 from nesta.instruments.selectors import bookers as booker_selectors
@@ -101,8 +102,8 @@ def booking_context(
         # who booked: for the instrument's managers only (the grants are read once per request)
         show_bookers=can(request.user, "instrument.manage", instrument),
     )
-    if form is None:
-        form = BookingForm(initial={"weeks": 4})
+    if form is None:  # a planner's or "最早可约"'s link names the slot: the form starts with it
+        form = BookingForm(initial={"weeks": 4, **slot_initial(source)})
     return {
         "instrument": instrument,
         "policy": policy,
