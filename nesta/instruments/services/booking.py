@@ -34,6 +34,7 @@ from nesta.instruments.models import (
     UsageSession,
 )
 from nesta.instruments.policy import LOCAL, BookingRequest, BookingRules, Rules, Violation, local_minute
+from nesta.instruments.services.payers import account_check, booking_estimate
 
 OFFENCES = ("no_show", "late_cancelled")
 
@@ -183,6 +184,24 @@ def check_slot(attempt: Attempt) -> None:
         )
 
 
+def check_account(attempt: Attempt, account_id: int | None) -> Any:
+    """Under the write lock: the payer account the booking goes to (services.payers: the
+    booker's organisation's, active, valid on the local date, within its limit with this
+    booking's estimate; the booking being moved leaves its old estimate out). None: no account."""
+    if account_id is None:
+        return None
+    request = attempt.request
+    amount = booking_estimate(attempt.instrument, is_external=request.is_external, start=request.start, end=request.end)
+    return account_check(
+        user=attempt.booker,
+        account_id=account_id,
+        instrument=attempt.instrument,
+        amount=amount,
+        occurs_on=request.start.astimezone(LOCAL).date(),
+        exclude_booking_id=attempt.exclude_id,
+    )
+
+
 def lock_instrument_row(instrument: Instrument) -> None:
     # PostgreSQL: the row lock queues the bookings of one instrument (the exclusion constraint
     # stays the last word). SQLite: the transaction already holds the database's write lock.
@@ -190,13 +209,16 @@ def lock_instrument_row(instrument: Instrument) -> None:
         Instrument.objects.select_for_update().filter(pk=instrument.pk).values_list("pk").first()
 
 
-def _insert_checked(*, actor: Any, attempt: Attempt, purpose: str, series: uuid.UUID | None = None) -> Booking:
+def _insert_checked(
+    *, actor: Any, attempt: Attempt, purpose: str, series: uuid.UUID | None = None, account_id: int | None = None
+) -> Booking:
     """Under the write lock: the rules that depend on other bookings (check_slot), then the insert
     and its audit record. The booking is the attempt's booker's; `actor` booked it (on their
     behalf when the two differ)."""
     instrument, policy, request = attempt.instrument, attempt.policy, attempt.request
     start, end = request.start, request.end
     check_slot(attempt)
+    account = check_account(attempt, account_id)
     booker = attempt.booker
     on_behalf = booker.pk != actor.pk
     pending = request.is_external and policy.external_requires_approval
@@ -211,6 +233,7 @@ def _insert_checked(*, actor: Any, attempt: Attempt, purpose: str, series: uuid.
         is_external=request.is_external,
         series=series,
         status=Booking.Status.PENDING if pending else Booking.Status.CONFIRMED,
+        account=account,
     )
     try:
         booking.save()
@@ -219,6 +242,8 @@ def _insert_checked(*, actor: Any, attempt: Attempt, purpose: str, series: uuid.
     changes = {"start": [None, start.isoformat()], "end": [None, end.isoformat()], "status": [None, booking.status]}
     if on_behalf:
         changes["user"] = [None, str(booker)]
+    if account is not None:
+        changes["account"] = [None, str(account)]
     audit_record(actor=actor, action="booking.created", instance=booking, changes=changes)
     if on_behalf:
         notify(
@@ -285,16 +310,20 @@ def booking_create(
     idempotency_key: str | None = None,
     now: datetime | None = None,
     on_behalf_of: int | None = None,
+    account_id: int | None = None,
 ) -> BookingResult:
     """Book one slot. Repeating an idempotency key returns the first booking instead of a second.
     With `on_behalf_of` (a user id) the instrument's staff book for that user: the booking is
     theirs and their rules apply (training, quotas, suspension, approval as external), the actor
-    is kept as `booked_by`, and the user is told."""
+    is kept as `booked_by`, and the user is told. With `account_id` the booking is charged to that
+    payer account (services.payers.account_check, under the lock); None: to no account."""
     require(actor, "booking.create")
     start, end = aware(start, "start"), aware(end, "end")
     now = now or timezone.now()
     scope = f"booking:{instrument_id}"
     asked = {"on_behalf_of": on_behalf_of} if on_behalf_of is not None else {}
+    if account_id is not None:
+        asked["account_id"] = account_id
     fingerprint = request_fingerprint(start=start, end=end, purpose=purpose, **asked)
     if idempotency_key and (replayed := _replay(actor, idempotency_key, scope, fingerprint)):
         return replayed
@@ -306,7 +335,7 @@ def booking_create(
         if idempotency_key and (replayed := _replay(actor, idempotency_key, scope, fingerprint)):
             return replayed  # the same key, sent twice at once: the first one booked
         lock_instrument_row(attempt.instrument)
-        booking = _insert_checked(actor=actor, attempt=attempt, purpose=purpose)
+        booking = _insert_checked(actor=actor, attempt=attempt, purpose=purpose, account_id=account_id)
         if idempotency_key:
             IdempotencyRecord.objects.create(
                 user=actor,
@@ -335,6 +364,7 @@ def booking_create_weekly(
     weeks: int,
     purpose: str = "",
     now: datetime | None = None,
+    account_id: int | None = None,
 ) -> SeriesResult:
     """The same slot every week for `weeks` weeks; dates that clash or break a rule are skipped and
     reported, the others booked."""
@@ -366,7 +396,9 @@ def booking_create_weekly(
             try:
                 with transaction.atomic():
                     result.created.append(
-                        _insert_checked(actor=actor, attempt=attempt, purpose=purpose, series=result.series)
+                        _insert_checked(
+                            actor=actor, attempt=attempt, purpose=purpose, series=result.series, account_id=account_id
+                        )
                     )
             except (Conflict, ValidationFailed) as exc:
                 skip(attempt.request.start, attempt.request.end, exc)

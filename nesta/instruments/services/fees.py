@@ -52,6 +52,8 @@ def charges_for_usage(session: UsageSession) -> list[Charge]:
         "organization_id": session.organization_id,
         "user_id": session.user_id,
         "usage_session": session,
+        # the booking's payer account (a session without a booking goes to none)
+        "account_id": session.booking.account_id if session.booking_id else None,
         "is_external": external,
         "occurred_at": session.started_at,
     }
@@ -121,7 +123,7 @@ def charges_post_pending(*, actor: Any = None, until: datetime | None = None, ba
     sessions = (
         UsageSession.objects.filter(ended_at__isnull=False)
         .filter(~Exists(Charge.objects.filter(usage_session=OuterRef("pk"))))
-        .select_related("instrument")
+        .select_related("instrument", "booking")
         .order_by("pk")
     )
     if until is not None:
@@ -160,6 +162,7 @@ def charge_for_order(order: TestOrder, *, settled_at: datetime) -> Charge:
         organization_id=order.organization_id,
         user_id=order.customer_id,
         order=order,
+        account_id=order.account_id,
         kind=Charge.Kind.ORDER,
         is_external=order.is_external,
         occurred_at=settled_at,

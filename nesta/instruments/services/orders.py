@@ -24,7 +24,9 @@ from nesta.core.permissions import require
 from nesta.core.transactions import write_transaction
 from nesta.instruments.lifecycles import TESTORDER, notify_order, staff_of
 from nesta.instruments.models import Instrument, ServiceItem, TestOrder
+from nesta.instruments.policy import LOCAL
 from nesta.instruments.services.fees import charge_for_order, money
+from nesta.instruments.services.payers import account_check
 
 S = TestOrder.Status
 # Which states each step starts from, from the table: the staff's steps and the customer's.
@@ -131,8 +133,12 @@ def testorder_submit(
     quantity: Any,
     sample_description: str = "",
     notes: str = "",
+    account_id: int | None = None,
+    now: datetime | None = None,
 ) -> TestOrder:
-    """提交: a customer orders `quantity` units (samples or hours) of a catalogue service."""
+    """提交: a customer orders `quantity` units (samples or hours) of a catalogue service, charged
+    to payer account `account_id` when given (services.payers.account_check with the list amount,
+    under the write lock)."""
     require(actor, "testorder.create")
     quantity = _decimal(quantity, "quantity", maximum=MAX_QUANTITY, positive=True)
     errors: dict[str, list[str]] = {}
@@ -155,7 +161,17 @@ def testorder_submit(
         if external and not instrument.is_open:
             raise Conflict(_("该仪器不对外开放。"), code="not_open")
         unit_price = service.external_price if external else service.internal_price
+        account = None
+        if account_id is not None:
+            account = account_check(
+                user=actor,
+                account_id=account_id,
+                instrument=instrument,
+                amount=money(unit_price * quantity),
+                occurs_on=timezone.localtime(now or timezone.now(), LOCAL).date(),
+            )
         order = TestOrder.objects.create(
+            account=account,
             service=service,
             instrument=instrument,
             customer=actor,
@@ -176,6 +192,7 @@ def testorder_submit(
                 "quantity": [None, str(quantity)],
                 "list_amount": [None, str(order.list_amount)],
                 "status": [None, order.status],
+                **({"account": [None, str(account)]} if account is not None else {}),
             },
         )
         notify_order(staff_of(instrument), order, "testorder_submitted", _("新的测试订单：%(s)s") % {"s": service.name})
@@ -190,7 +207,22 @@ def testorder_quote(
     amount = _decimal(amount, "amount", maximum=MAX_AMOUNT)
     if len(note) > 300:
         raise ValidationFailed(details={"note": [_("最多300个字符。")]})
-    return TESTORDER.run("quote", actor=actor, obj_id=order_id, now=now, quoted_amount=amount, quote_note=note)
+
+    def recheck(order: TestOrder, _t: Any) -> None:
+        # the quote replaces the list amount on the order's account: within its limit still?
+        if order.account_id is not None:
+            account_check(
+                user=order.customer,
+                account_id=order.account_id,
+                instrument=order.instrument,
+                amount=amount,
+                occurs_on=timezone.localtime(now or timezone.now(), LOCAL).date(),
+                exclude_order_id=order.pk,
+            )
+
+    return TESTORDER.run(
+        "quote", actor=actor, obj_id=order_id, now=now, prepare=recheck, quoted_amount=amount, quote_note=note
+    )
 
 
 def testorder_confirm(*, actor: Any, order_id: int, now: datetime | None = None) -> TestOrder:
