@@ -409,6 +409,11 @@ def generate_accounts(seed: int = DEFAULT_SEED) -> list[AccountSpec]:
     accounts += [
         AccountSpec(f"member{k:02d}", "member", display(f"member{k:02d}"), org_index=k - 1) for k in range(1, 21)
     ]
+    # instrument managers of organisations 0–4 (nesta.demo.staff links them to their instruments)
+    accounts += [
+        AccountSpec(f"manager{k:02d}", "instrument_manager", display(f"manager{k:02d}"), org_index=k - 1)
+        for k in range(1, 6)
+    ]
     return accounts
 
 

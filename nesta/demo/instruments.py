@@ -24,8 +24,10 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from nesta.demo import staff
 from nesta.demo.generator import DEFAULT_SEED, ORG_KEY, generate_accounts, generate_organizations
 from nesta.demo.instrument_templates import TEMPLATES
+from nesta.demo.timeline import after, stamps_as_given, working_time
 
 INSTRUMENT_KEY = "demo-inst-{:06d}"
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -150,6 +152,7 @@ def load_instruments(
     todo = [s for s in specs if s.key not in existing]
     if not todo:
         say(f"  demo instruments already loaded ({len(specs)})")
+        staff.load_managers(seed, specs, orgs, say)  # fills in a database loaded before managers existed
         return {"instruments": 0}
     owner_keys = {ORG_KEY.format(s.owner_index) for s in todo}
     owners = {o.reference_key: o for o in Organization.objects.filter(reference_key__in=owner_keys)}
@@ -215,7 +218,9 @@ def load_instruments(
             for name, unit, pin, pex in s.services
         ]
         ServiceItem.objects.bulk_create(items, batch_size=500)
-        counts.update(_activity(seed, kept, instruments, items, users, members, now, say))
+        staff.load_managers(seed, specs, orgs, say)
+        accounts = staff.load_payer_accounts(seed, users, now.astimezone(LOCAL).date(), say)
+        counts.update(_activity(seed, kept, instruments, items, users, members, now, say, accounts))
     say("  instruments: search index")
     instruments_reindex()
     counts["seconds"] = round(time.monotonic() - started)
@@ -227,16 +232,22 @@ def load_instruments(
     return counts
 
 
-def _activity(seed, specs, instruments, items, users, members, now, say) -> dict[str, int]:
+def _activity(seed, specs, instruments, items, users, members, now, say, accounts=None) -> dict[str, int]:
+    """A year of bookings, use, testing orders and charges ending `now`: what has happened is dated
+    at or before `now` (future bookings are only confirmed or pending); bookings and orders are
+    submitted in working hours some days ahead; each order's steps follow one another; bookings,
+    orders and charges are charged to a payer account of the user's organisation."""
     from nesta.instruments.models import Booking, Charge, TestOrder, UsageSession
-    from nesta.instruments.services.fees import charges_for_usage, money
+    from nesta.instruments.services.fees import charges_for_usage
 
+    accounts = accounts or {}
     today = now.astimezone(LOCAL).date()
     first_day = today - timedelta(days=HISTORY_DAYS)
     bookings: list[Booking] = []
     sessions: list[tuple[int, UsageSession]] = []  # (index in bookings, session)
     for s, inst in zip(specs, instruments, strict=True):
         rng = _rng(seed, "activity", s.index)
+        when = _rng(seed, "submitted", s.index)  # a stream of its own: the schedule stays as it was
         p = s.policy
         opens, closes = _hhmm(p["open_from"]), _hhmm(p["open_until"])
         for d in range(HISTORY_DAYS):
@@ -265,6 +276,11 @@ def _activity(seed, specs, instruments, items, users, members, now, say) -> dict
                     else "late_cancelled"
                 )
                 external = user.organization_id != inst.owner_id
+                created = working_time(when, day - timedelta(days=when.randint(1, 12)), not_after=start)
+                cancelled_at = None
+                if "cancelled" in status:
+                    cancelled_at = start - timedelta(hours=2 if status == "late_cancelled" else 48)
+                    cancelled_at = max(cancelled_at, created + timedelta(minutes=10))
                 b = Booking(
                     instrument=inst,
                     user=user,
@@ -274,14 +290,16 @@ def _activity(seed, specs, instruments, items, users, members, now, say) -> dict
                     purpose="测试样品" if external else "课题组实验",
                     status=status,
                     is_external=external,
-                    cancelled_at=start - timedelta(hours=2 if status == "late_cancelled" else 48)
-                    if "cancelled" in status
-                    else None,
+                    cancelled_at=cancelled_at,
+                    account=staff.account_for(accounts.get(user.organization_id, []), day, when),
+                    created_at=created,
+                    updated_at=cancelled_at or (end if status in ("completed", "no_show") else created),
                 )
                 bookings.append(b)
                 if status == "completed":
                     late = timedelta(minutes=rng.randint(0, 10))
                     early = timedelta(minutes=rng.randint(0, 20))
+                    started, ended = start + late, end - early
                     sessions.append(
                         (
                             len(bookings) - 1,
@@ -290,10 +308,12 @@ def _activity(seed, specs, instruments, items, users, members, now, say) -> dict
                                 user=user,
                                 organization_id=user.organization_id,
                                 operator=user.display_name,
-                                started_at=start + late,
-                                ended_at=end - early,
+                                started_at=started,
+                                ended_at=ended,
                                 samples=rng.randint(1, 12) if s.rates[2] else 0,
                                 is_external=external,
+                                created_at=started,
+                                updated_at=ended,
                             ),
                         )
                     )
@@ -309,6 +329,7 @@ def _activity(seed, specs, instruments, items, users, members, now, say) -> dict
         start = _local(day, _hhmm(s.policy["open_from"]) + 60)
         external = user.organization_id != inst.owner_id
         pending = external and s.policy["external_requires_approval"]
+        created = working_time(future_rng, today - timedelta(days=future_rng.randint(0, 6)), not_after=now)
         bookings.append(
             Booking(
                 instrument=inst,
@@ -319,29 +340,101 @@ def _activity(seed, specs, instruments, items, users, members, now, say) -> dict
                 purpose="预约测试",
                 status="pending" if pending else "confirmed",
                 is_external=external,
+                account=staff.account_for(accounts.get(user.organization_id, []), day, future_rng),
+                created_at=created,
+                updated_at=created,
             )
         )
-    Booking.objects.bulk_create(bookings, batch_size=2000)
-    say(f"  bookings {len(bookings)}")
-    for i, session in sessions:
-        session.booking = bookings[i]
     usage = [session for _, session in sessions]
-    UsageSession.objects.bulk_create(usage, batch_size=2000)
-    charges = [c for session in usage for c in charges_for_usage(session)]
-    say(f"  usage sessions {len(usage)}")
+    charges_of = [charges_for_usage(session) for session in usage]
+    _keep_within_limits(bookings, sessions, charges_of, accounts)
+    with stamps_as_given(Booking, UsageSession, TestOrder, Charge):
+        Booking.objects.bulk_create(bookings, batch_size=2000)
+        say(f"  bookings {len(bookings)}")
+        for i, session in sessions:
+            session.booking = bookings[i]
+        UsageSession.objects.bulk_create(usage, batch_size=2000)
+        charges = []
+        for (i, _session), lines in zip(sessions, charges_of, strict=True):
+            for c in lines:
+                c.account = bookings[i].account
+                c.created_at = _session.ended_at
+                charges.append(c)
+        say(f"  usage sessions {len(usage)}")
+        orders = _orders(seed, items, users, now, accounts)
+        TestOrder.objects.bulk_create(orders, batch_size=2000)
+        for order in orders:
+            if order.status == "settled":
+                charges.append(
+                    Charge(
+                        instrument=order.instrument,
+                        organization_id=order.organization_id,
+                        user=order.customer,
+                        order=order,
+                        account=order.account,
+                        kind=Charge.Kind.ORDER,
+                        is_external=order.is_external,
+                        occurred_at=order.settled_at,
+                        created_at=order.settled_at,
+                        description=order.service.name,
+                        quantity=order.quantity,
+                        unit=order.service.unit,
+                        rate=order.unit_price,
+                        amount=order.quoted_amount,
+                    )
+                )
+        Charge.objects.bulk_create(charges, batch_size=2000)
+    say(f"  orders {len(orders)}, charges {len(charges)}")
+    return {"bookings": len(bookings), "usage_sessions": len(usage), "orders": len(orders), "charges": len(charges)}
 
-    # testing orders in every state on the instruments with a service catalogue
-    states = ["submitted", "quoted", "confirmed", "received", "testing", "reported", "settled", "cancelled"]
-    orders: list[TestOrder] = []
+
+def _keep_within_limits(bookings, sessions, charges_of, accounts) -> None:
+    """A project account with a spending limit is used until its charges reach 3/4 of the limit;
+    later bookings of its organisation go to the organisation's account without a limit."""
+    spent: dict[int, Decimal] = {}
+    for (i, _session), lines in zip(sessions, charges_of, strict=True):
+        b = bookings[i]
+        account = b.account
+        if account is None or account.spending_limit is None:
+            continue
+        amount = sum((c.amount for c in lines), Decimal(0))
+        key = id(account)
+        if spent.get(key, Decimal(0)) + amount > account.spending_limit * Decimal("0.75"):
+            b.account = staff.unlimited(accounts.get(b.organization_id, []))
+        else:
+            spent[key] = spent.get(key, Decimal(0)) + amount
+    for b in bookings:  # bookings still to come: the account without a limit
+        if b.status in ("confirmed", "pending") and b.account is not None and b.account.spending_limit is not None:
+            b.account = staff.unlimited(accounts.get(b.organization_id, []))
+
+
+ORDER_STATES = ["submitted", "quoted", "confirmed", "received", "testing", "reported", "settled", "cancelled"]
+ORDER_STAMPS = ["quoted_at", "confirmed_at", "received_at", "testing_at", "reported_at", "settled_at"]
+# days between one step and the next: quote, confirmation, samples arrive, testing, report, settlement
+ORDER_GAPS = [(0, 2), (0, 3), (1, 5), (0, 2), (1, 6), (3, 20)]
+
+
+def _orders(seed, items, users, now, accounts) -> list:
+    """Testing orders in every state on the instruments with a service catalogue: submitted in
+    working hours, each step after the one before, none after `now` (an order whose next step
+    would come later stays in the state it has reached)."""
+    from nesta.instruments.models import TestOrder
+    from nesta.instruments.services.fees import money
+
+    today = now.astimezone(LOCAL).date()
+    orders = []
     for k, item in enumerate(items):
         rng = _rng(seed, "orders", k)
+        when = _rng(seed, "order-times", k)
         for j in range(rng.randint(2, 8)):
             user = rng.choice(users)
-            status = states[(k + j) % len(states)] if j < 2 else rng.choice(states + ["settled"] * 4)
+            status = ORDER_STATES[(k + j) % len(ORDER_STATES)] if j < 2 else rng.choice(ORDER_STATES + ["settled"] * 4)
             external = user.organization_id != item.instrument.owner_id
             price = item.external_price if external else item.internal_price
             quantity = Decimal(rng.randint(1, 10))
-            created = now - timedelta(days=rng.randint(3, HISTORY_DAYS - 5), hours=rng.randint(0, 12))
+            day = today - timedelta(days=rng.randint(3, HISTORY_DAYS - 5))
+            rng.randint(0, 12)  # the hour once drawn here: kept so the orders' other draws stay as they were
+            created = working_time(when, day, not_after=now)
             order = TestOrder(
                 service=item,
                 instrument=item.instrument,
@@ -353,37 +446,28 @@ def _activity(seed, specs, instruments, items, users, members, now, say) -> dict
                 list_amount=money(price * quantity),
                 sample_description=f"{int(quantity)} 个样品",
                 status=status,
+                account=staff.account_for(accounts.get(user.organization_id, []), created.date(), when),
+                created_at=created,
+                updated_at=created,
             )
-            step = states.index(status)
-            if status != "submitted" and status != "cancelled":
-                order.quoted_amount = order.list_amount
-                order.quoted_at = created + timedelta(days=1)
-            stamps = ["quoted_at", "confirmed_at", "received_at", "testing_at", "reported_at", "settled_at"]
-            if status != "cancelled":
-                for n, stamp in enumerate(stamps[:step], start=1):
-                    setattr(order, stamp, created + timedelta(days=n))
+            if order.account is not None and order.account.spending_limit is not None:
+                order.account = staff.unlimited(accounts.get(user.organization_id, [])) or order.account
+            last = created
+            if status == "cancelled":
+                order.cancelled_at = last = after(when, created, days=(0, 4))
             else:
-                order.cancelled_at = created + timedelta(days=1)
+                reached = 0
+                for stamp, gap in zip(ORDER_STAMPS[: ORDER_STATES.index(status)], ORDER_GAPS, strict=False):
+                    moment = after(when, last, days=gap)
+                    if moment > now:
+                        break
+                    setattr(order, stamp, moment)
+                    last, reached = moment, reached + 1
+                order.status = ORDER_STATES[reached]
+                if reached:
+                    order.quoted_amount = order.list_amount
+            if last > now:  # a cancellation that would come later: still submitted
+                order.status, order.cancelled_at, last = "submitted", None, created
+            order.updated_at = last
             orders.append(order)
-    TestOrder.objects.bulk_create(orders, batch_size=2000)
-    for order in orders:
-        if order.status == "settled":
-            charges.append(
-                Charge(
-                    instrument=order.instrument,
-                    organization_id=order.organization_id,
-                    user=order.customer,
-                    order=order,
-                    kind=Charge.Kind.ORDER,
-                    is_external=order.is_external,
-                    occurred_at=order.settled_at,
-                    description=order.service.name,
-                    quantity=order.quantity,
-                    unit=order.service.unit,
-                    rate=order.unit_price,
-                    amount=order.quoted_amount,
-                )
-            )
-    Charge.objects.bulk_create(charges, batch_size=2000)
-    say(f"  orders {len(orders)}, charges {len(charges)}")
-    return {"bookings": len(bookings), "usage_sessions": len(usage), "orders": len(orders), "charges": len(charges)}
+    return orders

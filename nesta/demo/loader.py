@@ -244,10 +244,13 @@ class Loader:
                 user = User.objects.filter(username=a.username).first()
                 if user is None:
                     password_hash = password_hash or make_password(demo_password())
+                    domain = org.contact_email.partition("@")[2] if org and org.contact_email else ""
                     user = User.objects.create(
                         username=a.username,
                         password=password_hash,
                         display_name=person.name if person else a.display_name,
+                        # a work address at the organisation: the managers' view shows how to reach a booker
+                        email=(person.email if person else "") or (f"{a.username}@{domain}" if domain else ""),
                         organization=person.organization if person else org,
                     )
                     created += 1
@@ -258,7 +261,7 @@ class Loader:
                     user=user,
                     role=a.role,
                     province=provinces.get(a.province_code) if a.province_code else None,
-                    organization=org if a.role in {"org_admin", "member"} else None,
+                    organization=org if a.role in {"org_admin", "member", "instrument_manager"} else None,
                 )
         self.stats["accounts"] = created
         if created:
