@@ -71,6 +71,11 @@ AUDIT_EVENTS = {
     "usage.recorded": _("登记使用记录"),
     "charge.created": _("计费"),
     "charges.posted": _("批量计费"),
+    # issue 8: payer accounts (services/payers.py)
+    "payer_account.created": _("新增经费账户"),
+    "payer_account.updated": _("修改经费账户"),
+    "payer_account.deactivated": _("停用经费账户"),
+    "payer_account.reactivated": _("重新启用经费账户"),
 }
 
 # The instrument network's rows of the role × scope policy (三.1 科技条件平台).
