@@ -1,6 +1,13 @@
-"""Directory search benchmark on SQLite and PostgreSQL; appends its results to docs/benchmarks.md.
+"""Benchmarks on SQLite and PostgreSQL; each appends its results to docs/benchmarks.md.
 
-    python -m bench [--scale 100000] [--only sqlite|postgres] [--queries 200] [--repeat 3] [--seed 2026]
+    python -m bench [--suite directory|instruments|booking|all] [--only sqlite|postgres] ...
+
+directory: the directory search at --scale organisations. instruments: --instruments instruments
+with --per-instrument bookings each (search, availability, free-between, next free slot, booking
+at the service level and over HTTP on both paths, creates mixed with moves, the naive baseline,
+openness). booking: both booking paths over HTTP on `make run`'s demo database (--data demo, a
+copy of var/nesta.sqlite3 or generated as `make data` does) or on the instruments suite's
+(--data generated), at each of --http-clients, with GET /healthz as the baseline of the run.
 
 Each backend runs in its own process (bench.worker) with its database chosen by environment:
 SQLite in var/bench/bench.sqlite3, PostgreSQL in the database of --pg-url (created if missing).
@@ -99,11 +106,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--no-report", action="store_true", help="print only; do not touch docs/benchmarks.md")
     parser.add_argument("--json", help="also write the raw results (per-query times) to this file")
-    parser.add_argument("--suite", choices=["directory", "instruments", "all"], default="all")
+    parser.add_argument("--suite", choices=["directory", "instruments", "booking", "all"], default="all")
     parser.add_argument("--instruments", type=int, default=50_000, help="instruments suite: instruments")
     parser.add_argument("--per-instrument", type=int, default=100, help="instruments suite: bookings each")
     parser.add_argument("--clients", type=int, default=32, help="instruments suite: concurrent clients")
     parser.add_argument("--seconds", type=float, default=20, help="instruments suite: each throughput run")
+    parser.add_argument("--http-clients", default="8,32", help="HTTP runs: client counts, comma-separated")
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: gunicorn.conf.py)")
+    parser.add_argument("--threads", type=int, default=0, help="booking suite: gunicorn threads per worker")
+    parser.add_argument("--data", choices=["demo", "generated"], default="demo", help="booking suite: which data")
+    parser.add_argument(
+        "--demo-sqlite", default=str(ROOT / "var" / "nesta.sqlite3"), help="booking suite: make run's database"
+    )
     args = parser.parse_args(argv)
 
     backends = [args.only] if args.only else ["sqlite", "postgres"]
@@ -112,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         status = run_directory(backends, args)
     if args.suite in {"instruments", "all"}:
         status = run_instruments(backends, args) or status
+    if args.suite == "booking":
+        status = run_booking(backends, args, argv) or status
     return status
 
 
@@ -133,16 +149,68 @@ def backend_env(backend: str, args: argparse.Namespace) -> dict | None:
 
 
 def run_instruments(backends: list[str], args: argparse.Namespace) -> int:
-    from bench import instruments
+    from bench import inst_report
 
     results = []
     for backend in backends:
         env = backend_env(backend, args)
-        result = instruments.run_backend(backend, env, args) if env else None
+        result = inst_report.run_backend(backend, env, args) if env else None
         if result:
             results.append(result)
     if results and not args.no_report:
-        instruments.append_report(Path(args.report), results)
+        inst_report.append_report(Path(args.report), results)
+        print(f"results appended to {args.report}", flush=True)
+    return 0 if len(results) == len(backends) else 1
+
+
+def demo_env(backend: str, args: argparse.Namespace) -> dict | None:
+    """The booking suite's demo database: a copy of `make run`'s SQLite database (bench bookings
+    never touch the real one), or one generated as `make data` does; on PostgreSQL its own
+    database (--pg-url's name + _demo), generated once."""
+    import sqlite3
+
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "nesta.settings.prod")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    manage = [sys.executable, "manage.py"]
+    if backend == "sqlite":
+        env.pop("DATABASE_URL", None)
+        target = Path(args.sqlite_path).with_name("demo.sqlite3")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        env["SQLITE_PATH"] = str(target)
+        source = Path(args.demo_sqlite)
+        if source.exists():
+            print(f"[sqlite] copying {source} to {target}", flush=True)
+            with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+                src.backup(dst)
+            subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+            return env
+    else:
+        url = args.pg_url + "_demo"
+        problem = ensure_postgres_database(url)
+        if problem:
+            print(f"[postgresql] SKIPPED: {url} not reachable: {problem}", flush=True)
+            return None
+        env["DATABASE_URL"] = url
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([*manage, "load_reference"], cwd=ROOT, env=env, check=True)
+    scale = os.environ.get("DEMO_SCALE", "400")
+    subprocess.run([*manage, "demo_data", "--scale", scale, "--seed", str(args.seed)], cwd=ROOT, env=env, check=True)
+    return env
+
+
+def run_booking(backends: list[str], args: argparse.Namespace, argv: list[str] | None) -> int:
+    from bench import inst_report
+
+    results = []
+    for backend in backends:
+        env = demo_env(backend, args) if args.data == "demo" else backend_env(backend, args)
+        result = inst_report.run_booking_backend(backend, env, args) if env else None
+        if result:
+            results.append(result)
+    if results and not args.no_report:
+        command = 'make bench BENCH_ARGS="' + " ".join(argv if argv is not None else sys.argv[1:]) + '"'
+        inst_report.append_booking_report(Path(args.report), results, command)
         print(f"results appended to {args.report}", flush=True)
     return 0 if len(results) == len(backends) else 1
 

@@ -8,12 +8,14 @@ from nesta.instruments.api.fees import router as fees_router
 from nesta.instruments.api.me import router as me_router
 from nesta.instruments.api.openness import router as openness_router
 from nesta.instruments.api.orders import router as orders_router
+from nesta.instruments.api.payers import router as payers_router
 from nesta.instruments.api.registry import router as registry_router
 
 router = Router()
 router.add_router("/", registry_router)
 router.add_router("/", bookings_router)
 router.add_router("/", orders_router)
+router.add_router("/", payers_router)
 router.add_router("/", fees_router)
 router.add_router("/", openness_router)
 router.add_router("/", availability_router)

@@ -35,6 +35,9 @@ class BookingIn(Schema):
     on_behalf_of: int | None = Field(
         None, ge=1, le=ID_MAX, description="代为预约：用户 id（仅仪器管理方；按该用户的培训、限额、审批规则）"
     )
+    account_id: int | None = Field(
+        None, ge=1, le=ID_MAX, description="经费账户 id（预约人所在单位的在用账户，见 GET /me/accounts）；不填为不指定"
+    )
 
 
 class BookingPatch(Schema):
@@ -180,6 +183,7 @@ def create_booking(request: HttpRequest, payload: BookingIn, instrument_id: int 
             end=payload.end,
             weeks=payload.weeks,
             purpose=payload.purpose,
+            account_id=payload.account_id,
         )
         return Status(
             201,
@@ -198,6 +202,7 @@ def create_booking(request: HttpRequest, payload: BookingIn, instrument_id: int 
         purpose=payload.purpose,
         idempotency_key=key,
         on_behalf_of=payload.on_behalf_of,
+        account_id=payload.account_id,
     )
     return Status(201, booking_out(result.booking))
 

@@ -53,6 +53,9 @@ class OrderIn(Schema):
     quantity: Decimal = Field(..., gt=0, le=Decimal("99999999.99"), decimal_places=2, description="样品数或机时")
     sample_description: str = Field("", max_length=5000)
     notes: str = Field("", max_length=5000)
+    account_id: int | None = Field(
+        None, ge=1, le=ID_MAX, description="经费账户 id（本单位的在用账户，见 GET /me/accounts）；不填为不指定"
+    )
 
 
 class QuoteIn(Schema):
@@ -90,6 +93,7 @@ class OrderOut(Schema):
     report_name: str | None
     report_url: str | None
     charge_id: int | None
+    account_id: int | None = Field(None, description="经费账户")
 
 
 def service_item_out(item: ServiceItem) -> dict:
@@ -138,6 +142,7 @@ def order_out(order: TestOrder) -> dict:
         "report_name": order.report_name or None,
         "report_url": f"/api/v1/orders/{order.pk}/report" if order.report else None,
         "charge_id": charge.pk if charge else None,
+        "account_id": order.account_id,
     }
 
 
@@ -173,6 +178,7 @@ def submit_order(request: HttpRequest, payload: OrderIn, service_id: int = Path(
         quantity=payload.quantity,
         sample_description=payload.sample_description,
         notes=payload.notes,
+        account_id=payload.account_id,
     )
     return Status(201, order_out(selectors.testorder_get(actor=user, order_id=order.pk)))
 
