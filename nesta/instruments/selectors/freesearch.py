@@ -100,7 +100,7 @@ def prefilter_q(*, start: datetime, end: datetime, duration: timedelta | None, u
         trained = Qualification.objects.filter(instrument=OuterRef("pk"), user_id=user.pk).filter(
             Q(expires_at__isnull=True) | Q(expires_at__gte=from_ + timedelta(minutes=length))
         )
-        policy &= Q(policy__requires_training=False) | Exists(trained)
+        policy &= Q(policy__requires_training=False) | Q(Exists(trained))
     q = Q(status=Instrument.Status.IN_USE) & (Q(policy__isnull=True) | policy) & freetime.person_q(user)
     covering = Booking.objects.filter(
         instrument=OuterRef("pk"),

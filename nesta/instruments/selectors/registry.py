@@ -207,11 +207,11 @@ def instruments_for_export(
     """Every instrument the filters select (up to `max_rows`), in list order, for an XLSX export."""
     _check_range(filters)
     qs = instrument_queryset().select_related("owner__province")
-    if filters.free_range:
+    if filters.available_from is not None and filters.available_to is not None:
         now = now or timezone.now()
         q = freesearch.prefilter_q(
             start=filters.available_from,
-            end=filters.available_to,  # type: ignore[arg-type]
+            end=filters.available_to,
             duration=filters.free_duration,
             user=viewer,
             now=now,
