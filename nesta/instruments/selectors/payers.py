@@ -174,15 +174,20 @@ class AccountStatement:
         return f"经费账户对账单 — {a.code} {a.name}（{a.organization.name}）"
 
 
-def account_statement(*, actor: Any, account_id: int) -> AccountStatement:
-    """Everything charged to one account (account.view): by month (local), by instrument, the
-    lines (newest last, at most ROW_LIMIT), and the limit against spent + committed."""
+def account_figures(*, actor: Any, account_id: int) -> AccountStatement:
+    """An account with its limit, spent and committed, without the lines (account.view)."""
     account = _base().filter(pk=account_id).first()
     if account is None:
         raise NotFound()
     require(actor, "account.view", account_target(account))
-    charges = Charge.objects.filter(account_id=account.pk)
-    statement = AccountStatement(account=account, usage=account_usage(account.pk))
+    return AccountStatement(account=account, usage=account_usage(account.pk))
+
+
+def account_statement(*, actor: Any, account_id: int) -> AccountStatement:
+    """Everything charged to one account (account.view): by month (local), by instrument, the
+    lines (newest last, at most ROW_LIMIT), and the limit against spent + committed."""
+    statement = account_figures(actor=actor, account_id=account_id)
+    charges = Charge.objects.filter(account_id=account_id)
     by_month = (
         charges.order_by()
         .annotate(m=TruncMonth("occurred_at", tzinfo=LOCAL))
