@@ -147,7 +147,7 @@ def generate(args, connection) -> float:
     owner_of = {inst.pk: inst.owner_id for inst in instruments}
     cols = (
         'created_at, updated_at, instrument_id, user_id, organization_id, start, "end", purpose, status, '
-        "is_external, series, decided_by_id, cancelled_at"
+        "is_external, series, decided_by_id, cancelled_at, flag"
     )
     is_pg = backend == "postgresql"
 
@@ -178,6 +178,7 @@ def generate(args, connection) -> float:
                     None,
                     None,
                     fmt(start - timedelta(days=2)) if status == "cancelled" else None,
+                    "",
                 )
 
     ids = [inst.pk for inst in instruments]
@@ -194,7 +195,7 @@ def generate(args, connection) -> float:
                         copy.write_row(row)
             else:
                 cur.executemany(
-                    f"INSERT INTO instruments_booking ({cols}) VALUES ({', '.join(['%s'] * 13)})", rows(chunk)
+                    f"INSERT INTO instruments_booking ({cols}) VALUES ({', '.join(['%s'] * 14)})", rows(chunk)
                 )
         done += len(chunk) * args.per_instrument
         if (c // 2000) % 5 == 0 or done == total:
