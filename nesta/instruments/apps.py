@@ -76,6 +76,14 @@ AUDIT_EVENTS = {
     "payer_account.updated": _("修改经费账户"),
     "payer_account.deactivated": _("停用经费账户"),
     "payer_account.reactivated": _("重新启用经费账户"),
+    # issue 8: shutdowns and recurring maintenance (problem reports' events: lifecycles/problems.py)
+    "shutdown.started": _("故障停机"),
+    "shutdown.ended": _("提前结束停机"),
+    "shutdown.called_off": _("取消停机安排"),
+    "booking.flagged": _("预约受停机影响"),
+    "booking.unflagged": _("预约恢复正常"),
+    "maintenance.scheduled": _("安排定期维护"),
+    "maintenance.removed": _("取消定期维护"),
 }
 
 # The instrument network's rows of the role × scope policy (三.1 科技条件平台).

@@ -1,12 +1,15 @@
 from django.urls import path
 
 from nesta.core.generic.transition import transition_urls
-from nesta.instruments.lifecycles import BOOKING, TESTORDER
+from nesta.instruments.lifecycles import BOOKING, PROBLEM, TESTORDER
 from nesta.instruments.views import book, booking_actions, find, manage
 from nesta.instruments.views import orders as order_views
+from nesta.instruments.views import payers as payer_views
 from nesta.instruments.views import planner as planner_views
+from nesta.instruments.views import problems as problem_views
 from nesta.instruments.views import registry as registry_views
 from nesta.instruments.views import reports as report_views
+from nesta.instruments.views import shutdowns as shutdown_views
 
 app_name = "instruments"
 
@@ -29,6 +32,18 @@ urlpatterns = [
         "<int:pk>/manage/qualifications/<int:user_id>/revoke/", manage.qualification_revoke, name="qualification_revoke"
     ),
     path("<int:pk>/manage/usage/", manage.usage_record, name="usage_record"),
+    # faults and downtime: history (public), 报告故障, 故障停机, recurring maintenance
+    path("<int:pk>/problems/", problem_views.problem_history, name="problems"),
+    path("<int:pk>/problems/new/", problem_views.problem_create, name="problem_create"),
+    *transition_urls(PROBLEM, "problems/<int:problem_id>/{}/", problem_views.problem_action, name="problem_{}"),
+    path("<int:pk>/manage/shutdowns/", shutdown_views.shutdown_add, name="shutdown_add"),
+    path("<int:pk>/manage/shutdowns/<int:shutdown_id>/end/", shutdown_views.shutdown_end, name="shutdown_end"),
+    path("<int:pk>/manage/maintenance/", shutdown_views.maintenance_add, name="maintenance_add"),
+    path(
+        "<int:pk>/manage/maintenance/<uuid:series>/delete/",
+        shutdown_views.maintenance_remove,
+        name="maintenance_remove",
+    ),
     # a booking's transitions (取消, 批准, 驳回, 签到, 签退), one URL each, from its lifecycle table
     *transition_urls(BOOKING, "bookings/<int:booking_id>/{}/", booking_actions.booking_action, name="booking_{}"),
     # testing orders (分析测试)
@@ -52,6 +67,13 @@ urlpatterns = [
     path("openness/organizations/<int:org_id>/", report_views.openness_organization, name="openness_organization"),
     path("openness/instruments/<int:pk>/", report_views.openness_instrument, name="openness_instrument"),
     path("fees/statement/", report_views.fee_statement, name="fee_statement"),
+    # who pays: the organisation's payer accounts (经费账户) and their statements
+    path("payers/", payer_views.payers, name="payers"),
+    path("payers/new/", payer_views.payer_create, name="payer_create"),
+    path("payers/<int:pk>/", payer_views.payer_detail, name="payer_detail"),
+    path("payers/<int:pk>/edit/", payer_views.payer_edit, name="payer_edit"),
+    path("payers/<int:pk>/active/", payer_views.payer_set_active, name="payer_set_active"),
+    path("payers/<int:pk>/statement.xlsx", payer_views.payer_statement_xlsx, name="payer_statement_xlsx"),
     path("fees/statement.xlsx", report_views.fee_statement_xlsx, name="fee_statement_xlsx"),
     path("registry/xlsx/", report_views.registry_xlsx, name="registry_xlsx"),
     path("registry/export.xlsx", report_views.registry_export, name="registry_export"),

@@ -243,7 +243,7 @@ def test_organisation_without_qualifying_instruments(world):
 
 
 def test_ranking_of_the_region(world, django_assert_num_queries):
-    with django_assert_num_queries(4):  # instruments, sessions, charges (each one GROUP BY), org regions
+    with django_assert_num_queries(5):  # instruments, sessions, charges, shutdowns (each one GROUP BY), org regions
         ranking = o.openness_ranking(year=2026, now=NOW)
     assert [(r.rank, r.organization_name, r.scores.total) for r in ranking] == [
         (1, world["jl"].name, D("100.00")),

@@ -9,6 +9,7 @@ from nesta.instruments.api.me import router as me_router
 from nesta.instruments.api.openness import router as openness_router
 from nesta.instruments.api.orders import router as orders_router
 from nesta.instruments.api.payers import router as payers_router
+from nesta.instruments.api.problems import router as problems_router
 from nesta.instruments.api.registry import router as registry_router
 
 router = Router()
@@ -20,3 +21,4 @@ router.add_router("/", fees_router)
 router.add_router("/", openness_router)
 router.add_router("/", availability_router)
 router.add_router("/", me_router)
+router.add_router("/", problems_router)

@@ -202,7 +202,10 @@ class CheckOutForm(forms.Form):
 
 
 class BlackoutForm(forms.Form):
-    kind = forms.ChoiceField(label=_("类型"), choices=Blackout.Kind.choices)
+    # a shutdown (故障停机) has its own form: it flags or cancels the bookings in it
+    kind = forms.ChoiceField(
+        label=_("类型"), choices=[c for c in Blackout.Kind.choices if c[0] != Blackout.Kind.SHUTDOWN]
+    )
     start = LocalDateTimeField(label=_("开始"), widget=DateTimeLocalInput())
     end = LocalDateTimeField(label=_("结束"), widget=DateTimeLocalInput())
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)

@@ -11,6 +11,8 @@ from the same tables.
     order:    submitted ─quote→ quoted ─confirm→ confirmed ─receive→ received ─start→ testing ─report→ reported ─settle→ settled
                  │                │ ↺ quote (re-quote)   │
                  └──── cancel ────┴────── cancel ────────┴→ cancelled   (the customer, before the samples are received)
+
+    problem:  open ─acknowledge→ acknowledged ─resolve→ resolved   (resolve also straight from open)
 """
 
 from nesta.instruments.lifecycles.booking import (
@@ -24,10 +26,12 @@ from nesta.instruments.lifecycles.booking import (
     is_late_cancellation,
 )
 from nesta.instruments.lifecycles.orders import TESTORDER, notify_order, order_url, staff_of
+from nesta.instruments.lifecycles.problems import PROBLEM
 
 __all__ = [
     "BOOKING",
     "CHECK_IN_EARLY",
+    "PROBLEM",
     "ROW_STEPS",
     "TESTORDER",
     "booking_policy",

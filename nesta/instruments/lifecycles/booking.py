@@ -41,8 +41,11 @@ def cancel_deadline(booking: Booking) -> datetime:
 
 def is_late_cancellation(booking: Booking, actor: Any, now: datetime) -> bool:
     """The booker cancelling a confirmed booking after its deadline. A booking still awaiting
-    approval never is: nobody held the slot for them yet."""
-    return booking.status != B.PENDING and actor.pk == booking.user_id and now > cancel_deadline(booking)
+    approval never is: nobody held the slot for them yet; nor one a shutdown flagged (`flag`):
+    the instrument, not the booker, let it down."""
+    if booking.status == B.PENDING or booking.flag:
+        return False
+    return actor.pk == booking.user_id and now > cancel_deadline(booking)
 
 
 def _when(booking: Booking) -> str:

@@ -5,7 +5,8 @@ The formula is documented in docs/openness.md; in short, per instrument and year
     有效机时     effective hours    Σ hours of finished usage sessions, clipped to the year
     对外服务机时 external hours     the same over sessions of users from outside the owner
     共享率       sharing rate       external ÷ effective (0 when effective is 0)
-    利用率       utilisation        effective ÷ benchmark (1,400 h; 800 h for specialised instruments)
+    利用率       utilisation        effective ÷ benchmark (1,400 h; 800 h for specialised instruments;
+                                    less the year's share of fault shutdowns, 故障停机)
     服务收入     income             Σ charges of the year, internal and external
 
 and per owner organisation, in the national three-part structure:
@@ -18,9 +19,10 @@ Every figure is computed from the figures shown (hours to 0.01 h, ratios to 4 de
 score can be recomputed by hand from the result, and each instrument carries the counts of the
 sessions and charges it came from (and, for one instrument, their ids).
 
-It is computed with three aggregate queries (instruments with their criteria, sessions grouped by
-instrument with the clipping done in SQL, charges grouped by instrument), whatever the number of
-instruments: the whole region for a year is one pass over the year's sessions.
+It is computed with four aggregate queries (instruments with their criteria, sessions grouped by
+instrument with the clipping done in SQL, charges grouped by instrument, shutdowns' hours grouped
+by instrument), whatever the number of instruments: the whole region for a year is one pass over
+the year's sessions.
 """
 
 from collections import defaultdict
@@ -52,7 +54,7 @@ from django.utils import timezone
 
 from nesta.core.errors import NotFound, ValidationFailed
 from nesta.directory.models import Organization
-from nesta.instruments.models import BookingPolicy, Charge, Instrument, ServiceItem, UsageSession
+from nesta.instruments.models import Blackout, BookingPolicy, Charge, Instrument, ServiceItem, UsageSession
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 THRESHOLD = Decimal(500_000)
@@ -94,13 +96,13 @@ def _julian_day(moment: datetime) -> float:
 
 
 class ClippedHours(Func):
-    """Hours of [started_at, ended_at] within [lo, hi), computed by the database."""
+    """Hours of [started_at, ended_at] (or other columns) within [lo, hi), computed by the database."""
 
     output_field = FloatField()
 
-    def __init__(self, lo: datetime, hi: datetime):
+    def __init__(self, lo: datetime, hi: datetime, start: str = "started_at", end: str = "ended_at"):
         self.lo, self.hi = lo, hi
-        super().__init__(F("started_at"), F("ended_at"))
+        super().__init__(F(start), F(end))
 
     def as_sql(  # PostgreSQL (and any backend with LEAST/GREATEST)
         self,
@@ -156,7 +158,7 @@ class InstrumentOpenness:
     original_value: Decimal
     is_specialised: bool
     qualifies: bool
-    benchmark_hours: Decimal
+    benchmark_hours: Decimal  # the hours the instrument was available: the nominal benchmark less downtime
     effective_hours: Decimal = ZERO
     external_hours: Decimal = ZERO
     sharing_rate: Decimal = ZERO_RATIO
@@ -170,6 +172,9 @@ class InstrumentOpenness:
     criteria: dict[str, bool] = field(default_factory=dict)
     usage_session_ids: list[int] | None = None
     charge_ids: list[int] | None = None
+    nominal_benchmark_hours: Decimal = ZERO  # 1,400 or 800
+    downtime_hours: Decimal = ZERO  # 故障停机 within the year
+    shutdown_count: int = 0
 
     @property
     def capped_utilisation(self) -> Decimal:
@@ -311,12 +316,42 @@ def _income(scope: Q, start: datetime, end: datetime) -> dict[int, dict[str, Any
     return result
 
 
+def _downtime(scope: Q, start: datetime, end: datetime) -> dict[int, tuple[float, int]]:
+    """Per instrument: hours of fault shutdowns (故障停机) within the year, clipped in SQL, and
+    their number — one GROUP BY for the whole scope. Shutdowns of one instrument never overlap
+    (services.shutdowns refuses it), so the sum counts each hour once."""
+    rows = (
+        Blackout.objects.filter(scope, kind=Blackout.Kind.SHUTDOWN, start__lt=end, end__gt=start)
+        .values("instrument_id")
+        .order_by()
+        .annotate(hours=Sum(ClippedHours(start, end, "start", "end")), n=Count("id"))
+        .values_list("instrument_id", "hours", "n")
+    )
+    return {iid: (hours or 0.0, n) for iid, hours, n in rows}
+
+
+def available_benchmark(nominal: Decimal, downtime: Decimal, year_hours: Decimal) -> Decimal:
+    """The benchmark less the share of the year the instrument was shut down:
+    nominal × (year's hours − downtime) ÷ year's hours, to 0.01 h."""
+    if not downtime:
+        return nominal
+    return max(ZERO, _q(nominal * (year_hours - downtime) / year_hours, HOURS))
+
+
 def _hours(value: Any) -> Decimal:
     return _q(Decimal(repr(float(value or 0.0))), HOURS) if value else ZERO
 
 
-def _evaluate(row: dict[str, Any], usage: dict[str, Any] | None, income: dict[str, Any] | None) -> InstrumentOpenness:
-    benchmark = _benchmark(row["is_specialised"])
+def _evaluate(
+    row: dict[str, Any],
+    usage: dict[str, Any] | None,
+    income: dict[str, Any] | None,
+    downtime: tuple[float, int] | None = None,
+    year_hours: Decimal = Decimal(8760),
+) -> InstrumentOpenness:
+    nominal = _benchmark(row["is_specialised"])
+    down = min(_hours(downtime[0]), year_hours) if downtime else ZERO
+    benchmark = available_benchmark(nominal, down, year_hours)
     item = InstrumentOpenness(
         id=row["id"],
         name=row["name"],
@@ -328,6 +363,9 @@ def _evaluate(row: dict[str, Any], usage: dict[str, Any] | None, income: dict[st
         is_specialised=row["is_specialised"],
         qualifies=row["original_value"] >= THRESHOLD,
         benchmark_hours=benchmark,
+        nominal_benchmark_hours=nominal,
+        downtime_hours=down,
+        shutdown_count=downtime[1] if downtime else 0,
     )
     if usage:
         item.effective_hours = _hours(usage["effective"])
@@ -341,7 +379,8 @@ def _evaluate(row: dict[str, Any], usage: dict[str, Any] | None, income: dict[st
         item.charge_count = income["n"]
     if item.effective_hours:
         item.sharing_rate = _q(item.external_hours / item.effective_hours, RATIO)
-    item.utilisation = _q(item.effective_hours / benchmark, RATIO)
+    # shut down the whole year: no hours were available, so utilisation is 0 (not a division by 0)
+    item.utilisation = _q(item.effective_hours / benchmark, RATIO) if benchmark else ZERO_RATIO
     item.criteria = {
         "open": bool(row["is_open"]) and row["status"] != Instrument.Status.RETIRED,
         "booking_policy": bool(row["has_policy"]),
@@ -362,7 +401,7 @@ def instruments_openness(
     now: datetime | None = None,
 ) -> list[InstrumentOpenness]:
     """The year's figures of every qualifying instrument in scope (one instrument, one owner, the
-    owners of one province, or the whole region), in three aggregate queries."""
+    owners of one province, or the whole region), in four aggregate queries."""
     start, end = year_bounds(year)
     now = now or timezone.now()
     cutoff = min(end, now - UNRECORDED_AFTER)
@@ -382,7 +421,9 @@ def instruments_openness(
         return []
     usage = _usage(related, start, end, cutoff)
     income = _income(related, start, end)
-    return [_evaluate(r, usage.get(r["id"]), income.get(r["id"])) for r in rows]
+    downtime = _downtime(related, start, end)
+    year_hours = Decimal(int((end - start).total_seconds()) // 3600)
+    return [_evaluate(r, usage.get(r["id"]), income.get(r["id"]), downtime.get(r["id"]), year_hours) for r in rows]
 
 
 def instrument_openness(*, instrument_id: int, year: int, now: datetime | None = None) -> InstrumentOpenness:

@@ -159,7 +159,7 @@ def test_ranking_query_count_does_not_grow_with_organisations(client, world):
     many, orgs_after = count()
     assert orgs_after == orgs_before + 12
     assert many == few
-    assert few == 5, few  # provinces, the three aggregates (instruments, sessions, charges), owners' regions
+    assert few == 6, few  # provinces, the four aggregates (instruments, sessions, charges, shutdowns), owners' regions
 
 
 # --- 开放共享评价: organisation and instrument -------------------------------------------------
