@@ -5,6 +5,7 @@ from nesta.instruments.lifecycles import BOOKING, PROBLEM, TESTORDER
 from nesta.instruments.views import book, booking_actions, find, manage
 from nesta.instruments.views import orders as order_views
 from nesta.instruments.views import payers as payer_views
+from nesta.instruments.views import payers as payer_views
 from nesta.instruments.views import planner as planner_views
 from nesta.instruments.views import problems as problem_views
 from nesta.instruments.views import registry as registry_views
@@ -67,6 +68,13 @@ urlpatterns = [
     path("openness/organizations/<int:org_id>/", report_views.openness_organization, name="openness_organization"),
     path("openness/instruments/<int:pk>/", report_views.openness_instrument, name="openness_instrument"),
     path("fees/statement/", report_views.fee_statement, name="fee_statement"),
+    # who pays: the organisation's payer accounts (经费账户) and their statements
+    path("payers/", payer_views.payers, name="payers"),
+    path("payers/new/", payer_views.payer_create, name="payer_create"),
+    path("payers/<int:pk>/", payer_views.payer_detail, name="payer_detail"),
+    path("payers/<int:pk>/edit/", payer_views.payer_edit, name="payer_edit"),
+    path("payers/<int:pk>/active/", payer_views.payer_set_active, name="payer_set_active"),
+    path("payers/<int:pk>/statement.xlsx", payer_views.payer_statement_xlsx, name="payer_statement_xlsx"),
     # who pays: the organisation's payer accounts (经费账户) and their statements
     path("payers/", payer_views.payers, name="payers"),
     path("payers/new/", payer_views.payer_create, name="payer_create"),

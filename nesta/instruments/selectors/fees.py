@@ -57,6 +57,20 @@ class StatementRow:
     amount: Decimal
     usage_session_id: int | None
     order_id: int | None
+    account_id: int | None = None
+    account_code: str = ""  # 经费账户 the line is charged to ("" none)
+    account_name: str = ""
+
+
+@dataclass
+class AccountSubtotal:
+    """按经费账户: one account's part of the month (account None: lines charged to no account)."""
+
+    account_id: int | None
+    code: str
+    name: str
+    amount: Decimal
+    count: int
 
 
 @dataclass
@@ -68,6 +82,7 @@ class Statement:
     rows: list[StatementRow] = field(default_factory=list)
     total_internal: Decimal = ZERO
     total_external: Decimal = ZERO
+    by_account: list[AccountSubtotal] = field(default_factory=list)
 
     @property
     def total(self) -> Decimal:
@@ -91,9 +106,10 @@ def fee_statement(*, actor: Any, organization_id: int, year: int, month: int) ->
     statement = Statement(organization_id=org.pk, organization_name=org.name, year=year, month=month)
     charges = (
         Charge.objects.filter(organization_id=org.pk, occurred_at__gte=start, occurred_at__lt=end)
-        .select_related("instrument__owner", "user")
+        .select_related("instrument__owner", "user", "account")
         .order_by("occurred_at", "id")
     )
+    accounts: dict[int | None, AccountSubtotal] = {}
     for c in charges:
         row = StatementRow(
             charge_id=c.pk,
@@ -112,10 +128,20 @@ def fee_statement(*, actor: Any, organization_id: int, year: int, month: int) ->
             amount=c.amount,
             usage_session_id=c.usage_session_id,
             order_id=c.order_id,
+            account_id=c.account_id,
+            account_code=c.account.code if c.account_id else "",
+            account_name=c.account.name if c.account_id else "",
         )
         statement.rows.append(row)
+        part = accounts.get(c.account_id)
+        if part is None:
+            part = accounts[c.account_id] = AccountSubtotal(c.account_id, row.account_code, row.account_name, ZERO, 0)
+        part.amount += c.amount
+        part.count += 1
         if c.is_external:
             statement.total_external += c.amount
         else:
             statement.total_internal += c.amount
+    # accounts by code, the lines charged to no account last
+    statement.by_account = sorted(accounts.values(), key=lambda a: (a.account_id is None, a.code))
     return statement

@@ -22,6 +22,7 @@ from nesta.instruments.services.payers import ZERO, Usage, account_target, accou
 
 ROW_LIMIT = 2000  # statement lines shown (the totals count every charge)
 BAR_HEIGHT = 80  # px of the monthly chart's tallest bar
+BAR_STEP = 36  # px from one month's bar to the next
 
 
 def _base() -> QuerySet[PayerAccount]:
@@ -113,7 +114,9 @@ class MonthTotal:
     month: str  # YYYY-MM
     amount: Decimal
     count: int
-    bar: int = 0  # px, for the chart
+    bar: int = 0  # the chart's bar: height, and where it stands (px)
+    x: int = 0
+    y: int = 0
 
 
 @dataclass
@@ -169,6 +172,10 @@ class AccountStatement:
         return max(self.account.spending_limit - self.usage.used, ZERO)
 
     @property
+    def chart_width(self) -> int:
+        return max(len(self.months), 1) * BAR_STEP
+
+    @property
     def title(self) -> str:
         a = self.account
         return f"经费账户对账单 — {a.code} {a.name}（{a.organization.name}）"
@@ -198,8 +205,9 @@ def account_statement(*, actor: Any, account_id: int) -> AccountStatement:
     for g in by_month:
         statement.months.append(MonthTotal(month=f"{g['m']:%Y-%m}", amount=g["s"] or ZERO, count=g["n"]))
     tallest = max((m.amount for m in statement.months), default=ZERO)
-    for m in statement.months:
+    for n, m in enumerate(statement.months):
         m.bar = int(BAR_HEIGHT * m.amount / tallest) if tallest > 0 else 0
+        m.x, m.y = n * BAR_STEP, BAR_HEIGHT - m.bar
     by_instrument = (
         charges.order_by()
         .values("instrument_id", "instrument__name", "instrument__owner__name")
@@ -236,3 +244,11 @@ def account_statement(*, actor: Any, account_id: int) -> AccountStatement:
             )
         )
     return statement
+
+
+def holder_choices(organization_id: int) -> list[tuple[int, str]]:
+    """The users who may hold an account of the organisation (the form's choices), by name."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(organization_id=organization_id, is_active=True).order_by("pk")[:500]
+    return [(u.pk, str(u)) for u in users]

@@ -1,0 +1,49 @@
+"""The payer account form (经费账户). It only shapes the input: services.payers checks every value
+(text without control characters, money in 元 with 分, dates 2000–2100, the holder of the
+organisation) and its errors land beside these fields."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from nesta.instruments.models import PayerAccount
+
+
+class PayerAccountForm(forms.Form):
+    code = forms.CharField(label=_("经费卡号/项目编号"), max_length=40)
+    name = forms.CharField(label=_("账户名称"), max_length=120)
+    kind = forms.ChoiceField(label=_("类型"), choices=PayerAccount.Kind.choices, initial=PayerAccount.Kind.CARD)
+    holder = forms.TypedChoiceField(label=_("负责人"), required=False, coerce=int, empty_value=None)
+    valid_from = forms.CharField(
+        label=_("有效期起"), required=False, widget=forms.DateInput(attrs={"type": "date"}), max_length=10
+    )
+    valid_until = forms.CharField(
+        label=_("有效期止"), required=False, widget=forms.DateInput(attrs={"type": "date"}), max_length=10
+    )
+    spending_limit = forms.CharField(
+        label=_("支出上限(元)"), required=False, max_length=20, help_text=_("留空表示不设上限")
+    )
+    note = forms.CharField(label=_("备注"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, holders: list[tuple[int, str]] | None = None, **kwargs: Any):
+        account: PayerAccount | None = kwargs.pop("instance", None)
+        if account is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "code": account.code,
+                "name": account.name,
+                "kind": account.kind,
+                "holder": account.holder_id,
+                "valid_from": account.valid_from.isoformat() if account.valid_from else "",
+                "valid_until": account.valid_until.isoformat() if account.valid_until else "",
+                "spending_limit": account.spending_limit if account.spending_limit is not None else "",
+                "note": account.note,
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["holder"].choices = [("", _("（不指定）")), *(holders or [])]
+
+    def to_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        for name in ("valid_from", "valid_until", "spending_limit"):
+            data[name] = data.get(name) or None
+        return data
