@@ -12,7 +12,7 @@ from nesta.instruments.lifecycles import TESTORDER
 from nesta.instruments.models import Instrument, ServiceItem, TestOrder
 
 # What an order list row shows: the service, the instrument and its owner, the customer and theirs.
-LIST_RELATED = ("service", "instrument__owner", "customer", "organization")
+LIST_RELATED = ("service", "instrument__owner", "customer", "organization", "account")  # account: the payer shown
 
 
 def may_view_order(actor: Any, order: TestOrder) -> bool:

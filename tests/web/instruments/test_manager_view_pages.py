@@ -156,3 +156,48 @@ def test_the_instrument_page_names_its_managers_with_contact(client, login_as, s
     public = public[: public.index("</section>")]
     assert "司马管理员" in public and "manager@example.org" not in public
     assert 'data-testid="login-for-contact"' in public
+
+
+def test_the_managed_orders_list_shows_the_payer_without_a_query_per_order(login_as, sem, outsider):
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from nesta.instruments.models import ServiceItem, TestOrder
+
+    item = ServiceItem.objects.create(
+        instrument=sem, name="形貌观察", internal_price=Decimal(100), external_price=Decimal(200)
+    )
+
+    def order(k):
+        account = PayerAccount.objects.create(
+            organization=outsider.organization, code=f"{SECRET_CARD}-{k}", name="面上项目"
+        )
+        return TestOrder.objects.create(
+            service=item,
+            instrument=sem,
+            customer=outsider,
+            organization=outsider.organization,
+            is_external=True,
+            quantity=Decimal(1),
+            unit_price=Decimal(200),
+            list_amount=Decimal(200),
+            account=account,
+        )
+
+    order(0)
+    c = login_as("instrument_manager")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            r = c.get("/instruments/manage/orders/")
+        assert r.status_code == 200
+        return len(ctx.captured_queries), r.content.decode()
+
+    few, html = count()
+    assert f"{SECRET_CARD}-0" in html and 'data-testid="order-account"' in html
+    for k in range(1, 5):
+        order(k)
+    many, html = count()
+    assert many == few and f"{SECRET_CARD}-4" in html
