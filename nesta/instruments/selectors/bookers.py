@@ -51,13 +51,13 @@ def bookings_with_bookers(*, instrument: Instrument, start: datetime, end: datet
 
 def booker_text(b: Booking) -> str:
     """One line for a calendar cell's tooltip: name（organisation）· purpose · contact · payer."""
-    parts = [f"{b.user}（{b.organization.name}）" if b.organization_id else str(b.user)]
+    parts = [f"{b.user}（{b.organization.name}）" if b.organization is not None else str(b.user)]
     if b.purpose:
         parts.append(b.purpose)
     contact = " ".join(filter(None, [getattr(b, "contact_phone", ""), getattr(b, "contact_email", "")]))
     if contact:
         parts.append(contact)
-    if b.account_id:
+    if b.account is not None:
         parts.append(f"{b.account.code} {b.account.name}")
     return " · ".join(parts)
 
@@ -68,7 +68,7 @@ def managers_with_contacts(*, instrument: Instrument) -> list[Any]:
     managers = list(instrument.managers.select_related("person").order_by("id"))
     for m in managers:
         person = person_of(m)
-        m.contact_email = m.email or (person.email if person else "")
-        m.contact_phone = person.phone if person else ""
-        m.title_text = " ".join(filter(None, [person.title, person.position])) if person else ""
+        m.contact_email = m.email or (person.email if person else "")  # type: ignore[attr-defined]
+        m.contact_phone = person.phone if person else ""  # type: ignore[attr-defined]
+        m.title_text = " ".join(filter(None, [person.title, person.position])) if person else ""  # type: ignore[attr-defined]
     return managers

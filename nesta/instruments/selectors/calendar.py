@@ -297,7 +297,8 @@ def calendar_grid(
                 if whose is not None:  # a manager's view: who booked
                     cell.label = str(whose.user) + ("（" + _("待审批") + "）" if whose.status == "pending" else "")
                     cell.info = booker_text(whose)
-                    cell.detail = f"{cell.detail} {whose.organization.name}" if whose.organization_id else cell.detail
+                    if whose.organization is not None:
+                        cell.detail = f"{cell.detail} {whose.organization.name}"
             elif busy is not None:
                 cell.state, cell.key = "blackout", f"x{busy.start.isoformat()}"
                 cell.label = str(Blackout.Kind(busy.kind).label) if busy.kind in Blackout.Kind.values else _("停机维护")
