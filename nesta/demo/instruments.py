@@ -10,7 +10,11 @@ instruments. Loading is idempotent: instruments already present are skipped, and
 
 The activity is a year ending today, written in bulk: per instrument, at most one booking a day
 inside its opening hours, so active bookings of one instrument never overlap (the database
-triggers / exclusion constraint check every row anyway).
+triggers / exclusion constraint check every row anyway). It is realistic in time
+(nesta.demo.timeline): what has happened is dated at or before the load (bookings still to come
+are confirmed or pending), bookings and orders are submitted in working hours some days ahead, an
+order's steps follow one another. Most instruments have managers of their owner organisation,
+and bookings, orders and charges are charged to payer accounts (nesta.demo.staff).
 """
 
 import random
