@@ -3,8 +3,8 @@ from django.urls import path
 from nesta.core.generic.transition import transition_urls
 from nesta.instruments.lifecycles import BOOKING, PROBLEM, TESTORDER
 from nesta.instruments.views import book, booking_actions, find, manage
+from nesta.instruments.views import move as move_views
 from nesta.instruments.views import orders as order_views
-from nesta.instruments.views import payers as payer_views
 from nesta.instruments.views import payers as payer_views
 from nesta.instruments.views import planner as planner_views
 from nesta.instruments.views import problems as problem_views
@@ -47,6 +47,9 @@ urlpatterns = [
     ),
     # a booking's transitions (取消, 批准, 驳回, 签到, 签退), one URL each, from its lifecycle table
     *transition_urls(BOOKING, "bookings/<int:booking_id>/{}/", booking_actions.booking_action, name="booking_{}"),
+    # changing a booking: 改期 (move or resize), 代为预约 (staff book for a user)
+    path("bookings/<int:booking_id>/move/", move_views.booking_move_page, name="booking_move"),
+    path("<int:pk>/manage/book-for/", move_views.booking_on_behalf, name="booking_on_behalf"),
     # testing orders (分析测试)
     path("services/<int:service_id>/order/", order_views.order_submit, name="order_submit"),
     path("orders/", order_views.my_orders, name="my_orders"),
@@ -68,13 +71,6 @@ urlpatterns = [
     path("openness/organizations/<int:org_id>/", report_views.openness_organization, name="openness_organization"),
     path("openness/instruments/<int:pk>/", report_views.openness_instrument, name="openness_instrument"),
     path("fees/statement/", report_views.fee_statement, name="fee_statement"),
-    # who pays: the organisation's payer accounts (经费账户) and their statements
-    path("payers/", payer_views.payers, name="payers"),
-    path("payers/new/", payer_views.payer_create, name="payer_create"),
-    path("payers/<int:pk>/", payer_views.payer_detail, name="payer_detail"),
-    path("payers/<int:pk>/edit/", payer_views.payer_edit, name="payer_edit"),
-    path("payers/<int:pk>/active/", payer_views.payer_set_active, name="payer_set_active"),
-    path("payers/<int:pk>/statement.xlsx", payer_views.payer_statement_xlsx, name="payer_statement_xlsx"),
     # who pays: the organisation's payer accounts (经费账户) and their statements
     path("payers/", payer_views.payers, name="payers"),
     path("payers/new/", payer_views.payer_create, name="payer_create"),

@@ -7,6 +7,7 @@ while bookings are made; each page is a fixed number of queries whatever its len
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from nesta.core.errors import NotFound, PermissionDenied
@@ -96,3 +97,28 @@ def instrument_bookings_page(
     )
     with_contacts(page.items)
     return page
+
+
+def booking_for_move(*, actor: Any, booking_id: int) -> Booking:
+    """The booking the move page changes, for those who may move it (booking.move: its booker,
+    the instrument's staff): 401 anonymous, 403 others, 404 when there is none."""
+    booking = (
+        Booking.objects.select_related("instrument__policy", "instrument__province", "instrument__owner", "user")
+        .filter(pk=booking_id)
+        .first()
+    )
+    if booking is None:
+        raise NotFound()
+    require(actor, "booking.move", booking)
+    return booking
+
+
+def user_by_login(text: str) -> Any | None:
+    """An active user by username, else by e-mail (case-insensitive): whom a manager books for."""
+    text = text.strip()
+    if not text:
+        return None
+    users = get_user_model().objects.filter(is_active=True)
+    return users.filter(username=text).first() or (
+        users.filter(email__iexact=text).order_by("id").first() if "@" in text else None
+    )
