@@ -167,3 +167,18 @@ def test_openness_ranking_fits_the_screen(phone, site, busy):
     phone.goto("/instruments/openness/")
     expect(phone.get_by_test_id("ranking")).to_be_visible()
     assert_fits(phone, "openness_ranking")
+
+
+def test_on_a_desktop_the_lists_stay_tables_and_ranking_names_one_line(page, site, busy):
+    login(page, "member_zhao", site["password"])
+    page.goto("/instruments/my/")
+    assert page.evaluate("getComputedStyle(document.querySelector('[data-testid=my-booking]')).display") == "table-row"
+    page.goto("/instruments/openness/")
+    names = page.locator("[data-testid=ranking-row] td.nesta-rank-name a")
+    expect(names).to_have_count(2)
+    for k in range(2):
+        # one line box: the link's height is a single line's
+        lines = names.nth(k).evaluate(
+            "a => Math.round(a.getBoundingClientRect().height / parseFloat(getComputedStyle(a).lineHeight))"
+        )
+        assert lines == 1, names.nth(k).inner_text()
