@@ -171,3 +171,22 @@ def test_org_fee_statement_shows_the_account(client, users, org_ln, account):
     html = response.content.decode()
     assert 'data-testid="statement-account"' in html and "0012345678" in html
     assert 'data-testid="statement-by-account"' in html
+
+
+def test_order_form_offers_and_charges_the_account(client, users, org_ln, account):
+    from nesta.instruments.models import ServiceItem, TestOrder
+
+    instrument = InstrumentFactory(owner=org_ln)
+    service = ServiceItem.objects.create(instrument=instrument, name="形貌", internal_price=400, external_price=800)
+    client.force_login(users["member"])
+    url = f"/instruments/services/{service.pk}/order/"
+    form = client.get(url).content.decode()
+    assert 'name="account_id"' in form
+    assert f'<option value="{account.pk}" selected' in form  # the one account, preselected
+    ok = client.post(url, {"quantity": "2", "account_id": account.pk})
+    assert ok.status_code == 302
+    assert TestOrder.objects.get().account == account
+    over = client.post(url, {"quantity": "1", "account_id": account.pk})  # 800 + 400 > 1000
+    assert over.status_code == 422
+    assert "超出上限" in over.content.decode()
+    assert TestOrder.objects.count() == 1

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nesta.directory.forms import _style
+from nesta.instruments.forms.payers import account_field
 from nesta.instruments.services.orders import MAX_AMOUNT, MAX_QUANTITY
 
 
@@ -49,6 +50,7 @@ class OrderForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("检测要求、联系方式、期望完成时间等")}),
         error_messages={"max_length": _("最多5000个字符。")},
     )
+    account_id = account_field()  # its choices: forms.payers.offer_accounts (the view)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

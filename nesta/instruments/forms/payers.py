@@ -47,3 +47,29 @@ class PayerAccountForm(forms.Form):
         for name in ("valid_from", "valid_until", "spending_limit"):
             data[name] = data.get(name) or None
         return data
+
+
+# --- the account select of the booking and order forms ---------------------------------------
+
+
+def account_field() -> forms.TypedChoiceField:
+    """经费账户: which of the user's organisation's accounts a booking or order goes to."""
+    return forms.TypedChoiceField(
+        label=_("经费账户"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("费用将计入所选的本单位经费账户；不选则不指定账户。"),
+    )
+
+
+def offer_accounts(form: forms.Form, accounts: list[PayerAccount], default: PayerAccount | None) -> None:
+    """Give `form.fields["account_id"]` the user's accounts (the held ones first), preselecting
+    `default` on an unbound form; without accounts the field goes away."""
+    if not accounts:
+        form.fields.pop("account_id", None)
+        return
+    field = form.fields.setdefault("account_id", account_field())
+    field.choices = [("", _("（不指定）")), *((a.pk, f"{a.code} {a.name}") for a in accounts)]
+    if default is not None and not form.is_bound:
+        form.initial.setdefault("account_id", default.pk)

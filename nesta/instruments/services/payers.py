@@ -173,22 +173,22 @@ def account_check(
         limit = account.spending_limit
         if usage.used + amount > limit:
             remaining = max(limit - usage.used, ZERO)
+            message = _(
+                "经费账户“%(a)s”支出上限 %(limit)s 元，已支出 %(spent)s 元、已预约未结算 %(committed)s 元，"
+                "剩余 %(left)s 元；本次预计 %(amount)s 元，超出上限。"
+            ) % {
+                "a": account,
+                "limit": limit,
+                "spent": usage.spent,
+                "committed": usage.committed,
+                "left": remaining,
+                "amount": amount,
+            }
             raise ValidationFailed(
-                _(
-                    "经费账户“%(a)s”支出上限 %(limit)s 元，已支出 %(spent)s 元、已预约未结算 %(committed)s 元，"
-                    "剩余 %(left)s 元；本次预计 %(amount)s 元，超出上限。"
-                )
-                % {
-                    "a": account,
-                    "limit": limit,
-                    "spent": usage.spent,
-                    "committed": usage.committed,
-                    "left": remaining,
-                    "amount": amount,
-                },
+                message,
                 code="account_limit_exceeded",
                 details={
-                    field: [_("超出支出上限。")],
+                    field: [message],
                     "account": str(account),
                     "limit": str(limit),
                     "spent": str(usage.spent),

@@ -25,9 +25,11 @@ from nesta.core.lifecycle import Transition
 from nesta.core.permissions import can, require
 from nesta.core.selectors import audit_list
 from nesta.instruments.forms.orders import OrderForm, QuoteForm, ReportForm
+from nesta.instruments.forms.payers import offer_accounts
 from nesta.instruments.lifecycles import TESTORDER
 from nesta.instruments.models import TestOrder
 from nesta.instruments.selectors import orders as selectors
+from nesta.instruments.selectors import payers as payer_selectors
 from nesta.instruments.services import orders as services
 
 PAGE_SIZE = 20
@@ -75,9 +77,11 @@ def _put_errors(form: Any, exc: ValidationFailed) -> None:
 def order_submit(request: HttpRequest, service_id: int) -> HttpResponse:
     """提交检测委托 for one catalogue entry, through testorder_submit."""
     item = selectors.service_item_get(item_id=service_id)
+    accounts = payer_selectors.usable_accounts(request.user)
     status = 200
     if request.method == "POST":
         form = OrderForm(request.POST)
+        offer_accounts(form, accounts, None)
         status = FAILED_POST_STATUS
         if form.is_valid():
             data = form.cleaned_data
@@ -88,6 +92,7 @@ def order_submit(request: HttpRequest, service_id: int) -> HttpResponse:
                     quantity=data["quantity"],
                     sample_description=data["sample_description"].strip(),
                     notes=data["notes"].strip(),
+                    account_id=data.get("account_id"),
                 )
             except ValidationFailed as exc:
                 _put_errors(form, exc)
@@ -107,6 +112,7 @@ def order_submit(request: HttpRequest, service_id: int) -> HttpResponse:
                 return redirect("instruments:order_detail", order_id=order.pk)
     else:
         form = OrderForm(initial={"quantity": 1})
+        offer_accounts(form, accounts, payer_selectors.default_account(request.user, accounts))
     context = {"item": item, "instrument": item.instrument, "form": form}
     response = render(request, "instruments/orders/order_form.html", context, status=status)
     if status == 503:
