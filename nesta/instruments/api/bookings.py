@@ -142,6 +142,18 @@ def booking_out(b: Booking) -> dict:
     }
 
 
+def list_filters(filters: Schema) -> dict[str, Any]:
+    """A list query's filters as the read selectors take them (status as its value; from/to as
+    start/end where the query has them)."""
+    data = {name: getattr(filters, name) for name in ("start", "end", "cursor", "limit") if hasattr(filters, name)}
+    status = getattr(filters, "status", None)
+    return {**data, "status": status.value if status else ""}
+
+
+def page_out(page: Any, out: Any) -> dict[str, Any]:
+    return {"items": [out(item) for item in page.items], "next_cursor": page.next_cursor}
+
+
 def booking_staff_out(b: Booking) -> dict:
     """booking_out with the booker's name, organisation, contact and payer (selectors.bookers:
     BOOKER_RELATED selected, with_contacts applied)."""
@@ -216,16 +228,8 @@ def create_booking(request: HttpRequest, payload: BookingIn, instrument_id: int 
 def list_instrument_bookings(
     request: HttpRequest, filters: Query[InstrumentBookingsQuery], instrument_id: int = Path(..., ge=1, le=ID_MAX)
 ):
-    page = reads.instrument_bookings_page(
-        actor=api_user(request),
-        instrument_id=instrument_id,
-        status=filters.status.value if filters.status else "",
-        start=filters.start,
-        end=filters.end,
-        cursor=filters.cursor,
-        limit=filters.limit,
-    )
-    return {"items": [booking_staff_out(b) for b in page.items], "next_cursor": page.next_cursor}
+    page = reads.instrument_bookings_page(actor=api_user(request), instrument_id=instrument_id, **list_filters(filters))
+    return page_out(page, booking_staff_out)
 
 
 @router.get(

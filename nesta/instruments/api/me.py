@@ -8,7 +8,7 @@ from pydantic import Field
 from nesta.core.api_auth import api_user, login_required
 from nesta.core.inputs import AwareDateTime, CleanText
 from nesta.directory.schemas import ID_MAX
-from nesta.instruments.api.bookings import READ_ERRORS, BookingOut, booking_out
+from nesta.instruments.api.bookings import READ_ERRORS, BookingOut, booking_out, list_filters, page_out
 from nesta.instruments.api.orders import OrderOut, order_out
 from nesta.instruments.models import Booking, TestOrder
 from nesta.instruments.selectors import booking_reads as reads
@@ -48,16 +48,8 @@ class OrderPage(Schema):
     summary="我的预约（最新在前，按游标分页；可按状态、仪器、时段筛选）",
 )
 def list_my_bookings(request: HttpRequest, filters: Query[MyBookingsQuery]):
-    page = reads.my_bookings_page(
-        actor=api_user(request),
-        status=filters.status.value if filters.status else "",
-        instrument_id=filters.instrument,
-        start=filters.start,
-        end=filters.end,
-        cursor=filters.cursor,
-        limit=filters.limit,
-    )
-    return {"items": [booking_out(b) for b in page.items], "next_cursor": page.next_cursor}
+    page = reads.my_bookings_page(actor=api_user(request), instrument_id=filters.instrument, **list_filters(filters))
+    return page_out(page, booking_out)
 
 
 @router.get(
@@ -67,10 +59,4 @@ def list_my_bookings(request: HttpRequest, filters: Query[MyBookingsQuery]):
     summary="我的测试订单（最新在前，按游标分页；可按状态筛选）",
 )
 def list_my_orders(request: HttpRequest, filters: Query[MyOrdersQuery]):
-    page = reads.my_orders_page(
-        actor=api_user(request),
-        status=filters.status.value if filters.status else "",
-        cursor=filters.cursor,
-        limit=filters.limit,
-    )
-    return {"items": [order_out(o) for o in page.items], "next_cursor": page.next_cursor}
+    return page_out(reads.my_orders_page(actor=api_user(request), **list_filters(filters)), order_out)
