@@ -154,16 +154,18 @@ def load_instruments(
         Instrument.objects.filter(reference_key__startswith="demo-inst-").values_list("reference_key", flat=True)
     )
     todo = [s for s in specs if s.key not in existing]
+    usernames = [a.username for a in generate_accounts(seed) if a.role in {"org_admin", "member", "expert"}]
+    users = list(User.objects.filter(username__in=usernames).order_by("username"))
     if not todo:
         say(f"  demo instruments already loaded ({len(specs)})")
-        staff.load_managers(seed, specs, orgs, say)  # fills in a database loaded before managers existed
+        # a database loaded before managers and payer accounts existed gets them now
+        staff.load_managers(seed, specs, orgs, say)
+        staff.load_payer_accounts(seed, users, now.astimezone(LOCAL).date(), say)
         return {"instruments": 0}
     owner_keys = {ORG_KEY.format(s.owner_index) for s in todo}
     owners = {o.reference_key: o for o in Organization.objects.filter(reference_key__in=owner_keys)}
     categories = {c.code: c for c in InstrumentCategory.objects.all()}
     provinces = {r.pk: r for r in Region.objects.filter(level="province")}
-    usernames = [a.username for a in generate_accounts(seed) if a.role in {"org_admin", "member", "expert"}]
-    users = list(User.objects.filter(username__in=usernames).order_by("username"))
     admins = {u.username: u for u in users if u.username.startswith("admin")}
     members = [u for u in users if u.username.startswith("member")]
 

@@ -6,8 +6,8 @@ organisations (demo accounts, listed by `manage.py demo_accounts`), mgr00012-sty
 the others, each the first directory Person of the organisation not yet linked to an account (its
 name, e-mail and phone), else a generated name. Payer accounts (经费账户): two or three per
 organisation whose demo users book — a long-lived 经费卡 without a limit, a research project with a
-spending limit, for some an expired one. Both steps are idempotent and also fill in a database
-loaded before they existed."""
+spending limit, for some an expired one. Both steps are idempotent (an organisation that has
+accounts gets none added) and also fill in a database loaded before they existed."""
 
 import random
 from collections.abc import Callable
@@ -191,26 +191,29 @@ def load_payer_accounts(seed: int, users: list, today: date, say: Callable[[str]
         if u.organization_id:
             holders.setdefault(u.organization_id, u)
     keys = dict(Organization.objects.filter(pk__in=list(holders)).values_list("pk", "reference_key"))
-    existing = {(a.organization_id, a.code): a for a in PayerAccount.objects.filter(organization_id__in=list(keys))}
+    existing: dict[int, list] = {}
+    for a in PayerAccount.objects.filter(organization_id__in=list(keys)).order_by("id"):
+        existing.setdefault(a.organization_id, []).append(a)
     new = []
     result: dict[int, list] = {}
     for org_id, key in sorted(keys.items()):
         if not key:
             continue
+        if org_id in existing:  # loaded before (on another day the dates, and codes, would differ)
+            result[org_id] = existing[org_id]
+            continue
         for spec in account_specs(seed, key, today):
-            account = existing.get((org_id, spec.code))
-            if account is None:
-                account = PayerAccount(
-                    organization_id=org_id,
-                    code=spec.code,
-                    name=spec.name,
-                    kind=spec.kind,
-                    holder=holders[org_id],
-                    valid_from=spec.valid_from,
-                    valid_until=spec.valid_until,
-                    spending_limit=spec.limit,
-                )
-                new.append(account)
+            account = PayerAccount(
+                organization_id=org_id,
+                code=spec.code,
+                name=spec.name,
+                kind=spec.kind,
+                holder=holders[org_id],
+                valid_from=spec.valid_from,
+                valid_until=spec.valid_until,
+                spending_limit=spec.limit,
+            )
+            new.append(account)
             result.setdefault(org_id, []).append(account)
     PayerAccount.objects.bulk_create(new, batch_size=500)
     if new:

@@ -182,8 +182,17 @@ def test_reloading_adds_nothing_and_fills_in_missing_managers(demo):
     links, users, accounts = through.objects.count(), User.objects.count(), PayerAccount.objects.count()
     assert "already loaded" in load()
     assert (through.objects.count(), User.objects.count(), PayerAccount.objects.count()) == (links, users, accounts)
-    # a database loaded before managers existed gets them on the next load
+    # a database loaded before managers and payer accounts existed gets them on the next load
     through.objects.filter(user__username__startswith="mgr").delete()
     assert through.objects.count() < links
+    from nesta.instruments.models import Booking, Charge, TestOrder
+
+    org_id = PayerAccount.objects.values_list("organization_id", flat=True).first()
+    codes = set(PayerAccount.objects.filter(organization_id=org_id).values_list("code", flat=True))
+    for model in (Charge, Booking, TestOrder):
+        model.objects.filter(account__organization_id=org_id).update(account=None)
+    PayerAccount.objects.filter(organization_id=org_id).delete()
     load()
     assert through.objects.count() == links
+    assert set(PayerAccount.objects.filter(organization_id=org_id).values_list("code", flat=True)) == codes
+    assert PayerAccount.objects.count() == accounts
