@@ -129,8 +129,8 @@ def fee_statement(*, actor: Any, organization_id: int, year: int, month: int) ->
             usage_session_id=c.usage_session_id,
             order_id=c.order_id,
             account_id=c.account_id,
-            account_code=c.account.code if c.account_id else "",
-            account_name=c.account.name if c.account_id else "",
+            account_code=c.account.code if c.account is not None else "",
+            account_name=c.account.name if c.account is not None else "",
         )
         statement.rows.append(row)
         part = accounts.get(c.account_id)

@@ -214,14 +214,14 @@ def account_statement(*, actor: Any, account_id: int) -> AccountStatement:
         .annotate(s=Sum("amount"), n=Count("id"))
         .order_by("-s", "instrument_id")
     )
-    for g in by_instrument:
+    for t in by_instrument:
         statement.instruments.append(
             InstrumentTotal(
-                instrument_id=g["instrument_id"],
-                instrument_name=g["instrument__name"],
-                owner_name=g["instrument__owner__name"] or "",
-                amount=g["s"] or ZERO,
-                count=g["n"],
+                instrument_id=t["instrument_id"],
+                instrument_name=t["instrument__name"],
+                owner_name=t["instrument__owner__name"] or "",
+                amount=t["s"] or ZERO,
+                count=t["n"],
             )
         )
     lines = list(charges.select_related("instrument", "user").order_by("occurred_at", "id")[: ROW_LIMIT + 1])

@@ -53,7 +53,7 @@ def charges_for_usage(session: UsageSession) -> list[Charge]:
         "user_id": session.user_id,
         "usage_session": session,
         # the booking's payer account (a session without a booking goes to none)
-        "account_id": session.booking.account_id if session.booking_id else None,
+        "account_id": session.booking.account_id if session.booking is not None else None,
         "is_external": external,
         "occurred_at": session.started_at,
     }
