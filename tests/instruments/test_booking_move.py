@@ -331,3 +331,16 @@ def test_a_booking_made_on_behalf_moves_like_any_other(users, sem):
     b = book(users["instrument_manager"], sem, at(1, 9), at(1, 11), on_behalf_of=users["member"].pk)
     assert move(users["member"], b, at(1, 12), at(1, 13)).end == at(1, 13)
     assert timedelta(hours=1) == Booking.objects.get(pk=b.pk).end - Booking.objects.get(pk=b.pk).start
+
+
+def test_the_payer_accounts_limit_holds_on_a_move_with_its_old_estimate_left_out(users, sem, org_ln):
+    from nesta.instruments.models import PayerAccount
+
+    # 200 元/h inside the owner: a 2 h booking is 400 元 of a 500 元 limit
+    account = PayerAccount.objects.create(organization=org_ln, code="KJ-1", name="课题一", spending_limit=500)
+    b = book(users["member"], sem, at(1, 9), at(1, 11), account_id=account.pk)
+    assert move(users["member"], b, at(2, 9), at(2, 11)).account_id == account.pk  # same cost: fits
+    with pytest.raises(ValidationFailed) as exc:
+        move(users["member"], b, at(2, 9), at(2, 12))  # 600 元 > 500 元
+    assert exc.value.code == "account_limit_exceeded"
+    assert Booking.objects.get(pk=b.pk).end == at(2, 11)

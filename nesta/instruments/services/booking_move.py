@@ -33,6 +33,7 @@ from nesta.instruments.models import Booking
 from nesta.instruments.policy import LOCAL, local_minute
 from nesta.instruments.services.booking import (
     aware,
+    check_account,
     check_request,
     check_slot,
     lock_instrument_row,
@@ -173,6 +174,8 @@ def booking_move(
         locked.user = booking.user
         _movable(locked, now)  # cancelled, approved or checked into while we queued
         check_slot(attempt)
+        if locked.account_id is not None:  # its payer account's limit, with its old estimate left out
+            check_account(attempt, locked.account_id)
         old = (locked.start, locked.end)
         status = _new_status(locked, by_staff=by_staff, start=start, end=end)
         changes = {"start": [_iso(old[0]), _iso(start)], "end": [_iso(old[1]), _iso(end)]}
