@@ -163,6 +163,16 @@ def run_instruments(backends: list[str], args: argparse.Namespace) -> int:
     return 0 if len(results) == len(backends) else 1
 
 
+def _has_demo_members(path: Path) -> bool:
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            return db.execute("SELECT 1 FROM accounts_user WHERE username = 'member01'").fetchone() is not None
+    except sqlite3.Error:
+        return False
+
+
 def demo_env(backend: str, args: argparse.Namespace) -> dict | None:
     """The booking suite's demo database: a copy of `make run`'s SQLite database (bench bookings
     never touch the real one), or one generated as `make data` does; on PostgreSQL its own
@@ -179,7 +189,7 @@ def demo_env(backend: str, args: argparse.Namespace) -> dict | None:
         target.parent.mkdir(parents=True, exist_ok=True)
         env["SQLITE_PATH"] = str(target)
         source = Path(args.demo_sqlite)
-        if source.exists():
+        if source.exists() and _has_demo_members(source):
             print(f"[sqlite] copying {source} to {target}", flush=True)
             with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
                 src.backup(dst)
