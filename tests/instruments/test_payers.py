@@ -341,3 +341,46 @@ def test_account_of_a_second_org_member(users, sem, org_ln):
     other = grant(UserFactory(username="t_colleague", organization=org_ln), "member", organization=org_ln)
     account = _account(org_ln, holder=users["member"])
     assert _book(other, sem, 1, 9, 10, account).account == account
+
+
+# --- who sees an account (account.view) and who manages it (account.manage) -----------------
+
+VIEW = {"office": True, "province": True, "org_admin": True, "instrument_manager": False, "expert": False}
+MANAGE = {"office": True, "province": False, "org_admin": True, "instrument_manager": False, "expert": False}
+
+
+@pytest.mark.parametrize("role", sorted(VIEW))
+def test_view_and_manage_matrix(users, org_ln, role):
+    from nesta.instruments.selectors.payers import account_statement
+
+    account = _account(org_ln)
+    actor = users[role]
+    if VIEW[role]:
+        assert account_statement(actor=actor, account_id=account.pk).account == account
+    else:
+        with pytest.raises(PermissionDenied):
+            account_statement(actor=actor, account_id=account.pk)
+    if MANAGE[role]:
+        payer_account_update(actor=actor, account_id=account.pk, data={"note": role})
+    else:
+        with pytest.raises(PermissionDenied):
+            payer_account_update(actor=actor, account_id=account.pk, data={"note": role})
+
+
+def test_a_member_sees_the_account_they_hold_only(users, org_ln):
+    from nesta.instruments.selectors.payers import account_statement
+
+    held = _account(org_ln, code="H", holder=users["member"])
+    other = _account(org_ln, code="O")
+    assert account_statement(actor=users["member"], account_id=held.pk).account == held
+    with pytest.raises(PermissionDenied):
+        account_statement(actor=users["member"], account_id=other.pk)
+    with pytest.raises(PermissionDenied):  # holding is seeing, not managing
+        payer_account_update(actor=users["member"], account_id=held.pk, data={"note": "x"})
+
+
+def test_province_of_another_province_does_not_see(users, org_jl):
+    from nesta.instruments.selectors.payers import account_statement
+
+    with pytest.raises(PermissionDenied):
+        account_statement(actor=users["province"], account_id=_account(org_jl).pk)
