@@ -17,6 +17,7 @@ class InstrumentsConfig(AppConfig):
         from nesta.instruments.reference import load_instruments_reference
         from nesta.instruments.services.indexing import instruments_reindex, reindex_owner_instruments
         from nesta.instruments.services.tick import instruments_tick
+        from nesta.instruments.services.waitlist import waitlist_tick
 
         engine.register_dependent("organization", reindex_owner_instruments)
         registry.permissions("instruments", PERMISSIONS, public={"instrument.view", "openness.view"})
@@ -50,6 +51,7 @@ class InstrumentsConfig(AppConfig):
             "openness", _("开放共享评价"), "instruments:openness_ranking", "/instruments/openness/", order=50
         )
         registry.periodic_job("instruments.tick", instruments_tick, every_seconds=300)
+        registry.periodic_job("instruments.waitlist", waitlist_tick, every_seconds=60)
         registry.job_kind(
             tasks.IMPORT_KIND,
             tasks.run_import_job,

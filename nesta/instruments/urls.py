@@ -1,7 +1,7 @@
 from django.urls import path
 
 from nesta.core.generic.transition import transition_urls
-from nesta.instruments.lifecycles import BOOKING, PROBLEM, TESTORDER
+from nesta.instruments.lifecycles import BOOKING, PROBLEM, TESTORDER, TRAINING, WAITLIST
 from nesta.instruments.views import book, booking_actions, find, manage
 from nesta.instruments.views import move as move_views
 from nesta.instruments.views import orders as order_views
@@ -11,12 +11,22 @@ from nesta.instruments.views import problems as problem_views
 from nesta.instruments.views import registry as registry_views
 from nesta.instruments.views import reports as report_views
 from nesta.instruments.views import shutdowns as shutdown_views
+from nesta.instruments.views import training as training_views
+from nesta.instruments.views import waitlist as waitlist_views
 
 app_name = "instruments"
 
 urlpatterns = [
     path("", find.instrument_list, name="list"),
     path("my/", find.my_bookings, name="my_bookings"),
+    # the waiting list (排队候补, 我的候补) and training requests (申请上机培训, 我的培训, the staff's list)
+    path("waitlist/", waitlist_views.my_waitlist, name="my_waitlist"),
+    path("<int:pk>/waitlist/", waitlist_views.waitlist_join, name="waitlist_join"),
+    *transition_urls(WAITLIST, "waitlist/<int:entry_id>/{}/", waitlist_views.waitlist_action, name="waitlist_{}"),
+    path("training/", training_views.my_training, name="my_training"),
+    path("<int:pk>/training/request/", training_views.training_request_create, name="training_request"),
+    path("<int:pk>/manage/training/", training_views.training_requests, name="training_requests"),
+    *transition_urls(TRAINING, "training/<int:request_id>/{}/", training_views.training_action, name="training_{}"),
     path("manage/", manage.manage_index, name="manage_index"),
     path("planner/", planner_views.planner, name="planner"),
     path("<int:pk>/", find.instrument_detail, name="detail"),

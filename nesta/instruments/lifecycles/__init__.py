@@ -13,6 +13,9 @@ from the same tables.
                  └──── cancel ────┴────── cancel ────────┴→ cancelled   (the customer, before the samples are received)
 
     problem:  open ─acknowledge→ acknowledged ─resolve→ resolved   (resolve also straight from open)
+
+    waitlist: waiting ─offer→ offered ─claim→ claimed | expired | cancelled   (lifecycles/waitlist.py)
+    training: requested ─schedule→ scheduled ─grant→ granted | declined | cancelled   (lifecycles/training.py)
 """
 
 from nesta.instruments.lifecycles.booking import (
@@ -27,6 +30,8 @@ from nesta.instruments.lifecycles.booking import (
 )
 from nesta.instruments.lifecycles.orders import TESTORDER, notify_order, order_url, staff_of
 from nesta.instruments.lifecycles.problems import PROBLEM
+from nesta.instruments.lifecycles.training import TRAINING
+from nesta.instruments.lifecycles.waitlist import WAITLIST
 
 __all__ = [
     "BOOKING",
@@ -34,6 +39,8 @@ __all__ = [
     "PROBLEM",
     "ROW_STEPS",
     "TESTORDER",
+    "TRAINING",
+    "WAITLIST",
     "booking_policy",
     "booking_row_steps",
     "booking_transitions",

@@ -1,5 +1,6 @@
 """A booking's workflow as a transition table (core.lifecycle); see the package docstring."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -67,9 +68,28 @@ def _late(booking: Booking, actor: Any, now: datetime) -> str | None:
     return "late_cancel" if is_late_cancellation(booking, actor, now) else None
 
 
+# Called with (booking, now) after a cancellation or rejection freed its slot, in the same
+# transaction, whatever path took the step (web, API, manager, shutdown): services.waitlist
+# registers the offer to the waiting list's first in line (services import this table, so the
+# table cannot import them).
+SLOT_FREED_HOOKS: list[Callable[[Booking, datetime], None]] = []
+
+
+def _offer_to_waitlist(booking: Booking) -> None:
+    now = booking.cancelled_at or timezone.now()
+    for hook in SLOT_FREED_HOOKS:
+        hook(booking, now)
+
+
 def _cancelled(booking: Booking, actor: Any) -> None:
-    if actor.pk != booking.user_id:
+    if actor is not None and actor.pk != booking.user_id:
         _tell_booker(booking, "booking_cancelled", gettext_now("您的预约已被取消：%(i)s"))
+    _offer_to_waitlist(booking)
+
+
+def _rejected(booking: Booking, actor: Any) -> None:
+    _tell_booker(booking, "booking_rejected", gettext_now("预约未获批准：%(i)s"))
+    _offer_to_waitlist(booking)
 
 
 def _check_in_window(booking: Booking, actor: Any, now: datetime) -> DomainError | None:
@@ -136,7 +156,7 @@ BOOKING = Lifecycle(
             event="booking.rejected",
             label=_("驳回预约"),
             verb=_("审批"),
-            notify=lambda b, actor: _tell_booker(b, "booking_rejected", gettext_now("预约未获批准：%(i)s")),
+            notify=_rejected,
             style="outline-danger",
             confirm=_("确定驳回该预约吗？"),
             done=_("已驳回该预约，并已通知预约人。"),

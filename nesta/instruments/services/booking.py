@@ -24,6 +24,7 @@ from nesta.core.notifications import notify
 from nesta.core.permissions import require
 from nesta.core.transactions import write_transaction
 from nesta.instruments.lifecycles import BOOKING
+from nesta.instruments.lifecycles.waitlist import hold_for
 from nesta.instruments.models import (
     Blackout,
     Booking,
@@ -218,6 +219,7 @@ def _insert_checked(
     instrument, policy, request = attempt.instrument, attempt.policy, attempt.request
     start, end = request.start, request.end
     check_slot(attempt)
+    hold_for(instrument.pk, start, end, attempt.booker.pk, request.now)  # an open waiting-list offer
     account = check_account(attempt, account_id)
     booker = attempt.booker
     on_behalf = booker.pk != actor.pk
