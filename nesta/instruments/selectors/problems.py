@@ -70,9 +70,11 @@ def history_page(
         raise BadRequest(code="invalid_cursor")
     upto = offset + size + 1
     staff = is_staff(viewer, instrument)
+    problems = list(_problems(instrument).order_by("-created_at", "-id")[:upto])
+    for p in problems:
+        p.instrument = instrument  # what permission checks on a report read, without a join
     entries = [
-        HistoryEntry("problem", p.created_at, problem=p, detailed=sees_details(viewer, p, staff))
-        for p in _problems(instrument).order_by("-created_at", "-id")[:upto]
+        HistoryEntry("problem", p.created_at, problem=p, detailed=sees_details(viewer, p, staff)) for p in problems
     ]
     entries += [
         HistoryEntry("shutdown", s.start, shutdown=s) for s in _shutdowns(instrument).order_by("-start", "-id")[:upto]

@@ -132,7 +132,10 @@ def problem_acknowledge(*, actor: Any, problem_id: int, now: datetime | None = N
 
 def problem_resolve(*, actor: Any, problem_id: int, resolution: str, now: datetime | None = None) -> ProblemReport:
     """The fault is dealt with: what was done (required, ≤ 300 characters); the reporter is told."""
-    text = clean_text(resolution, field="resolution", max_length=300, required=True)
+    try:
+        text = clean_text(resolution, field="resolution", max_length=300, required=True)
+    except ValidationFailed as exc:  # one line the web's message can show as it is
+        raise ValidationFailed(_("请填写处理结果（不超过 300 字）。"), details=exc.details) from None
     return PROBLEM.run(
         "resolve", actor=actor, obj_id=problem_id, now=now or timezone.now(), resolution=text, resolved_by=actor
     )

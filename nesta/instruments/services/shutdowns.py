@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +31,7 @@ from nesta.core.transactions import write_transaction
 from nesta.core.validators import clean_text
 from nesta.instruments.lifecycles import BOOKING
 from nesta.instruments.models import Blackout, Booking, Instrument, ProblemReport
-from nesta.instruments.policy import local_minute
+from nesta.instruments.policy import LOCAL, local_minute
 from nesta.instruments.services.booking import aware, lock_instrument_row
 from nesta.instruments.services.registry import instrument_target
 
@@ -218,7 +217,7 @@ def shutdown_end(*, actor: Any, instrument_id: int, shutdown_id: int, now: datet
             raise NotFound()
         if shutdown.end <= now:
             raise Conflict(_("该停机已经结束。"), code="shutdown_over")
-        old_start, old_end, text = shutdown.start, shutdown.end, flag_text(shutdown)
+        old_end, text = shutdown.end, flag_text(shutdown)
         if shutdown.start >= now:
             before = snapshot(shutdown, BLACKOUT_FIELDS)
             pk, label = shutdown.pk, str(shutdown)
@@ -239,19 +238,21 @@ def shutdown_end(*, actor: Any, instrument_id: int, shutdown_id: int, now: datet
                 actor=actor,
                 action="shutdown.ended",
                 instance=shutdown,
-                changes={"end": [old_end.isoformat(), now.isoformat()]},
+                changes={"end": [old_end.astimezone(LOCAL).isoformat(), now.astimezone(LOCAL).isoformat()]},
             )
             ended = shutdown
-        _unflag(instrument, text, start=max(old_start, now), end=old_end, actor=actor)
+        # called off: no booking was ever in it; ended now: those starting from now are clear
+        _unflag(instrument, text, after=None if ended is None else now, actor=actor)
     return ended
 
 
-def _unflag(instrument: Instrument, text: str, *, start: datetime, end: datetime, actor: Any) -> None:
-    """Bookings that carried this shutdown's flag and no longer overlap it: flag cleared, told."""
-    freed = Booking.objects.filter(
-        Q(instrument=instrument, flag=text, status__in=AFFECTED, start__gte=start, start__lt=end)
-    ).select_related("user")
-    for booking in freed:
+def _unflag(instrument: Instrument, text: str, *, after: datetime | None, actor: Any) -> None:
+    """Bookings that carried this shutdown's flag and no longer overlap it (all of them, or
+    those starting `after` its new end): flag cleared, bookers told."""
+    freed = Booking.objects.filter(instrument=instrument, flag=text, status__in=AFFECTED)
+    if after is not None:
+        freed = freed.filter(start__gte=after)
+    for booking in freed.select_related("user"):
         Booking.objects.filter(pk=booking.pk).update(flag="", updated_at=timezone.now())
         audit_record(actor=actor, action="booking.unflagged", instance=booking, changes={"flag": [text, ""]})
         if booking.user_id != actor.pk:

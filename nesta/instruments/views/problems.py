@@ -30,8 +30,9 @@ def problem_history(request: HttpRequest, pk: int) -> HttpResponse:
     instrument = get_instrument(pk)
     cursor = request.GET.get("cursor") or None
     page = selectors.history_page(instrument=instrument, viewer=request.user, cursor=cursor, limit=PAGE_SIZE)
+    staff = selectors.is_staff(request.user, instrument)
     for entry in page.items:
-        if entry.problem is not None:
+        if staff and entry.problem is not None:  # only the staff have steps to take
             steps = PROBLEM.available(request.user, entry.problem)
             entry.buttons = transition_buttons(steps, entry.problem.pk, url_name="instruments:problem_{}")  # type: ignore[attr-defined]
     context = {
@@ -41,7 +42,7 @@ def problem_history(request: HttpRequest, pk: int) -> HttpResponse:
         "now": timezone.now(),
         "resolve_form": ResolveForm(),
         "may_report": request.user.is_authenticated and services.may_report(request.user, instrument),
-        "staff": selectors.is_staff(request.user, instrument),
+        "staff": staff,
         "list_url": reverse("instruments:problems", args=[instrument.pk]),
     }
     return render(request, "instruments/problems.html", context)
@@ -61,6 +62,9 @@ class ProblemCreate(FormPage):
         if not services.may_report(request.user, instrument):
             raise PermissionDenied(_("只有使用过该仪器的用户（或仪器管理人员）才能报告故障。"), code="not_a_user")
         return instrument
+
+    def get_form(self, request: HttpRequest, instrument: Any, data: Any = None) -> Any:
+        return ProblemForm(data) if data is not None else ProblemForm()
 
     def save(self, request: HttpRequest, form: Any, instrument: Any) -> Any:
         d = form.cleaned_data
