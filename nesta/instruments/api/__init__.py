@@ -11,6 +11,8 @@ from nesta.instruments.api.orders import router as orders_router
 from nesta.instruments.api.payers import router as payers_router
 from nesta.instruments.api.problems import router as problems_router
 from nesta.instruments.api.registry import router as registry_router
+from nesta.instruments.api.training import router as training_router
+from nesta.instruments.api.waitlist import router as waitlist_router
 
 router = Router()
 router.add_router("/", registry_router)
@@ -22,3 +24,5 @@ router.add_router("/", openness_router)
 router.add_router("/", availability_router)
 router.add_router("/", me_router)
 router.add_router("/", problems_router)
+router.add_router("/", waitlist_router)
+router.add_router("/", training_router)
