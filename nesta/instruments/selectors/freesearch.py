@@ -11,7 +11,8 @@ Two stages, so that it scales (target: p95 ≤ 50 ms at 50,000 instruments, 5,00
    is an opening day whose hours can hold the slot (the window's part of each local day compared
    with open_from/open_until as times); min_notice and advance_days against the window; min/max
    duration; the user's organisation for closed instruments; training (an unexpired
-   Qualification); no single active booking or blackout covering the whole window.
+   Qualification); no single active booking or blackout that leaves less than the asked length
+   on both of its sides.
 2. Python (`freetime.judge`) on a page of candidates, with the candidates' bookings and
    blackouts in one query each: the exact answer, and the earliest bookable slot.
 
@@ -32,7 +33,7 @@ from nesta.instruments.policy import LOCAL
 from nesta.instruments.selectors import freetime
 
 MAX_SCAN = 600  # candidates judged per page at most
-MIN_BATCH = 40
+MAX_BATCH = 200
 DAY_MINUTES = 24 * 60
 
 
@@ -102,19 +103,23 @@ def prefilter_q(*, start: datetime, end: datetime, duration: timedelta | None, u
         )
         policy &= Q(policy__requires_training=False) | Q(Exists(trained))
     q = Q(status=Instrument.Status.IN_USE) & (Q(policy__isnull=True) | policy) & freetime.person_q(user)
+    # One booking or blackout that leaves less than `length` on both of its sides leaves no room
+    # anywhere in the window (the index range: it starts before from_ + length, at most the
+    # longest booking before from_).
+    room = timedelta(minutes=length)
     covering = Booking.objects.filter(
         instrument=OuterRef("pk"),
         status__in=Booking.ACTIVE,
-        start__lte=from_,
+        start__lt=from_ + room,
         start__gt=from_ - freetime.LONGEST,
-        end__gte=end,
+        end__gt=end - room,
     )
-    closed = Blackout.objects.filter(instrument=OuterRef("pk"), start__lte=from_, end__gte=end)
+    closed = Blackout.objects.filter(instrument=OuterRef("pk"), start__lt=from_ + room, end__gt=end - room)
     return q & ~Exists(covering) & ~Exists(closed)
 
 
 def _judge_batch(batch: list[Instrument], *, start, end, duration, user, now) -> list[Instrument]:
-    person = freetime.person_of(user, [i.pk for i in batch], now=now)
+    person = freetime.person_of(user, batch, now=now)
     blocks = freetime.load_blocks(batch, start, end)
     free = []
     for i in batch:
@@ -144,10 +149,12 @@ def free_keyset_page(
         return Page(items=[])
     after = decode_cursor(cursor).get("after") or 0
     candidates = qs.filter(q).select_related("policy").order_by("pk")
-    batch_size = max(MIN_BATCH, limit * 2)
+    # Most candidates that pass the prefilter are free: the first batch is a little more than a
+    # page, later ones (many were not) double, up to MAX_BATCH.
+    batch_size = limit + limit // 4 + 1
     found: list[Instrument] = []
     scanned, last, exhausted = 0, after, False
-    while len(found) <= limit and scanned < MAX_SCAN:
+    while len(found) < limit and scanned < MAX_SCAN:
         batch = list(candidates.filter(pk__gt=last)[:batch_size])
         if batch:
             last = batch[-1].pk
@@ -156,6 +163,7 @@ def free_keyset_page(
         if len(batch) < batch_size:
             exhausted = True
             break
+        batch_size = min(batch_size * 2, MAX_BATCH)
     items = found[:limit]
     if len(found) > limit:
         next_cursor = encode_cursor({"after": items[-1].pk})
@@ -187,11 +195,12 @@ def free_ranked_page(
         return Page(items=[])
     passing = set(Instrument.objects.filter(q, pk__in=ranked_ids).values_list("pk", flat=True))
     ranked = [i for i in ranked_ids if i in passing]
-    batch_size = max(MIN_BATCH, limit * 2)
+    batch_size = limit + limit // 4 + 1
     found: list[Instrument] = []
     position = offset
     while len(found) < limit and position < len(ranked) and position - offset < MAX_SCAN:
         ids = ranked[position : position + batch_size]
+        batch_size = min(batch_size * 2, MAX_BATCH)
         by_id = {i.pk: i for i in qs.select_related("policy").filter(pk__in=ids)}
         batch = [by_id[i] for i in ids if i in by_id]
         free = {i.pk for i in _judge_batch(batch, start=start, end=end, duration=duration, user=user, now=now)}

@@ -92,14 +92,22 @@ class Blocks:
     blackout_rows: list[tuple[int, datetime, datetime, str, str]] = field(default_factory=list)
 
 
-def person_of(user: Any, instrument_ids: list[int], *, now: datetime) -> Person:
-    """The person facts of `user` for these instruments: two queries when logged in, none for
-    anonymous. Offences are read back as far as the longest statistics window allows."""
+def person_of(user: Any, instruments: list[Instrument], *, now: datetime) -> Person:
+    """The person facts of `user` for these instruments: at most two queries when logged in (the
+    qualifications only when one of them requires training), none for anonymous. Offences are
+    read back as far as the longest statistics window allows."""
     if not getattr(user, "is_authenticated", False):
         return ANONYMOUS
-    ids = list(instrument_ids)
-    quals = dict(
-        Qualification.objects.filter(user_id=user.pk, instrument_id__in=ids).values_list("instrument_id", "expires_at")
+    ids = [i.pk for i in instruments]
+    trained = [i.pk for i in instruments if policy_of(i).requires_training]
+    quals = (
+        dict(
+            Qualification.objects.filter(user_id=user.pk, instrument_id__in=trained).values_list(
+                "instrument_id", "expires_at"
+            )
+        )
+        if trained
+        else {}
     )
     since = now - timedelta(days=bounded("no_show_window_days", 3650))
     offences: dict[int, list[datetime]] = defaultdict(list)

@@ -43,7 +43,7 @@ def next_free_verdict(
     length = freetime.slot_length(policy, duration)
     # a slot must start by now + advance_days; its end may run past that by its length
     horizon = now + timedelta(days=bounded("advance_days", policy.advance_days)) + length
-    person = freetime.person_of(user, [instrument.pk], now=now)
+    person = freetime.person_of(user, [instrument], now=now)
     if start >= horizon:
         return freetime.Verdict(None, reason=freetime.NO_SLOT)
     first_end = min(start + timedelta(days=CHUNK_DAYS), horizon)

@@ -83,7 +83,7 @@ class Planner:
 
 
 def _judge_rows(instruments, user, start, end, now) -> tuple[list[Row], freetime.Blocks]:
-    person = freetime.person_of(user, [i.pk for i in instruments], now=now)
+    person = freetime.person_of(user, instruments, now=now)
     blocks = freetime.load_blocks(instruments, start, end, with_rows=True)
     rows = []
     for i in instruments:
