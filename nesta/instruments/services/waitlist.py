@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -156,7 +156,7 @@ def _fits(instrument: Instrument, entry: WaitlistEntry, now: datetime) -> bool:
 
 
 def slot_freed(
-    *, instrument_id: int, start: datetime, end: datetime, now: datetime | None = None
+    *, instrument_id: int, start: datetime, end: datetime, now: datetime | None = None, wait: bool = True
 ) -> list[WaitlistEntry]:
     """[start, end) of the instrument was freed: offer it, in queue order, to each waiting entry
     overlapping it whose whole slot is now free and bookable (one offer holds its slot, so the
@@ -167,7 +167,14 @@ def slot_freed(
         instrument = Instrument.objects.select_related("policy", "province").filter(pk=instrument_id).first()
         if instrument is None:
             return offered
-        lock_instrument_row(instrument)
+        if wait:
+            lock_instrument_row(instrument)
+        elif connection.features.has_select_for_update:
+            # Called with a booking row locked (a cancellation): waiting for the instrument's row
+            # here would reverse the order a move takes them (instrument, then booking) and could
+            # deadlock; skip it when taken. Offers stay sound without it: a claim rechecks every
+            # rule under the lock, and the database forbids overlaps.
+            Instrument.objects.select_for_update(skip_locked=True).filter(pk=instrument.pk).values_list("pk").first()
         margin = timedelta(minutes=getattr(getattr(instrument, "policy", None), "gap_minutes", 0) or 0)
         candidates = (
             WaitlistEntry.objects.filter(
@@ -189,7 +196,7 @@ def slot_freed(
 
 
 def _booking_freed(booking: Booking, now: datetime) -> None:
-    slot_freed(instrument_id=booking.instrument_id, start=booking.start, end=booking.end, now=now)
+    slot_freed(instrument_id=booking.instrument_id, start=booking.start, end=booking.end, now=now, wait=False)
 
 
 SLOT_FREED_HOOKS.append(_booking_freed)
