@@ -131,7 +131,7 @@ def open_problems(*, instrument: Instrument) -> list[ProblemReport]:
 
 @dataclass
 class Series:
-    series: uuid.UUID
+    series: uuid.UUID | None  # never None here: only rows of a series are grouped
     reason: str
     upcoming: int
     first: datetime

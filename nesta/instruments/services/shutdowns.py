@@ -212,9 +212,10 @@ def shutdown_end(*, actor: Any, instrument_id: int, shutdown_id: int, now: datet
     require(actor, "instrument.manage", instrument_target(instrument))
     with write_transaction():
         lock_instrument_row(instrument)
-        shutdown = Blackout.objects.select_for_update().filter(pk=shutdown.pk).first()
-        if shutdown is None:
+        locked = Blackout.objects.select_for_update().filter(pk=shutdown.pk).first()
+        if locked is None:
             raise NotFound()
+        shutdown = locked
         if shutdown.end <= now:
             raise Conflict(_("该停机已经结束。"), code="shutdown_over")
         old_end, text = shutdown.end, flag_text(shutdown)
