@@ -34,6 +34,10 @@ class TrainingRequestCreate(FormPage):
     def get_object(self, request: HttpRequest, pk: int) -> Any:
         return get_instrument(pk)
 
+    def get_form(self, request: HttpRequest, obj: Any, data: Any = None) -> Any:
+        # a plain form about the instrument, not a model form of it
+        return self.form_class(data) if data is not None else self.form_class(initial=self.get_initial(request, obj))
+
     def save(self, request: HttpRequest, form: Any, instrument: Any) -> Any:
         return services.training_request(
             actor=request.user, instrument_id=instrument.pk, message=form.cleaned_data.get("message") or ""

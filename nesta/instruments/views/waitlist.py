@@ -36,6 +36,10 @@ class WaitlistJoin(FormPage):
     def get_object(self, request: HttpRequest, pk: int) -> Any:
         return get_instrument(pk)
 
+    def get_form(self, request: HttpRequest, obj: Any, data: Any = None) -> Any:
+        # a plain form about the instrument, not a model form of it
+        return self.form_class(data) if data is not None else self.form_class(initial=self.get_initial(request, obj))
+
     def get_initial(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
         return {k: request.GET[k] for k in ("start", "end") if request.GET.get(k)}
 
