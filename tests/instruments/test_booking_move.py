@@ -1,7 +1,6 @@
 """Moving or resizing a booking (services.booking_move) and booking on behalf of a user."""
 
 import sys
-import types
 from datetime import timedelta
 
 import pytest
@@ -36,11 +35,11 @@ def set_policy(instrument, **values):
 
 @pytest.fixture
 def waitlist(monkeypatch):
-    """A stand-in waiting list recording what a move freed."""
+    """The waiting list's slot_freed, recording what a move freed."""
     calls = []
-    fake = types.ModuleType("nesta.instruments.services.waitlist")
-    fake.slot_freed = lambda **kw: calls.append(kw)
-    monkeypatch.setitem(sys.modules, "nesta.instruments.services.waitlist", fake)
+    monkeypatch.setattr(
+        sys.modules["nesta.instruments.services.booking_move"], "slot_freed", lambda **kw: calls.append(kw)
+    )
     return calls
 
 
@@ -344,3 +343,31 @@ def test_the_payer_accounts_limit_holds_on_a_move_with_its_old_estimate_left_out
         move(users["member"], b, at(2, 9), at(2, 12))  # 600 元 > 500 元
     assert exc.value.code == "account_limit_exceeded"
     assert Booking.objects.get(pk=b.pk).end == at(2, 11)
+
+
+# --- the waiting list ---------------------------------------------------------------------------
+
+
+def test_the_freed_slot_is_offered_to_the_first_in_line(users, member2, sem):
+    from nesta.instruments.models import WaitlistEntry
+    from nesta.instruments.services.waitlist import waitlist_join
+
+    b = book(users["member"], sem, at(1, 9), at(1, 11))
+    entry = waitlist_join(member2, sem.pk, at(1, 9), at(1, 11), now=NOW).entry
+    move(users["member"], b, at(2, 9), at(2, 11))
+    entry = WaitlistEntry.objects.get(pk=entry.pk)
+    assert entry.status == "offered" and entry.offer_expires_at is not None
+    assert Notification.objects.filter(user=member2).exists()
+
+
+def test_a_slot_offered_to_someone_else_is_held(users, member2, sem):
+    from nesta.instruments.services.waitlist import waitlist_join
+
+    first = book(users["member"], sem, at(1, 9), at(1, 11))
+    mine = book(users["member"], sem, at(2, 9), at(2, 11))
+    waitlist_join(member2, sem.pk, at(1, 9), at(1, 11), now=NOW)
+    booking_cancel(actor=users["member"], booking_id=first.pk, now=NOW)  # offered to member2
+    with pytest.raises(Conflict) as exc:
+        move(users["member"], mine, at(1, 9), at(1, 11))
+    assert exc.value.code == "slot_offered"
+    assert Booking.objects.get(pk=mine.pk).start == at(2, 9)

@@ -5,7 +5,8 @@ check_request before the lock, check_slot under it), the booking itself left out
 the gap and the quotas. One write transaction updates start and end of the locked row in place,
 so the old slot is freed and the new one taken at the same instant: there is never a moment with
 both or neither, and on PostgreSQL the exclusion constraint (SQLite: the update trigger) stays the
-last word. The freed part of the old slot is then offered to the waiting list.
+last word. The freed part of the old slot is offered to the waiting list in the same transaction;
+a slot that an open waiting-list offer holds for someone else is refused (409 slot_offered).
 
 Who may move: the booker (booking.move, SELF) and the instrument's staff (booking.move covers the
 owner's staff as instrument.manage does). Only a booking that still lies ahead and holds its slot
@@ -29,6 +30,7 @@ from nesta.core.errors import Conflict, NotFound, ValidationFailed
 from nesta.core.notifications import notify
 from nesta.core.permissions import can, require
 from nesta.core.transactions import write_transaction
+from nesta.instruments.lifecycles.waitlist import hold_for
 from nesta.instruments.models import Booking
 from nesta.instruments.policy import LOCAL, local_minute
 from nesta.instruments.services.booking import (
@@ -39,6 +41,7 @@ from nesta.instruments.services.booking import (
     lock_instrument_row,
     slot_attempt,
 )
+from nesta.instruments.services.waitlist import slot_freed
 
 MOVABLE = (Booking.Status.PENDING, Booking.Status.CONFIRMED)
 
@@ -122,11 +125,8 @@ def _tell(booking: Booking, actor: Any, *, old: tuple[datetime, datetime]) -> No
 
 
 def _offer_freed(booking: Booking, parts: list[tuple[datetime, datetime]], now: datetime) -> None:
-    """Offer what the move freed to the waiting list (services.waitlist, when installed)."""
-    try:
-        from nesta.instruments.services.waitlist import slot_freed
-    except ImportError:  # the waiting list is another part of issue 8; nothing to offer without it
-        return
+    """Offer what the move freed to the waiting list, in the move's own transaction (the
+    instrument's row is already ours): the offer and the move happen together or not at all."""
     for start, end in parts:
         slot_freed(instrument_id=booking.instrument_id, start=start, end=end, now=now)
 
@@ -174,6 +174,7 @@ def booking_move(
         locked.user = booking.user
         _movable(locked, now)  # cancelled, approved or checked into while we queued
         check_slot(attempt)
+        hold_for(locked.instrument_id, start, end, locked.user_id, now)  # an open waiting-list offer
         if locked.account_id is not None:  # its payer account's limit, with its old estimate left out
             check_account(attempt, locked.account_id)
         old = (locked.start, locked.end)
@@ -192,5 +193,5 @@ def booking_move(
         locked.start, locked.end, locked.status, locked.reminded_at = start, end, status, None
         audit_record(actor=actor, action="booking.moved", instance=locked, changes=changes)
         _tell(locked, actor, old=old)
-    _offer_freed(locked, _freed(old, (start, end)), now)
+        _offer_freed(locked, _freed(old, (start, end)), now)
     return locked
