@@ -132,6 +132,10 @@ def test_the_offer_holds_the_slot_against_others(sem, taken, users, people):
     with pytest.raises(Conflict) as held:
         booking_create(actor=people[1], instrument_id=sem.pk, start=at(1, 10), end=at(1, 12), now=NOW)
     assert held.value.code == "slot_offered"
+    other = booking_create(actor=people[2], instrument_id=sem.pk, start=at(1, 14), end=at(1, 15), now=NOW).booking
+    with pytest.raises(Conflict) as moved:
+        booking_move(actor=people[2], booking_id=other.pk, start=at(1, 9), end=at(1, 10), now=NOW)
+    assert moved.value.code == "slot_offered"
     claimed = waitlist_claim(people[0], entry.pk, now=NOW + timedelta(minutes=10))
     assert claimed.status == W.CLAIMED
     assert claimed.booking.user == people[0] and claimed.booking.start == SLOT[0]

@@ -177,6 +177,8 @@ def check_slot(attempt: Attempt) -> None:
             code="slot_taken",
             details={"start": clash[0].isoformat(), "end": clash[1].isoformat()},
         )
+    # an open waiting-list offer holds its slot for its user (409 slot_offered)
+    hold_for(attempt.instrument.pk, start, end, attempt.booker.pk, request.now)
     if near:
         raise ValidationFailed(
             _("与相邻预约之间需间隔 %(m)d 分钟。") % {"m": policy.gap_minutes},
@@ -219,7 +221,6 @@ def _insert_checked(
     instrument, policy, request = attempt.instrument, attempt.policy, attempt.request
     start, end = request.start, request.end
     check_slot(attempt)
-    hold_for(instrument.pk, start, end, attempt.booker.pk, request.now)  # an open waiting-list offer
     account = check_account(attempt, account_id)
     booker = attempt.booker
     on_behalf = booker.pk != actor.pk

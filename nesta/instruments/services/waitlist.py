@@ -11,10 +11,11 @@ is tried in order; the first whose whole slot is now free and bookable for its u
 entries that no longer fit (a rule, another booking, another open offer) are skipped and keep
 waiting. An offer holds the slot for its user until `offer_expires_at` = now +
 WAITLIST_CLAIM_MINUTES (never after the slot's start): the booking service refuses anyone else
-with 409 slot_offered (lifecycles.waitlist.hold_for, under the write lock), so a "time-limited
-claim" is a real claim. The user claims it (booking_create: the same rules and lock) within the
-window, else 409 offer_expired; the periodic job (waitlist_tick) expires lapsed offers and offers
-the slot to the next in line, and expires waiting entries whose slot has begun.
+with 409 slot_offered (lifecycles.waitlist.hold_for, in services.booking.check_slot under the
+write lock: creates, series and moves alike), so a "time-limited claim" is a real claim. The
+user claims it (booking_create: the same rules and lock) within the window, else 409
+offer_expired; the periodic job (waitlist_tick) expires lapsed offers and offers the slot to the
+next in line, and expires waiting entries whose slot has begun.
 """
 
 from dataclasses import dataclass
@@ -148,8 +149,7 @@ def _fits(instrument: Instrument, entry: WaitlistEntry, now: datetime) -> bool:
     attempt = slot_attempt(booker=entry.user, instrument=instrument, start=entry.start, end=entry.end, now=now)
     try:
         check_request(attempt)
-        check_slot(attempt)
-        hold_for(instrument.pk, entry.start, entry.end, entry.user_id, now)
+        check_slot(attempt)  # with the holds of other users' open offers
     except (Conflict, ValidationFailed):
         return False
     return True
