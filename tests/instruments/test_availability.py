@@ -195,7 +195,7 @@ def test_no_stored_rule_can_make_the_search_fail(instrument, user):
     The database refuses such a row now; the arithmetic is bounded whatever a row holds."""
     from django.db import IntegrityError, transaction
 
-    from nesta.instruments.selectors.registry import longest_booking
+    from nesta.instruments.selectors import freetime
 
     with pytest.raises(IntegrityError), transaction.atomic():
         BookingPolicy.objects.filter(instrument=instrument).update(max_minutes=2**31 - 1)
@@ -208,4 +208,6 @@ def test_no_stored_rule_can_make_the_search_fail(instrument, user):
     result = availability(instrument, at(0, 0), at(1, 0), now=NOW)
     assert (result.gap_minutes, result.max_minutes) == (1440, 10080)
     assert result.free == []  # a day's gap around the booking covers the whole day
-    assert longest_booking() == timedelta(days=1)
+    # the rule-aware search reads the same bounds (issue 8: freetime replaced longest_booking)
+    blocks = freetime.load_blocks([instrument], at(0, 0), at(1, 0))
+    assert freetime.judge(instrument, freetime.ANONYMOUS, blocks, at(0, 0), at(1, 0), now=NOW).free is False
