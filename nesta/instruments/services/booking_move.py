@@ -15,7 +15,11 @@ as pending or confirmed moves (409 invalid_state otherwise).
 Approval: a pending booking stays pending. A confirmed booking that needed approval (external,
 the instrument asks for it) stays confirmed when the booker moves it to a slot no longer than the
 approved one (the manager approved that much time); a longer slot goes back to pending and the
-managers are asked again. When the staff move it, it stays confirmed: they are the approvers."""
+managers are asked again. When the staff move it, it stays confirmed: they are the approvers.
+
+Cancelling afterwards: the deadline is the policy's hours before the new start; the short grace
+for a booking made inside the window counts from when the booking was first made, not from the
+move (the move page says so before the user chooses)."""
 
 from datetime import datetime
 from typing import Any

@@ -123,6 +123,7 @@ def booking_move_page(request: HttpRequest, booking_id: int) -> HttpResponse:
         "reasons": reasons,
         "next_url": next_url,
         "length_minutes": int(length.total_seconds() // 60),
+        "cancel_hours": policy_of(booking.instrument).cancel_deadline_hours,
         "move_url": reverse("instruments:booking_move", args=[booking.pk]),
     }
     response = render(request, "instruments/booking_move.html", context, status=status)
