@@ -16,6 +16,11 @@ Two stages, so that it scales (target: p95 ≤ 50 ms at 50,000 instruments, 5,00
 2. Python (`freetime.judge`) on a page of candidates, with the candidates' bookings and
    blackouts in one query each: the exact answer, and the earliest bookable slot.
 
+Entry point (stable, for the web, the API and bench/): `selectors.registry.instrument_list(
+filters=InstrumentFilters(available_from=…, available_to=…, free_minutes=None, …), cursor=None,
+limit=20, viewer=user_or_None, now=None)` → Page of instruments, each with `free_slot` (the
+earliest bookable slot, an availability.Interval in local time) and `needs_approval`.
+
 Paging: candidates are scanned in id order (or rank order with a query) in batches until the
 page is full or MAX_SCAN candidates were looked at; the cursor resumes after the last one looked
 at, so a page may come back shorter than asked while more follow. No total is counted.
