@@ -58,7 +58,7 @@ def _tell_booker(booking: Booking, kind: str, title: Any) -> None:
         user=booking.user,
         kind=kind,
         title=str(title) % {"i": booking.instrument.name},
-        body=_when(booking),
+        body=f"{_when(booking)}\n{booking.flag}" if booking.flag else _when(booking),  # a shutdown's reason
         url=f"/instruments/{booking.instrument_id}/",
     )
 

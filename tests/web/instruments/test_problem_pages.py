@@ -135,6 +135,7 @@ def test_manager_takes_it_down_from_the_manage_page(login_as, users, sem):
     shutdown = Blackout.objects.get(kind="shutdown")
     page = manager.get(f"/instruments/{sem.pk}/manage/").content.decode()
     assert 'data-testid="shutdown"' in page
+    assert f"/manage/blackouts/{shutdown.pk}/delete/" not in page  # ended, not deleted
     overlap = manager.post(url, {"start": local(at(day, 9)), "end": local(at(day, 10)), "reason": "y", "mode": "flag"})
     assert overlap.status_code == 422 and "重叠" in overlap.content.decode()
     r = manager.post(f"/instruments/{sem.pk}/manage/shutdowns/{shutdown.pk}/end/", follow=True)
