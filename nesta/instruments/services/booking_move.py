@@ -34,7 +34,6 @@ from nesta.core.errors import Conflict, NotFound, ValidationFailed
 from nesta.core.notifications import notify
 from nesta.core.permissions import can, require
 from nesta.core.transactions import write_transaction
-from nesta.instruments.lifecycles.waitlist import hold_for
 from nesta.instruments.models import Booking
 from nesta.instruments.policy import LOCAL, local_minute
 from nesta.instruments.services.booking import (
@@ -177,8 +176,7 @@ def booking_move(
         locked.instrument = booking.instrument  # the policy and province already loaded
         locked.user = booking.user
         _movable(locked, now)  # cancelled, approved or checked into while we queued
-        check_slot(attempt)
-        hold_for(locked.instrument_id, start, end, locked.user_id, now)  # an open waiting-list offer
+        check_slot(attempt)  # with an open waiting-list offer's hold (409 slot_offered)
         if locked.account_id is not None:  # its payer account's limit, with its old estimate left out
             check_account(attempt, locked.account_id)
         old = (locked.start, locked.end)
