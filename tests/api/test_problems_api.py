@@ -128,6 +128,7 @@ def test_problem_list_is_paged_and_filtered(api_client, users, sem, django_asser
     assert len(first["items"]) + len(second["items"]) == 5 and second["next_cursor"] is None
     assert get(api_client, url, status="resolved").json()["items"] == []
     assert get(api_client, url, cursor="!!bad").status_code == 400
+    assert api_client.get(url, HTTP_AUTHORIZATION="Bearer nope").status_code == 401
 
 
 # --- shutdowns ------------------------------------------------------------------------------------

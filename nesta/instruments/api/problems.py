@@ -24,7 +24,7 @@ from nesta.instruments.services import maintenance, problems, shutdowns
 
 router = Router(tags=["problems and shutdowns"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 503: ErrorOut}
-READ_ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+READ_ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}  # 401: a bad token
 InstrumentId = Path(..., ge=1, le=ID_MAX)
 
 
