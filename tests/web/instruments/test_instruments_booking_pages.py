@@ -173,6 +173,8 @@ def test_my_bookings_lists_cancels_and_warns_late(users, sem, login_as):
     policy.weekdays, policy.open_from, policy.open_until = "1234567", "00:00", "00:00"
     policy.save()
     soon = book(member, sem, soon_start, soon_start + timedelta(hours=1), purpose="临近")
+    # made two days ago: past its deadline and past the grace a just-made booking has
+    Booking.objects.filter(pk=soon.pk).update(created_at=timezone.now() - timedelta(days=2))
     c = login_as("member")
     html = text(c.get("/instruments/my/"))
     assert "我的预约" in html and "远期" in html and "临近" in html and "已确认" in html
