@@ -71,7 +71,12 @@ def _withdrawn(request: TrainingRequest, actor: Any) -> None:
         _tell_user(request, "training_withdrawn", gettext_now("您的培训申请已撤回：%(i)s"), "")
 
 
-_ANSWER = {"sources": OPEN, "permission": "instrument.manage", "permission_on": _instrument, "needs_input": True}
+_ANSWER: dict[str, Any] = {
+    "sources": OPEN,
+    "permission": "instrument.manage",
+    "permission_on": _instrument,
+    "needs_input": True,
+}
 
 TRAINING = Lifecycle(
     TrainingRequest,

@@ -91,3 +91,9 @@ def test_my_waitlist_needs_login_and_stays_within_a_query_budget(
     with django_assert_max_num_queries(14):
         body = c.get("/instruments/waitlist/").content.decode()
     assert body.count('data-testid="waitlist-entry"') == 3
+
+
+def test_managers_see_the_queue_on_their_page(login_as, users, sem, taken):
+    waitlist_join(users["org_admin"], sem.pk, taken.start, taken.end)
+    body = login_as("instrument_manager").get(f"/instruments/{sem.pk}/manage/").content.decode()
+    assert body.count('data-testid="manage-waitlist-entry"') == 1 and str(users["org_admin"]) in body
