@@ -101,3 +101,12 @@ def test_claim_after_the_deadline_is_409_offer_expired(api_client, sem, taken, s
     WaitlistEntry.objects.filter(pk=entry_id).update(offer_expires_at=timezone.now() - timedelta(minutes=1))
     r = post(api_client, f"/api/v1/waitlist/{entry_id}/claim", queuers[0])
     assert r.status_code == 409 and r.json()["code"] == "offer_expired"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/instruments/1/waitlist", "/api/v1/waitlist/1/claim", "/api/v1/instruments/1/training-requests"],
+)
+def test_anonymous_gets_401_before_validation(api_client, reference, url):
+    r = api_client.post(url, data=json.dumps({"start": "yesterday", "message": 5}), content_type="application/json")
+    assert r.status_code == 401 and r.json()["code"] == "not_authenticated"
