@@ -112,6 +112,7 @@ def test_member_finds_the_next_free_sem_books_it_moves_it_and_is_told(page, brow
     page.get_by_test_id("my-booking").get_by_test_id("move").click()
     page.wait_for_load_state("load")
     expect(page.get_by_test_id("move-current")).to_contain_text("08:00")
+    page.screenshot(path=f"{SCREENSHOTS}/nesta_booking_move_page.png", full_page=True)
     page.locator(f'[data-testid="move-slot"][data-start="{day.isoformat()}T14:00"]').click()
     page.wait_for_load_state("load")
     expect(page.locator(".alert-success, .alert.alert-success, [role=alert]").first).to_contain_text("预约已改期")

@@ -25,7 +25,7 @@ from nesta.instruments.models import Booking
 from nesta.instruments.policy import LOCAL, local_minute
 from nesta.instruments.selectors import booking_reads as reads
 from nesta.instruments.selectors.availability import policy_of
-from nesta.instruments.selectors.calendar import calendar_grid
+from nesta.instruments.selectors.calendar import SLOT_MINUTES, calendar_grid
 from nesta.instruments.views.find import get_instrument
 
 
@@ -69,10 +69,14 @@ def _day(request: HttpRequest, booking: Booking, anchor: date) -> Any:
         show_bookers=can(request.user, "instrument.manage", instrument),
     )
     own = f"m{booking.pk}"
-    for row in grid.rows:
-        for cell in row["cells"]:
-            cell.current = cell.key == own  # type: ignore[attr-defined]
-            cell.choosable = cell.selectable or cell.current  # type: ignore[attr-defined]
+    column = [row["cells"][0] for row in grid.rows]
+    for cell in column:
+        cell.current = cell.key == own  # type: ignore[attr-defined]
+    # a start may be chosen where the booking's whole length fits in free (or its own) cells
+    span = max(1, -(-int((booking.end - booking.start).total_seconds() // 60) // SLOT_MINUTES))
+    for i, cell in enumerate(column):
+        run = column[i : i + span]
+        cell.choosable = len(run) == span and all(c.selectable or c.current for c in run)  # type: ignore[attr-defined]
     return grid
 
 

@@ -143,3 +143,18 @@ def test_a_manager_of_another_organisation_cannot_book_on_behalf(client, sem):
     other = grant(UserFactory(username="t_mgr_jl", organization=org), "instrument_manager", organization=org)
     client.force_login(other)
     assert client.get(f"/instruments/{sem.pk}/manage/book-for/").status_code == 403
+
+
+def test_only_starts_where_the_whole_booking_fits_are_offered(login_as, users, sem, org_ln):
+    day = workday()
+    b = book(users["member"], sem, at(day, 9), at(day, 11))
+    other = grant(UserFactory(username="t_other", organization=org_ln), "member", organization=org_ln)
+    book(other, sem, at(day, 14), at(day, 15))
+    html = login_as("member").get(move_url(b)).content.decode()
+
+    def offered(hh, mm=0):
+        return f'data-start="{local(at(day, hh, mm))}"' in html
+
+    assert offered(9) and offered(10) and offered(12)  # its own time, and a free two hours
+    assert not offered(13) and not offered(13, 30) and not offered(14)  # would run into 14:00–15:00
+    assert offered(15) and offered(20) and not offered(20, 30)  # 20:30 + 2 h is past closing (22:00)
