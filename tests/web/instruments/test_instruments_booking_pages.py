@@ -246,3 +246,9 @@ def test_instrument_under_repair_cannot_be_booked(users, sem, login_as):
     assert "该仪器当前状态为“维修”，暂停预约。" in html and 'class="cal-free"' not in html
     r = post_booking(c, sem, at(day, 9), at(day, 10))
     assert r.status_code == 422 and "仪器当前不可预约（维修或停用）。" in text(r)
+
+
+def test_my_bookings_links_to_my_waiting_list_training_and_orders(users, login_as):
+    html = login_as("member").get("/instruments/my/").content.decode()
+    assert 'href="/instruments/waitlist/"' in html and 'href="/instruments/training/"' in html
+    assert 'href="/instruments/orders/"' in html
