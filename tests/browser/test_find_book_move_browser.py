@@ -3,30 +3,13 @@ that is free first on the day (the other is fully booked), books it from the pla
 moves it from 我的预约 by choosing a free slot of the day; the instrument's manager is told and
 moves it again, and the member reads that in the notification centre."""
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import SCREENSHOTS, login
+from tests.browser.test_instruments_browser import at, booking_day, unexpected
 
 pytestmark = [pytest.mark.browser]
-
-TZ = ZoneInfo("Asia/Shanghai")
-
-
-def booking_day() -> date:
-    return timezone.localtime(timezone.now(), TZ).date() + timedelta(days=2)
-
-
-def at(day: date, hh: int, mm: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hh, mm, tzinfo=TZ)
-
-
-def unexpected(console_errors: list[str]) -> list[str]:
-    return [e for e in console_errors if not any(x in e for x in ("status of 409", "status of 422"))]
 
 
 @pytest.fixture
