@@ -113,10 +113,13 @@ DETAIL_HEADERS = [
     "收费标准",
     "仪器管理员",
     "无未登记使用",
+    # the benchmark is pro-rated for fault downtime (docs/openness.md): both figures beside it
+    "名义基准机时(h)",
+    "故障停机(h)",
 ]
-DETAIL_WIDTHS = [10, 28, 28, 14, 8, 10, 12, 14, 10, 10, 18, 18, 12, 14, 12, 16, 8, 8, 8, 10, 12]
+DETAIL_WIDTHS = [10, 28, 28, 14, 8, 10, 12, 14, 10, 10, 18, 18, 12, 14, 12, 16, 8, 8, 8, 10, 12, 14, 12]
 DETAIL_FORMATS = {4: MONEY_FORMAT, 7: HOURS_FORMAT, 8: HOURS_FORMAT, 9: RATIO_FORMAT, 10: RATIO_FORMAT}
-DETAIL_FORMATS |= {11: MONEY_FORMAT, 12: MONEY_FORMAT}
+DETAIL_FORMATS |= {11: MONEY_FORMAT, 12: MONEY_FORMAT, 22: HOURS_FORMAT, 23: HOURS_FORMAT}
 YES = {True: "是", False: "否"}
 
 
@@ -175,6 +178,8 @@ def ranking_xlsx(ranking: list[OrganizationOpenness], *, year: int, province_nam
                     YES[c["fee_schedule"]],
                     YES[c["manager"]],
                     YES[c["no_unrecorded_use"]],
+                    i.nominal_benchmark_hours,
+                    i.downtime_hours,
                 ],
                 DETAIL_FORMATS,
             )

@@ -298,7 +298,7 @@ def test_ranking_xlsx_opens_back(world):
     assert names == ["D 核磁共振", "A 扫描电镜", "B 专用试验台", "E 闲置仪器", "F 闲置仪器"]
     b_row = [c.value for c in detail[4]]
     assert b_row[5:10] == [800, 1000, 0, 0, 1.25]
-    assert b_row[-5:] == ["否", "否", "是", "否", "否"]
+    assert b_row[-7:] == ["否", "否", "是", "否", "否", 800, 0]  # then the nominal benchmark and downtime
 
 
 @pytest.mark.django_db

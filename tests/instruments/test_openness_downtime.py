@@ -99,3 +99,21 @@ def test_the_ranking_reads_downtime_in_one_query_whatever_the_number_of_instrume
     rows = ranking()
     assert len(rows) == 7
     assert {i.downtime_hours for r in rows for i in r.instruments} == {D("24.00")}
+
+
+def test_the_api_the_page_and_the_xlsx_show_the_downtime_beside_the_benchmark(a, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    from nesta.instruments.exports import DETAIL_HEADERS, ranking_xlsx
+
+    down(a, at(2026, 5, 4, 8), at(2026, 5, 11, 8))
+    body = client.get(f"/api/v1/instruments/{a.pk}/openness?year=2026").json()
+    assert (float(body["nominal_benchmark_hours"]), float(body["downtime_hours"])) == (1400.0, 168.0)
+    assert body["shutdown_count"] == 1 and float(body["benchmark_hours"]) < 1400
+    html = client.get(f"/instruments/openness/instruments/{a.pk}/?year=2026").content.decode()
+    assert 'data-testid="downtime"' in html and "168" in html
+    detail = load_workbook(io.BytesIO(ranking_xlsx(o.openness_ranking(year=2026, now=NOW), year=2026)))["仪器明细"]
+    row = {DETAIL_HEADERS[i]: c.value for i, c in enumerate(detail[2])}
+    assert (row["名义基准机时(h)"], row["故障停机(h)"]) == (1400, 168)

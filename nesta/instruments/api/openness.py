@@ -50,7 +50,10 @@ class InstrumentOpennessOut(Schema):
     original_value: Decimal
     is_specialised: bool
     qualifies: bool = Field(..., description="原值 ≥ 500,000 元：参加评价")
-    benchmark_hours: Decimal
+    benchmark_hours: Decimal = Field(..., description="基准机时：名义基准按故障停机时长折算")
+    nominal_benchmark_hours: Decimal = Field(..., description="名义基准机时：通用 1400，专用 800")
+    downtime_hours: Decimal = Field(..., description="年内故障停机时长（小时）")
+    shutdown_count: int
     effective_hours: Decimal = Field(..., description="有效机时（使用记录，跨年按年界截取）")
     external_hours: Decimal = Field(..., description="对外服务机时")
     sharing_rate: Decimal = Field(..., description="共享率 = 对外服务机时 ÷ 有效机时")
@@ -125,6 +128,9 @@ def instrument_out(item: InstrumentOpenness, year: int) -> dict:
         "is_specialised": item.is_specialised,
         "qualifies": item.qualifies,
         "benchmark_hours": item.benchmark_hours,
+        "nominal_benchmark_hours": item.nominal_benchmark_hours,
+        "downtime_hours": item.downtime_hours,
+        "shutdown_count": item.shutdown_count,
         "effective_hours": item.effective_hours,
         "external_hours": item.external_hours,
         "sharing_rate": item.sharing_rate,
