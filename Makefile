@@ -64,12 +64,17 @@ test: venv assets
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
+# Each suite runs in PYTEST_WORKERS processes (pytest-xdist; `auto`: one per CPU core; 0: all in
+# this process), each module whole in one process, each process with its own test database.
+PYTEST_WORKERS ?= auto
+XDIST = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
+
 test-sqlite: venv
-	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=nesta.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=nesta.settings.test $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 test-postgres: venv
 	@if $(BIN)/python scripts/pg_ready.py "$(PG_URL)"; then \
-		DATABASE_URL="$(PG_URL)" DJANGO_SETTINGS_MODULE=nesta.settings.test $(BIN)/pytest $(PYTEST_ARGS); \
+		DATABASE_URL="$(PG_URL)" DJANGO_SETTINGS_MODULE=nesta.settings.test $(BIN)/pytest $(XDIST) $(PYTEST_ARGS); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "FAILED: PostgreSQL is not reachable at $(PG_URL) and CI requires it"; exit 1; \
 	else \

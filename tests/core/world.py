@@ -92,8 +92,11 @@ def rolled_back(django_db_blocker):
 
 @contextmanager
 def reference_loaded(django_db_blocker):
+    from tests.conftest import shared_reference
+
     with rolled_back(django_db_blocker):
-        call_command("load_reference", verbosity=0, stdout=io.StringIO())
+        if not shared_reference.covers():  # already loaded in the enclosing shared transaction
+            call_command("load_reference", verbosity=0, stdout=io.StringIO())
         yield
 
 
