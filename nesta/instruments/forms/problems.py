@@ -49,6 +49,8 @@ class ShutdownForm(forms.Form):
     problem = forms.TypedChoiceField(label=_("对应的故障报告"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: Any, problems: list[ProblemReport] | None = None, **kwargs: Any) -> None:
+        # the manage page also holds the blackout form: ids of its own (the field names stay)
+        kwargs.setdefault("auto_id", "id_shutdown_%s")
         super().__init__(*args, **kwargs)
         field = self.fields["problem"]
         assert isinstance(field, forms.TypedChoiceField)
@@ -74,5 +76,6 @@ class MaintenanceForm(forms.Form):
     reason = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_maintenance_%s")  # beside the blackout form's reason
         super().__init__(*args, **kwargs)
         _style(self)
