@@ -179,6 +179,10 @@ def check_slot(attempt: Attempt) -> None:
         )
     # an open waiting-list offer holds its slot for its user (409 slot_offered)
     hold_for(attempt.instrument.pk, start, end, attempt.booker.pk, request.now)
+    # The blackouts again, now under the lock: a shutdown or maintenance created after the rules
+    # were checked (before the lock) must not let this booking land inside it unflagged.
+    if reason := attempt.ledger.blackout_between(start, end):
+        raise violations_error([Violation("blackout", _("该时段仪器停机：%(reason)s") % {"reason": reason})])
     if near:
         raise ValidationFailed(
             _("与相邻预约之间需间隔 %(m)d 分钟。") % {"m": policy.gap_minutes},
