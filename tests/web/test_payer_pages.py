@@ -190,3 +190,37 @@ def test_order_form_offers_and_charges_the_account(client, users, org_ln, accoun
     assert over.status_code == 422
     assert "超出上限" in over.content.decode()
     assert TestOrder.objects.count() == 1
+
+
+def _slot(days=1, hours=2):
+    day = timezone.localtime() + timedelta(days=days)
+    while day.isoweekday() > 5:
+        day += timedelta(days=1)
+    start = day.replace(hour=9, minute=0, second=0, microsecond=0)
+    return start, start + timedelta(hours=hours)
+
+
+def test_booking_form_offers_and_charges_the_account(client, users, org_ln, account):
+    from nesta.instruments.models import Booking, BookingPolicy
+
+    instrument = InstrumentFactory(owner=org_ln, internal_hourly_rate=300)
+    BookingPolicy.objects.create(instrument=instrument)
+    client.force_login(users["member"])
+    page = client.get(f"/instruments/{instrument.pk}/").content.decode()
+    assert 'name="account_id"' in page
+    assert f'<option value="{account.pk}" selected' in page  # the one account, preselected
+    start, end = _slot(hours=2)  # 600 元
+    form = {"purpose": "形貌观察", "account_id": account.pk, "weeks": 4}
+    fmt = "%Y-%m-%dT%H:%M"
+    ok = client.post(
+        f"/instruments/{instrument.pk}/book/", {**form, "start": start.strftime(fmt), "end": end.strftime(fmt)}
+    )
+    assert ok.status_code == 302, ok.content.decode()[:2000]
+    assert Booking.objects.get().account == account
+    start, end = _slot(days=2, hours=2)  # 600 more > 1000
+    over = client.post(
+        f"/instruments/{instrument.pk}/book/", {**form, "start": start.strftime(fmt), "end": end.strftime(fmt)}
+    )
+    assert over.status_code == 422
+    assert "超出上限" in over.content.decode()
+    assert Booking.objects.count() == 1

@@ -13,6 +13,7 @@ from nesta.core.templatetags.nesta import loc
 from nesta.core.validators import datetime_in_range
 from nesta.directory.forms import _style, city_choices, province_choices
 from nesta.directory.models import OrganizationKind
+from nesta.instruments.forms.payers import account_field
 from nesta.instruments.models import Blackout, BookingPolicy, InstrumentCategory
 from nesta.instruments.selectors.registry import MAX_FREE_DAYS, InstrumentFilters
 
@@ -166,6 +167,7 @@ class BookingForm(forms.Form):
         initial=4,
         help_text=_("同一时段连续预约若干周；冲突或不符合规则的日期将跳过并列出。"),
     )
+    account_id = account_field()  # the user's payer accounts: forms.payers.with_accounts (the views)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

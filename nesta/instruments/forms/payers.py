@@ -73,3 +73,13 @@ def offer_accounts(form: forms.Form, accounts: list[PayerAccount], default: Paye
     field.choices = [("", _("（不指定）")), *((a.pk, f"{a.code} {a.name}") for a in accounts)]
     if default is not None and not form.is_bound:
         form.initial.setdefault("account_id", default.pk)
+
+
+def with_accounts(form: forms.Form, user: Any) -> forms.Form:
+    """`form` offering `user`'s accounts (selectors.payers.usable_accounts, one query), the
+    default preselected when the form is not yet filled in."""
+    from nesta.instruments.selectors.payers import default_account, usable_accounts
+
+    accounts = usable_accounts(user)
+    offer_accounts(form, accounts, default_account(user, accounts) if accounts else None)
+    return form

@@ -27,6 +27,7 @@ from nesta.core.generic import FAILED_POST_STATUS, domain_errors, is_partial
 from nesta.core.validators import local_date
 from nesta.instruments import services
 from nesta.instruments.forms.booking import BookingForm, QuoteForm
+from nesta.instruments.forms.payers import with_accounts
 from nesta.instruments.models import Booking, Instrument
 from nesta.instruments.policy import LOCAL
 from nesta.instruments.selectors.availability import policy_of
@@ -116,7 +117,7 @@ def panel_context(
     return {
         "instrument": instrument,
         "policy": policy_of(instrument),
-        "form": form or BookingForm(initial={"weeks": 4}),
+        "form": form or with_accounts(BookingForm(initial={"weeks": 4}), request.user),
         "outcome": outcome,
         "quote": quote,
         "idempotency_key": uuid.uuid4().hex,
@@ -158,6 +159,7 @@ def _book(request: HttpRequest, pk: int, form: BookingForm) -> tuple[int, dict[s
                 end=data["end"],
                 weeks=form.week_count(),
                 purpose=data["purpose"],
+                account_id=data.get("account_id"),
             )
             return (200 if series.created else FAILED_POST_STATUS), _series_outcome(series)
         key = (request.POST.get("idempotency_key") or "").strip()[:100] or None
@@ -168,6 +170,7 @@ def _book(request: HttpRequest, pk: int, form: BookingForm) -> tuple[int, dict[s
             end=data["end"],
             purpose=data["purpose"],
             idempotency_key=key,
+            account_id=data.get("account_id"),
         )
         return 200, {"kind": "created", "booking": result.booking}
     except Conflict as exc:
@@ -227,7 +230,7 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
         if is_partial(request):
             return HttpResponseClientRedirect(redirect_to_login(detail_url)["Location"])
         return redirect_to_login(detail_url)
-    form = BookingForm(request.POST)
+    form = with_accounts(BookingForm(request.POST), request.user)
     outcome: dict[str, Any] | None = None
     status = FAILED_POST_STATUS
     anchor = None

@@ -21,6 +21,7 @@ from nesta.core.pagination import Page, cursor_offset
 from nesta.core.permissions import can
 from nesta.core.validators import local_date
 from nesta.instruments.forms.booking import BookingForm, CheckOutForm, InstrumentFilterForm
+from nesta.instruments.forms.payers import with_accounts
 from nesta.instruments.forms.planner import slot_initial
 from nesta.instruments.models import Instrument
 from nesta.instruments.policy import LOCAL
@@ -103,7 +104,7 @@ def booking_context(
         show_bookers=can(request.user, "instrument.manage", instrument),
     )
     if form is None:  # a planner's or "最早可约"'s link names the slot: the form starts with it
-        form = BookingForm(initial={"weeks": 4, **slot_initial(source)})
+        form = with_accounts(BookingForm(initial={"weeks": 4, **slot_initial(source)}), request.user)
     return {
         "instrument": instrument,
         "policy": policy,

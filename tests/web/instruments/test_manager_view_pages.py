@@ -5,7 +5,7 @@ everyone else still sees only "已预约". The instrument's page names its manag
 import pytest
 
 from nesta.instruments.models import Booking, PayerAccount
-from tests.factories import PersonFactory, UserFactory, grant
+from tests.factories import OrganizationFactory, PersonFactory, UserFactory, grant
 from tests.web.instruments.conftest import HTMX, at, book, workday
 
 SECRET_NAME = "欧阳预约人"
@@ -62,8 +62,10 @@ def test_everyone_else_sees_only_taken(client, login_as, sem, booked, role, user
         assert secret not in html, (role, secret)
 
 
-def test_a_manager_of_another_organisation_sees_only_taken(client, sem, booked, org_jl):
-    other = grant(UserFactory(username="t_other_mgr", organization=org_jl), "instrument_manager", organization=org_jl)
+def test_a_manager_of_another_organisation_sees_only_taken(client, sem, booked):
+    # a third organisation: the booker's own (org_jl) would see its accounts in the booking form
+    third = OrganizationFactory(province_code="220000", city_code="220100")
+    other = grant(UserFactory(username="t_other_mgr", organization=third), "instrument_manager", organization=third)
     client.force_login(other)
     html = page(client, sem, booked)
     for secret in SECRETS:
