@@ -30,7 +30,7 @@ from nesta.instruments.services import payers as services
 def _org_id(request: HttpRequest) -> int | None:
     """Whose accounts: ?org=<id> (the office, the province), else the user's organisation."""
     raw = request.GET.get("org", "")
-    if raw.isdigit() and 0 < int(raw) < 2**31:
+    if raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**31:  # "²".isdigit() is True
         return int(raw)
     managed = selectors.managed_organizations(request.user)
     return managed[0].pk if managed else getattr(request.user, "organization_id", None)
