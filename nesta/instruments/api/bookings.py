@@ -12,7 +12,7 @@ from pydantic import Field, model_validator
 
 from nesta.core.api_auth import api_user, api_user_required, login_required
 from nesta.core.api_lifecycle import transition_endpoints
-from nesta.core.inputs import AwareDateTime, CleanText
+from nesta.core.inputs import AwareDateTime, BoundedInt, CleanText
 from nesta.core.lifecycle import Transition
 from nesta.core.schemas import ErrorOut
 from nesta.directory.schemas import ID_MAX
@@ -32,11 +32,11 @@ class BookingIn(Schema):
     end: AwareDateTime
     purpose: str = Field("", max_length=300)
     weeks: int = Field(1, ge=1, le=52, description="大于1时按周重复；冲突日期跳过并在 skipped 中说明")
-    on_behalf_of: int | None = Field(
-        None, ge=1, le=ID_MAX, description="代为预约：用户 id（仅仪器管理方；按该用户的培训、限额、审批规则）"
+    on_behalf_of: BoundedInt(1, ID_MAX) | None = Field(
+        None, description="代为预约：用户 id（仅仪器管理方；按该用户的培训、限额、审批规则）"
     )
-    account_id: int | None = Field(
-        None, ge=1, le=ID_MAX, description="经费账户 id（预约人所在单位的在用账户，见 GET /me/accounts）；不填为不指定"
+    account_id: BoundedInt(1, ID_MAX) | None = Field(
+        None, description="经费账户 id（预约人所在单位的在用账户，见 GET /me/accounts）；不填为不指定"
     )
 
 

@@ -34,7 +34,7 @@ class ProblemIn(Schema):
     severity: ProblemReport.Severity = Field(
         ProblemReport.Severity.MAJOR, description="minor 轻微 / major 影响使用 / critical 无法使用"
     )
-    booking_id: int | None = Field(None, ge=1, le=ID_MAX, description="出现问题的那次预约（自己的）")
+    booking_id: BoundedInt(1, ID_MAX) | None = Field(None, description="出现问题的那次预约（自己的）")
 
 
 class ResolveIn(Schema):
@@ -81,7 +81,7 @@ class ShutdownIn(Schema):
     mode: Literal["flag", "cancel"] = Field(
         "flag", description="flag：提示受影响的预约人（预约保留）；cancel：取消受影响的预约（使用中的预约改为提示）"
     )
-    problem_id: int | None = Field(None, ge=1, le=ID_MAX, description="对应的故障报告")
+    problem_id: BoundedInt(1, ID_MAX) | None = Field(None, description="对应的故障报告")
 
 
 class ShutdownOut(Schema):

@@ -14,7 +14,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from nesta.core.api_auth import api_user, api_user_required, login_required
-from nesta.core.inputs import AwareDateTime, CleanText
+from nesta.core.inputs import AwareDateTime, BoundedInt, CleanText
 from nesta.core.schemas import ErrorOut
 from nesta.directory.schemas import ID_MAX
 from nesta.instruments.models import WaitlistEntry
@@ -30,7 +30,7 @@ class WaitlistIn(Schema):
     start: AwareDateTime
     end: AwareDateTime
     purpose: CleanText(300, multiline=False) = ""
-    account_id: int | None = Field(None, ge=1, le=ID_MAX, description="确认预约时记入的经费账户")
+    account_id: BoundedInt(1, ID_MAX) | None = Field(None, description="确认预约时记入的经费账户")
 
 
 class WaitlistOut(Schema):

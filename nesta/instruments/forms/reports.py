@@ -40,7 +40,7 @@ class YearForm(forms.Form):
         self.this_year = this_year
         years = list(range(this_year, this_year - YEARS_SHOWN, -1))
         chosen = self.data.get("year") if self.is_bound else None
-        if chosen and str(chosen).isdigit() and YEAR_MIN <= int(chosen) <= YEAR_MAX and int(chosen) not in years:
+        if chosen and str(chosen).isdecimal() and YEAR_MIN <= int(chosen) <= YEAR_MAX and int(chosen) not in years:
             years = sorted({*years, int(chosen)}, reverse=True)
         self.fields["year"].widget = forms.Select(choices=[(y, _("%(y)d年") % {"y": y}) for y in years])
         _style(self)

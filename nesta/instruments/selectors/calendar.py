@@ -173,7 +173,7 @@ def calendar_feed_token(user: Any) -> str:
 def calendar_feed_user(token: str) -> Any | None:
     """The active user whose feed token this is, else None."""
     pk, _sep, digest = (token or "").partition(".")
-    if not pk.isdigit() or len(pk) > 10 or not digest or int(pk) >= 2**31:
+    if not (pk.isascii() and pk.isdigit()) or len(pk) > 10 or not digest or int(pk) >= 2**31:
         return None
     user = get_user_model().objects.filter(pk=int(pk), is_active=True).first()
     if user is None or not constant_time_compare(calendar_feed_token(user), token):
