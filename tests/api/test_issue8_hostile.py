@@ -783,3 +783,59 @@ def test_an_account_holder_must_be_of_the_organisation(client, w):
     )
     error(response, 404, 422)
     assert not PayerAccount.objects.filter(code="K-HB").exists()
+
+
+# --- finding time: the rule-aware free search and next-free at the edges -------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"available_from": "9999-12-31T23:00:00+08:00", "available_to": "9999-12-31T23:59:00+08:00"},
+        {"available_from": "0001-01-01T00:00:00+14:00", "available_to": "0001-01-02T00:00:00+14:00"},
+        {"available_from": "2030-01-02T09:00:00+08:00", "available_to": "2030-01-01T09:00:00+08:00"},
+        {"available_from": "2030-01-01T09:00:00+08:00", "available_to": "2031-01-01T09:00:00+08:00"},
+        {"available_from": "2030-01-01T09:00:00+08:00"},
+        {"available_from": "2099-12-31T22:00:00+08:00", "available_to": "2100-01-01T00:00:00+08:00"},
+        {"available_from": "x", "available_to": "\x1b"},
+        {
+            "available_from": "2030-01-01T09:00:00+08:00",
+            "available_to": "2030-01-01T10:00:00+08:00",
+            "available_minutes": "0",
+        },
+        {
+            "available_from": "2030-01-01T09:00:00+08:00",
+            "available_to": "2030-01-01T10:00:00+08:00",
+            "available_minutes": str(2**63),
+        },
+        {
+            "available_from": "2030-01-01T09:00:00+08:00",
+            "available_to": "2030-01-01T10:00:00+08:00",
+            "available_minutes": "-30",
+        },
+    ],
+)
+@pytest.mark.parametrize("who", [None, "member_b"])
+def test_free_search_edges(client, w, query, who):
+    response = call(client, "get", "/api/v1/instruments", w["u"][who] if who else None, query=query)
+    if response.status_code != 200:
+        error(response, 400, 422)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"duration": "P7D", "after": "2099-12-31T23:00:00+08:00"},
+        {"duration": "P1W", "after": "2100-01-01T00:00:00+08:00"},
+        {"duration": "PT1M", "after": "2000-01-01T00:00:00+08:00"},
+        {"duration": "PT" + "9" * 9 + "S"},
+        {"duration": "P9999W"},
+        {"duration": "pt1h"},
+        {"duration": " PT1H "},
+    ],
+)
+@pytest.mark.parametrize("who", [None, "member_b", "member_a"])
+def test_next_free_edges(client, w, query, who):
+    response = call(client, "get", url(w, "/instruments/{inst}/next-free"), w["u"][who] if who else None, query=query)
+    if response.status_code != 200:
+        error(response, 404, 422)

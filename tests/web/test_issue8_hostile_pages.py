@@ -126,6 +126,8 @@ def as_(w, who: str | None) -> Client:
 
 
 PAGES = [
+    ("/instruments/", None),
+    ("/instruments/", "member_b"),
     ("/instruments/planner/", "member_a"),
     ("/instruments/{inst}/month/", "member_a"),
     ("/instruments/{inst}/next-free/", "member_a"),
@@ -173,6 +175,10 @@ QUERIES = [
     "start=9999-99-99T99:99&end=x",
     "start=2030-01-01T09:00&end=2029-01-01T09:00",
     "status=<script>",
+    "free_from=9999-12-31T23:00&free_to=9999-12-31T23:59",
+    "free_from=2099-12-31T22:00&free_to=2100-01-01T00:00&free_minutes=60",
+    "free_from=2030-01-02T09:00&free_to=2030-01-01T09:00",
+    "free_from=x&free_to=%1b&free_minutes=99999999999999999999",
     "all=1&year=99999",
     "category=%3Cscript%3E&province=x&city=%00",
 ]
