@@ -839,3 +839,58 @@ def test_next_free_edges(client, w, query, who):
     response = call(client, "get", url(w, "/instruments/{inst}/next-free"), w["u"][who] if who else None, query=query)
     if response.status_code != 200:
         error(response, 404, 422)
+
+
+# --- steps out of order: a clear 409/422, never a server error ------------------------------------
+
+
+def test_moving_a_cancelled_or_past_booking_is_refused(client, w):
+    b = Booking.objects.get(pk=w["ids"]["booking"])
+    Booking.objects.filter(pk=b.pk).update(status=Booking.Status.CANCELLED)
+    response = call(client, "patch", url(w, "/bookings/{booking}"), w["u"]["member_a"], GOOD)
+    error(response, 409, 422)
+    Booking.objects.filter(pk=b.pk).update(status=b.status)
+    past = timezone.now() - timedelta(days=2)
+    response = call(
+        client,
+        "patch",
+        url(w, "/bookings/{booking}"),
+        w["u"]["member_a"],
+        {"start": iso(past), "end": iso(past + timedelta(hours=1))},
+    )
+    error(response, 409, 422)
+    assert Booking.objects.get(pk=b.pk).start == b.start
+
+
+@pytest.mark.parametrize(
+    ("status", "path", "body"),
+    [
+        (TrainingRequest.Status.DECLINED, "/training-requests/{training}/grant", {}),
+        (TrainingRequest.Status.DECLINED, "/training-requests/{training}/schedule", GOOD),
+        (TrainingRequest.Status.DECLINED, "/training-requests/{training}/decline", {"reason": "再拒"}),
+    ],
+)
+def test_training_steps_on_a_closed_request_are_409(client, w, status, path, body):
+    TrainingRequest.objects.filter(pk=w["ids"]["training"]).update(status=status)
+    response = call(client, "post", url(w, path), w["u"]["manager_a"], body)
+    error(response, 409, 422)
+    response = call(client, "post", url(w, "/training-requests/{training}/withdraw"), w["u"]["member_a"], None)
+    error(response, 409, 422)
+
+
+def test_problem_steps_out_of_order_are_409(client, w):
+    ProblemReport.objects.filter(pk=w["ids"]["problem"]).update(status=ProblemReport.Status.RESOLVED)
+    for path, body in (("/problems/{problem}/acknowledge", None), ("/problems/{problem}/resolve", {"resolution": "x"})):
+        error(call(client, "post", url(w, path), w["u"]["manager_a"], body), 409, 422)
+
+
+def test_waitlist_steps_on_a_left_entry_are_409(client, w):
+    WaitlistEntry.objects.filter(pk=w["ids"]["entry"]).update(status=WaitlistEntry.Status.CANCELLED)
+    for method, path in (("post", "/waitlist/{entry}/claim"), ("delete", "/waitlist/{entry}")):
+        error(call(client, method, url(w, path), w["u"]["member_a"]), 409, 422)
+
+
+def test_an_expired_offer_cannot_be_claimed(client, w):
+    WaitlistEntry.objects.filter(pk=w["ids"]["entry"]).update(offer_expires_at=timezone.now() - timedelta(minutes=1))
+    body = error(call(client, "post", url(w, "/waitlist/{entry}/claim"), w["u"]["member_a"]), 409)
+    assert body["code"] == "offer_expired"
