@@ -399,3 +399,16 @@ def test_the_organisations_fee_statement_xlsx_keeps_account_text_as_text(w):
                     assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
                     texts.append(cell.value)
     assert texts, "the account's code/name and the user's name should be in the statement"
+
+
+def test_a_booking_purpose_is_escaped_where_the_manager_reads_it(w):
+    Booking.objects.filter(pk=w["ids"]["booking"]).update(purpose='<img src=x onerror="alert(1)">页面秘密课题')
+    c = as_(w, "manager_a")
+    shown = 0
+    for path in ("/instruments/{inst}/", "/instruments/{inst}/manage/", "/instruments/planner/?view=week"):
+        response = c.get(path.format(**w["ids"]))
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "<img src=x" not in body, path
+        shown += "&lt;img src=x" in body
+    assert shown, "the manager sees the purpose somewhere"
