@@ -894,3 +894,12 @@ def test_an_expired_offer_cannot_be_claimed(client, w):
     WaitlistEntry.objects.filter(pk=w["ids"]["entry"]).update(offer_expires_at=timezone.now() - timedelta(minutes=1))
     body = error(call(client, "post", url(w, "/waitlist/{entry}/claim"), w["u"]["member_a"]), 409)
     assert body["code"] == "offer_expired"
+
+
+@pytest.mark.parametrize("purpose", ["\x1b[31m红字", "a\x07b", "x" * 301])
+def test_booking_purpose_with_control_characters_is_422(client, w, purpose):
+    # the API's booking create (on behalf of a user is new in issue 8) stores what the manager reads
+    body = {"start": iso(_day(7, 10)), "end": iso(_day(7, 11)), "purpose": purpose}
+    response = call(client, "post", url(w, "/instruments/{other}/bookings"), w["u"]["member_b"], body)
+    error(response, 422)
+    assert not Booking.objects.filter(instrument_id=w["ids"]["other"], purpose=purpose).exists()

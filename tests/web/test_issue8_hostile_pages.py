@@ -412,3 +412,38 @@ def test_a_booking_purpose_is_escaped_where_the_manager_reads_it(w):
         assert "<img src=x" not in body, path
         shown += "&lt;img src=x" in body
     assert shown, "the manager sees the purpose somewhere"
+
+
+ESC = "\x1b[31m红字"
+TEXT_POSTS = [
+    ("/instruments/{inst}/problems/new/", "manager_a", {"title": ESC, "severity": "major"}, ProblemReport, "title"),
+    ("/instruments/{inst}/training/request/", "member_b", {"message": ESC}, TrainingRequest, "message"),
+    (
+        "/instruments/{inst}/manage/shutdowns/",
+        "manager_a",
+        {"start": "2030-01-07T10:00", "end": "2030-01-07T11:00", "reason": ESC, "mode": "flag"},
+        Blackout,
+        "reason",
+    ),
+    ("/instruments/payers/new/", "admin_a", {"code": "K-ESC", "name": ESC, "kind": "card"}, PayerAccount, "name"),
+    ("/instruments/payers/new/", "admin_a", {"code": ESC, "name": "x", "kind": "card"}, PayerAccount, "code"),
+    ("/instruments/training/{training}/decline/", "manager_a", {"reason": ESC}, TrainingRequest, "manager_note"),
+    (
+        "/instruments/training/{training}/schedule/",
+        "manager_a",
+        {"start": "2030-01-07T10:00", "end": "2030-01-07T11:00", "location": ESC},
+        TrainingRequest,
+        "session_location",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "who", "data", "model", "field"), TEXT_POSTS, ids=[t[4] + " " + t[0] for t in TEXT_POSTS]
+)
+def test_control_characters_in_new_forms_are_422(w, path, who, data, model, field):
+    response = as_(w, who).post(path.format(**w["ids"]), data)
+    # a lifecycle step's button (transition_view) redirects back with the reason as a message
+    expected = (302, 422) if "/training/{training}/" in path else (422,)
+    assert response.status_code in expected, (response.status_code, response.content[:300])
+    assert not model.objects.filter(**{f"{field}__contains": "\x1b"}).exists()

@@ -30,7 +30,7 @@ READ_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: 
 class BookingIn(Schema):
     start: AwareDateTime = Field(..., description="ISO 8601 with time zone, e.g. 2026-12-01T09:00:00+08:00")
     end: AwareDateTime
-    purpose: str = Field("", max_length=300)
+    purpose: CleanText(300) = ""  # no control characters: the managers read it on their calendar
     weeks: int = Field(1, ge=1, le=52, description="大于1时按周重复；冲突日期跳过并在 skipped 中说明")
     on_behalf_of: BoundedInt(1, ID_MAX) | None = Field(
         None, description="代为预约：用户 id（仅仪器管理方；按该用户的培训、限额、审批规则）"

@@ -15,6 +15,7 @@ from pydantic import Field
 from nesta.core.api_auth import api_user, api_user_required
 from nesta.core.api_lifecycle import transition_endpoints
 from nesta.core.errors import NotFound
+from nesta.core.inputs import BoundedInt
 from nesta.core.lifecycle import Transition
 from nesta.core.schemas import ErrorOut
 from nesta.directory.schemas import ID_MAX
@@ -53,8 +54,8 @@ class OrderIn(Schema):
     quantity: Decimal = Field(..., gt=0, le=Decimal("99999999.99"), decimal_places=2, description="样品数或机时")
     sample_description: str = Field("", max_length=5000)
     notes: str = Field("", max_length=5000)
-    account_id: int | None = Field(
-        None, ge=1, le=ID_MAX, description="经费账户 id（本单位的在用账户，见 GET /me/accounts）；不填为不指定"
+    account_id: BoundedInt(1, ID_MAX) | None = Field(
+        None, description="经费账户 id（本单位的在用账户，见 GET /me/accounts）；不填为不指定"
     )
 
 

@@ -21,6 +21,7 @@ from nesta.core.errors import Conflict, NotFound, ValidationFailed
 from nesta.core.notifications import notify
 from nesta.core.permissions import require
 from nesta.core.transactions import write_transaction
+from nesta.core.validators import clean_text
 from nesta.instruments.lifecycles import TRAINING
 from nesta.instruments.models import Instrument, Qualification, TrainingRequest
 from nesta.instruments.services.access import qualification_grant
@@ -62,8 +63,9 @@ def training_request(
         raise ValidationFailed(_("该仪器无需上机培训，可直接预约。"), code="training_not_required")
     if qualified_beyond_renewal(instrument.pk, actor.pk, now):
         raise ValidationFailed(_("您已具备该仪器的上机资格。"), code="already_qualified")
+    message = clean_text(message, field="message", max_length=MESSAGE_MAX)  # no control characters (web too)
     with write_transaction():
-        request = TrainingRequest(instrument=instrument, user=actor, message=(message or "")[:MESSAGE_MAX])
+        request = TrainingRequest(instrument=instrument, user=actor, message=message)
         try:
             with transaction.atomic():
                 request.save()
@@ -115,8 +117,8 @@ def training_schedule(
         now=now,
         session_start=start,
         session_end=end,
-        session_location=(location or "")[:LOCATION_MAX],
-        manager_note=(note or "")[:NOTE_MAX],
+        session_location=clean_text(location, field="location", max_length=LOCATION_MAX, multiline=False),
+        manager_note=clean_text(note, field="note", max_length=NOTE_MAX),
         decided_by=actor,
     )
 
@@ -147,7 +149,7 @@ def training_grant(
 
 
 def training_decline(*, actor: Any, request_id: int, reason: str, now: datetime | None = None) -> TrainingRequest:
-    reason = (reason or "").strip()
+    reason = clean_text(reason, field="reason", max_length=NOTE_MAX)  # no control characters (web and API)
     if not reason:
         raise ValidationFailed(details={"reason": [_("请说明原因。")]})
     return TRAINING.run(
