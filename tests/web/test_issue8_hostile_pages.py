@@ -447,3 +447,23 @@ def test_control_characters_in_new_forms_are_422(w, path, who, data, model, fiel
     expected = (302, 422) if "/training/{training}/" in path else (422,)
     assert response.status_code in expected, (response.status_code, response.content[:300])
     assert not model.objects.filter(**{f"{field}__contains": "\x1b"}).exists()
+
+
+def test_control_characters_in_a_booking_purpose_are_422(w):
+    from nesta.instruments.models import Instrument
+
+    other = InstrumentFactory(owner=Instrument.objects.get(pk=w["ids"]["inst"]).owner, name="无需培训电镜")
+    BookingPolicy.objects.create(instrument=other)
+    start = _day(7, 10)
+    data = {
+        "start": start.strftime("%Y-%m-%dT%H:%M"),
+        "end": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "purpose": ESC,
+    }
+    response = as_(w, "member_b").post(f"/instruments/{other.pk}/book/", data)
+    assert response.status_code == 422, (response.status_code, response.content[:300])
+    assert not Booking.objects.filter(instrument=other).exists()
+    data["purpose"] = "正常用途"
+    response = as_(w, "member_b").post(f"/instruments/{other.pk}/book/", data)
+    assert response.status_code in (200, 201, 302), (response.status_code, response.content[:300])
+    assert Booking.objects.filter(instrument=other, purpose="正常用途").exists()

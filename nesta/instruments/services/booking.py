@@ -23,6 +23,7 @@ from nesta.core.errors import Conflict, NotFound, ValidationFailed
 from nesta.core.notifications import notify
 from nesta.core.permissions import require
 from nesta.core.transactions import write_transaction
+from nesta.core.validators import clean_text
 from nesta.instruments.lifecycles import BOOKING
 from nesta.instruments.lifecycles.waitlist import hold_for
 from nesta.instruments.models import (
@@ -326,6 +327,7 @@ def booking_create(
     payer account (services.payers.account_check, under the lock); None: to no account."""
     require(actor, "booking.create")
     start, end = aware(start, "start"), aware(end, "end")
+    purpose = clean_text(purpose, field="purpose", max_length=300)  # the managers read it: no control characters
     now = now or timezone.now()
     scope = f"booking:{instrument_id}"
     asked = {"on_behalf_of": on_behalf_of} if on_behalf_of is not None else {}
@@ -378,6 +380,7 @@ def booking_create_weekly(
     require(actor, "booking.create")
     if not 1 <= weeks <= 52:
         raise ValidationFailed(details={"weeks": [_("周数应在 1 到 52 之间。")]})
+    purpose = clean_text(purpose, field="purpose", max_length=300)
     start, end = aware(start, "start"), aware(end, "end")
     now = now or timezone.now()
     result = SeriesResult(series=uuid.uuid4())

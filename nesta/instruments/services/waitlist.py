@@ -31,6 +31,7 @@ from nesta.core.audit import audit_record
 from nesta.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from nesta.core.permissions import require
 from nesta.core.transactions import write_transaction
+from nesta.core.validators import clean_text
 from nesta.instruments.lifecycles import WAITLIST
 from nesta.instruments.lifecycles.booking import SLOT_FREED_HOOKS
 from nesta.instruments.lifecycles.waitlist import hold_for, open_offers
@@ -113,6 +114,7 @@ def waitlist_join(
     422 slot_free when nothing holds the slot, 409 already_waiting for a second active entry."""
     require(actor, "waitlist.join")
     start, end = aware(start, "start"), aware(end, "end")
+    purpose = clean_text(purpose, field="purpose", max_length=300)  # no control characters (web too)
     now = now or timezone.now()
     instrument = _instrument(instrument_id)
     attempt = slot_attempt(booker=actor, instrument=instrument, start=start, end=end, now=now)
