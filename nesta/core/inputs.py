@@ -52,7 +52,8 @@ def CleanText(max_length: int, *, min_length: int = 0, multiline: bool = True) -
 def BoundedInt(minimum: int, maximum: int) -> Any:
     """An integer in [minimum, maximum]; booleans are refused."""
     check = _pydantic(lambda n: v.bounded_int(n, field="", minimum=minimum, maximum=maximum))
-    return Annotated[int, BeforeValidator(_no_bool), Field(ge=minimum, le=maximum), AfterValidator(check)]
+    # Field first: after a validator pydantic documents the bounds as "ge"/"le", not minimum/maximum
+    return Annotated[int, Field(ge=minimum, le=maximum), BeforeValidator(_no_bool), AfterValidator(check)]
 
 
 def _no_bool(value: Any) -> Any:

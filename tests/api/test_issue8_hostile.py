@@ -903,3 +903,24 @@ def test_booking_purpose_with_control_characters_is_422(client, w, purpose):
     response = call(client, "post", url(w, "/instruments/{other}/bookings"), w["u"]["member_b"], body)
     error(response, 422)
     assert not Booking.objects.filter(instrument_id=w["ids"]["other"], purpose=purpose).exists()
+
+
+def test_the_openapi_document_states_integer_bounds_as_minimum_and_maximum():
+    """BoundedInt's bounds were documented as pydantic's "ge"/"le" (not JSON Schema), so clients
+    and the schemathesis run did not see them."""
+    from nesta.api import api
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "integer":
+                assert "ge" not in node and "le" not in node, node
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    schema = api.get_openapi_schema()
+    walk(schema)
+    count = schema["components"]["schemas"]["MaintenanceIn"]["properties"]["count"]
+    assert (count["minimum"], count["maximum"]) == (1, 104)
