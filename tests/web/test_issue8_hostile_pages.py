@@ -333,6 +333,11 @@ OUTSIDER_POSTS = [
     ),
     ("/instruments/problems/{problem}/acknowledge/", {}, ["member_a", "member_b", "manager_b"]),
     (
+        "/instruments/{inst}/manage/book-for/",
+        {"user": "p8_member_b", "start": "2030-01-07T10:00", "end": "2030-01-07T11:00", "purpose": "代约"},
+        ["manager_b", "member_a", "admin_b"],
+    ),
+    (
         "/instruments/payers/new/?org={org}",
         {"code": "K-X", "name": "外人", "kind": "card"},
         ["member_b", "admin_b", "manager_a"],
@@ -350,7 +355,7 @@ OP = [(p, d, who) for p, d, whos in OUTSIDER_POSTS for who in whos]
 def _state(w):
     ids = w["ids"]
     return (
-        tuple(Booking.objects.filter(pk=ids["booking"]).values_list("start", "end", "status")),
+        tuple(Booking.objects.values_list("pk", "start", "end", "status").order_by("pk")),
         tuple(WaitlistEntry.objects.filter(pk=ids["entry"]).values_list("status")),
         tuple(TrainingRequest.objects.filter(pk=ids["training"]).values_list("status")),
         tuple(ProblemReport.objects.filter(pk=ids["problem"]).values_list("status")),
