@@ -170,3 +170,12 @@ def bearer(user) -> dict[str, str]:
 @pytest.fixture
 def auth_headers():
     return bearer
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: a report cached by an earlier test in the same
+    process (the openness ranking is cached per year) must not stand in for this test's data."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -23,6 +23,12 @@ WEB_QUERIES = 12
 API_QUERIES = 10
 
 
+def on_this_backend(n: int) -> int:
+    """PostgreSQL adds two statements under the lock: the transaction's lock timeout and the
+    instrument's row lock (SQLite's write gate is the lock there)."""
+    return n + 2 if connection.vendor == "postgresql" else n
+
+
 def statements(ctx) -> list[str]:
     """The SQL a request ran, without the test transaction's savepoints (their number depends
     on how the test database wraps the test, not on the booking)."""
@@ -50,7 +56,7 @@ def test_htmx_booking_answers_with_the_outcome_and_the_booked_cells(users, sem, 
     assert f'hx-swap-oob="outerHTML:{first}" class="cal-mine" rowspan="3"' in html
     assert html.count('hx-swap-oob="delete:') == 2
     assert len(r.content) < 3000
-    assert len(statements(ctx)) <= WEB_QUERIES, [q[:90] for q in statements(ctx)]
+    assert len(statements(ctx)) <= on_this_backend(WEB_QUERIES), [q[:90] for q in statements(ctx)]
     assert Booking.objects.filter(user=users["member"]).count() == 2
 
 
@@ -97,7 +103,7 @@ def test_api_booking_queries(users, sem, client):
     with CaptureQueriesContext(connection) as ctx:
         r = post(at(day, 9), at(day, 10))
     assert r.status_code == 201
-    assert len(statements(ctx)) <= API_QUERIES, "\n".join(q[:150] for q in statements(ctx))
+    assert len(statements(ctx)) <= on_this_backend(API_QUERIES), "\n".join(q[:150] for q in statements(ctx))
 
 
 def test_quote_for_the_chosen_slot(users, nmr, sem, login_as):
