@@ -108,6 +108,8 @@ def test_member_finds_books_and_meets_a_taken_slot(page, site, network):
     page.wait_for_load_state()
     expect(page.get_by_test_id("instrument-name")).to_have_text("场发射扫描电子显微镜（扫描电镜）")
     expect(page.get_by_test_id("rules")).to_contain_text("每天 08:00–22:00")
+    # the 最早可约 box loads after the page and pushes the calendar down: drag once it is in
+    expect(page.get_by_test_id("next-free")).to_be_visible()
 
     # the booking day may be in next week: page forward with the calendar's own navigation
     if cell(page, day, "10:00").count() == 0:
