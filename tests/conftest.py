@@ -179,3 +179,16 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Simplified Chinese): a test that switched this
+    process's thread to English must not leak it into the next (texts written outside a request —
+    notification titles, mail subjects — are in the active language)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
