@@ -4,7 +4,7 @@ other organisations' users do not see or change what is not theirs; the payer st
 keeps formula-looking text as text."""
 
 import io
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -22,21 +22,13 @@ from nesta.instruments.models import (
     TrainingRequest,
     WaitlistEntry,
 )
-from nesta.instruments.policy import LOCAL
+from tests.api.hostile8.conftest import _day
 from tests.core.world import reference_loaded
 from tests.factories import InstrumentFactory, OrganizationFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 
 FORMULAS = ['=HYPERLINK("http://x","y")', "+1", "@SUM(1)", "-2+3", "=1+1"]
-
-
-def _day(n: int, hour: int) -> datetime:
-    day = timezone.localtime(timezone.now(), LOCAL)
-    while n:
-        day += timedelta(days=1)
-        n -= day.isoweekday() <= 5
-    return day.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
 @pytest.fixture(scope="module")
