@@ -137,9 +137,11 @@ from nesta.core.api import router as core_router  # noqa: E402
 from nesta.core.api_inbox import router as inbox_router  # noqa: E402
 from nesta.directory.api import router as directory_router  # noqa: E402
 from nesta.instruments.api import router as instruments_router  # noqa: E402
+from nesta.market.api import router as market_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/", inbox_router)
 api.add_router("/auth", accounts_router)
 api.add_router("/", directory_router)
 api.add_router("/", instruments_router)
+api.add_router("/market", market_router)

@@ -8,11 +8,12 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    # Web UI: home, accounts, directory, instruments, the areas being built, audit.
+    # Web UI: home, accounts, directory, instruments, the market, the areas being built, audit.
     path("", portal_views.home, name="home"),
     path("accounts/", include("nesta.accounts.urls")),
     path("directory/", include("nesta.directory.urls")),
     path("instruments/", include("nesta.instruments.urls")),
+    path("market/", include("nesta.market.urls")),
     path("", include("nesta.core.inbox_urls")),  # /notifications/, /jobs/<id>/
     path("", include("nesta.portal.urls")),
     path("", include("nesta.core.urls")),

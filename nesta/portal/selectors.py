@@ -22,7 +22,7 @@ PLATFORM_DETAILS: dict[str, dict[str, Any]] = {
             "重点支持生产力促进中心、创业中心、技术市场和大学科技园；建设863高技术产业促进中心，"
             "开展技术转移试点，构建区域性产权交易联盟，引导风险投资，加强人才培训。"
         ),
-        "url_name": "portal:market",
+        "url_name": "market:list",
         "query": "",
         "link": _("技术市场"),
     },

@@ -14,11 +14,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 COMING_SOON: dict[str, dict[str, Any]] = {
-    "market": {
-        "title": _("技术市场"),
-        "section": _("三.1 科技转化平台"),
-        "scope": _("科技成果与技术需求的中文智能匹配、技术合同登记、产权交易挂牌、投资机构与项目对接、人才培训。"),
-    },
     "projects": {
         "title": _("重点项目"),
         "section": _("三.2 重点项目"),

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "nesta.directory",
     "nesta.programmes",
     "nesta.instruments",
+    "nesta.market",
     "nesta.portal",  # home page, navigation
     "nesta.demo",  # demo data: above the domain apps, plugged in through the registry
 ]

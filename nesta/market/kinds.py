@@ -1,0 +1,220 @@
+"""What each kind of listing holds beyond the common fields, validated per kind.
+
+`KIND_DETAILS[kind]` is the pydantic model of a kind's `details`; `validate_details(kind, data)`
+returns the clean dict to store or raises ValidationFailed with a field per broken rule (the
+field names are `details.<name>`, as the API and the forms report them). The facet columns
+(maturity, IP type, price range) are the listing's own and checked by the listing services; the
+rules that tie them to a kind are `KIND_FACETS`.
+"""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.utils.translation import gettext_lazy as _
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from nesta.core.errors import ValidationFailed
+from nesta.core.inputs import BoundedInt, CleanText, LocalDate, Money
+from nesta.market.models.choices import (
+    AgriCertification,
+    AgriGrade,
+    AssetType,
+    CooperationMode,
+    Currency,
+    IPType,
+    ListingKind,
+    PrecisionGrade,
+    Process,
+    ServiceType,
+    Stage,
+    TransferMode,
+)
+
+Text60 = CleanText(60, multiline=False)
+Text200 = CleanText(200)
+Text1000 = CleanText(1000)
+
+
+def _choice(enum: Any) -> Any:
+    return Literal[tuple(enum.values)]  # type: ignore[valid-type]
+
+
+class _Details(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class IPItem(_Details):
+    type: _choice(IPType)  # type: ignore[valid-type]
+    number: CleanText(40, multiline=False) = ""  # 专利号 / 登记号 (empty for 技术秘密)
+
+
+class AchievementDetails(_Details):
+    ip_items: list[IPItem] = Field(default_factory=list, max_length=30)
+    transfer_modes: list[_choice(TransferMode)] = Field(min_length=1, max_length=4)  # type: ignore[valid-type]
+    team: Text200 = ""
+    application: Text1000 = ""  # 应用领域与前景
+
+
+class DemandDetails(_Details):
+    problem: CleanText(2000, min_length=4)  # in the enterprise's own words
+    indicators: Text1000 = ""  # 目标指标
+    deadline: LocalDate | None = None
+    cooperation_modes: list[_choice(CooperationMode)] = Field(min_length=1, max_length=7)  # type: ignore[valid-type]
+
+
+class PropertyRightDetails(_Details):
+    asset: CleanText(200, min_length=2, multiline=False)
+    asset_type: _choice(AssetType)  # type: ignore[valid-type]
+    appraised_value: Money
+    share_offered: Decimal | None = Field(default=None, gt=0, le=100, decimal_places=2)  # percent (股权)
+    conditions: Text1000 = ""
+    state_owned: bool = False
+    # state-owned only: the disclosure period and the approval of a floor below 90 % of appraisal
+    disclosure_start: LocalDate | None = None
+    disclosure_end: LocalDate | None = None
+    relisting: BoundedInt(0, 20) = 0  # 0 = first disclosure; n = the n-th re-disclosure
+    approval_reference: CleanText(100, multiline=False) = ""  # 批准文件文号
+    approval_by: CleanText(100, multiline=False) = ""  # 批准单位
+
+
+class FinancingDetails(_Details):
+    stage: _choice(Stage)  # type: ignore[valid-type]
+    currency: _choice(Currency) = "CNY"  # type: ignore[valid-type]
+    use_of_funds: Text1000 = ""
+    equity_offered: Decimal | None = Field(default=None, gt=0, le=100, decimal_places=2)
+    revenue_last_year: Money | None = None
+
+
+class InvestorDetails(_Details):
+    stages: list[_choice(Stage)] = Field(min_length=1, max_length=6)  # type: ignore[valid-type]
+    currency: _choice(Currency) = "CNY"  # type: ignore[valid-type]
+    fields_text: Text200 = ""  # 关注领域 beyond the main field
+    regions: list[CleanText(6, multiline=False)] = Field(default_factory=list, max_length=40)  # region codes
+    fund_size: Money | None = None
+
+
+class _Manufacturing(_Details):
+    processes: list[_choice(Process)] = Field(min_length=1, max_length=11)  # type: ignore[valid-type]
+    materials: Text200 = ""
+    max_part_size_mm: BoundedInt(1, 100_000) | None = None  # the longest dimension
+    precision_grade: _choice(PrecisionGrade) | None = None  # type: ignore[valid-type]
+    certifications: Text200 = ""  # ISO 9001, IATF 16949, AS9100 …
+
+
+class CapacityDetails(_Manufacturing):
+    monthly_capacity: CleanText(60, multiline=False) = ""  # e.g. 5000 件/月
+    lead_time_days: BoundedInt(1, 730) | None = None
+    equipment: Text1000 = ""
+
+
+class OutsourcingDetails(_Manufacturing):
+    quantity: CleanText(60, multiline=False) = ""
+    deadline: LocalDate | None = None
+    drawing_available: bool = False
+
+
+class AgriVarietyDetails(_Details):
+    product: CleanText(60, min_length=1, multiline=False)
+    variety: Text60 = ""
+    approval_number: CleanText(60, multiline=False) = ""  # 品种审定/登记编号
+    suitable_regions: Text200 = ""
+    yield_note: Text200 = ""
+
+
+class _AgriTrade(_Details):
+    product: CleanText(60, min_length=1, multiline=False)
+    variety: Text60 = ""
+    quantity_tonnes: Decimal = Field(gt=0, lt=Decimal(10) ** 9, decimal_places=3)
+    grade: _choice(AgriGrade) = "ungraded"  # type: ignore[valid-type]
+    origin: Text60 = ""  # 产地
+    season: Text60 = ""  # 供应/需求季节，如 9–11月
+    certification: _choice(AgriCertification) = "none"  # type: ignore[valid-type]
+
+
+class AgriSupplyDetails(_AgriTrade):
+    pass
+
+
+class AgriDemandDetails(_AgriTrade):
+    delivery_place: Text60 = ""
+
+
+class ServiceDetails(_Details):
+    service_type: _choice(ServiceType)  # type: ignore[valid-type]
+    qualifications: Text200 = ""
+    pricing: Text200 = ""
+
+
+KIND_DETAILS: dict[str, type[_Details]] = {
+    ListingKind.ACHIEVEMENT: AchievementDetails,
+    ListingKind.DEMAND: DemandDetails,
+    ListingKind.PROPERTY_RIGHT: PropertyRightDetails,
+    ListingKind.FINANCING: FinancingDetails,
+    ListingKind.INVESTOR: InvestorDetails,
+    ListingKind.CAPACITY: CapacityDetails,
+    ListingKind.OUTSOURCING: OutsourcingDetails,
+    ListingKind.AGRI_VARIETY: AgriVarietyDetails,
+    ListingKind.AGRI_SUPPLY: AgriSupplyDetails,
+    ListingKind.AGRI_DEMAND: AgriDemandDetails,
+    ListingKind.SERVICE: ServiceDetails,
+}
+
+# Which facet columns a kind uses: "required", "optional" or absent (must stay empty).
+# price: what the price range means for the kind (shown as its label).
+KIND_FACETS: dict[str, dict[str, Any]] = {
+    ListingKind.ACHIEVEMENT: {"maturity": "required", "ip_type": "required", "price": _("转让/许可报价")},
+    ListingKind.DEMAND: {"price": _("预算")},
+    ListingKind.PROPERTY_RIGHT: {"price": _("挂牌底价"), "price_required": True},
+    ListingKind.FINANCING: {"price": _("融资金额"), "price_required": True},
+    ListingKind.INVESTOR: {"price": _("单笔投资额"), "price_required": True},
+    ListingKind.CAPACITY: {"price": _("参考报价")},
+    ListingKind.OUTSOURCING: {"price": _("预算")},
+    ListingKind.AGRI_VARIETY: {"maturity": "optional", "ip_type": "optional", "price": _("转让价格")},
+    ListingKind.AGRI_SUPPLY: {"price": _("单价(元/吨)")},
+    ListingKind.AGRI_DEMAND: {"price": _("收购价(元/吨)")},
+    ListingKind.SERVICE: {"price": _("收费标准")},
+}
+
+# The complementary kinds a listing's matches come from (item 3 of the issue).
+COMPLEMENTS: dict[str, tuple[str, ...]] = {
+    ListingKind.DEMAND: (ListingKind.ACHIEVEMENT, ListingKind.CAPACITY, ListingKind.SERVICE),
+    ListingKind.ACHIEVEMENT: (ListingKind.DEMAND, ListingKind.INVESTOR),
+    ListingKind.FINANCING: (ListingKind.INVESTOR,),
+    ListingKind.INVESTOR: (ListingKind.FINANCING, ListingKind.ACHIEVEMENT),
+    ListingKind.OUTSOURCING: (ListingKind.CAPACITY,),
+    ListingKind.CAPACITY: (ListingKind.OUTSOURCING, ListingKind.DEMAND),
+    ListingKind.AGRI_DEMAND: (ListingKind.AGRI_SUPPLY,),
+    ListingKind.AGRI_SUPPLY: (ListingKind.AGRI_DEMAND,),
+    ListingKind.AGRI_VARIETY: (ListingKind.DEMAND, ListingKind.INVESTOR),
+    ListingKind.SERVICE: (ListingKind.DEMAND,),
+    ListingKind.PROPERTY_RIGHT: (ListingKind.INVESTOR,),
+}
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if not isinstance(p, int)]
+    return "details." + ".".join(parts) if parts else "details"
+
+
+def validate_details(kind: str, data: Any) -> dict[str, Any]:
+    """The clean `details` of a listing of `kind` (JSON-ready), or ValidationFailed."""
+    schema = KIND_DETAILS.get(kind)
+    if schema is None:
+        raise ValidationFailed(details={"kind": [_("不支持的类别。")]})
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ValidationFailed(details={"details": [_("应为对象。")]})
+    try:
+        clean = schema.model_validate(data)
+    except ValidationError as exc:
+        errors: dict[str, list[str]] = {}
+        for error in exc.errors():
+            errors.setdefault(_field_name(error["loc"]), []).append(error["msg"])
+        raise ValidationFailed(details=errors) from None
+    return clean.model_dump(mode="json", exclude_none=True)
+
+
+def deadline_in_future(value: date | None, today: date) -> bool:
+    return value is None or value >= today

@@ -1,0 +1,3 @@
+"""The web pages of the market's listings part."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The web pages of the market's negotiation part."""
+
+urlpatterns: list = []

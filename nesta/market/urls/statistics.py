@@ -1,0 +1,3 @@
+"""The web pages of the market's statistics part."""
+
+urlpatterns: list = []
