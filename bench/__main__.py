@@ -1,6 +1,6 @@
 """Benchmarks on SQLite and PostgreSQL; each appends its results to docs/benchmarks.md.
 
-    python -m bench [--suite directory|instruments|booking|all] [--only sqlite|postgres] ...
+    python -m bench [--suite directory|instruments|booking|market|all] [--only sqlite|postgres] ...
 
 directory: the directory search at --scale organisations. instruments: --instruments instruments
 with --per-instrument bookings each (search, availability, free-between, next free slot, booking
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--no-report", action="store_true", help="print only; do not touch docs/benchmarks.md")
     parser.add_argument("--json", help="also write the raw results (per-query times) to this file")
-    parser.add_argument("--suite", choices=["directory", "instruments", "booking", "all"], default="all")
+    parser.add_argument("--suite", choices=["directory", "instruments", "booking", "market", "all"], default="all")
     parser.add_argument("--instruments", type=int, default=50_000, help="instruments suite: instruments")
     parser.add_argument("--per-instrument", type=int, default=100, help="instruments suite: bookings each")
     parser.add_argument("--clients", type=int, default=32, help="instruments suite: concurrent clients")
@@ -118,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--demo-sqlite", default=str(ROOT / "var" / "nesta.sqlite3"), help="booking suite: make run's database"
     )
+    parser.add_argument("--market-parts", default="", help="market suite: parts, comma-separated (default all)")
+    parser.add_argument("--listings", type=int, default=1_000_000, help="market suite: generated listings")
+    parser.add_argument("--contracts", type=int, default=1_000_000, help="market suite: generated contracts")
     args = parser.parse_args(argv)
 
     backends = [args.only] if args.only else ["sqlite", "postgres"]
@@ -128,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         status = run_instruments(backends, args) or status
     if args.suite == "booking":
         status = run_booking(backends, args, argv) or status
+    if args.suite == "market":
+        from bench import market
+
+        status = market.run(backends, args, backend_env) or status
     return status
 
 
