@@ -15,3 +15,10 @@ class DemoConfig(AppConfig):
 
         registry.demo_provider("directory", load_demo_directory)
         registry.demo_provider("instruments", load_demo_instruments, after=("directory",))
+        # the technology market, one provider per part (nesta/demo/market/)
+        from nesta.demo.market import bidding, contracts, listings, negotiation
+
+        registry.demo_provider("market.listings", listings.load, after=("directory",))
+        registry.demo_provider("market.negotiation", negotiation.load, after=("market.listings",))
+        registry.demo_provider("market.bidding", bidding.load, after=("market.listings",))
+        registry.demo_provider("market.contracts", contracts.load, after=("market.listings",))
