@@ -1,8 +1,10 @@
-"""What the market's search part registers with the platform (search types, periodic jobs, job
-kinds, reference loaders, demo providers, home sections)."""
+"""What the market's search part registers with the platform: the listing search type (its
+re-indexer, for `manage.py reindex`) and the home page's market section."""
 
 from typing import Any
 
 
 def register(registry: Any) -> None:
-    return None
+    from nesta.market.services.indexing import listings_reindex
+
+    registry.search_type("listing", listings_reindex)
