@@ -18,11 +18,23 @@ from nesta.market.models.listings import MONEY, Listing
 
 
 class BiddingRound(TimeStampedModel):
+    LIVE = ("registering", "open")
+
     class Status(models.TextChoices):
         REGISTERING = "registering", _("报名中")
         OPEN = "open", _("竞价中")
         CLOSED = "closed", _("已成交")
         FAILED = "failed", _("流拍")
+        CANCELLED = "cancelled", _("已取消")
+
+    class Outcome(models.TextChoices):
+        NONE = "", _("未结束")
+        AUCTION = "auction", _("竞价成交")
+        # one qualified buyer at the start: no auction; the sole buyer takes it at the start
+        # price (≥ the floor) by agreement — 协议转让 (status closed, winner set, no bids)
+        NEGOTIATED = "negotiated", _("协议转让")
+        NO_BIDDERS = "no_bidders", _("无合格竞买人，流拍")
+        NO_BIDS = "no_bids", _("无人出价，流拍")
         CANCELLED = "cancelled", _("已取消")
 
     listing = models.ForeignKey(
@@ -43,6 +55,11 @@ class BiddingRound(TimeStampedModel):
     winner = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     result_published_until = models.DateField(_("结果公示至"), null=True, blank=True)
+    outcome = models.CharField(_("结果"), max_length=12, choices=Outcome.choices, blank=True, default="")
+    outcome_note = models.CharField(_("结果说明"), max_length=300, blank=True)
+    final_amount = models.DecimalField(_("成交价(元)"), null=True, blank=True, **MONEY)
+    opened_at = models.DateTimeField(_("开始竞价时间"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -56,6 +73,13 @@ class BiddingRound(TimeStampedModel):
             models.CheckConstraint(name="bidding_times_ordered", condition=Q(ends_at__gte=F("starts_at"))),
             models.CheckConstraint(name="bidding_increment_positive", condition=Q(min_increment__gt=0)),
             models.CheckConstraint(name="bidding_start_nonnegative", condition=Q(start_price__gte=0)),
+            models.CheckConstraint(
+                name="bidding_registration_before_start", condition=Q(registration_deadline__lte=F("starts_at"))
+            ),
+            # one live round (registering or open) per listing at a time
+            models.UniqueConstraint(
+                fields=["listing"], condition=Q(status__in=("registering", "open")), name="uniq_live_round_per_listing"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -86,10 +110,19 @@ class BidderRegistration(TimeStampedModel):
         ordering = ["created_at", "id"]
         verbose_name = _("竞买报名")
         verbose_name_plural = _("竞买报名")
-        constraints = [models.UniqueConstraint(fields=["round", "organization"], name="uniq_bidder_per_round")]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "organization"], name="uniq_bidder_per_round"),
+            models.UniqueConstraint(
+                fields=["round", "bidder_code"], condition=~Q(bidder_code=""), name="uniq_bidder_code_per_round"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.organization} @ {self.round_id}"
+        return f"{self.bidder_code or self.organization_id} @ {self.round_id}"
+
+    def permission_target(self) -> Target:
+        # the operator decides on registrations where the round's listing is
+        return self.round.listing.permission_target()
 
 
 class Bid(models.Model):
