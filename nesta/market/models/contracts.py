@@ -279,46 +279,46 @@ class ContractSerial(models.Model):
 
 
 class ContractStat(models.Model):
-    """Registered contracts summed per month and dimension, kept in step with each registration
-    in its own transaction, so a year's statistics read thousands of rows, not a million.
+    """Registered contracts summed per month, registration point's province and one dimension,
+    kept in step with each registration in its own transaction, so a year's statistics read a few
+    thousand rows, not a million.
 
-    Areas: a province code ("210000") for China, "X" + ISO 3166 numeric abroad ("X840")."""
+    One row per (year, month, point province, dimension, key[, key2]); a registration adds one to
+    a row of each dimension (seven rows, one upsert). A full cross-product of all dimensions would
+    give nearly one row per contract and gain nothing. Dimensions: "type" (contract type),
+    "field", "ip", "seller_nature", "buyer_nature", "plan", and "flow" (key = seller area,
+    key2 = buyer area). Areas: a province code ("210000") for China, "000000" for China with no
+    region, "X" + ISO 3166 numeric abroad ("X840"). Amounts in fen (integers), exact on every
+    backend."""
+
+    class Dimension(models.TextChoices):
+        TYPE = "type", _("合同类型")
+        FIELD = "field", _("技术领域")
+        IP = "ip", _("知识产权类型")
+        SELLER_NATURE = "seller_nature", _("卖方性质")
+        BUYER_NATURE = "buyer_nature", _("买方性质")
+        PLAN = "plan", _("计划来源")
+        FLOW = "flow", _("技术流向")
 
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
     point_province = models.CharField(max_length=6)
-    contract_type = models.CharField(max_length=24)
-    tech_field = models.CharField(max_length=2)
-    ip_type = models.CharField(max_length=20)
-    seller_nature = models.CharField(max_length=2)
-    buyer_nature = models.CharField(max_length=2)
-    plan_source = models.CharField(max_length=12)
-    seller_area = models.CharField(max_length=6)
-    buyer_area = models.CharField(max_length=6)
+    dimension = models.CharField(max_length=16, choices=Dimension.choices)
+    key = models.CharField(max_length=24)
+    key2 = models.CharField(max_length=6, blank=True, default="")
     contracts = models.PositiveIntegerField(default=0)
-    contract_amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
-    technology_amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    contract_fen = models.BigIntegerField(default=0)
+    technology_fen = models.BigIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["year", "month"])]
+        indexes = [models.Index(fields=["year", "point_province", "dimension"], name="contract_stat_year")]
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "year",
-                    "month",
-                    "point_province",
-                    "contract_type",
-                    "tech_field",
-                    "ip_type",
-                    "seller_nature",
-                    "buyer_nature",
-                    "plan_source",
-                    "seller_area",
-                    "buyer_area",
-                ],
+                fields=["year", "month", "point_province", "dimension", "key", "key2"],
                 name="uniq_contract_stat_cell",
-            )
+            ),
+            models.CheckConstraint(name="contract_stat_month", condition=Q(month__gte=1, month__lte=12)),
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}-{self.month:02d} {self.contract_type}: {self.contracts}"
+        return f"{self.year}-{self.month:02d} {self.dimension}:{self.key}{self.key2}: {self.contracts}"
