@@ -40,6 +40,9 @@ class Interest(TimeStampedModel):
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     last_message_at = models.DateTimeField(_("最近消息"), null=True, blank=True)
+    # Each side's read mark: the other side's messages after it are that side's unread ones.
+    party_read_at = models.DateTimeField(_("意向方已读至"), null=True, blank=True)
+    owner_read_at = models.DateTimeField(_("信息方已读至"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
