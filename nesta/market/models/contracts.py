@@ -278,6 +278,21 @@ class ContractSerial(models.Model):
         return f"{self.point_id}/{self.year}: {self.last}"
 
 
+CHINA = "156"
+CHINA_UNKNOWN = "000000"  # a Chinese party without a region code
+NORTHEAST = ("210000", "220000", "230000")
+
+
+def party_area(region: str, country: str) -> str:
+    """A party's statistics area: its province code in China ("210000"), "000000" for China
+    without a region, "X" + ISO 3166 numeric abroad ("X840")."""
+    if country and country != CHINA:
+        return f"X{country}"
+    if region and len(region) >= 2 and region[:2].isdigit() and region[:2] != "00":
+        return f"{region[:2]}0000"
+    return CHINA_UNKNOWN
+
+
 class ContractStat(models.Model):
     """Registered contracts summed per month, registration point's province and one dimension,
     kept in step with each registration in its own transaction, so a year's statistics read a few

@@ -20,23 +20,13 @@ from django.utils import timezone
 
 from nesta.core.transactions import write_transaction
 from nesta.market.models import ContractStat, TechContract
+from nesta.market.models.contracts import party_area
 
-CHINA = "156"
-CHINA_UNKNOWN = "000000"  # a Chinese party without a region code
-NORTHEAST = ("210000", "220000", "230000")
 D = ContractStat.Dimension
 
 _KEY_FIELDS = ("year", "month", "point_province", "dimension", "key", "key2")
 Cell = tuple[int, int, str, str, str, str]
-
-
-def area_of(region: str, country: str) -> str:
-    """A party's area: the province code for China ("210000"), "X" + ISO numeric abroad."""
-    if country and country != CHINA:
-        return f"X{country}"
-    if region and len(region) >= 2 and region[:2].isdigit() and region[:2] != "00":
-        return f"{region[:2]}0000"
-    return CHINA_UNKNOWN
+area_of = party_area
 
 
 def to_fen(amount: Decimal | int | float | None) -> int:
