@@ -1,0 +1,142 @@
+"""The domain thesaurus in memory: which concepts a text mentions, and with which words.
+
+A term is matched in the normalised text as a substring; a term written with ``*`` between its
+parts (``焊缝*裂``) matches its parts in order with at most GAP characters between them, so
+plant-floor phrasing with fillers (焊缝老是裂, 焊缝总开裂) is found without listing every variant.
+The table is read once per process and again whenever the version in the cache moves (the
+thesaurus services bump it), so the operator's edits reach every worker within seconds.
+"""
+
+import re
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+
+from nesta.core.search.segment import add_terms, normalize, query_tokens
+
+VERSION_KEY = "market:thesaurus:version"
+CHECK_EVERY = 5.0  # seconds between two looks at the cached version
+GAP = 8
+CONCEPT_PREFIX = "zc"  # the index token of concept 12 is "zc12"
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    concept_id: int
+    role: str
+    pattern: re.Pattern | None
+
+
+@dataclass
+class Thesaurus:
+    concepts: dict[int, str] = field(default_factory=dict)  # id → name
+    terms: list[Term] = field(default_factory=list)
+    # first two characters of a plain term (or its first part) → terms starting there
+    _by_prefix: dict[str, list[Term]] = field(default_factory=dict)
+    words: dict[int, list[str]] = field(default_factory=dict)  # concept → the query tokens of its terms
+
+    def add(self, term: Term) -> None:
+        self.terms.append(term)
+        head = term.text.split("*", 1)[0]
+        self._by_prefix.setdefault(head[:2], []).append(term)
+
+    def detect(self, text: str) -> dict[int, list[str]]:
+        """The concepts `text` mentions → the terms found (in the order first seen)."""
+        text = normalize(text)
+        found: dict[int, list[str]] = {}
+        if not self.terms or not text:
+            return found
+        n = len(text)
+        for i in range(n - 1):
+            for term in self._by_prefix.get(text[i : i + 2], ()):
+                if term.pattern is None:
+                    hit = text.startswith(term.text, i)
+                else:
+                    hit = term.pattern.match(text, i) is not None
+                if hit:
+                    seen = found.setdefault(term.concept_id, [])
+                    if term.text not in seen:
+                        seen.append(term.text)
+        return found
+
+
+def concept_token(concept_id: int) -> str:
+    return f"{CONCEPT_PREFIX}{concept_id}"
+
+
+def _compile(text: str) -> re.Pattern | None:
+    if "*" not in text:
+        return None
+    parts = [re.escape(p) for p in text.split("*") if p]
+    return re.compile((".{0," + str(GAP) + "}?").join(parts))
+
+
+def build(rows: list[tuple[int, str, str, str]]) -> Thesaurus:
+    """rows: (concept id, concept name, term, role) of the active concepts."""
+    th = Thesaurus()
+    plain: list[str] = []
+    for concept_id, name, term_text, role in rows:
+        th.concepts[concept_id] = name
+        text = normalize(term_text).strip()
+        if len(text.replace("*", "")) < 2:
+            continue
+        th.add(Term(text=text, concept_id=concept_id, role=role, pattern=_compile(text)))
+        for part in text.split("*"):
+            if len(part) >= 2:
+                plain.append(part)
+    # Terms become words of the segmenter, so 缩松 or 冷裂纹 stay whole in queries and documents.
+    add_terms(plain)
+    for term in th.terms:
+        words = th.words.setdefault(term.concept_id, [])
+        for part in term.text.split("*"):
+            for token in query_tokens(part):
+                if len(token) >= 2 and token not in words:
+                    words.append(token)
+    return th
+
+
+_lock = threading.Lock()
+_state: dict[str, object] = {"thesaurus": None, "version": None, "checked": 0.0}
+
+
+def _load_rows() -> list[tuple[int, str, str, str]]:
+    from nesta.market.models import ThesaurusTerm
+
+    return list(
+        ThesaurusTerm.objects.filter(concept__is_active=True)
+        .order_by("concept_id", "id")
+        .values_list("concept_id", "concept__name", "term", "role")
+    )
+
+
+def bump_version() -> None:
+    """Called by the thesaurus services after a change commits."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    _state["checked"] = 0.0
+
+
+def current() -> Thesaurus:
+    now = time.monotonic()
+    th = _state["thesaurus"]
+    if th is not None and now - float(_state["checked"]) < CHECK_EVERY:
+        return th  # type: ignore[return-value]
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY) or version
+    with _lock:
+        if _state["thesaurus"] is None or _state["version"] != version:
+            _state["thesaurus"] = build(_load_rows())
+            _state["version"] = version
+        _state["checked"] = now
+        return _state["thesaurus"]  # type: ignore[return-value]
+
+
+def reset() -> None:
+    """Forget the loaded table (tests; the next call reloads)."""
+    _state.update({"thesaurus": None, "version": None, "checked": 0.0})

@@ -1,0 +1,69 @@
+"""Every weight and threshold of the matcher, in one place (docs/market-matching.md explains them).
+
+The score of a candidate is
+
+    score = lexical_norm × (BASE + FIELD·field + REGION·region + FIT·fit + PRICE·price)
+
+with every component in [0, 1] and BASE + FIELD + REGION + FIT + PRICE = 1, so a score is in
+[0, 1]: the texts must be relevant for anything else to count, and the context (taxonomy field,
+distance, maturity/stage/process fit, price/budget fit) moves a relevant candidate by up to
+(1 − BASE).
+"""
+
+# --- lexical relevance (Okapi BM25 over the segmented texts) ---------------------------------
+K1 = 1.2
+B = 0.75
+# A query word's weight in the query: words of the title and keywords count more than words of
+# the long free text (the summary of a demand is dozens of words, most of them generic).
+QUERY_TITLE_WEIGHT = 1.6
+QUERY_KEYWORD_WEIGHT = 1.4
+QUERY_TEXT_WEIGHT = 1.0
+# Thesaurus: a concept both texts mention counts as a query word of this weight (its IDF is the
+# concept's own, computed like a word's); the other words of a mentioned concept are added to
+# the query at a lower weight, so a text using them is found even before it is re-tagged.
+CONCEPT_WEIGHT = 1.8
+EXPANSION_WEIGHT = 0.5
+# lexical_norm = 1 − exp(−bm25 / LEXICAL_SCALE): a BM25 of LEXICAL_SCALE (≈ two or three rare
+# shared words) is 0.63; relevance saturates instead of growing without bound with length.
+LEXICAL_SCALE = 12.0
+# Candidates: the query's most discriminative words (highest IDF), taken while the sum of their
+# document frequencies stays within POSTING_BUDGET (the index reads each posting list once) and at
+# most MAX_QUERY_TERMS of them (at least MIN_QUERY_TERMS); the index ranks them and CANDIDATES
+# of them are re-scored exactly here with every word of the query.
+MAX_QUERY_TERMS = 24
+MIN_QUERY_TERMS = 4
+POSTING_BUDGET = 60_000
+CANDIDATES = 400
+
+# --- the context components --------------------------------------------------------------------
+BASE = 0.60
+FIELD = 0.14
+REGION = 0.08
+FIT = 0.10
+PRICE = 0.08
+
+# Field closeness in the taxonomy tree.
+FIELD_SAME = 1.0
+FIELD_PARENT = 0.7  # one is the other's parent (or ancestor)
+FIELD_SIBLING = 0.55  # same parent
+FIELD_SAME_ROOT = 0.3  # same top-level area
+FIELD_OTHER = 0.0
+
+# Region (GB/T 2260): same city > same province > north-east > coast > rest of China > abroad.
+REGION_SAME_CITY = 1.0
+REGION_SAME_PROVINCE = 0.75
+REGION_NORTHEAST = 0.5
+REGION_COAST = 0.3
+REGION_CHINA = 0.2
+REGION_ABROAD = 0.05
+NORTHEAST = ("21", "22", "23")  # 辽宁、吉林、黑龙江
+COAST = ("12", "13", "21", "31", "32", "33", "35", "37", "44", "45", "46")
+ABROAD = ("71", "81", "82")  # 台湾、香港、澳门 (境外 for a technology contract's flow)
+
+# Fit (maturity, stage, process) and price; NEUTRAL when one side does not say.
+NEUTRAL = 0.5
+
+# --- notifications -----------------------------------------------------------------------------
+# A match this strong, new since the listing was published, is sent to both owners (once a pair).
+NOTIFY_THRESHOLD = 0.55
+NOTIFY_MAX = 5  # at most this many of a listing's best matches are notified when it is published
