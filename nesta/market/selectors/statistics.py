@@ -1,8 +1,8 @@
 """A year's technology-contract statistics, read from the cells (`ContractStat`).
 
-Public figures (`statistics.view` is public): no restriction by user. Four queries whatever the
-number of contracts — the breakdowns of the year and the previous year, the months, the flows
-and the years that have data (plus the province names) — over a few thousand cells.
+Public figures (`statistics.view` is public): no restriction by user. Five queries whatever the
+number of contracts — the breakdowns of the year and the previous year, the months, the flows,
+the province names and the years that have data — over a few thousand cells.
 
 Flows (技术流向) follow the national statistics: 输出 of a province is the contracts whose seller
 is in it, by where the buyer is; 吸纳 is the contracts whose buyer is in it, by where the seller
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nesta.core.models import Region
@@ -206,6 +207,12 @@ def provinces() -> list[tuple[str, str]]:
 
 def statistics_years() -> list[int]:
     return sorted(ContractStat.objects.order_by().values_list("year", flat=True).distinct(), reverse=True)
+
+
+def default_year() -> int:
+    """The latest year with registered contracts, or this year (Beijing) when there is none."""
+    latest = ContractStat.objects.order_by("-year").values_list("year", flat=True).first()
+    return latest or timezone.localdate().year
 
 
 def year_statistics(year: int, province: str | None = None) -> YearStatistics:
