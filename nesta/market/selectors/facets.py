@@ -8,9 +8,11 @@ band's edges or a token's spelling are defined once.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from nesta.core.search import engine
 from nesta.market.models.choices import IPType, ListingKind, ListingStatus, Maturity
 
 WAN = Decimal(10_000)
@@ -75,6 +77,26 @@ def status_token(status: str) -> str:
     return f"status-{status}"
 
 
+def status_set_token(statuses: tuple[str, ...] | list[str]) -> str:
+    return "statusset-" + "-".join(sorted(statuses))
+
+
+def status_tokens(status: str) -> list[str]:
+    """A document's status tokens: its status, and every pair of public statuses holding it, so
+    a filter on any set of statuses is one token (the index holds public listings only, so all
+    three need none)."""
+    others = [str(s) for s in STATUS_FACET_VALUES if s != status]
+    return [status_token(status), *(status_set_token([status, o]) for o in others)]
+
+
+def status_filter_token(statuses: tuple[str, ...]) -> str:
+    """The one token a set of public statuses is searched by ("" for all of them)."""
+    chosen = sorted(set(statuses))
+    if len(chosen) >= len(STATUS_FACET_VALUES):
+        return ""
+    return status_token(chosen[0]) if len(chosen) == 1 else status_set_token(chosen)
+
+
 def maturity_token(maturity: str) -> str:
     return f"maturity-{maturity}"
 
@@ -93,3 +115,77 @@ def field_token(code: str) -> str:
 
 def org_token(organization_id: int) -> str:
     return f"org-{organization_id}"
+
+
+# --- counting ---------------------------------------------------------------------------------
+# Facet counts come from the search documents alone, in one grouped query: by kind, province and
+# the document's facet tokens less the organisation (cut off the front of `fields`). Documents
+# sharing a combination collapse into one row, so the rows returned stay far below the matches,
+# and Python adds each row's count to every value it names. The status filter is left out of the
+# query and applied here, so the status facet counts every public status while the others count
+# only the statuses chosen.
+
+_PREFIXES = (("field-", "field"), ("maturity-", "maturity"), ("ip-", "ip_type"), ("price-", "price_band"))
+
+
+def _match_sql(tokens: list[str], filters: list[str]) -> tuple[str, str, str]:
+    """(FROM … WHERE clause, its parameter, column prefix) matching `tokens` and `filters`."""
+    if connection.vendor == "postgresql":
+        parts = [engine._ts_quote(t) + ":A" for t in tokens] + [engine._ts_quote(f) + ":D" for f in filters]
+        return "core_searchdocument d WHERE d.tsv @@ to_tsquery('simple', %s)", " & ".join(parts), "strpos"
+    clauses = []
+    if tokens:
+        clauses.append("tokens : (" + " AND ".join(engine._fts_quote(t) for t in tokens) + ")")
+    clauses.append("filters : (" + " AND ".join(engine._fts_quote(f) for f in filters) + ")")
+    fts = engine.FTS_TABLE
+    return (
+        f"{fts} JOIN core_searchdocument d ON d.id = {fts}.rowid WHERE {fts} MATCH %s",
+        " AND ".join(clauses),
+        "instr",
+    )
+
+
+def count_facets(
+    doc_type: str,
+    tokens: list[str],
+    *,
+    statuses: tuple[str, ...],
+    kind: str = "",
+    province: str = "",
+    fields: list[str] = (),  # type: ignore[assignment]
+) -> tuple[dict[str, dict[str, int]], int]:
+    """(counts per dimension and value, total) of the documents matching every query token and
+    filter; `statuses` are the statuses chosen (the status facet ignores them)."""
+    filters = engine._filters(doc_type, province, "", kind, list(fields))
+    where, param, find = _match_sql(tokens, filters)
+    sql = (
+        f"SELECT d.kind, d.province_code, substr(d.fields, {find}(d.fields, ' ') + 1), count(*) "
+        f"FROM {where} GROUP BY 1, 2, 3"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [param])
+        rows = cur.fetchall()
+    chosen = {status_token(s) for s in statuses}
+    counts: dict[str, dict[str, int]] = {d: {} for d in FACET_DIMENSIONS}
+    total = 0
+    for kind_value, province_code, rest, n in rows:
+        words = rest.split(" ")
+        status_word = next((w for w in words if w.startswith("status-")), "")
+        status = counts["status"]
+        status[status_word[7:]] = status.get(status_word[7:], 0) + n
+        if status_word not in chosen:
+            continue
+        total += n
+        _add(counts["kind"], kind_value, n)
+        _add(counts["province"], province_code, n)
+        for w in words:
+            for prefix, dim in _PREFIXES:
+                if w.startswith(prefix):
+                    _add(counts[dim], w[len(prefix) :], n)
+                    break
+    return counts, total
+
+
+def _add(bucket: dict[str, int], key: str, n: int) -> None:
+    if key:
+        bucket[key] = bucket.get(key, 0) + n

@@ -19,8 +19,9 @@ from nesta.market.selectors.facets import (
     maturity_token,
     org_token,
     price_band,
-    status_token,
+    status_tokens,
 )
+from nesta.market.selectors.search import drop_facet_cache
 
 DOC_TYPE = "listing"
 # The text fields of `details` worth searching, per kind (choice codes and numbers are not).
@@ -63,8 +64,10 @@ def listing_text(listing: Listing) -> str:
 
 
 def facet_tokens(listing: Listing) -> list[str]:
-    tokens = [field_token(c) for c in field_codes(listing.field)]
-    tokens += [status_token(listing.status), org_token(listing.organization_id)]
+    """The organisation first (the facet counts cut it off: it is the one token nearly unique
+    per document), then status, field path, maturity, IP type and price band."""
+    tokens = [org_token(listing.organization_id), *status_tokens(listing.status)]
+    tokens += [field_token(c) for c in field_codes(listing.field)]
     if listing.maturity:
         tokens.append(maturity_token(listing.maturity))
     if listing.ip_type:
@@ -90,6 +93,7 @@ def listing_search_document(listing: Listing) -> SearchDocument:
 def index_listing(listing: Listing) -> None:
     """Write (or remove) the listing's search document after a change; call inside the service's
     transaction so the document and the listing commit together."""
+    drop_facet_cache()
     if listing.status not in _PUBLIC:
         search.engine.unindex(DOC_TYPE, listing.pk)
         return
@@ -100,6 +104,7 @@ def index_listing(listing: Listing) -> None:
 def index_listings(listings: Iterable[Listing]) -> int:
     """Bulk-index listings already loaded with their relations (`_RELATED`); non-public ones are
     removed instead."""
+    drop_facet_cache()
     docs, gone = [], []
     for listing in listings:
         if listing.status in _PUBLIC:
@@ -115,6 +120,7 @@ def index_listings(listings: Iterable[Listing]) -> int:
 
 def listings_reindex(*, batch_size: int = 2000, progress: Callable[[int], Any] | None = None) -> int:
     """Rebuild every listing's document: public listings indexed, stale documents removed."""
+    drop_facet_cache()
     public_ids = Listing.objects.filter(status__in=_PUBLIC)
     SearchDocument.objects.filter(doc_type=DOC_TYPE).exclude(object_id__in=public_ids.values("pk")).delete()
     done = 0

@@ -1,0 +1,273 @@
+"""The public market's search: published listings of every kind, in Chinese, with filters and
+facet counts.
+
+With a query, the listings' search documents rank the matches (core.search: every word must
+match, exact BM25 while a query matches at most 200 documents); without one, the newest
+published come first, keyset-paged on (published_at, id). Every filter is a token of the search
+document (services/indexing.py), so a filtered query stays one index lookup, and the facet
+counts are one grouped query over the same documents (selectors/facets.py). Facets of a page
+without a query count every public listing: they are cached for FACET_TTL seconds (any indexing
+in this process drops the cache).
+
+A page costs a constant number of queries: the filter values' check (taxonomy and provinces,
+one each, only when those filters are given), the search (core.search's own few) or the keyset
+read, the rows, and the facets.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from nesta.core import search
+from nesta.core.errors import BadRequest, ValidationFailed
+from nesta.core.models import Region, TaxonomyNode
+from nesta.core.pagination import Page, clamp_limit, cursor_offset, decode_cursor, encode_cursor, offset_page
+from nesta.core.search.segment import query_tokens
+from nesta.market.models import Listing
+from nesta.market.selectors.facets import (
+    CHOICE_VALUES,
+    DEFAULT_STATUSES,
+    PRICE_BANDS,
+    band_token,
+    count_facets,
+    field_token,
+    ip_token,
+    maturity_token,
+    org_token,
+    status_filter_token,
+)
+
+DOC_TYPE = "listing"
+FACET_TTL = 120  # seconds a page without a query keeps its facet counts
+FACET_VERSION_KEY = "market:facets:version"
+MAX_QUERY = 200
+_PUBLIC_ORDER = (F("published_at").desc(nulls_last=True), F("id").desc())
+
+
+@dataclass(frozen=True)
+class ListingFilters:
+    q: str = ""
+    kind: str = ""
+    field: str = ""  # a taxonomy code of any level; a parent includes its children
+    province: str = ""  # a province's code
+    statuses: tuple[str, ...] = DEFAULT_STATUSES
+    maturity: str = ""
+    ip_type: str = ""
+    price_band: str = ""
+    organization: int | None = None
+
+    def index_fields(self) -> list[str]:
+        """The filters as the search document's field tokens (all must be present)."""
+        tokens = [status_filter_token(self.statuses)]
+        if self.field:
+            tokens.append(field_token(self.field))
+        if self.maturity:
+            tokens.append(maturity_token(self.maturity))
+        if self.ip_type:
+            tokens.append(ip_token(self.ip_type))
+        if self.price_band:
+            tokens.append(band_token(self.price_band))
+        if self.organization:
+            tokens.append(org_token(self.organization))
+        return [t for t in tokens if t]
+
+    def without(self, name: str) -> "ListingFilters":
+        """The same filters with one cleared (the page's "remove this filter" links)."""
+        from dataclasses import replace
+
+        return replace(self, **{name: DEFAULT_STATUSES if name == "statuses" else ""})
+
+
+@dataclass
+class SearchPage(Page[Listing]):
+    """A page of listings, with the facet counts and the total of everything the filters match."""
+
+    tokens: list[str] = field(default_factory=list)
+
+
+def parse_statuses(value: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """Statuses from "published,negotiating" (or a list); empty means the default set."""
+    if value is None:
+        return DEFAULT_STATUSES
+    items = value.split(",") if isinstance(value, str) else list(value)
+    chosen = tuple(dict.fromkeys(s.strip() for s in items if s and s.strip()))
+    return chosen or DEFAULT_STATUSES
+
+
+def check_filters(filters: ListingFilters) -> None:
+    """ValidationFailed (422) naming each bad filter value; code `invalid_<name>` when one is bad,
+    `invalid_filters` when several are. Queries the taxonomy or the regions only when asked to."""
+    errors: dict[str, list[Any]] = {}
+    for name in ("kind", "maturity", "ip_type", "price_band"):
+        value = getattr(filters, name)
+        if value and value not in CHOICE_VALUES[name]:
+            errors[name] = [_("取值无效。")]
+    bad = [s for s in filters.statuses if s not in CHOICE_VALUES["status"]]
+    if bad or not filters.statuses:
+        errors["status"] = [_("状态只能是 published、negotiating、dealt 之一或以逗号分隔的组合。")]
+    if len(filters.q) > MAX_QUERY or any(ord(c) < 32 for c in filters.q):
+        errors["q"] = [_("检索词过长或含控制字符。")]
+    if filters.field and not TaxonomyNode.objects.filter(code=filters.field).exists():
+        errors["field"] = [_("没有这个领域代码。")]
+    if filters.province and not Region.objects.filter(code=filters.province, level="province").exists():
+        errors["province"] = [_("没有这个省份代码。")]
+    if filters.organization is not None and not 1 <= filters.organization <= 2**31:
+        errors["organization"] = [_("取值无效。")]
+    if errors:
+        code = f"invalid_{next(iter(errors))}" if len(errors) == 1 else "invalid_filters"
+        raise ValidationFailed(_("筛选条件有误。"), code=code, details=errors)
+
+
+def listing_card_queryset() -> QuerySet[Listing]:
+    """What a result card shows: organisation, field with its parent, province and city."""
+    return Listing.objects.select_related("organization", "field__parent", "province", "city")
+
+
+def listing_search(
+    *, filters: ListingFilters, cursor: str | None = None, limit: int | None = None, with_facets: bool = True
+) -> SearchPage:
+    """One page of public listings matching `filters`: ranked by relevance when `q` holds a
+    searchable word, else newest published first. With facets, the counts per kind, field,
+    province, status, maturity, IP type and price band of everything matched, and the total."""
+    check_filters(filters)
+    limit = clamp_limit(limit)
+    tokens = query_tokens(filters.q) if filters.q.strip() else []
+    if tokens:
+        page = _ranked_page(filters, cursor, limit)
+    elif filters.q.strip():
+        # Only punctuation or the like: nothing the index can search, so nothing matches.
+        page = SearchPage(items=[])
+    else:
+        page = _newest_page(filters, cursor, limit)
+    page.tokens = tokens
+    if with_facets and (tokens or not filters.q.strip()):
+        page.facets, page.total = facets_for(filters, tokens)
+    elif with_facets:
+        page.total = 0
+    return page
+
+
+def _ranked_page(filters: ListingFilters, cursor: str | None, limit: int) -> SearchPage:
+    offset = cursor_offset(cursor)
+    hits = search.search(
+        DOC_TYPE,
+        filters.q,
+        province=filters.province,
+        kind=filters.kind,
+        field=filters.index_fields(),
+        limit=limit + 1,
+        offset=offset,
+    )
+    ids = hits.ids[:limit] if hits else []
+    by_id = {x.pk: x for x in listing_card_queryset().filter(pk__in=ids)} if ids else {}
+    more = bool(hits) and len(hits.ids) > limit
+    base = offset_page([by_id[i] for i in ids if i in by_id], offset=offset, limit=limit, more=more)
+    return SearchPage(items=base.items, next_cursor=base.next_cursor)
+
+
+def _newest_queryset(filters: ListingFilters) -> QuerySet[Listing]:
+    qs = listing_card_queryset().filter(status__in=filters.statuses)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.province:
+        qs = qs.filter(province__code=filters.province)
+    if filters.field:
+        f = filters.field
+        qs = qs.filter(Q(field__code=f) | Q(field__parent__code=f) | Q(field__parent__parent__code=f))
+    if filters.maturity:
+        qs = qs.filter(maturity=filters.maturity)
+    if filters.ip_type:
+        qs = qs.filter(ip_type=filters.ip_type)
+    if filters.price_band:
+        qs = qs.filter(price_band_q(filters.price_band))
+    if filters.organization:
+        qs = qs.filter(organization_id=filters.organization)
+    return qs
+
+
+def price_band_q(code: str) -> Q:
+    """The band as a condition on the price columns (as facets.price_band assigns it)."""
+    negotiable = Q(price_negotiable=True) | Q(price_low__isnull=True, price_high__isnull=True)
+    if code == "negotiable":
+        return negotiable
+    band = next(b for b in PRICE_BANDS if b.code == code)
+    amount_low = Q(price_low__isnull=False)
+    amount_high = Q(price_low__isnull=True, price_high__isnull=False)
+    cond_low, cond_high = Q(), Q()
+    if band.low is not None:
+        cond_low &= Q(price_low__gte=band.low)
+        cond_high &= Q(price_high__gte=band.low)
+    if band.high is not None:
+        cond_low &= Q(price_low__lt=band.high)
+        cond_high &= Q(price_high__lt=band.high)
+    return Q(price_negotiable=False) & ((amount_low & cond_low) | (amount_high & cond_high))
+
+
+def _newest_cursor(data: dict[str, Any]) -> tuple[int, datetime | None] | None:
+    if "after" not in data:
+        return None
+    at = data.get("at")
+    if at is None:
+        return int(data["after"]), None
+    try:
+        moment = datetime.fromisoformat(at) if isinstance(at, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise BadRequest(_("分页游标无效。"), code="invalid_cursor")
+    return int(data["after"]), moment
+
+
+def _newest_page(filters: ListingFilters, cursor: str | None, limit: int) -> SearchPage:
+    data = decode_cursor(cursor)
+    if "offset" in data and "after" not in data:
+        raise BadRequest(_("分页游标无效。"), code="invalid_cursor")
+    position = _newest_cursor(data)
+    qs = _newest_queryset(filters)
+    if position is not None:
+        after, at = position
+        if at is None:
+            qs = qs.filter(published_at__isnull=True, pk__lt=after)
+        else:
+            qs = qs.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=after) | Q(published_at__isnull=True))
+    rows = list(qs.order_by(*_PUBLIC_ORDER)[: limit + 1])
+    items = rows[:limit]
+    next_cursor = None
+    if len(rows) > limit:
+        last = items[-1]
+        at = last.published_at.isoformat() if last.published_at else None
+        next_cursor = encode_cursor({"after": last.pk, "at": at})
+    return SearchPage(items=items, next_cursor=next_cursor)
+
+
+def facets_for(filters: ListingFilters, tokens: list[str]) -> tuple[dict[str, dict[str, int]], int]:
+    """Facet counts and total; without query words the (costly) counts are cached."""
+    fields = [t for t in filters.index_fields() if not t.startswith("status")]
+
+    def compute() -> tuple[dict[str, dict[str, int]], int]:
+        return count_facets(
+            DOC_TYPE, tokens, statuses=filters.statuses, kind=filters.kind, province=filters.province, fields=fields
+        )
+
+    if tokens:
+        return compute()
+    key = "market:facets:{}:{}:{}:{}:{}".format(
+        cache.get(FACET_VERSION_KEY, 0), filters.kind, filters.province, ",".join(fields), ",".join(filters.statuses)
+    )
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, FACET_TTL)
+    return found
+
+
+def drop_facet_cache() -> None:
+    """After an indexing change: the cached counts of pages without a query start afresh."""
+    try:
+        cache.incr(FACET_VERSION_KEY)
+    except ValueError:
+        cache.set(FACET_VERSION_KEY, 1, None)
