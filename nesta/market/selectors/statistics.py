@@ -215,9 +215,16 @@ def default_year() -> int:
     return latest or timezone.localdate().year
 
 
-def year_statistics(year: int, province: str | None = None) -> YearStatistics:
+def year_statistics(
+    year: int,
+    province: str | None = None,
+    *,
+    known_years: list[int] | None = None,
+    known_provinces: list[tuple[str, str]] | None = None,
+) -> YearStatistics:
     """The year's statistics, optionally of the registration points in one province, beside the
-    previous year's."""
+    previous year's. A caller that read the years and provinces already (for its filter) passes
+    them in."""
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValueError(f"year out of range: {year}")
     years = (year, year - 1)
@@ -249,7 +256,7 @@ def year_statistics(year: int, province: str | None = None) -> YearStatistics:
         .values_list("year", "key", "key2", "contracts", "contract_fen", "technology_fen")
     )
     # 4. the selectors' choices
-    all_provinces = provinces()
+    all_provinces = known_provinces if known_provinces is not None else provinces()
     names = dict(all_provinces)
 
     by_dimension: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
@@ -311,6 +318,6 @@ def year_statistics(year: int, province: str | None = None) -> YearStatistics:
         by_plan=tables[D.PLAN],
         by_month=month_lines,
         flows=flows,
-        years=statistics_years(),
+        years=known_years if known_years is not None else statistics_years(),
         provinces=all_provinces,
     )
