@@ -7,12 +7,15 @@ band's edges or a token's spelling are defined once.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from nesta.core.models import Region, TaxonomyNode
 from nesta.core.search import engine
+from nesta.core.templatetags.nesta import loc
 from nesta.market.models.choices import IPType, ListingKind, ListingStatus, Maturity
 
 WAN = Decimal(10_000)
@@ -189,3 +192,92 @@ def count_facets(
 def _add(bucket: dict[str, int], key: str, n: int) -> None:
     if key:
         bucket[key] = bucket.get(key, 0) + n
+
+
+# --- the sidebar --------------------------------------------------------------------------------
+
+DIMENSION_LABELS = {
+    "kind": _("类别"),
+    "field": _("重点领域"),
+    "province": _("省份"),
+    "status": _("状态"),
+    "maturity": _("成熟度"),
+    "ip_type": _("知识产权类型"),
+    "price_band": _("价格区间"),
+}
+
+
+def facet_rows(facets: dict[str, dict[str, int]], *, selected: dict[str, Any]) -> list[dict[str, Any]]:
+    """The facet counts as the sidebar lists them: per dimension its label and its values with
+    label, count and whether chosen, in the vocabulary's order (fields as a tree: the areas and
+    their first level, or the chosen field's ancestors and children). Two queries (taxonomy and
+    provinces), only when there are counts."""
+    if not facets:
+        return []
+    nodes = list(
+        TaxonomyNode.objects.order_by("sort_order").only("id", "code", "name", "name_en", "parent_id", "depth")
+    )
+    provinces = {r.code: r for r in Region.objects.filter(level="province")}
+    labels: dict[str, dict[str, Any]] = {
+        "kind": dict(ListingKind.choices),
+        "status": {str(s.value): s.label for s in STATUS_FACET_VALUES},
+        "maturity": dict(Maturity.choices),
+        "ip_type": dict(IPType.choices),
+        "price_band": dict(PRICE_BAND_LABELS),
+        "province": {code: loc(r) for code, r in provinces.items()},
+    }
+    order = {
+        "kind": list(ListingKind.values),
+        "status": [str(s) for s in STATUS_FACET_VALUES],
+        "maturity": list(Maturity.values),
+        "ip_type": list(IPType.values),
+        "price_band": list(PRICE_BAND_CODES),
+        "province": sorted(provinces),
+    }
+    rows = []
+    for dim in FACET_DIMENSIONS:
+        counts = facets.get(dim, {})
+        chosen = selected.get(dim)
+        chosen_set = set(chosen) if isinstance(chosen, tuple | list) else {chosen} if chosen else set()
+        if dim == "field":
+            items = _field_items(nodes, counts, chosen or "")
+        else:
+            items = [
+                {
+                    "value": v,
+                    "label": labels[dim].get(v, v),
+                    "count": counts[v],
+                    "selected": v in chosen_set,
+                    "depth": 0,
+                }
+                for v in order[dim]
+                if counts.get(v) or v in chosen_set
+            ]
+        if items:
+            rows.append({"name": dim, "label": DIMENSION_LABELS[dim], "items": items, "selected": bool(chosen_set)})
+    return rows
+
+
+def _field_items(nodes: list[TaxonomyNode], counts: dict[str, int], chosen: str) -> list[dict[str, Any]]:
+    by_id = {n.pk: n for n in nodes}
+    chosen_node = next((n for n in nodes if n.code == chosen), None)
+    keep: set[int] = set()
+    if chosen_node is None:
+        keep = {n.pk for n in nodes if n.depth <= 1}
+    else:
+        node: TaxonomyNode | None = chosen_node
+        while node is not None:  # the chosen field's ancestors
+            keep.add(node.pk)
+            node = by_id.get(node.parent_id) if node.parent_id else None
+        keep |= {n.pk for n in nodes if n.parent_id == chosen_node.pk}
+    return [
+        {
+            "value": n.code,
+            "label": loc(n),
+            "count": counts.get(n.code, 0),
+            "selected": n.code == chosen,
+            "depth": n.depth,
+        }
+        for n in nodes
+        if n.pk in keep and (counts.get(n.code) or n.code == chosen)
+    ]

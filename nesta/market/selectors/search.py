@@ -27,7 +27,7 @@ from nesta.core.errors import BadRequest, ValidationFailed
 from nesta.core.models import Region, TaxonomyNode
 from nesta.core.pagination import Page, clamp_limit, cursor_offset, decode_cursor, encode_cursor, offset_page
 from nesta.core.search.segment import query_tokens
-from nesta.market.models import Listing
+from nesta.market.models import Listing, ListingKind
 from nesta.market.selectors.facets import (
     CHOICE_VALUES,
     DEFAULT_STATUSES,
@@ -271,3 +271,20 @@ def drop_facet_cache() -> None:
         cache.incr(FACET_VERSION_KEY)
     except ValueError:
         cache.set(FACET_VERSION_KEY, 1, None)
+
+
+def market_summary() -> dict[str, Any]:
+    """The home page's market section: listings by kind (the cached facet counts of the public
+    market) and the five newest demands and achievements."""
+    counts, total = facets_for(ListingFilters(), [])
+    by_kind = counts.get("kind", {})
+    return {
+        "market_total": total,
+        "market_kinds": [
+            {"kind": value, "label": label, "count": by_kind[value]}
+            for value, label in ListingKind.choices
+            if by_kind.get(value)
+        ],
+        "market_demands": _newest_page(ListingFilters(kind=ListingKind.DEMAND), None, 5).items,
+        "market_achievements": _newest_page(ListingFilters(kind=ListingKind.ACHIEVEMENT), None, 5).items,
+    }

@@ -1,7 +1,7 @@
-"""The web pages of the market's search part."""
+"""The web pages of the market's search part: the public market's list at /market/."""
 
 from django.urls import path
-from django.views.generic import TemplateView
 
-# Replaced by the market's search page (views/search.py); until then /market/ says what comes.
-urlpatterns: list = [path("", TemplateView.as_view(template_name="market/placeholder.html"), name="list")]
+from nesta.market.views.search import listing_search_page
+
+urlpatterns: list = [path("", listing_search_page, name="list")]

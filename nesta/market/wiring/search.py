@@ -6,5 +6,7 @@ from typing import Any
 
 def register(registry: Any) -> None:
     from nesta.market.services.indexing import listings_reindex
+    from nesta.market.views.search import market_home
 
     registry.search_type("listing", listings_reindex)
+    registry.home_section("market", "market/_home.html", market_home, order=30, slot="main")
