@@ -1,0 +1,409 @@
+"""Listings from an XLSX sheet, all or nothing, with a report of every bad row.
+
+The sheet is the layout of nesta.market.exports (the template or an export): one listing per
+row, the kind in 类别, the details in their labelled columns. Cells take what people type:
+choices by their Chinese word or their code, lists joined with 、 or commas, money as numbers,
+1,200,000, 120万 or 1.2亿, dates as Excel dates, 2027-06-30, 2027/6/30 or 2027年6月30日, yes/no
+as 是/否, regions and fields by name or code, the owner by 统一社会信用代码 or exact name (none:
+the importer's organisation).
+
+Bounded: the upload (2 MB), the sheet (core.xlsx limits) and at most MAX_IMPORT_ROWS rows.
+Every row goes through listing_prepare (permission and every rule of listing_create) without
+the write lock; with any error nothing is saved and ValidationFailed (code import_failed)
+carries details["rows"] = [{row, field, message}]. Otherwise one short transaction saves every
+row as a draft, indexes them and audits each with the named event listing.imported.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl.utils.datetime import from_excel
+
+from nesta.core.audit import diff
+from nesta.core.errors import DomainError, PermissionDenied, ValidationFailed
+from nesta.core.models import AuditLog, Region, TaxonomyNode
+from nesta.core.permissions import require
+from nesta.core.transactions import write_transaction
+from nesta.core.xlsx import XlsxLimits, read_xlsx_rows
+from nesta.directory.models import Organization
+from nesta.market.exports import ALL_COLUMNS, CHOICE_ENUMS, Column, choice_labels
+from nesta.market.models import IPType, Listing
+from nesta.market.services.indexing import index_listings
+from nesta.market.services.listings import audit_snapshot, listing_prepare
+
+MAX_IMPORT_ROWS = 1000
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+LIMITS = XlsxLimits(max_bytes=MAX_IMPORT_BYTES, max_rows=MAX_IMPORT_ROWS + 200, max_columns=100)
+BY_HEADER = {c.header: c for c in ALL_COLUMNS if c.name not in ("id", "status")}
+HEADER_OF = {c.name: c.header for c in ALL_COLUMNS}
+REQUIRED_HEADERS = ("类别", "标题", "简介", "所属领域")
+YES = {"是", "y", "yes", "true", "1", "√", "✓", "有"}
+NO = {"否", "n", "no", "false", "0", "×", "✗", "无"}
+_LIST_SPLIT = re.compile(r"[、,，;；/\n]+")
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+
+
+class CellError(ValueError):
+    pass
+
+
+@dataclass
+class RowError:
+    row: int
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "field": self.field, "message": self.message}
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: list[Listing] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _key(value: Any) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", _text(value)))
+
+
+def parse_money(value: Any) -> str:
+    if isinstance(value, bool):
+        raise CellError(_("金额格式有误。"))
+    if isinstance(value, (int, float, Decimal)):
+        text = repr(value) if isinstance(value, float) else str(value)
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+    for junk in ("人民币", "RMB", "rmb", "¥", "￥", "元", ",", "，", " "):
+        text = text.replace(junk, "")
+    factor = Decimal(1)
+    if text.endswith("万"):
+        factor, text = Decimal(10_000), text[:-1]
+    elif text.endswith("亿"):
+        factor, text = Decimal(100_000_000), text[:-1]
+    if len(text) > 30:
+        raise CellError(_("金额格式有误：%(v)s") % {"v": text[:30]})
+    try:
+        amount = Decimal(text) * factor
+    except InvalidOperation:
+        raise CellError(_("金额格式有误：%(v)s") % {"v": text[:30]}) from None
+    if not amount.is_finite():
+        raise CellError(_("金额格式有误：%(v)s") % {"v": text[:30]})
+    return str(amount.normalize()) if amount == amount.to_integral() else str(amount)
+
+
+def parse_date(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            result = from_excel(value)
+            return (result.date() if isinstance(result, datetime) else result).isoformat()
+        raise CellError(_("日期格式有误。"))
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            try:
+                return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+            except ValueError:
+                break
+    raise CellError(_("日期格式有误：%(v)s（应为 2027-06-30 或 2027年6月30日）") % {"v": text[:40]})
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(value).lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise CellError(_("应填“是”或“否”。"))
+
+
+def _choice_map(column: Column) -> dict[str, str]:
+    labels = choice_labels(CHOICE_ENUMS[column.name])
+    out = {v.lower(): v for v in labels}
+    out.update({_key(label).lower(): v for v, label in labels.items()})
+    return out
+
+
+def parse_choice(column: Column, value: Any) -> str:
+    found = _choice_map(column).get(_key(value).lower())
+    if found is None:
+        raise CellError(_("无效的选项：%(v)s") % {"v": _text(value)[:40]})
+    return found
+
+
+def parse_list(column: Column, value: Any) -> list[str]:
+    words = [w for w in _LIST_SPLIT.split(_text(value)) if w.strip()]
+    return [parse_choice(column, w) for w in words]
+
+
+def parse_ip_items(value: Any) -> list[dict[str, str]]:
+    labels = {_key(label): v for v, label in choice_labels(IPType).items()} | {v: v for v in IPType.values}
+    items = []
+    for part in re.split(r"[;；\n]+", _text(value)):
+        part = part.strip()
+        if not part:
+            continue
+        head, _sep, number = part.replace("\u3000", " ").partition(" ")
+        kind = labels.get(_key(head))
+        if kind is None:
+            raise CellError(_("未知的知识产权类型：%(v)s") % {"v": head[:30]})
+        items.append({"type": kind, "number": number.strip()})
+    return items
+
+
+class _References:
+    """Organisations, regions and fields the sheet names, read in a few queries."""
+
+    def __init__(self, rows: list[dict[str, Any]]):
+        usccs = {_text(r.get("统一社会信用代码")).upper() for r in rows if _text(r.get("统一社会信用代码"))}
+        names = {_text(r.get("发布单位")) for r in rows if _text(r.get("发布单位"))}
+        self.orgs: dict[str, list[Organization]] = {}
+        if usccs or names:
+            qs = Organization.objects.select_related("province", "city").filter(Q(uscc__in=usccs) | Q(name__in=names))
+            for org in qs:
+                if org.uscc:
+                    self.orgs.setdefault(org.uscc, []).append(org)
+                self.orgs.setdefault(org.name, []).append(org)
+        self.regions: dict[tuple[str, str], str] = {}
+        for code, name, level in Region.objects.filter(level__in=["province", "city"]).values_list(
+            "code", "name", "level"
+        ):
+            self.regions[(level, code)] = code
+            self.regions[(level, name)] = code
+            short = re.sub(r"(省|市|地区|朝鲜族自治州|自治州|盟)$", "", name)
+            self.regions.setdefault((level, short), code)
+        self.any_region = {name: code for (level, name), code in self.regions.items()}
+        self.fields: dict[str, str] = {}
+        for code, name in TaxonomyNode.objects.values_list("code", "name"):
+            self.fields[code] = code
+            self.fields.setdefault(name, code)
+
+    def organization(self, uscc: str, name: str) -> int | None:
+        key = uscc or name
+        if not key:
+            return None
+        found = self.orgs.get(key, [])
+        if not found:
+            raise CellError(_("未找到单位：%(n)s") % {"n": key[:60]})
+        if len(found) > 1:
+            raise CellError(_("有多个名为“%(n)s”的单位，请填写统一社会信用代码。") % {"n": key[:60]})
+        return found[0].pk
+
+    def region(self, level: str, value: Any) -> str:
+        text = _text(value)
+        code = self.regions.get((level, text))
+        if code is None:
+            what = _("省份") if level == "province" else _("城市")
+            raise CellError(_("未知的%(l)s：%(v)s") % {"l": what, "v": text[:30]})
+        return code
+
+
+def _cell_value(column: Column, raw: Any, refs: _References) -> Any:
+    if column.kind == "money":
+        return parse_money(raw)
+    if column.kind == "date":
+        return parse_date(raw)
+    if column.kind == "bool":
+        return parse_bool(raw)
+    if column.kind == "choice":
+        return parse_choice(column, raw)
+    if column.kind == "list":
+        return parse_list(column, raw)
+    if column.kind == "ip_items":
+        return parse_ip_items(raw)
+    if column.kind == "regions":
+        codes = []
+        for word in _LIST_SPLIT.split(_text(raw)):
+            word = word.strip()
+            if word:
+                code = refs.any_region.get(word)
+                if code is None:
+                    raise CellError(_("未知的地区：%(v)s") % {"v": word[:30]})
+                codes.append(code)
+        return codes
+    if column.kind == "number":
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            return int(raw) if float(raw).is_integer() else str(raw)
+        text = _text(raw).replace(",", "").replace("%", "")
+        if not re.fullmatch(r"\d{1,12}(\.\d{1,6})?", text):
+            raise CellError(_("应为数字。"))
+        return int(text) if "." not in text else text
+    if column.name == "field":
+        code = refs.fields.get(_text(raw))
+        if code is None:
+            raise CellError(_("未知的重点领域：%(v)s") % {"v": _text(raw)[:40]})
+        return code
+    if column.name in ("province", "city"):
+        return refs.region(column.name, raw)
+    if column.kind == "code":
+        return _text(raw) if not isinstance(raw, (int, float)) else str(int(raw))
+    return raw if isinstance(raw, str) else _text(raw)
+
+
+def _row_data(number: int, cells: dict[str, Any], refs: _References) -> tuple[dict[str, Any], list[RowError]]:
+    data: dict[str, Any] = {}
+    details: dict[str, Any] = {}
+    errors: list[RowError] = []
+    try:
+        org = refs.organization(_text(cells.get("统一社会信用代码")).upper(), _text(cells.get("发布单位")))
+        if org is not None:
+            data["organization"] = org
+    except CellError as exc:
+        errors.append(RowError(number, "发布单位", str(exc)))
+    for header, raw in cells.items():
+        column = BY_HEADER[header]
+        if column.name in ("organization", "organization_uscc"):
+            continue
+        if _text(raw) == "":
+            if header in REQUIRED_HEADERS:
+                errors.append(RowError(number, header, _("此字段为必填项。")))
+            continue
+        try:
+            value = _cell_value(column, raw, refs)
+        except CellError as exc:
+            errors.append(RowError(number, header, str(exc)))
+            continue
+        if column.name.startswith("details."):
+            details[column.name.removeprefix("details.")] = value
+        else:
+            data[column.name] = value
+    data["details"] = details
+    return data, errors
+
+
+def _read_sheet(content: bytes) -> list[tuple[int, dict[str, Any]]]:
+    if len(content) > MAX_IMPORT_BYTES:
+        raise ValidationFailed(
+            _("文件过大（上限 %(m)d MB）。") % {"m": MAX_IMPORT_BYTES // 1024 // 1024},
+            code="file_too_large",
+            details={"file": [_("文件过大。")]},
+        )
+    sheet = read_xlsx_rows(content, LIMITS)
+    rows = iter(sheet)
+    headers = [_key(v) for v in next(rows, None) or ()]
+    missing = [h for h in REQUIRED_HEADERS if h not in headers]
+    if missing:
+        raise ValidationFailed(
+            _("表头缺少必需的列：%(h)s") % {"h": "、".join(missing)},
+            code="invalid_file",
+            details={"rows": [{"row": 1, "field": h, "message": _("缺少此列。")} for h in missing]},
+        )
+    data: list[tuple[int, dict[str, Any]]] = []
+    for number, values in enumerate(rows, start=2):
+        if all(_text(v) == "" for v in values):
+            continue
+        if len(data) >= MAX_IMPORT_ROWS:
+            raise ValidationFailed(
+                _("一次最多导入 %(n)d 行。") % {"n": MAX_IMPORT_ROWS},
+                code="too_many_rows",
+                details={"file": [_("一次最多导入 %(n)d 行。") % {"n": MAX_IMPORT_ROWS}]},
+            )
+        cells = {h: v for h, v in zip(headers, values, strict=False) if h in BY_HEADER}
+        data.append((number, cells))
+    return data
+
+
+def _service_errors(number: int, exc: DomainError, reported: set[str]) -> list[RowError]:
+    details = exc.details if isinstance(exc.details, dict) else {}
+    out = []
+    for key, messages in details.items():
+        if key == "codes" or not isinstance(messages, list):
+            continue
+        header = HEADER_OF.get(str(key), "" if key == "__all__" else str(key))
+        if header in reported:
+            continue
+        out.extend(RowError(number, header, str(m)) for m in messages)
+    return out or [RowError(number, "", str(exc.message))]
+
+
+def import_failed(errors: list[RowError]) -> ValidationFailed:
+    return ValidationFailed(
+        _("导入失败：共 %(n)d 处错误，未保存任何记录。") % {"n": len(errors)},
+        code="import_failed",
+        details={"rows": [e.as_dict() for e in errors[:500]], "total": len(errors)},
+    )
+
+
+def listings_import_xlsx(*, actor: Any, content: bytes, dry_run: bool = False) -> ImportReport:
+    """Create one draft listing per row, all or nothing (see the module's docstring)."""
+    require(actor, "listing.import")
+    rows = _read_sheet(content)
+    refs = _References([cells for _n, cells in rows])
+    today = timezone.localdate()
+    report = ImportReport(rows=len(rows), dry_run=dry_run)
+    prepared: list[Listing] = []
+    for number, cells in rows:
+        data, errors = _row_data(number, cells, refs)
+        reported = {e.field for e in errors}
+        try:
+            listing = listing_prepare(actor=actor, data=data, today=today)
+        except PermissionDenied:
+            errors.append(RowError(number, "发布单位", _("您无权为该单位发布信息。")))
+        except ValidationFailed as exc:
+            errors += _service_errors(number, exc, reported)
+        else:
+            if not errors:
+                prepared.append(listing)
+        report.errors += errors
+    if not rows:
+        report.errors.append(RowError(2, "", _("表格中没有数据行。")))
+    if report.errors:
+        raise import_failed(report.errors)
+    if not dry_run:
+        report.created = _save(actor, prepared)
+    return report
+
+
+def _save(actor: Any, prepared: list[Listing]) -> list[Listing]:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with write_transaction():
+        listings = Listing.objects.bulk_create(prepared, batch_size=500)
+        index_listings(listings)  # drafts: no documents, but any stale ones go
+        AuditLog.objects.bulk_create(
+            [
+                AuditLog(
+                    actor=user,
+                    actor_repr=getattr(user, "username", "") if user else "",
+                    action="listing.imported",
+                    object_type="market.listing",
+                    object_id=str(listing.pk),
+                    object_repr=str(listing)[:200],
+                    changes=diff({}, audit_snapshot(listing)),
+                )
+                for listing in listings
+            ],
+            batch_size=500,
+        )
+    return listings
