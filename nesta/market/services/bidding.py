@@ -342,7 +342,7 @@ def bid_place(*, actor: Actor, round_id: int, amount: Any, now: datetime | None 
     assert value is not None
     if value <= 0:
         raise ValidationFailed(details={"amount": [_("出价须大于 0。")]})
-    _start_if_due(round_id, now)
+    round_start_due(round_id, now)
     with write_transaction():
         rnd = _lock_round(round_id)
         at = now or timezone.now()  # the time the lock was granted: the bid's time
@@ -465,7 +465,7 @@ def _listing_follows(rnd: BiddingRound, t: Any) -> None:
     listing = Listing.objects.filter(pk=rnd.listing_id).values_list("status", flat=True).first()
     step = {"close": "deal", "negotiate": "negotiate"}.get(t.name)
     if step and listing in LISTING.transition(step).sources:
-        LISTING.run(step, actor=None, obj_id=rnd.listing_id, system=True)
+        LISTING.run(step, actor=None, obj_id=rnd.listing_id, system=True, now=rnd.closed_at)
 
 
 def _advance(rnd: BiddingRound, *, name: str, actor: Any, system: bool, now: datetime) -> BiddingRound:
@@ -477,7 +477,7 @@ def round_close(*, actor: Actor, round_id: int, now: datetime | None = None) -> 
     """结束竞价: the operator closes a round past its end (the periodic job does it by itself)."""
     was = _round(round_id)
     require(actor, "bidding.manage", was)
-    _start_if_due(round_id, now)
+    round_start_due(round_id, now)
     with write_transaction():
         rnd = _lock_round(round_id)
         if was.status == R.REGISTERING and rnd.status in (R.CLOSED, R.FAILED):
@@ -485,7 +485,7 @@ def round_close(*, actor: Actor, round_id: int, now: datetime | None = None) -> 
         return _advance(rnd, name="close", actor=actor, system=False, now=now or timezone.now())
 
 
-def _start_if_due(round_id: int, now: datetime | None) -> None:
+def round_start_due(round_id: int, now: datetime | None = None) -> None:
     """A round whose start has come is started (or ended by the 2+ rule) before anything else
     touches it, in its own transaction: the periodic job may not have run yet this minute."""
     rnd = _round(round_id)
