@@ -123,8 +123,7 @@ def _thesaurus_reasons(matches: list[Match], concepts: dict[int, list[str]], th:
             continue
         theirs = th.detect(C.listing_text(m.listing))
         extra = [
-            R.related_terms(th.concepts.get(cid, ""), concepts.get(cid, [])[:3], theirs.get(cid, [])[:3])
-            for cid in shared[:3]
+            R.related_terms(th.concepts.get(cid, ""), concepts.get(cid, []), theirs.get(cid, [])) for cid in shared[:3]
         ]
         m.reasons[1:1] = extra  # after the shared words, before the context
 

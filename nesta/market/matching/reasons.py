@@ -19,11 +19,18 @@ class Reason:
         return asdict(self)
 
 
+def _outer(words: list[str]) -> list[str]:
+    """Drop a word shown inside a longer one (合金 beside 铝合金, 砂眼 beside 铸件有砂眼)."""
+    return [w for w in words if not any(w != o and w in o for o in words)]
+
+
 def shared_terms(words: list[str]) -> Reason:
+    words = _outer(words)
     return Reason("shared_terms", _("共同关键词：%(w)s") % {"w": "、".join(words)}, {"terms": words})
 
 
 def related_terms(concept: str, ours: list[str], theirs: list[str]) -> Reason:
+    ours, theirs = _outer(ours)[:3], _outer(theirs)[:3]
     if ours and theirs and set(ours) != set(theirs):
         text = _("词表关联：%(a)s ↔ %(b)s（%(c)s）") % {"a": "、".join(ours), "b": "、".join(theirs), "c": concept}
     else:

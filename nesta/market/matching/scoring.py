@@ -9,7 +9,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from nesta.core.search.segment import query_tokens
+from nesta.core.search.segment import index_tokens
 from nesta.market.matching import weights as W
 from nesta.market.matching.candidates import Collection, listing_parts
 from nesta.market.matching.thesaurus import Thesaurus, concept_token
@@ -24,7 +24,9 @@ STOPWORDS = frozenset(
 
 
 def _words(text: str) -> list[str]:
-    return [t for t in query_tokens(text) if t not in STOPWORDS and not t.isdigit() and len(t.strip()) > 0]
+    # Search-mode tokens, like the documents': a long word and its parts (铝合金铸件 → 铝合金, 铸件),
+    # so a query word always has the same form as the document word it should meet.
+    return [t for t in index_tokens(text) if t not in STOPWORDS and not t.isdigit()]
 
 
 def build_query(

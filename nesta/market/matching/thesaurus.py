@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
-from nesta.core.search.segment import add_terms, normalize, query_tokens
+from nesta.core.search.segment import index_tokens, normalize
 
 VERSION_KEY = "market:thesaurus:version"
 CHECK_EVERY = 5.0  # seconds between two looks at the cached version
@@ -29,6 +29,11 @@ class Term:
     concept_id: int
     role: str
     pattern: re.Pattern | None
+    ascii: bool = False
+
+
+def _alnum(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and text[i].isascii() and text[i].isalnum()
 
 
 @dataclass
@@ -55,12 +60,18 @@ class Thesaurus:
             for term in self._by_prefix.get(text[i : i + 2], ()):
                 if term.pattern is None:
                     hit = text.startswith(term.text, i)
+                    end = i + len(term.text)
                 else:
-                    hit = term.pattern.match(text, i) is not None
+                    found_at = term.pattern.match(text, i)
+                    hit = found_at is not None
+                    end = found_at.end() if found_at else i
+                if hit and term.ascii and (_alnum(text, i - 1) or _alnum(text, end)):
+                    hit = False  # "ai" is no word inside "email"
                 if hit:
                     seen = found.setdefault(term.concept_id, [])
-                    if term.text not in seen:
-                        seen.append(term.text)
+                    surface = text[i:end]  # what the text says (焊缝老是裂), not the pattern
+                    if surface not in seen:
+                        seen.append(surface)
         return found
 
 
@@ -78,22 +89,19 @@ def _compile(text: str) -> re.Pattern | None:
 def build(rows: list[tuple[int, str, str, str]]) -> Thesaurus:
     """rows: (concept id, concept name, term, role) of the active concepts."""
     th = Thesaurus()
-    plain: list[str] = []
     for concept_id, name, term_text, role in rows:
         th.concepts[concept_id] = name
         text = normalize(term_text).strip()
-        if len(text.replace("*", "")) < 2:
-            continue
-        th.add(Term(text=text, concept_id=concept_id, role=role, pattern=_compile(text)))
-        for part in text.split("*"):
-            if len(part) >= 2:
-                plain.append(part)
-    # Terms become words of the segmenter, so 缩松 or 冷裂纹 stay whole in queries and documents.
-    add_terms(plain)
+        if len(text.split("*", 1)[0]) < 2:
+            continue  # detection starts from a term's first two characters
+        ascii_edge = text[0].isascii() or text[-1].isascii()
+        th.add(Term(text=text, concept_id=concept_id, role=role, pattern=_compile(text), ascii=ascii_edge))
+    # The terms are not added to the segmenter's dictionary: it is shared with search, and a
+    # longer dictionary word changes how everything around it is cut (搅拌摩擦焊接 → 搅拌摩擦焊 + 接).
     for term in th.terms:
         words = th.words.setdefault(term.concept_id, [])
         for part in term.text.split("*"):
-            for token in query_tokens(part):
+            for token in index_tokens(part):
                 if len(token) >= 2 and token not in words:
                     words.append(token)
     return th

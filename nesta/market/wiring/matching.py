@@ -29,3 +29,10 @@ def register(registry: Any) -> None:
     post_save.connect(_listing_saved, sender=Listing, dispatch_uid="market_matching_sync")
     post_delete.connect(_listing_deleted, sender=Listing, dispatch_uid="market_matching_unsync")
     registry.search_type(DOC_TYPE, reindex)
+    registry.reference_loader("market thesaurus", _load_thesaurus, order=50)
+
+
+def _load_thesaurus() -> int:
+    from nesta.market.reference import load_thesaurus
+
+    return load_thesaurus()

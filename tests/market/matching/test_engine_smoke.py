@@ -1,16 +1,12 @@
 import pytest
 
 from nesta.market.matching.engine import top_matches
-from nesta.market.models import ThesaurusConcept, ThesaurusTerm
 from tests.market.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_smoke(reference):
-    c = ThesaurusConcept.objects.create(name="铸件缩孔缩松")
-    for t, r in (("砂眼", "problem"), ("缩松", "phenomenon"), ("缩孔", "phenomenon"), ("缩松缺陷控制", "technique")):
-        ThesaurusTerm.objects.create(concept=c, term=t, role=r)
     good = ListingFactory(title="高强铸造铝合金缩松缺陷控制技术", summary="通过凝固模拟与补缩设计消除缩孔缩松。")
     ListingFactory(title="铝合金焊接工艺", summary="铝合金薄板搅拌摩擦焊接，焊缝强度高。", keywords="焊接")
     demand = ListingFactory.build(
