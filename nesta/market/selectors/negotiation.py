@@ -21,6 +21,7 @@ from nesta.market.models import PUBLIC_STATUSES, Interest, Listing, ListingStatu
 
 PARTY, OWNER, OPERATOR = "party", "owner", "operator"
 BOXES = ("all", "sent", "received", "oversee")
+SIDE_OF_STEP = {"accept": "owner", "decline": "owner", "close": "owner", "withdraw": "party"}
 OPEN_LISTING = (ListingStatus.PUBLISHED, ListingStatus.NEGOTIATING)
 BOX_INTERESTS_MAX = 50  # the owner's list on a listing's page; the rest on 我的洽谈
 
@@ -118,9 +119,8 @@ def view_of(user: Any, interest: Interest) -> InterestView:
         unread = getattr(interest, "unread_party", 0)
     elif side == OWNER:
         unread = getattr(interest, "unread_owner", 0)
-    steps = INTEREST.available(user, interest) if side is not None else []
-    if side == OPERATOR:
-        steps = []  # the operator reads; the two parties answer and withdraw
+    # the owner's side answers and ends, the interested side withdraws, the operator reads
+    steps = [t for t in INTEREST.available(user, interest) if SIDE_OF_STEP.get(t.name) == side] if side else []
     return InterestView(interest=interest, side=side, transitions=steps, unread=unread)
 
 

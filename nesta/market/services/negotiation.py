@@ -69,10 +69,17 @@ def _authenticated(actor: Any) -> None:
         raise NotAuthenticated()
 
 
-def _visible(actor: Any, interest_id: int) -> InterestView:
-    """401 for anonymous callers, 404 for anyone who may not know the interest exists."""
+def _visible(actor: Any, interest_id: int, side: str | None = None) -> InterestView:
+    """401 for anonymous callers, 404 for anyone who may not know the interest exists, 403 for
+    one who sees it from another side than `side` (the operator reads; the parties answer)."""
     _authenticated(actor)
-    return interest_get(user=actor, interest_id=interest_id)
+    view = interest_get(user=actor, interest_id=interest_id)
+    if side is not None and view.side != side:
+        raise PermissionDenied(
+            _("只有信息发布方可以答复合作意向。") if side == OWNER else _("只有意向方可以撤回合作意向。"),
+            details={"side": view.side},
+        )
+    return view
 
 
 # --- expressing interest ------------------------------------------------------------------------
@@ -172,7 +179,7 @@ def _lock_open_listing(interest: Interest, _t: Any) -> None:
 def interest_accept(*, actor: Any, interest_id: int, answer: str = "", now: datetime | None = None) -> Interest:
     """Accept: the listing goes 已发布 → 洽谈中 in the same transaction (already 洽谈中 with another
     party: it stays), the interested organisation sees the contacts, its person is told."""
-    _visible(actor, interest_id)
+    _visible(actor, interest_id, OWNER)
     answer = clean_text(answer, field="answer", max_length=ANSWER_MAX)
     now = now or timezone.now()
 
@@ -187,7 +194,7 @@ def interest_accept(*, actor: Any, interest_id: int, answer: str = "", now: date
 
 
 def interest_decline(*, actor: Any, interest_id: int, answer: str, now: datetime | None = None) -> Interest:
-    _visible(actor, interest_id)
+    _visible(actor, interest_id, OWNER)
     answer = clean_text(answer, field="answer", max_length=ANSWER_MAX, required=True)
     return INTEREST.run("decline", actor=actor, obj_id=interest_id, now=now, answer=answer)
 
@@ -208,12 +215,12 @@ def _reopen_if_last(actor: Any, now: datetime | None) -> Any:
 
 
 def interest_withdraw(*, actor: Any, interest_id: int, now: datetime | None = None) -> Interest:
-    _visible(actor, interest_id)
+    _visible(actor, interest_id, PARTY)
     return INTEREST.run("withdraw", actor=actor, obj_id=interest_id, now=now, effect=_reopen_if_last(actor, now))
 
 
 def interest_close(*, actor: Any, interest_id: int, now: datetime | None = None) -> Interest:
-    _visible(actor, interest_id)
+    _visible(actor, interest_id, OWNER)
     return INTEREST.run("close", actor=actor, obj_id=interest_id, now=now, effect=_reopen_if_last(actor, now))
 
 
