@@ -50,6 +50,13 @@ def _expired(listing: Listing, actor: Any) -> None:
     _tell_owner(listing, "listing_expired", gettext_now("信息已过有效期：%(t)s"))
 
 
+def _published(listing: Listing, actor: Any) -> None:
+    # Strong new matches are told to both owners by a task queued after the commit (matching).
+    from nesta.market.matching.tasks import queue_match_notifications
+
+    queue_match_notifications(listing)
+
+
 _OWNER: dict[str, Any] = {"permission": "listing.change"}
 _REVIEW: dict[str, Any] = {"permission": "listing.review"}
 
@@ -106,6 +113,7 @@ LISTING = Lifecycle(
             event="listing.published",
             label=_("发布"),
             verb=_("发布"),
+            notify=_published,
             style="primary",
             done=_("已发布到技术市场。"),
             summary="发布（已审核 → 已发布）",
