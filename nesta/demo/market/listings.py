@@ -445,9 +445,15 @@ class _Owner:
 
 
 def load(
-    scale: int, seed: int = DEFAULT_SEED, say: Callable[[str], None] = print, now: datetime | None = None
+    scale: int,
+    seed: int = DEFAULT_SEED,
+    say: Callable[[str], None] = print,
+    now: datetime | None = None,
+    *,
+    with_cases: bool = True,
 ) -> dict[str, Any]:
-    """Write the demo listings missing from the database; returns counts."""
+    """Write the demo listings missing from the database; returns counts. `with_cases=False`
+    leaves the matching cases out (the quality benchmark loads them from its labelled set)."""
     from nesta.accounts.models import User
     from nesta.core.models import TaxonomyNode
     from nesta.directory.models import Organization
@@ -491,7 +497,7 @@ def load(
     )
 
     specs: list[tuple[str, str, str, random.Random, dict[str, Any] | None]] = []  # key, kind, status, rng, content
-    for key, kind, content in _case_specs():
+    for key, kind, content in _case_specs() if with_cases else []:
         specs.append((key, kind, "published", _rng(seed, "case", key), content))
     kinds = list(KIND_WEIGHTS.items())
     for i in range(listing_count(scale)):
