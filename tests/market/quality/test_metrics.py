@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from bench.market.quality import evaluate, ndcg_at, reciprocal_rank, recall_at, report
+from bench.market.quality import evaluate, ndcg_at, recall_at, reciprocal_rank, report
 
 
 def test_recall_counts_the_relevant_in_the_first_k():
