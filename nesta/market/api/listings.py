@@ -18,6 +18,7 @@ from nesta.core.generic.download import content_disposition
 from nesta.core.lifecycle import Transition
 from nesta.core.schemas import ErrorOut
 from nesta.market import exports
+from nesta.market.api import search
 from nesta.market.lifecycles.listing import LISTING
 from nesta.market.models import Listing
 from nesta.market.schemas_listings import (
@@ -99,7 +100,10 @@ def _detail(listing_id: int, viewer: Any) -> dict[str, Any]:
     return listing_out(reads.listing_get(viewer=viewer, listing_id=listing_id), viewer)
 
 
-@router.post("/listings", response={201: ListingOut, **ERRORS}, summary="新建技术市场信息（草稿；按类别校验）")
+# POST /listings shares its path with the search part's GET /listings: Django resolves a path
+# to the first router's pattern only (a POST there would be 405), so this operation is declared
+# on the search router's path, beside its GET.
+@search.router.post("/listings", response={201: ListingOut, **ERRORS}, summary="新建技术市场信息（草稿；按类别校验）")
 def create_listing(request: HttpRequest, payload: ListingIn):
     user = api_user_required(request)
     listing = services.listing_create(actor=user, data=payload.model_dump(exclude_unset=True))
