@@ -5,6 +5,10 @@ Indexing (services/indexing.py), the search selector, the API and the page all r
 band's edges or a token's spelling are defined once.
 """
 
+import threading
+from array import array
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -158,7 +162,8 @@ def count_facets(
     fields: list[str] = (),  # type: ignore[assignment]
 ) -> tuple[dict[str, dict[str, int]], int]:
     """(counts per dimension and value, total) of the documents matching every query token and
-    filter; `statuses` are the statuses chosen (the status facet ignores them)."""
+    filter, in one grouped query; `statuses` are the statuses chosen (the status facet ignores
+    them)."""
     filters = engine._filters(doc_type, province, "", kind, list(fields))
     where, param, find = _match_sql(tokens, filters)
     sql = (
@@ -168,14 +173,20 @@ def count_facets(
     with connection.cursor() as cur:
         cur.execute(sql, [param])
         rows = cur.fetchall()
+    return tally(rows, statuses)
+
+
+def tally(
+    rows: Iterable[tuple[str, str, str, int]], statuses: tuple[str, ...]
+) -> tuple[dict[str, dict[str, int]], int]:
+    """Counts per dimension from (kind, province code, facet tokens less the organisation, n)."""
     chosen = {status_token(s) for s in statuses}
     counts: dict[str, dict[str, int]] = {d: {} for d in FACET_DIMENSIONS}
     total = 0
     for kind_value, province_code, rest, n in rows:
         words = rest.split(" ")
         status_word = next((w for w in words if w.startswith("status-")), "")
-        status = counts["status"]
-        status[status_word[7:]] = status.get(status_word[7:], 0) + n
+        _add(counts["status"], status_word[7:], n)
         if status_word not in chosen:
             continue
         total += n
@@ -281,3 +292,137 @@ def _field_items(nodes: list[TaxonomyNode], counts: dict[str, int], chosen: str)
         for n in nodes
         if n.pk in keep and (counts.get(n.code) or n.code == chosen)
     ]
+
+
+# --- the documents' columns in memory -----------------------------------------------------------
+# A query matching many documents costs the index little but the database a row read per match
+# (the length the ranking orders by and the tokens the facets count sit in the document's row, past
+# its long text). So each process keeps, per listing document id, its length, listing id and facet
+# combination in arrays (about 16 bytes a document), loaded once and topped up by one query before
+# use: a (re-)indexed document always gets a new, higher id, and a removed one is never matched
+# again, so "ids above the highest loaded" is all that can be new.
+
+
+LOAD_BUDGET = 250_000  # documents a request loads at most
+
+
+class DocumentColumns:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._reset(None)
+
+    def _reset(self, db: Any) -> None:
+        self.db = db
+        self.top = 0
+        self.length = array("I")
+        self.object_id = array("q")
+        self.combo = array("I")
+        # per facet combination: its status and the (dimension, value) pairs it counts under
+        self.combos: list[tuple[str, tuple[tuple[str, str], ...]]] = [("", ())]
+        self._combo_ids: dict[tuple[str, str, str], int] = {}
+        self._ok: dict[tuple[frozenset[str], int], list[bool]] = {}
+
+    def reset(self) -> None:
+        with self._lock:
+            self._reset(None)
+
+    def refresh(self, doc_type: str, *, budget: int | None = LOAD_BUDGET) -> bool:
+        """Load the documents indexed since the last call, at most `budget` of them (None: all);
+        True when the columns are then complete. A first load of a large index is spread over a
+        few requests (they rank and count through the database meanwhile)."""
+        db = (connection.alias, connection.settings_dict["NAME"], connection.vendor)
+        find = "strpos" if connection.vendor == "postgresql" else "instr"
+        with self._lock, connection.cursor() as cur:
+            cur.execute("SELECT max(id) FROM core_searchdocument")
+            top = cur.fetchone()[0] or 0
+            if db != self.db or top < self.top:  # another database, or rows rolled back
+                self._reset(db)
+            while self.top < top:
+                limit = f" LIMIT {int(budget)}" if budget else ""
+                cur.execute(
+                    f"SELECT id, object_id, length, kind, province_code, substr(fields, {find}(fields, ' ') + 1) "
+                    f"FROM core_searchdocument WHERE doc_type = %s AND id > %s AND id <= %s ORDER BY id{limit}",
+                    [doc_type, self.top, top],
+                )
+                rows = cur.fetchall()
+                loaded = rows[-1][0] if rows and budget and len(rows) >= budget else top
+                self._load(rows, loaded)
+                if budget:
+                    break
+            self._ok.clear()
+            return self.top >= top
+
+    def _load(self, rows: list[tuple], top: int) -> None:
+        grow = top + 1 - len(self.length)
+        if grow > 0:
+            self.length.frombytes(bytes(self.length.itemsize * grow))
+            self.object_id.frombytes(bytes(self.object_id.itemsize * grow))
+            self.combo.frombytes(bytes(self.combo.itemsize * grow))
+        ids = self._combo_ids
+        for pk, object_id, length, kind, province, rest in rows:
+            key = (kind, province, rest)
+            combo = ids.get(key)
+            if combo is None:
+                combo = ids[key] = len(self.combos)
+                self.combos.append(_parse_combo(kind, province, rest))
+            self.length[pk] = length
+            self.object_id[pk] = object_id
+            self.combo[pk] = combo
+        self.top = top
+
+    def tally(self, rowids: list[int], statuses: tuple[str, ...]) -> tuple[dict[str, dict[str, int]], int]:
+        """The same counts as `tally` over the documents `rowids` (loaded by `refresh`)."""
+        combo, combos = self.combo, self.combos
+        chosen = set(statuses)
+        counts: dict[str, dict[str, int]] = {d: {} for d in FACET_DIMENSIONS}
+        by_status = counts["status"]
+        total = 0
+        for i, n in Counter(combo[r] for r in rowids).items():
+            status, pairs = combos[i]
+            by_status[status] = by_status.get(status, 0) + n
+            if status in chosen:
+                total += n
+                for dim, value in pairs:
+                    bucket = counts[dim]
+                    bucket[value] = bucket.get(value, 0) + n
+        return counts, total
+
+    def with_status(self, rowids: list[int], statuses: tuple[str, ...]) -> list[int]:
+        key = (frozenset(statuses), len(self.combos))
+        ok = self._ok.get(key)
+        if ok is None:  # which combinations hold a chosen status, kept until new ones appear
+            ok = self._ok[key] = [c[0] in key[0] for c in self.combos]
+        combo = self.combo
+        return [r for r in rowids if ok[combo[r]]]
+
+
+def _parse_combo(kind: str, province: str, rest: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    words = rest.split(" ")
+    status = next((w[7:] for w in words if w.startswith("status-")), "")
+    pairs = [("kind", kind)] if kind else []
+    if province:
+        pairs.append(("province", province))
+    for w in words:
+        for prefix, dim in _PREFIXES:
+            if w.startswith(prefix):
+                pairs.append((dim, w[len(prefix) :]))
+                break
+    return status, tuple(pairs)
+
+
+COLUMNS = DocumentColumns()
+
+
+def match_rowids(doc_type: str, tokens: list[str], *, kind: str, province: str, fields: list[str]) -> list[int]:
+    """The ids of the documents matching the query words and filters: the index alone (FTS5), or
+    the tsvector's index and its recheck (PostgreSQL); no document row is read on SQLite."""
+    filters = engine._filters(doc_type, province, "", kind, list(fields))
+    if connection.vendor == "postgresql":
+        where, param, _find = _match_sql(tokens, filters)
+        sql = f"SELECT d.id FROM {where}"
+    else:
+        _where, param, _find = _match_sql(tokens, filters)
+        sql = f"SELECT rowid FROM {engine.FTS_TABLE} WHERE {engine.FTS_TABLE} MATCH %s"
+    with connection.cursor() as cur:
+        cur.execute(sql, [param])
+        return [r[0] for r in cur.fetchall()]

@@ -14,11 +14,13 @@ one each, only when those filters are given), the search (core.search's own few)
 read, the rows, and the facets.
 """
 
+import heapq
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -26,16 +28,19 @@ from nesta.core import search
 from nesta.core.errors import BadRequest, ValidationFailed
 from nesta.core.models import Region, TaxonomyNode
 from nesta.core.pagination import Page, clamp_limit, cursor_offset, decode_cursor, encode_cursor, offset_page
+from nesta.core.search import engine
 from nesta.core.search.segment import query_tokens
 from nesta.market.models import Listing, ListingKind
 from nesta.market.selectors.facets import (
     CHOICE_VALUES,
+    COLUMNS,
     DEFAULT_STATUSES,
     PRICE_BANDS,
     band_token,
     count_facets,
     field_token,
     ip_token,
+    match_rowids,
     maturity_token,
     org_token,
     status_filter_token,
@@ -45,6 +50,10 @@ DOC_TYPE = "listing"
 FACET_TTL = 120  # seconds a page without a query keeps its facet counts
 FACET_VERSION_KEY = "market:facets:version"
 MAX_QUERY = 200
+# Up to this many matches, core.search ranks and the database groups the facets; beyond, the
+# columns in memory do both (the same order, the same counts, without a row read per match).
+SMALL_MATCHES = 2000
+_ID_MASK = (1 << 40) - 1
 _PUBLIC_ORDER = (F("published_at").desc(nulls_last=True), F("id").desc())
 
 
@@ -137,36 +146,100 @@ def listing_search(
     limit = clamp_limit(limit)
     tokens = query_tokens(filters.q) if filters.q.strip() else []
     if tokens:
-        page = _ranked_page(filters, cursor, limit)
-    elif filters.q.strip():
+        return _ranked_page(filters, tokens, cursor, limit, with_facets)
+    if filters.q.strip():
         # Only punctuation or the like: nothing the index can search, so nothing matches.
-        page = SearchPage(items=[])
-    else:
-        page = _newest_page(filters, cursor, limit)
-    page.tokens = tokens
-    if with_facets and (tokens or not filters.q.strip()):
-        page.facets, page.total = facets_for(filters, tokens)
-    elif with_facets:
-        page.total = 0
+        return SearchPage(items=[], total=0 if with_facets else None)
+    page = _newest_page(filters, cursor, limit)
+    if with_facets:
+        page.facets, page.total = facets_for(filters, [])
     return page
 
 
-def _ranked_page(filters: ListingFilters, cursor: str | None, limit: int) -> SearchPage:
+def _facet_fields(filters: ListingFilters) -> list[str]:
+    """The filters' field tokens but the status: the status facet counts every public status."""
+    return [t for t in filters.index_fields() if not t.startswith("status")]
+
+
+def _ranked_page(
+    filters: ListingFilters, tokens: list[str], cursor: str | None, limit: int, with_facets: bool
+) -> SearchPage:
+    """Few matches: core.search ranks them and one grouped query counts the facets. Many: the
+    same ranking (and the facets) from the ids the index returns and the columns in memory."""
     offset = cursor_offset(cursor)
-    hits = search.search(
-        DOC_TYPE,
-        filters.q,
-        province=filters.province,
-        kind=filters.kind,
-        field=filters.index_fields(),
-        limit=limit + 1,
-        offset=offset,
-    )
-    ids = hits.ids[:limit] if hits else []
-    by_id = {x.pk: x for x in listing_card_queryset().filter(pk__in=ids)} if ids else {}
-    more = bool(hits) and len(hits.ids) > limit
-    base = offset_page([by_id[i] for i in ids if i in by_id], offset=offset, limit=limit, more=more)
-    return SearchPage(items=base.items, next_cursor=base.next_cursor)
+    rowids = match_rowids(DOC_TYPE, tokens, kind=filters.kind, province=filters.province, fields=_facet_fields(filters))
+    facets: dict[str, dict[str, int]] = {}
+    total = None
+    if len(rowids) <= SMALL_MATCHES or not COLUMNS.refresh(DOC_TYPE):
+        hits = search.search(
+            DOC_TYPE,
+            filters.q,
+            province=filters.province,
+            kind=filters.kind,
+            field=filters.index_fields(),
+            limit=limit + 1,
+            offset=offset,
+        )
+        ids = hits.ids if hits else []
+        if with_facets:
+            facets, total = count_facets(
+                DOC_TYPE,
+                tokens,
+                statuses=filters.statuses,
+                kind=filters.kind,
+                province=filters.province,
+                fields=_facet_fields(filters),
+            )
+    else:
+        ids = ranked_ids(COLUMNS.with_status(rowids, filters.statuses), tokens, offset=offset, limit=limit + 1)
+        if with_facets:
+            facets, total = COLUMNS.tally(rowids, filters.statuses)
+    page_ids = ids[:limit]
+    by_id = {x.pk: x for x in listing_card_queryset().filter(pk__in=page_ids)} if page_ids else {}
+    base = offset_page([by_id[i] for i in page_ids if i in by_id], offset=offset, limit=limit, more=len(ids) > limit)
+    return SearchPage(items=base.items, next_cursor=base.next_cursor, total=total, facets=facets, tokens=tokens)
+
+
+def ranked_ids(rowids: list[int], tokens: list[str], *, offset: int, limit: int) -> list[int]:
+    """Listing ids of one page, ranked exactly as core.search ranks (see its comment): the
+    matches in blocks of RANK_BLOCK, shortest documents first, Okapi BM25 within a block, from
+    the same cached collection statistics. Lengths come from the columns, texts from the database
+    (one query for the blocks the page needs)."""
+    block = engine.RANK_BLOCK
+    first_block = offset // block
+    window = ((offset + limit - 1) // block + 1) * block
+    length = COLUMNS.length
+    keyed = heapq.nsmallest(window, ((length[r] << 40) | r for r in rowids))
+    candidates = [k & _ID_MASK for k in keyed[first_block * block :]]
+    if not candidates:
+        return []
+    db = connection.settings_dict["NAME"]
+    with connection.cursor() as cur:
+        n_docs = engine._cached(
+            (db, DOC_TYPE, "n"),
+            lambda: engine._scalar(cur, "SELECT count(*) FROM core_searchdocument WHERE doc_type = %s", [DOC_TYPE]),
+        )
+        avgdl = engine._cached(
+            (db, DOC_TYPE, "avgdl"),
+            lambda: engine._scalar(cur, "SELECT avg(length) FROM core_searchdocument WHERE doc_type = %s", [DOC_TYPE]),
+        )
+        idf = {t: engine._idf(cur, DOC_TYPE, t, n_docs) for t in tokens}
+        placeholders = ", ".join(["%s"] * len(candidates))
+        cur.execute(
+            f"SELECT id, object_id, length, tokens FROM core_searchdocument WHERE id IN ({placeholders})", candidates
+        )
+        rows = {pk: (object_id, n, text) for pk, object_id, n, text in cur.fetchall()}
+    ranked: list[int] = []
+    for start in range(0, len(candidates), block):
+        scored = []
+        for pk in candidates[start : start + block]:
+            if pk in rows:  # gone since the index answered
+                object_id, n, text = rows[pk]
+                scored.append((object_id, engine._bm25(tokens, text, n, idf, avgdl), n, pk))
+        scored.sort(key=lambda row: (-row[1], row[2], row[3]))
+        ranked += [row[0] for row in scored]
+    skip = offset - first_block * block
+    return ranked[skip : skip + limit]
 
 
 def _newest_queryset(filters: ListingFilters) -> QuerySet[Listing]:
@@ -245,18 +318,27 @@ def _newest_page(filters: ListingFilters, cursor: str | None, limit: int) -> Sea
 
 
 def facets_for(filters: ListingFilters, tokens: list[str]) -> tuple[dict[str, dict[str, int]], int]:
-    """Facet counts and total; without query words the (costly) counts are cached."""
-    fields = [t for t in filters.index_fields() if not t.startswith("status")]
+    """Facet counts and total of what `tokens` and the filters match (grouped in the database when
+    few documents match, from the columns in memory when many). Without query words the counts
+    are cached for FACET_TTL seconds."""
+    fields = _facet_fields(filters)
 
     def compute() -> tuple[dict[str, dict[str, int]], int]:
-        return count_facets(
-            DOC_TYPE, tokens, statuses=filters.statuses, kind=filters.kind, province=filters.province, fields=fields
-        )
+        rowids = match_rowids(DOC_TYPE, tokens, kind=filters.kind, province=filters.province, fields=fields)
+        if len(rowids) <= SMALL_MATCHES or not COLUMNS.refresh(DOC_TYPE):
+            return count_facets(
+                DOC_TYPE, tokens, statuses=filters.statuses, kind=filters.kind, province=filters.province, fields=fields
+            )
+        return COLUMNS.tally(rowids, filters.statuses)
 
     if tokens:
         return compute()
     key = "market:facets:{}:{}:{}:{}:{}".format(
-        cache.get(FACET_VERSION_KEY, 0), filters.kind, filters.province, ",".join(fields), ",".join(filters.statuses)
+        cache.get(FACET_VERSION_KEY, 0),
+        filters.kind,
+        filters.province,
+        ",".join(fields),
+        ",".join(sorted(filters.statuses)),
     )
     found = cache.get(key)
     if found is None:
