@@ -144,7 +144,25 @@ def unrecord_registration(contract: TechContract) -> None:
 def rebuild_statistics(*, year: int | None = None) -> int:
     """Recompute the cells (all, or one year's) from the registered contracts; returns the number
     of cells written. For repair, demo data and bulk loads: one pass over the contracts, summed in
-    Python (the same area and month rules as a single registration), then bulk upserts."""
+    Python (the same area and month rules as a single registration), then bulk upserts.
+
+    Read and write are one transaction that holds the cells' write lock throughout (SQLite: the
+    write gate; PostgreSQL: the table locked against upserts), so a registration committed while
+    it runs is counted exactly once: either seen by the read, or added after the rebuild commits."""
+    with write_transaction():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute(f"LOCK TABLE {connection.ops.quote_name(ContractStat._meta.db_table)} IN EXCLUSIVE MODE")
+        totals = _sum_contracts(year)
+        stale = ContractStat.objects.all()
+        if year is not None:
+            stale = stale.filter(year=year)
+        stale.delete()
+        upsert_cells((cell, *t) for cell, t in totals.items())
+    return len(totals)
+
+
+def _sum_contracts(year: int | None) -> dict[Cell, list[int]]:
     totals: dict[Cell, list[int]] = defaultdict(lambda: [0, 0, 0])
     contracts = TechContract.objects.filter(status=TechContract.Status.REGISTERED)
     if year is not None:
@@ -202,10 +220,4 @@ def rebuild_statistics(*, year: int | None = None) -> int:
             t[0] += 1
             t[1] += contract_fen
             t[2] += technology_fen
-    with write_transaction():
-        stale = ContractStat.objects.all()
-        if year is not None:
-            stale = stale.filter(year=year)
-        stale.delete()
-        upsert_cells((cell, *t) for cell, t in totals.items())
-    return len(totals)
+    return totals
