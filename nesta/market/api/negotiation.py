@@ -20,9 +20,9 @@ from ninja import Path, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field, ValidationError
 
-from nesta.core.api_auth import api_user_required, login_required
+from nesta.core.api_auth import api_user_required, caller, login_required
 from nesta.core.api_lifecycle import transition_endpoints
-from nesta.core.errors import BadRequest, NotFound, ValidationFailed
+from nesta.core.errors import BadRequest, DomainError, NotFound, ValidationFailed
 from nesta.core.generic.download import file_download
 from nesta.core.inputs import CleanText
 from nesta.core.lifecycle import Transition
@@ -32,7 +32,32 @@ from nesta.market.models import Interest, ThreadMessage
 from nesta.market.selectors import negotiation as selectors
 from nesta.market.services import negotiation as services
 
-router = Router(tags=["technology market"])
+_JSON_BODIED = ("/interests", "/accept", "/decline")
+
+
+class _UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+    status = 415
+
+
+def _caller(request: HttpRequest) -> Any:
+    """The platform's caller, and before it: a multipart body sent to one of this router's JSON
+    endpoints is refused with 415 (the body guard has parsed it as a form already, so ninja
+    could no longer read it as JSON and would fail). POST …/messages takes multipart; the
+    endpoints without a body (withdraw, close, read) ignore it."""
+    content_type = request.META.get("CONTENT_TYPE", "").lower()
+    if (
+        request.method == "POST"
+        and content_type.startswith("multipart/")
+        and request.path.rstrip("/").endswith(_JSON_BODIED)
+    ):
+        raise _UnsupportedMediaType(
+            _("请求体须为 JSON（Content-Type: application/json）。"), details={"content_type": content_type[:100]}
+        )
+    return caller(request)
+
+
+router = Router(tags=["technology market"], auth=_caller)
 ID_MAX = 2_147_483_647
 ERRORS = {
     400: ErrorOut,
