@@ -41,7 +41,7 @@ from nesta.market.services.listings import audit_snapshot, listing_prepare
 MAX_IMPORT_ROWS = 1000
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 LIMITS = XlsxLimits(max_bytes=MAX_IMPORT_BYTES, max_rows=MAX_IMPORT_ROWS + 200, max_columns=100)
-BY_HEADER = {c.header: c for c in ALL_COLUMNS if c.name not in ("id", "status")}
+BY_HEADER: dict[str, Column] = {}  # by the header as read (NFKC: full-width brackets become ASCII)
 HEADER_OF = {c.name: c.header for c in ALL_COLUMNS}
 REQUIRED_HEADERS = ("类别", "标题", "简介", "所属领域")
 YES = {"是", "y", "yes", "true", "1", "√", "✓", "有"}
@@ -52,6 +52,10 @@ _DATE_PATTERNS = [
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 ]
+
+
+def _key(value: Any) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", _text(value)))
 
 
 class CellError(ValueError):
@@ -88,8 +92,7 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _key(value: Any) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", _text(value)))
+BY_HEADER.update({_key(c.header): c for c in ALL_COLUMNS if c.name not in ("id", "status")})
 
 
 def parse_money(value: Any) -> str:
@@ -288,12 +291,12 @@ def _row_data(number: int, cells: dict[str, Any], refs: _References) -> tuple[di
             continue
         if _text(raw) == "":
             if header in REQUIRED_HEADERS:
-                errors.append(RowError(number, header, _("此字段为必填项。")))
+                errors.append(RowError(number, column.header, _("此字段为必填项。")))
             continue
         try:
             value = _cell_value(column, raw, refs)
         except CellError as exc:
-            errors.append(RowError(number, header, str(exc)))
+            errors.append(RowError(number, column.header, str(exc)))
             continue
         if column.name.startswith("details."):
             details[column.name.removeprefix("details.")] = value
