@@ -1,7 +1,13 @@
 """The market's demo corpus: the matching cases (demands with judged achievements) and how the
 labelled set of bench/market/labelled/ is derived from them.
 
-`CASE_ACHIEVEMENTS` / `CASE_DEMANDS` merge cases_industry_texts and cases_life_texts;
+Each demand is written as an enterprise would post it (the problem seen on the plant floor); each
+achievement as a research group would list it (the technique, in academic words). A demand names
+the achievements judged for it, graded `2` (solves it), `1` (related, partly useful) or `0` with
+the kind of same-word distractor: `0m` same material, other process; `0p` same product, other
+defect or problem; `0f` same field, other problem; `0w` the same word in another sense.
+
+`CASE_ACHIEVEMENTS` / `CASE_DEMANDS` merge the case files (cases_*_texts.py);
 `judgments()` lists (demand, achievement, grade, distractor type). `overlap()` is the documented
 rule of a "low-overlap" demand: the Jaccard similarity of the content tokens of the demand
 (title + problem) and of its best answer (title + summary + keywords) is below LOW_OVERLAP.
@@ -9,13 +15,54 @@ rule of a "low-overlap" demand: the Jaccard similarity of the content tokens of 
 
 from dataclasses import dataclass
 
-from nesta.demo.market.cases_industry_texts import ACHIEVEMENTS as _IA
-from nesta.demo.market.cases_industry_texts import DEMANDS as _ID
-from nesta.demo.market.cases_life_texts import ACHIEVEMENTS as _LA
-from nesta.demo.market.cases_life_texts import DEMANDS as _LD
+from nesta.demo.market import cases_energy_texts, cases_life_texts, cases_making_texts, cases_more_texts
 
-CASE_ACHIEVEMENTS: dict[str, dict[str, str]] = {**_IA, **_LA}
-CASE_DEMANDS: dict[str, dict] = {**_ID, **_LD}
+CASE_FILES = (cases_making_texts, cases_energy_texts, cases_life_texts, cases_more_texts)
+MATURITIES = {"lab", "pilot_small", "pilot", "industrial"}
+
+
+def parse(text: str) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """The achievements and demands of a case file (its docstring says the format)."""
+    achievements: dict[str, dict[str, str]] = {}
+    demands: dict[str, dict[str, str]] = {}
+    for block in text.strip().split("\n\n"):
+        lines = [line.strip() for line in block.strip().splitlines()]
+        head = lines[0].split()
+        if head[0] == "A" and len(head) == 5 and len(lines) == 4 and head[3] in MATURITIES:
+            achievements[head[1]] = {
+                "field": head[2],
+                "maturity": head[3],
+                "ip": head[4],
+                "title": lines[1],
+                "summary": lines[2],
+                "keywords": lines[3],
+            }
+        elif head[0] == "D" and len(head) == 3 and len(lines) == 5:
+            demands[head[1]] = {
+                "field": head[2],
+                "title": lines[1],
+                "problem": lines[2],
+                "indicators": lines[3],
+                "judged": lines[4],
+            }
+        else:
+            raise ValueError(f"malformed case block: {lines[0]!r}")
+    return achievements, demands
+
+
+def _all() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    achievements: dict[str, dict[str, str]] = {}
+    demands: dict[str, dict[str, str]] = {}
+    for module in CASE_FILES:
+        a, d = parse(module.TEXT)
+        if set(a) & set(achievements) or set(d) & set(demands):
+            raise ValueError(f"{module.__name__}: a case id used twice")
+        achievements |= a
+        demands |= d
+    return achievements, demands
+
+
+CASE_ACHIEVEMENTS, CASE_DEMANDS = _all()
 
 DISTRACTOR_TYPES = {
     "m": "same_material",  # same material, another process
