@@ -104,9 +104,11 @@ class RoundState:
 
 def round_state(rnd: BiddingRound, *, now: datetime | None = None) -> RoundState:
     now = now or timezone.now()
-    bidding = rnd.status == R.OPEN and rnd.starts_at <= now < rnd.ends_at
+    # a round whose start has come is bidding even before the minute job has started it: the
+    # first bid starts it (or finds it ended as 协议转让 / 流拍 by the 2+ rule)
+    bidding = rnd.status in BiddingRound.LIVE and rnd.starts_at <= now < rnd.ends_at
     registering = rnd.status == R.REGISTERING and now < rnd.registration_deadline
-    if rnd.status == R.OPEN:
+    if rnd.status == R.OPEN or bidding:
         left: int | None = max(0, int((rnd.ends_at - now).total_seconds()))
     elif rnd.status == R.REGISTERING:
         left = max(0, int((rnd.starts_at - now).total_seconds()))
