@@ -40,13 +40,26 @@ def test_evaluate_averages_over_demands():
     assert evaluate({}, grades)["demands"] == 0
 
 
+def test_distractors_above_the_first_answer():
+    from bench.market.quality import distractors_above
+
+    judged = [
+        {"demand": "d", "achievement": "a", "grade": 2, "distractor": ""},
+        {"demand": "d", "achievement": "x", "grade": 0, "distractor": "same_word"},
+        {"demand": "d", "achievement": "y", "grade": 0, "distractor": "same_word"},
+        {"demand": "e", "achievement": "z", "grade": 0, "distractor": "same_field"},
+    ]
+    out = distractors_above({"d": ["x", "a", "y"], "e": ["q", "z"]}, judged)
+    assert out == {"same_word": [2, 1], "same_field": [1, 1]}  # e has no answer: z counts
+
+
 def test_report_states_the_difference_absolute_and_relative():
     def method(recall, mrr, ndcg):
         scores = {"recall": recall, "mrr": mrr, "ndcg": ndcg, "demands": 2}
         return {
             "all": scores,
             "low_overlap": scores,
-            "distractors_in_top10": {"same_word": [4, 1]},
+            "distractors_above_answer": {"same_word": [4, 1]},
             "p50_ms": 3.0,
             "p95_ms": 5.0,
         }
@@ -63,4 +76,5 @@ def test_report_states_the_difference_absolute_and_relative():
     }
     text = "\n".join(report([result]))
     assert "| all | hybrid | 0.750 | 0.500 | 0.600 |" in text
+    assert "same_word 1→1 of 4" in text
     assert "recall@10 +0.250 (+50 %)" in text and "nDCG@10 +0.200 (+50 %)" in text
