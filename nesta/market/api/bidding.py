@@ -264,7 +264,7 @@ def list_bids(request: HttpRequest, query: Query[BidsQuery], round_id: int = Pat
 def place_bid(request: HttpRequest, payload: BidIn, round_id: int = Path(..., ge=1, le=ID_MAX)):
     user = api_user_required(request)
     result = services.bid_place(actor=user, round_id=round_id, amount=payload.amount)
-    return Status(201, {"bid": bid_out(result.bid), "round": _fresh(round_id, user)})
+    return Status(201, {"bid": bid_out(result.bid), "round": round_out(result.round, user)})
 
 
 @router.post(
@@ -275,7 +275,7 @@ def place_bid(request: HttpRequest, payload: BidIn, round_id: int = Path(..., ge
 def place_bid_on_listing(request: HttpRequest, payload: BidIn, listing_id: int = Path(..., ge=1, le=ID_MAX)):
     user = api_user_required(request)
     result = services.bid_place_on_listing(actor=user, listing_id=listing_id, amount=payload.amount)
-    return Status(201, {"bid": bid_out(result.bid), "round": _fresh(result.round.pk, user)})
+    return Status(201, {"bid": bid_out(result.bid), "round": round_out(result.round, user)})
 
 
 @router.post(

@@ -342,7 +342,16 @@ def bid_place(*, actor: Actor, round_id: int, amount: Any, now: datetime | None 
     assert value is not None
     if value <= 0:
         raise ValidationFailed(details={"amount": [_("出价须大于 0。")]})
-    round_start_due(round_id, now)
+    seen = round_start_due(round_id, now)
+    # Qualification is settled once bidding has begun (registrations change only before the
+    # start), so it is read before the lock and not again under it.
+    reg = BidderRegistration.objects.filter(round_id=round_id, organization_id=org_id, status=G.QUALIFIED).first()
+    if reg is None:
+        raise PermissionDenied(_("本单位不是本场竞价的合格竞买人。"), code="not_qualified")
+    if seen.status == R.OPEN and value < next_minimum(seen):
+        # The best only rises, so a bid below the minimum read now is below it under the lock
+        # too: refused without queueing for the write lock (most bids in a contested round).
+        raise _outbid(seen)
     with write_transaction():
         rnd = _lock_round(round_id)
         at = now or timezone.now()  # the time the lock was granted: the bid's time
@@ -358,9 +367,6 @@ def bid_place(*, actor: Actor, round_id: int, amount: Any, now: datetime | None 
                 code="round_ended",
                 details={"status": rnd.status, "ends_at": rnd.ends_at.isoformat()},
             )
-        reg = BidderRegistration.objects.filter(round=rnd, organization_id=org_id, status=G.QUALIFIED).first()
-        if reg is None:
-            raise PermissionDenied(_("本单位不是本场竞价的合格竞买人。"), code="not_qualified")
         if rnd.best_bid is not None and rnd.best_bid.registration_id == reg.pk:
             raise _outbid(rnd, _("您已是当前最高出价者。"), code="already_highest")
         minimum = next_minimum(rnd)
@@ -485,20 +491,22 @@ def round_close(*, actor: Actor, round_id: int, now: datetime | None = None) -> 
         return _advance(rnd, name="close", actor=actor, system=False, now=now or timezone.now())
 
 
-def round_start_due(round_id: int, now: datetime | None = None) -> None:
+def round_start_due(round_id: int, now: datetime | None = None) -> BiddingRound:
     """A round whose start has come is started (or ended by the 2+ rule) before anything else
-    touches it, in its own transaction: the periodic job may not have run yet this minute."""
+    touches it, in its own transaction: the periodic job may not have run yet this minute.
+    Returns the round as read (unlocked)."""
     rnd = _round(round_id)
     at = now or timezone.now()
     if rnd.status != R.REGISTERING or at < rnd.starts_at:
-        return
+        return rnd
     try:
         with write_transaction():
             rnd = _lock_round(round_id)
             if rnd.status == R.REGISTERING:
-                _advance(rnd, name="start", actor=None, system=True, now=at)
+                rnd = _advance(rnd, name="start", actor=None, system=True, now=at)
     except Conflict:  # started meanwhile by someone else
-        return
+        return _round(round_id)
+    return rnd
 
 
 def round_cancel(*, actor: Actor, round_id: int, reason: str, now: datetime | None = None) -> BiddingRound:
