@@ -56,3 +56,71 @@ def test_concurrent_registrations_sum_exactly(transactional_db, reference, exist
         assert cell.contracts == CLIENTS + base, dimension
         assert cell.contract_fen == sum(100001 * (i + 1) for i in range(CLIENTS))
         assert cell.technology_fen == sum(100 * i for i in range(CLIENTS))
+
+
+def test_a_rebuild_racing_registrations_counts_each_once(transactional_db, reference):
+    """Registrations (status and cells in one transaction) while rebuilds run: afterwards the
+    cells equal a fresh rebuild, whichever committed first."""
+    from django.utils import timezone
+
+    from nesta.core.transactions import write_transaction
+    from nesta.market.models import TechContract
+    from nesta.market.services.statistics import rebuild_statistics
+
+    point = RegistrationPointFactory()
+    for _i in range(5):
+        record_registration(registered_contract(point, when=local(2025, 2)))
+    pending = [
+        registered_contract(point, when=local(2025, 8), status="submitted", number=None, registered_at=None)
+        for _i in range(CLIENTS)
+    ]
+    barrier = threading.Barrier(CLIENTS + 2)
+
+    def register(contract):
+        try:
+            barrier.wait(timeout=30)
+            for _try in range(50):
+                try:
+                    with write_transaction():
+                        contract.status = "registered"
+                        contract.number = f"25{point.number_prefix}{900000 + contract.pk:06d}"
+                        contract.registered_at = timezone.now()
+                        contract.save(update_fields=["status", "number", "registered_at"])
+                        record_registration(contract)
+                    return "recorded"
+                except ServiceUnavailable:
+                    continue
+            return "busy"
+        finally:
+            connection.close()
+
+    def rebuild(_n):
+        try:
+            barrier.wait(timeout=30)
+            for _try in range(50):
+                try:
+                    rebuild_statistics()
+                    return "rebuilt"
+                except ServiceUnavailable:
+                    continue
+            return "busy"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=CLIENTS + 2) as pool:
+        jobs = [pool.submit(register, c) for c in pending] + [pool.submit(rebuild, n) for n in range(2)]
+        results = [j.result() for j in jobs]
+    assert results.count("recorded") == CLIENTS and results.count("rebuilt") == 2, results
+    assert TechContract.objects.filter(status="registered").count() == CLIENTS + 5
+
+    def snapshot():
+        return sorted(
+            ContractStat.objects.values_list(
+                "year", "month", "dimension", "key", "key2", "contracts", "contract_fen", "technology_fen"
+            )
+        )
+
+    incremental = snapshot()
+    rebuild_statistics()
+    assert snapshot() == incremental
+    assert sum(n for _y, _m, d, _k, _k2, n, _c, _t in incremental if d == "type") == CLIENTS + 5
