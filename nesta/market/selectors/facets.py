@@ -257,7 +257,7 @@ def facet_rows(facets: dict[str, dict[str, int]], *, selected: dict[str, Any]) -
                 {
                     "value": v,
                     "label": labels[dim].get(v, v),
-                    "count": counts[v],
+                    "count": counts.get(v, 0),
                     "selected": v in chosen_set,
                     "depth": 0,
                 }

@@ -166,6 +166,8 @@ def _ranked_page(
 ) -> SearchPage:
     """Few matches: core.search ranks them and one grouped query counts the facets. Many: the
     same ranking (and the facets) from the ids the index returns and the columns in memory."""
+    if "after" in decode_cursor(cursor):  # a cursor of the newest-first list
+        raise BadRequest(_("分页游标无效。"), code="invalid_cursor")
     offset = cursor_offset(cursor)
     rowids = match_rowids(DOC_TYPE, tokens, kind=filters.kind, province=filters.province, fields=_facet_fields(filters))
     facets: dict[str, dict[str, int]] = {}
