@@ -10,6 +10,7 @@ statuses, the listing's words only, ranked by BM25 alone.
 
 import time
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.utils.translation import gettext
@@ -24,7 +25,7 @@ from nesta.market.models import Listing
 
 METHODS = ("hybrid", "bm25")
 MAX_LIMIT = 100
-POOL = 120  # candidates re-scored with their rows (the best by lexical score)
+POOL = 80  # candidates re-scored with their rows (the best by lexical score)
 
 
 @dataclass
@@ -63,6 +64,35 @@ def _place(listing: Any) -> tuple[str, str, str]:
     return (province.code if province else ""), (city.code if city else ""), name
 
 
+_ROW_FIELDS = (
+    "pk",
+    "kind",
+    "field_id",
+    "province__code",
+    "city__code",
+    "maturity",
+    "price_low",
+    "price_high",
+    "price_negotiable",
+    "details",
+)
+
+
+class _Row(SimpleNamespace):
+    """The columns scoring reads, without building the model instance (the pool is ~100 rows)."""
+
+
+def _rows(ids: list[int], kinds: tuple[str, ...]) -> dict[int, _Row]:
+    qs = Listing.objects.filter(pk__in=ids, status__in=C.ON_MARKET, kind__in=kinds).values_list(*_ROW_FIELDS)
+    return {r[0]: _Row(**dict(zip(("pk", *_ROW_FIELDS[1:]), r, strict=True))) for r in qs}
+
+
+def _code(listing: Any, attr: str) -> str:
+    if isinstance(listing, _Row):
+        return getattr(listing, f"{attr}__code") or ""
+    return getattr(listing, attr).code if getattr(listing, f"{attr}_id") else ""
+
+
 def top_matches(listing: Any, *, limit: int = 20, method: str = "hybrid", candidates_kinds: Any = None) -> list[Match]:
     if method not in METHODS:
         raise ValueError(f"unknown matching method {method!r}")
@@ -76,36 +106,40 @@ def top_matches(listing: Any, *, limit: int = 20, method: str = "hybrid", candid
     if not query:
         return []
     coll = C.collection(kinds, query.keys())
-    drawn = C.draw(query, coll, exclude=listing.pk)
-    lexical: list[tuple[float, dict[str, float], C.Candidate]] = []
-    for cand in drawn:
+    lexical: list[tuple[float, dict[str, float], int]] = []
+    for cand in C.draw(query, coll, exclude=listing.pk):
         raw, parts = S.bm25(query, cand.tokens, coll)
         if raw > 0:
-            lexical.append((raw, parts, cand))
-    lexical.sort(key=lambda x: (-x[0], x[2].object_id))
+            lexical.append((raw, parts, cand.object_id))
+    lexical.sort(key=lambda x: (-x[0], x[2]))
     pool = lexical[: max(POOL, limit * 3) if hybrid else limit * 2]
     if not pool:
         return []
-    rows = {
-        obj.pk: obj
-        for obj in Listing.objects.filter(
-            pk__in=[c.object_id for _, _, c in pool], status__in=C.ON_MARKET, kind__in=kinds
-        ).select_related("province", "city", "field")
-    }
-    matches: list[Match] = []
-    for raw, parts, cand in pool:
-        other = rows.get(cand.object_id)
-        if other is None:
-            continue  # a document out of step with its row (never trusted over the row)
-        if hybrid:
-            matches.append(_hybrid(listing, other, raw, parts, concepts, expansions))
-        else:
-            components = {"bm25": round(raw, 4)}
-            matches.append(Match(other, round(raw, 4), components, _word_reasons(parts)))
-    matches.sort(key=lambda m: (-m.score, m.listing.pk))
-    matches = matches[:limit]
+    rows = _rows([oid for _, _, oid in pool], kinds)
+    scored: list[tuple[float, int, dict[str, float], dict[str, Any]]] = []
     if hybrid:
-        _thesaurus_reasons(matches, concepts, th)
+        own = S.self_score(query, coll)
+        place = (_code(listing, "province"), _code(listing, "city"))
+        for raw, parts, oid in pool:
+            if oid in rows:  # a document out of step with its row is never trusted over the row
+                score, components, why = _hybrid_score(listing, place, rows[oid], raw, own, parts)
+                scored.append((score, oid, parts, {"components": components, "why": why}))
+    else:
+        scored = [(raw, oid, parts, {"components": {"bm25": round(raw, 4)}}) for raw, parts, oid in pool if oid in rows]
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    scored = scored[:limit]
+    objects = Listing.objects.select_related("province", "city", "field").in_bulk([x[1] for x in scored])
+    matches: list[Match] = []
+    for score, oid, parts, extra in scored:
+        other = objects.get(oid)
+        if other is None:
+            continue  # withdrawn between the two reads
+        m = Match(listing=other, score=round(score, 4), components=extra["components"])
+        if hybrid:
+            m.reasons = _hybrid_reasons(listing, other, parts, extra["why"], concepts, expansions, th)
+        else:
+            m.reasons = _word_reasons(parts)
+        matches.append(m)
     return matches
 
 
@@ -115,58 +149,62 @@ def _word_reasons(parts: dict[str, float]) -> list[R.Reason]:
     return [R.shared_terms(words)] if words else []
 
 
-def _thesaurus_reasons(matches: list[Match], concepts: dict[int, list[str]], th: T.Thesaurus) -> None:
-    # Only for the matches shown: which words of a shared concept each side used.
-    for m in matches:
-        shared = m.__dict__.pop("_shared", [])
-        if not shared:
-            continue
-        theirs = th.detect(C.listing_text(m.listing))
-        extra = [
-            R.related_terms(th.concepts.get(cid, ""), concepts.get(cid, []), theirs.get(cid, [])) for cid in shared[:3]
-        ]
-        m.reasons[1:1] = extra  # after the shared words, before the context
-
-
-def _hybrid(listing: Any, other: Listing, raw: float, parts: dict, concepts: dict, expansions: set) -> Match:
-    parent, names = _taxonomy()
-    lex = S.lexical_norm(raw)
+def _hybrid_score(
+    listing: Any, place: tuple[str, str], other: _Row, raw: float, own: float, parts: dict[str, float]
+) -> tuple[float, dict[str, float], dict[str, Any]]:
+    parent, _names = _taxonomy()
+    lex = S.lexical_norm(raw, own)
     f_value, f_rel = S.field_closeness(listing.field_id, other.field_id, parent)
-    p1, c1, _ = _place(listing)
-    p2, c2, place = _place(other)
-    r_value, r_rel = S.region_closeness(p1, c1, p2, c2)
+    r_value, r_rel = S.region_closeness(place[0], place[1], _code(other, "province"), _code(other, "city"))
     fit_value, fit_kind = S.fit(listing, other)
     price_value, price_rel = S.price_fit(listing, other)
     context = W.BASE + W.FIELD * f_value + W.REGION * r_value + W.FIT * fit_value + W.PRICE * price_value
-    score = lex * context
-    query_words = {t for t in parts if not t.startswith(T.CONCEPT_PREFIX)}
-    thesaurus_part = sum(v for t, v in parts.items() if t.startswith(T.CONCEPT_PREFIX))
     components = {
         "lexical": round(raw, 4),
         "lexical_norm": round(lex, 4),
-        "thesaurus": round(thesaurus_part, 4),
+        "thesaurus": round(sum(v for t, v in parts.items() if t.startswith(T.CONCEPT_PREFIX)), 4),
         "field": f_value,
         "region": r_value,
         "fit": round(fit_value, 4),
         "price": price_value,
     }
-    m = Match(listing=other, score=round(score, 4), components=components)
-    m.reasons = _word_reasons({t: parts[t] for t in query_words if t not in expansions})
-    if not m.reasons:
-        m.reasons = [R.Reason("no_shared_terms", gettext("没有相同的关键词，仅通过领域词表关联"))]
-    m.__dict__["_shared"] = [cid for cid in concepts if T.concept_token(cid) in parts]
+    why = {"field": f_rel, "region": r_rel, "fit": fit_kind, "fit_value": fit_value, "price": price_rel}
+    return lex * context, components, why
+
+
+def _hybrid_reasons(
+    listing: Any,
+    other: Listing,
+    parts: dict[str, float],
+    why: dict[str, Any],
+    concepts: dict[int, list[str]],
+    expansions: set[str],
+    th: T.Thesaurus,
+) -> list[R.Reason]:
+    parent, names = _taxonomy()
+    words = {t: v for t, v in parts.items() if not t.startswith(T.CONCEPT_PREFIX) and t not in expansions}
+    reasons = _word_reasons(words)
+    shared = [cid for cid in concepts if T.concept_token(cid) in parts]
+    if shared:
+        theirs = th.detect(C.listing_text(other))
+        reasons += [
+            R.related_terms(th.concepts.get(cid, ""), concepts.get(cid, []), theirs.get(cid, [])) for cid in shared[:3]
+        ]
+    if not reasons:
+        reasons = [R.Reason("no_shared_terms", gettext("没有相同的关键词，仅通过领域词表关联"))]
     root = ""
-    if f_rel == "root":
+    if why["field"] == "root":
         node = other.field_id
         while parent.get(node) is not None:
             node = parent[node]
         root = names.get(node, "")
+    _, _, place = _place(other)
     for reason in (
-        R.field_reason(f_rel, names.get(listing.field_id, ""), names.get(other.field_id, ""), root),
-        R.region_reason(r_rel, place),
-        R.fit_reason(fit_kind, fit_value, listing, other) if fit_kind else None,
-        R.price_reason(price_rel, listing, other) if price_rel else None,
+        R.field_reason(why["field"], names.get(listing.field_id, ""), names.get(other.field_id, ""), root),
+        R.region_reason(why["region"], place),
+        R.fit_reason(why["fit"], why["fit_value"], listing, other) if why["fit"] else None,
+        R.price_reason(why["price"], listing, other) if why["price"] else None,
     ):
         if reason is not None:
-            m.reasons.append(reason)
-    return m
+            reasons.append(reason)
+    return reasons

@@ -73,8 +73,17 @@ def bm25(query: dict[str, float], tokens: list[str], coll: Collection) -> tuple[
     return sum(parts.values()), parts
 
 
-def lexical_norm(raw: float) -> float:
-    return 1.0 - math.exp(-raw / W.LEXICAL_SCALE)
+def self_score(query: dict[str, float], coll: Collection) -> float:
+    """The BM25 a document made of exactly the query's words (each once) would get: the scale of
+    this query's lexical scores, whatever the collection's size."""
+    tokens = list(query)
+    return bm25(query, tokens, coll)[0]
+
+
+def lexical_norm(raw: float, own: float) -> float:
+    if W.LEXICAL_MODE == "saturate" or own <= 0:
+        return 1.0 - math.exp(-raw / W.LEXICAL_SCALE)
+    return min(1.0, raw / (own * W.LEXICAL_FULL))
 
 
 # --- field ---------------------------------------------------------------------------------------

@@ -3,21 +3,18 @@
 A term is matched in the normalised text as a substring; a term written with ``*`` between its
 parts (``焊缝*裂``) matches its parts in order with at most GAP characters between them, so
 plant-floor phrasing with fillers (焊缝老是裂, 焊缝总开裂) is found without listing every variant.
-The table is read once per process and again whenever the version in the cache moves (the
-thesaurus services bump it), so the operator's edits reach every worker within seconds.
+The table is read once per process and again whenever its version in the database moves
+(checked every CHECK_EVERY seconds, at once after this process's own edit), so the operator's
+edits reach every worker within seconds.
 """
 
 import re
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
-
-from django.core.cache import cache
 
 from nesta.core.search.segment import index_tokens, normalize
 
-VERSION_KEY = "market:thesaurus:version"
 CHECK_EVERY = 5.0  # seconds between two looks at the cached version
 GAP = 8
 CONCEPT_PREFIX = "zc"  # the index token of concept 12 is "zc12"
@@ -121,9 +118,20 @@ def _load_rows() -> list[tuple[int, str, str, str]]:
     )
 
 
+def _db_version() -> tuple:
+    """What moves whenever the table changes: concepts and terms counted, the last concept saved
+    (the services save the concept with every change of its terms). Read from the database, not
+    from the cache, so that every worker process sees an edit (the cache is per process)."""
+    from django.db.models import Count, Max
+
+    from nesta.market.models import ThesaurusConcept, ThesaurusTerm
+
+    row = ThesaurusConcept.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    return (row["n"], str(row["last"]), ThesaurusTerm.objects.count())
+
+
 def bump_version() -> None:
-    """Called by the thesaurus services after a change commits."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    """Called by the thesaurus services after a change commits: look again on the next call."""
     _state["checked"] = 0.0
 
 
@@ -132,11 +140,7 @@ def current() -> Thesaurus:
     th = _state["thesaurus"]
     if th is not None and now - float(_state["checked"]) < CHECK_EVERY:
         return th  # type: ignore[return-value]
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY) or version
+    version = _db_version()
     with _lock:
         if _state["thesaurus"] is None or _state["version"] != version:
             _state["thesaurus"] = build(_load_rows())

@@ -23,8 +23,12 @@ QUERY_TEXT_WEIGHT = 1.0
 # the query at a lower weight, so a text using them is found even before it is re-tagged.
 CONCEPT_WEIGHT = 1.8
 EXPANSION_WEIGHT = 0.5
-# lexical_norm = 1 − exp(−bm25 / LEXICAL_SCALE): a BM25 of LEXICAL_SCALE (≈ two or three rare
-# shared words) is 0.63; relevance saturates instead of growing without bound with length.
+# lexical_norm = min(1, bm25 / (LEXICAL_FULL × the query's self-score)): the share of what the
+# query itself would score, so the scale does not move with the collection's size and a candidate
+# twice as relevant keeps twice the weight (the context then moves it by at most 1 − BASE).
+# "saturate" is the alternative measured in docs/market-matching.md: 1 − exp(−bm25 / LEXICAL_SCALE).
+LEXICAL_MODE = "self"
+LEXICAL_FULL = 0.5
 LEXICAL_SCALE = 12.0
 # Candidates: the query's most discriminative words (highest IDF), taken while the sum of their
 # document frequencies stays within POSTING_BUDGET (the index reads each posting list once) and at
@@ -32,8 +36,8 @@ LEXICAL_SCALE = 12.0
 # of them are re-scored exactly here with every word of the query.
 MAX_QUERY_TERMS = 24
 MIN_QUERY_TERMS = 4
-POSTING_BUDGET = 60_000
-CANDIDATES = 400
+POSTING_BUDGET = 20_000
+CANDIDATES = 200
 
 # --- the context components --------------------------------------------------------------------
 BASE = 0.60

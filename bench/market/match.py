@@ -1,0 +1,293 @@
+"""Top-20 matches of a listing: p95 of the hybrid engine beside plain BM25, on generated listings.
+
+    python -m bench --suite market --market-parts match [--listings 1000000] [--queries 200]
+
+Each backend runs `python -m bench.market.match --listings N --out result.json` in its own
+process against the market database (SQLite var/bench/market.sqlite3, PostgreSQL
+nesta_bench_market): the listings of bench/market/data.py (shared with the search benchmark),
+then the matcher's documents of every public one (built here: the generator writes rows with
+bulk_create, which sends no signals). Queries are public listings of every kind, drawn with a
+fixed seed; for each, after a warm-up pass, one timed call of each method:
+
+- hybrid: `top_matches(listing, limit=20)` — what GET …/matches runs;
+- bm25: `top_matches(listing, limit=20, method="bm25")` — the plain BM25 baseline (same candidates
+  kinds and statuses, the listing's own words, BM25 only);
+- naive OR: the backend's own ranked OR query over every word of the listing (FTS5 bm25() /
+  ts_rank ORDER BY … LIMIT 20) — what the search module would do without AND (not a product
+  path; it shows what drawing candidates from the discriminative words saves);
+- and, at up to EXACT_MAX listings, how many of the exhaustive BM25 top 20 (every document that
+  holds any word, scored exactly) the bm25 method returns (recall of the candidate drawing).
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TARGET_MS = 100
+EXACT_MAX = 200_000
+CHUNK = 5000
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _summary(values: list[float]) -> dict:
+    if not values:
+        return {"n": 0, "p50": None, "p95": None, "max": None, "mean": None}
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return {
+        "n": len(values),
+        "p50": round(statistics.median(ordered), 1),
+        "p95": round(p95, 1),
+        "max": round(ordered[-1], 1),
+        "mean": round(statistics.fmean(ordered), 1),
+    }
+
+
+def ensure_match_documents(progress=say) -> dict:
+    """Build the matcher's documents of the public bench listings unless they are all there."""
+    from django.db import connection, transaction
+
+    from bench.market import data
+    from nesta.core.models import SearchDocument
+    from nesta.market.matching.candidates import DOC_TYPE, ON_MARKET, build_match_document, clear_stats
+    from nesta.market.matching.thesaurus import current
+    from nesta.market.models import Listing
+
+    public = Listing.objects.filter(reference_key__startswith="bench-lst-", status__in=ON_MARKET)
+    want = public.count()
+    have = SearchDocument.objects.filter(doc_type=DOC_TYPE, object_id__in=public.values("pk")).count()
+    if have == want:
+        return {"documents": want, "built_s": 0.0}
+    started = time.monotonic()
+    progress(f"building {want} matcher documents")
+    SearchDocument.objects.filter(doc_type=DOC_TYPE).delete()
+    data._drop_text_index(connection)
+    try:
+        th = current()
+        last = 0
+        done = 0
+        qs = public.select_related("province", "city", "field").order_by("pk")
+        while True:
+            rows = list(qs.filter(pk__gt=last)[:CHUNK])
+            if not rows:
+                break
+            with transaction.atomic():
+                SearchDocument.objects.bulk_create([build_match_document(x, th) for x in rows], batch_size=2000)
+            last = rows[-1].pk
+            done += len(rows)
+            if done % 100_000 < CHUNK:
+                progress(f"  {done}/{want} matcher documents ({time.monotonic() - started:.0f}s)")
+    finally:
+        progress("rebuilding the text index")
+        data._restore_text_index(connection)
+        clear_stats()
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE core_searchdocument" if connection.vendor == "postgresql" else "ANALYZE")
+    return {"documents": want, "built_s": round(time.monotonic() - started, 1)}
+
+
+def _naive_or(listing) -> list[int]:
+    """The backend's own ranking of an OR over every word of the listing (the naive baseline)."""
+    from django.db import connection
+
+    from nesta.market.matching import candidates as C
+    from nesta.market.matching.scoring import build_query
+    from nesta.market.matching.thesaurus import current
+
+    query, _c, _e = build_query(listing, current(), hybrid=False)
+    words = [w for w in query if len(w) >= 2][:64]
+    kinds = C.complement_kinds(listing.kind)
+    if not words or not kinds:
+        return []
+    kind_tokens = [C._facet("k", k) for k in kinds]
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            tsq = "(" + " | ".join(C._quote_ts(w) + ":A" for w in words) + ")"
+            tsq += (
+                f" & {C._quote_ts(C.TYPE_TOKEN)}:D & (" + " | ".join(C._quote_ts(k) + ":D" for k in kind_tokens) + ")"
+            )
+            cur.execute(
+                "SELECT object_id FROM core_searchdocument WHERE tsv @@ to_tsquery('simple', %s) "
+                "ORDER BY ts_rank(tsv, to_tsquery('simple', %s)) DESC LIMIT 20",
+                [tsq, tsq],
+            )
+        else:
+            expr = "tokens : (" + " OR ".join(C._quote_fts(w) for w in words) + ")"
+            expr += (
+                f" AND filters : ({C._quote_fts(C.TYPE_TOKEN)} AND ("
+                + " OR ".join(C._quote_fts(k) for k in kind_tokens)
+                + "))"
+            )
+            cur.execute(
+                f"SELECT d.object_id FROM {C.FTS_TABLE} f JOIN core_searchdocument d ON d.id = f.rowid "
+                f"WHERE {C.FTS_TABLE} MATCH %s ORDER BY bm25({C.FTS_TABLE}, 1.0, 0.0) LIMIT 20",
+                [expr],
+            )
+        return [r[0] for r in cur.fetchall()]
+
+
+def _exact_recall(listing, got: list[int]) -> float:
+    """Share of the exhaustive BM25 top 20 that the bm25 method returned."""
+    from nesta.market.matching import weights as W
+    from nesta.market.matching.engine import top_matches
+
+    saved = (W.MAX_QUERY_TERMS, W.POSTING_BUDGET, W.CANDIDATES)
+    W.MAX_QUERY_TERMS, W.POSTING_BUDGET, W.CANDIDATES = 10_000, 10**12, 10**9
+    try:
+        exact = [m.listing.pk for m in top_matches(listing, limit=20, method="bm25")]
+    finally:
+        W.MAX_QUERY_TERMS, W.POSTING_BUDGET, W.CANDIDATES = saved
+    if not exact:
+        return 1.0
+    return len(set(exact) & set(got)) / len(exact)
+
+
+def measure(args: argparse.Namespace) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.market.data import ensure_listings
+    from nesta.market.matching.candidates import ON_MARKET
+    from nesta.market.matching.engine import top_matches
+    from nesta.market.models import Listing
+
+    backend = connection.vendor
+    say(f"[{backend}] database {connection.settings_dict['NAME']}: migrating")
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("load_reference", verbosity=0)
+    listings = ensure_listings(args.listings, args.seed)
+    docs = ensure_match_documents()
+    say(f"[{backend}] {listings} {docs}")
+
+    ids = list(
+        Listing.objects.filter(reference_key__startswith="bench-lst-", status__in=ON_MARKET).values_list(
+            "pk", flat=True
+        )
+    )
+    rng = random.Random(args.seed)
+    chosen = rng.sample(ids, min(len(ids), args.queries + args.warmup))
+    related = ("province", "city", "field")
+    queries = {x.pk: x for x in Listing.objects.filter(pk__in=chosen).select_related(*related)}
+    warm, timed = chosen[: args.warmup], chosen[args.warmup :]
+    for pk in warm:
+        top_matches(queries[pk], limit=20)
+        top_matches(queries[pk], limit=20, method="bm25")
+    times: dict[str, list[float]] = {"hybrid": [], "bm25": [], "naive_or": []}
+    by_kind: dict[str, list[float]] = {}
+    recalls: list[float] = []
+    empty = 0
+    for pk in timed:
+        listing = queries[pk]
+        t = time.perf_counter()
+        found = top_matches(listing, limit=20)
+        ms = (time.perf_counter() - t) * 1000
+        times["hybrid"].append(ms)
+        by_kind.setdefault(listing.kind, []).append(ms)
+        empty += not found
+        t = time.perf_counter()
+        plain = top_matches(listing, limit=20, method="bm25")
+        times["bm25"].append((time.perf_counter() - t) * 1000)
+        if not args.no_naive:
+            t = time.perf_counter()
+            _naive_or(listing)
+            times["naive_or"].append((time.perf_counter() - t) * 1000)
+        if args.listings <= EXACT_MAX and len(recalls) < args.exact_queries:
+            recalls.append(_exact_recall(listing, [m.listing.pk for m in plain]))
+    report = {
+        "backend": backend,
+        "listings": args.listings,
+        "documents": docs["documents"],
+        "generation_s": listings.get("generation_s"),
+        "documents_s": docs["built_s"],
+        "queries": len(timed),
+        "empty": empty,
+        "hybrid_ms": _summary(times["hybrid"]),
+        "bm25_ms": _summary(times["bm25"]),
+        "naive_or_ms": _summary(times["naive_or"]),
+        "by_kind_p95": {k: _summary(v)["p95"] for k, v in sorted(by_kind.items())},
+        "exact_recall": round(statistics.fmean(recalls), 3) if recalls else None,
+        "exact_queries": len(recalls),
+    }
+    say(f"[{backend}] {json.dumps(report, ensure_ascii=False)}")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.market.match")
+    parser.add_argument("--listings", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--exact-queries", type=int, default=30)
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive OR baseline")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nesta.settings.prod")
+    report = measure(args)
+    with open(args.out, "w", encoding="utf-8") as f:
+        json.dump(report, f, ensure_ascii=False, indent=1)
+    return 0
+
+
+# --- the suite's interface (bench/market/__init__.py) ---------------------------------------
+
+
+def run_backend(backend: str, env: dict, args) -> dict | None:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
+        out = tmp.name
+    try:
+        cmd = [sys.executable, "-m", "bench.market.match", "--listings", str(args.listings), "--out", out]
+        cmd += ["--seed", str(args.seed), "--queries", str(args.queries)]
+        result = subprocess.run(cmd, cwd=ROOT, env=env)
+        if result.returncode != 0:
+            say(f"[{backend}] match FAILED (exit {result.returncode})")
+            return None
+        with open(out, encoding="utf-8") as f:
+            return json.load(f)
+    finally:
+        os.unlink(out)
+
+
+def report(results: list[dict]) -> list[str]:
+    lines = [
+        "### Matching (top 20 for a listing, generated listings)",
+        "",
+        "`python -m bench --suite market --market-parts match`; queries are public listings of every kind; one "
+        "timed call per query and method after a warm-up pass. hybrid = `top_matches` (GET …/matches); bm25 = the "
+        "plain BM25 baseline over the same candidates; naive OR = the backend's own ranked OR over every word. "
+        f"Target: hybrid p95 ≤ {TARGET_MS} ms. Exact recall = share of the exhaustive BM25 top 20 the bm25 "
+        "method returns (measured up to 200,000 listings).",
+        "",
+        "| backend | listings | queries | hybrid p50 / p95 / max | bm25 p50 / p95 | naive OR p50 / p95 | "
+        "exact recall | p95 by kind (ms) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        h, b, n = r["hybrid_ms"], r["bm25_ms"], r["naive_or_ms"]
+        kinds = ", ".join(f"{k} {v}" for k, v in r["by_kind_p95"].items())
+        recall = f"{r['exact_recall']} ({r['exact_queries']} q)" if r["exact_recall"] is not None else "—"
+        naive = f"{n['p50']} / {n['p95']} ms" if n["n"] else "—"
+        lines.append(
+            f"| {r['backend']} | {r['listings']:,} | {r['queries']} | {h['p50']} / {h['p95']} / {h['max']} ms | "
+            f"{b['p50']} / {b['p95']} ms | {naive} | {recall} | {kinds} |"
+        )
+    lines.append("")
+    return lines
+
+
+if __name__ == "__main__":
+    sys.exit(main())
