@@ -42,6 +42,11 @@ def test_demo_listings_cover_every_kind_province_and_status(loaded):
     assert not qs.filter(contact_name="").exists() and not qs.filter(contact_phone="").exists()
     assert qs.exclude(created_by=None).exists()
     assert qs.filter(kind="property_right", details__state_owned=True).exists()
+    # reviewed by the province's account: approved listings name their reviewer
+    reviewed = qs.exclude(approved_at=None)
+    assert reviewed.exists() and not reviewed.filter(reviewed_by=None).exists()
+    for province, username in reviewed.values_list("province__code", "reviewed_by__username").distinct():
+        assert username == {"210000": "liaoning", "220000": "jilin", "230000": "heilongjiang"}[province]
 
 
 @pytest.mark.django_db

@@ -108,7 +108,8 @@ def _achievement(rng: random.Random) -> dict[str, Any]:
         where=rng.choice(["装备制造企业", "东北老工业基地", "相关行业", "省内龙头企业"]),
     )
     ip = rng.choice(["invention_patent", "invention_patent", "utility_model", "software", "trade_secret"])
-    return _achievement_listing(rng, field, obj + tech, summary, f"{obj},{tech}", maturity, ip)
+    title = rng.choice(["", "", "新型", "高效", "低成本", "一种"]) + obj + tech
+    return _achievement_listing(rng, field, title, summary, f"{obj},{tech}", maturity, ip)
 
 
 def _achievement_listing(rng, field, title, summary, keywords, maturity, ip) -> dict[str, Any]:
@@ -221,14 +222,14 @@ def _outsourcing(rng: random.Random) -> dict[str, Any]:
     }
 
 
-def _service(rng: random.Random) -> dict[str, Any]:
+def _service(rng: random.Random, org_name: str) -> dict[str, Any]:
     service_type = rng.choice(list(K.SERVICES))
     title = rng.choice(K.SERVICES[service_type])
     field = {"consulting": "st-consulting", "evaluation": "st-evaluation"}.get(service_type, "tech-services")
     return {
         "field": field,
         "title": title,
-        "summary": f"为东北三省企业和高校院所提供{title}，团队具有多年从业经验，响应及时，服务规范。",
+        "summary": f"{org_name}为东北三省企业和高校院所提供{title}，团队具有多年从业经验，响应及时，服务规范。",
         "keywords": title[:8],
         "price_negotiable": True,
         "details": {
@@ -261,14 +262,14 @@ def _financing(rng: random.Random) -> dict[str, Any]:
     }
 
 
-def _investor(rng: random.Random, province_code: str) -> dict[str, Any]:
+def _investor(rng: random.Random, province_code: str, org_name: str) -> dict[str, Any]:
     fund = rng.choice(K.INVESTOR_FUNDS)
     stages = sorted(rng.sample(["seed", "angel", "a", "b", "c", "pre_ipo"], rng.randint(1, 3)))
     field = rng.choice(list(K.ACHIEVEMENT_TOPICS))
     low = _wan(rng, 100, 1000)
     return {
         "field": field,
-        "title": f"{fund}投资偏好：关注东北硬科技项目",
+        "title": f"{org_name[:40]}投资偏好：{rng.choice(['关注东北硬科技项目', '寻找成长期科技企业', '早期项目与成果转化'])}",
         "summary": f"本{fund}重点投资先进制造、新材料、生物医药和现代农业领域的成长期科技企业，可提供投后管理和产业资源对接。",
         "keywords": "股权投资,硬科技",
         "price_low": low,
@@ -394,11 +395,11 @@ def _content(kind: str, rng: random.Random, owner: Any, today: date) -> dict[str
     if kind == "outsourcing":
         return _outsourcing(rng)
     if kind == "service":
-        return _service(rng)
+        return _service(rng, owner.name)
     if kind == "financing":
         return _financing(rng)
     if kind == "investor":
-        return _investor(rng, owner.province_code)
+        return _investor(rng, owner.province_code, owner.name)
     if kind == "property_right":
         return _property_right(rng, owner.name, today)
     if kind == "agri_variety":
@@ -492,6 +493,13 @@ def load(
     ):
         users.setdefault(org_id, user_id)
     fields = dict(TaxonomyNode.objects.values_list("code", "id"))
+    # the province accounts review their province's listings (the office where none is loaded)
+    reviewers = dict(
+        User.objects.filter(username__in=["liaoning", "jilin", "heilongjiang"]).values_list(
+            "role_assignments__province__code", "id"
+        )
+    )
+    office = User.objects.filter(username="office").values_list("id", flat=True).first()
     existing = set(
         Listing.objects.filter(reference_key__startswith="demo-mkt-").values_list("reference_key", flat=True)
     )
@@ -516,6 +524,8 @@ def load(
         if field_id is None:
             continue  # the taxonomy is not loaded
         stamps = _stamps(rng, status, now)
+        if "approved_at" in stamps:
+            stamps["reviewed_by_id"] = reviewers.get(owner.province_code, office)
         new.append(
             Listing(
                 kind=kind,
