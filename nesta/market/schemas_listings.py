@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from nesta.core.inputs import BoundedInt, CleanText, LocalDate, Money
 from nesta.market.models import ListingKind, ListingStatus
@@ -17,6 +17,8 @@ KINDS = "、".join(f"{k.value}（{k.label}）" for k in ListingKind)
 
 
 class ListingIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # an unknown or misspelt field is refused, not ignored
+
     kind: str = Field(..., max_length=20, description=f"类别：{KINDS}")
     organization: BoundedInt(1, ID_MAX) | None = Field(None, description="发布单位 id；不填为本人所在单位")
     title: str = Field(..., max_length=1000, description="标题，2–120 字，单行")
@@ -39,6 +41,8 @@ class ListingIn(Schema):
 
 class ListingPatch(Schema):
     """Only the fields given change (PATCH); details are merged key by key (null removes one)."""
+
+    model_config = ConfigDict(extra="forbid")  # kind and organization never change: refused
 
     title: str | None = Field(None, max_length=1000)
     summary: str | None = Field(None, max_length=20000)

@@ -93,6 +93,13 @@ def audit_snapshot(listing: Listing) -> dict[str, Any]:
     return data
 
 
+def _listing_id(value: Any) -> int:
+    """An id the database can hold (a web path's <int:> has no bound; SQLite overflows past 2**63)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= ID_MAX:
+        raise NotFound(_("未找到该信息。"))
+    return value
+
+
 def _input(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationFailed(details={"__all__": [_("应为对象。")]})
@@ -136,7 +143,7 @@ def listing_update(*, actor: Any, listing_id: int, data: dict[str, Any], today: 
     data = _input(data)
     today = today or timezone.localdate()
     with write_transaction():
-        listing = LISTING.load_for_update(listing_id)
+        listing = LISTING.load_for_update(_listing_id(listing_id))
         require(actor, "listing.change", listing)
         fixed = sorted(k for k in ("kind", "organization") if k in data)
         if fixed:
@@ -228,7 +235,9 @@ def listing_run(
                 details={"reason": [_("原因最多 %(n)d 个字，且不能含控制字符。") % {"n": REASON_MAX}]},
             )
         fields.update(review_note=note, reviewed_by=actor if getattr(actor, "is_authenticated", False) else None)
-    return LISTING.run(t.name, actor=actor, obj_id=listing_id, system=system, prepare=prepare, effect=_index, **fields)
+    return LISTING.run(
+        t.name, actor=actor, obj_id=_listing_id(listing_id), system=system, prepare=prepare, effect=_index, **fields
+    )
 
 
 def listing_submit(*, actor: Any, listing_id: int) -> Listing:

@@ -210,3 +210,37 @@ def test_mine_filters_and_pages(api_client, users, org_jl):
     assert len(get(api_client, f"{BASE}/mine?status=draft", user).json()["items"]) == 2
     assert len(get(api_client, f"{BASE}/mine?kind=demand", user).json()["items"]) == 1
     assert get(api_client, f"{BASE}/mine", users["expert"]).json()["items"] == []
+
+
+def test_unknown_fields_are_refused_and_huge_web_ids_are_404(api_client, users):
+    listing = ListingFactory(organization=users["org_admin"].organization, status=ListingStatus.DRAFT)
+    r = post(api_client, BASE, {**listing_data(), "status": "published"}, users["org_admin"])
+    assert r.status_code == 422 and "status" in r.json()["details"]
+    r = patch(api_client, f"{BASE}/{listing.pk}", {"kind": "demand"}, users["org_admin"])
+    assert r.status_code == 422 and "kind" in r.json()["details"]
+    from django.test import Client
+
+    web = Client()
+    web.force_login(users["office"])
+    huge = 10**30
+    assert web.get(f"/market/listings/{huge}/").status_code == 404
+    assert web.get(f"/market/listings/{huge}/edit/").status_code == 404
+    assert web.post(f"/market/listings/{huge}/submit/").status_code == 404
+
+
+def test_openapi_lists_the_listing_operations(api_client, db):
+    spec = api_client.get("/api/v1/openapi.json").json()
+    paths = spec["paths"]
+    assert {"get", "post"} <= set(paths["/api/v1/market/listings"])
+    assert {"get", "patch"} <= set(paths["/api/v1/market/listings/{listing_id}"])
+    for step in ("submit", "return", "approve", "publish", "reopen", "deal", "withdraw"):
+        assert "post" in paths[f"/api/v1/market/listings/{{listing_id}}/{step}"], step
+    for path in ("mine", "export", "import", "import-template"):
+        assert f"/api/v1/market/listings/{path}" in paths
+    ids = [
+        op["operationId"]
+        for ops in paths.values()
+        for op in ops.values()
+        if isinstance(op, dict) and "operationId" in op
+    ]
+    assert len(ids) == len(set(ids))
