@@ -75,11 +75,20 @@ def offer_accounts(form: forms.Form, accounts: list[PayerAccount], default: Paye
         form.initial.setdefault("account_id", default.pk)
 
 
-def with_accounts(form: forms.Form, user: Any) -> forms.Form:
+def with_accounts(form: forms.Form, user: Any, *, lazy: bool = False) -> forms.Form:
     """`form` offering `user`'s accounts (selectors.payers.usable_accounts, one query), the
-    default preselected when the form is not yet filled in."""
+    default preselected when the form is not yet filled in.
+
+    `lazy`: a posted form that names no account needs no list to validate against (the booking
+    path, where the query was a tenth of the request); the view calls this again without `lazy`
+    before it shows the form back."""
     from nesta.instruments.selectors.payers import default_account, usable_accounts
 
+    if lazy and form.is_bound and not form.data.get(form.add_prefix("account_id")):
+        form.fields.setdefault("account_id", account_field()).choices = [("", _("（不指定）"))]
+        form.accounts_deferred = True  # type: ignore[attr-defined]
+        return form
+    form.accounts_deferred = False  # type: ignore[attr-defined]
     accounts = usable_accounts(user)
     offer_accounts(form, accounts, default_account(user, accounts) if accounts else None)
     return form

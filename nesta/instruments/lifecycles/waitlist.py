@@ -40,11 +40,16 @@ def hold_for(instrument_id: int, start: datetime, end: datetime, user_id: int | 
     held = open_offers(instrument_id, start, end, now).exclude(user_id=user_id)
     until = held.values_list("offer_expires_at", flat=True).first()
     if until is not None:
-        raise Conflict(
-            gettext_now("该时段已留给候补用户确认，截止 %(t)s。") % {"t": local_minute(until)},
-            code="slot_offered",
-            details={"held_until": until.isoformat()},
-        )
+        raise held_conflict(until)
+
+
+def held_conflict(until: datetime) -> Conflict:
+    """409 slot_offered: the slot is held for a waiting-list user until `until`."""
+    return Conflict(
+        gettext_now("该时段已留给候补用户确认，截止 %(t)s。") % {"t": local_minute(until)},
+        code="slot_offered",
+        details={"held_until": until.isoformat()},
+    )
 
 
 def _instrument(entry: WaitlistEntry) -> Instrument:

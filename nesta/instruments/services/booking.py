@@ -25,9 +25,8 @@ from nesta.core.permissions import require
 from nesta.core.transactions import write_transaction
 from nesta.core.validators import clean_text
 from nesta.instruments.lifecycles import BOOKING
-from nesta.instruments.lifecycles.waitlist import hold_for
+from nesta.instruments.lifecycles.waitlist import held_conflict
 from nesta.instruments.models import (
-    Blackout,
     Booking,
     BookingPolicy,
     IdempotencyRecord,
@@ -36,9 +35,8 @@ from nesta.instruments.models import (
     UsageSession,
 )
 from nesta.instruments.policy import LOCAL, BookingRequest, BookingRules, Rules, Violation, local_minute
+from nesta.instruments.services import booking_sql
 from nesta.instruments.services.payers import account_check, booking_estimate
-
-OFFENCES = ("no_show", "late_cancelled")
 
 
 class DbLedger:
@@ -59,17 +57,14 @@ class DbLedger:
         return int(total.total_seconds() // 60) if total else 0
 
     def blackout_between(self, start: datetime, end: datetime) -> str | None:
-        b = Blackout.objects.filter(instrument=self.instrument, start__lt=end, end__gt=start).first()
-        return (b.reason or b.get_kind_display()) if b else None
+        return booking_sql.blackout_reason(self.instrument.pk, start, end)
 
     def qualification_expiry(self) -> tuple[bool, datetime | None]:
         q = Qualification.objects.filter(instrument=self.instrument, user=self.user).first()
         return (q is not None, q.expires_at if q else None)
 
     def offences_since(self, since: datetime) -> tuple[int, datetime | None]:
-        qs = Booking.objects.filter(instrument=self.instrument, user=self.user, status__in=OFFENCES, start__gte=since)
-        rows = list(qs.values_list("start", flat=True))
-        return len(rows), max(rows) if rows else None
+        return booking_sql.offences_since(self.instrument.pk, self.user.pk, since)
 
 
 def _policy(instrument: Instrument) -> BookingPolicy:
@@ -169,9 +164,16 @@ def check_slot(attempt: Attempt) -> None:
     violations = attempt.rules.check_quotas(request, attempt.ledger)
     if violations:
         raise violations_error(violations)
-    near_qs = _overlapping(attempt.instrument, start, end, policy.gap_minutes, attempt.exclude_id)
-    near = list(near_qs.values_list("start", "end")[:20])
-    clash = next(((s, e) for s, e in near if s < end and e > start), None)
+    state = booking_sql.slot_state(
+        instrument_id=attempt.instrument.pk,
+        start=start,
+        end=end,
+        gap_minutes=policy.gap_minutes,
+        exclude_id=attempt.exclude_id,
+        user_id=attempt.booker.pk,
+        now=request.now,
+    )
+    clash = state.clash(start, end)
     if clash is not None:
         raise Conflict(
             _("该时段已被预约。"),
@@ -179,12 +181,13 @@ def check_slot(attempt: Attempt) -> None:
             details={"start": clash[0].isoformat(), "end": clash[1].isoformat()},
         )
     # an open waiting-list offer holds its slot for its user (409 slot_offered)
-    hold_for(attempt.instrument.pk, start, end, attempt.booker.pk, request.now)
+    if state.held_until is not None:
+        raise held_conflict(state.held_until)
     # The blackouts again, now under the lock: a shutdown or maintenance created after the rules
     # were checked (before the lock) must not let this booking land inside it unflagged.
-    if reason := attempt.ledger.blackout_between(start, end):
-        raise violations_error([Violation("blackout", _("该时段仪器停机：%(reason)s") % {"reason": reason})])
-    if near:
+    if state.blackout:
+        raise violations_error([Violation("blackout", _("该时段仪器停机：%(reason)s") % {"reason": state.blackout})])
+    if state.near:
         raise ValidationFailed(
             _("与相邻预约之间需间隔 %(m)d 分钟。") % {"m": policy.gap_minutes},
             code="gap_required",
@@ -283,16 +286,17 @@ def request_fingerprint(**values: Any) -> str:
 
 
 def _replay(actor: Any, key: str, scope: str, fingerprint: str) -> BookingResult | None:
-    earlier = IdempotencyRecord.objects.filter(user=actor, key=key, scope=scope).first()
+    earlier = booking_sql.earlier_request(actor.pk, key, scope)
     if earlier is None:
         return None
-    if earlier.request_hash and earlier.request_hash != fingerprint:
+    request_hash, body = earlier
+    if request_hash and request_hash != fingerprint:
         raise ValidationFailed(
             _("该 Idempotency-Key 已用于另一个不同的请求，请为新请求使用新的键。"),
             code="idempotency_key_reused",
             details={"idempotency_key": [_("已用于另一个请求。")]},
         )
-    return BookingResult(Booking.objects.get(pk=earlier.body["booking_id"]), replayed=True)
+    return BookingResult(Booking.objects.get(pk=body["booking_id"]), replayed=True)
 
 
 def _booker(actor: Any, instrument: Instrument, on_behalf_of: int | None) -> Any:

@@ -71,12 +71,27 @@ def _booked_cells(request: HttpRequest, booking: Booking) -> list[Cell] | None:
     """The calendar cells a new booking fills, as calendar_grid would draw them (one block: the
     first cell spans the rest); None when the page must draw the calendar again (the booking is
     off the 30-minute grid, spans days, or lies outside the days shown — nothing to swap)."""
-    start, end = timezone.localtime(booking.start, LOCAL), timezone.localtime(booking.end, LOCAL)
+    label = _("我的预约") + ("（" + _("待审批") + "）" if booking.status == Booking.Status.PENDING else "")
+    return _block_cells(request, booking.start, booking.end, "mine", label)
+
+
+def _taken_cells(request: HttpRequest, conflict: Conflict) -> list[Cell] | None:
+    """The cells of the booking that took the slot first (from the conflict's details), drawn
+    busy as the calendar would; None when they cannot be swapped in (see _block_cells)."""
+    details = conflict.details if isinstance(conflict.details, dict) else {}
+    try:
+        start, end = datetime.fromisoformat(details["start"]), datetime.fromisoformat(details["end"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return _block_cells(request, start, end, "busy", _("已预约"))
+
+
+def _block_cells(request: HttpRequest, start: datetime, end: datetime, state: str, label: str) -> list[Cell] | None:
+    start, end = timezone.localtime(start, LOCAL), timezone.localtime(end, LOCAL)
     shown = _shown_days(request)
     on_grid = all(t.minute % SLOT_MINUTES == 0 and not t.second for t in (start, end))
     if shown is None or not on_grid or start.date() != end.date() or not shown[0] <= start.date() <= shown[1]:
         return None
-    label = _("我的预约") + ("（" + _("待审批") + "）" if booking.status == Booking.Status.PENDING else "")
     detail = span_text(start, end)
     count = int((end - start).total_seconds() // 60) // SLOT_MINUTES
     cells = []
@@ -86,7 +101,7 @@ def _booked_cells(request: HttpRequest, booking: Booking) -> list[Cell] | None:
             Cell(
                 start=s,
                 end=s + timedelta(minutes=SLOT_MINUTES),
-                state="mine",
+                state=state,
                 label=label,
                 detail=detail,
                 span=count if k == 0 else 1,
@@ -175,7 +190,7 @@ def _book(request: HttpRequest, pk: int, form: BookingForm) -> tuple[int, dict[s
         return 200, {"kind": "created", "booking": result.booking}
     except Conflict as exc:
         title = _("该时段已被预约，请选择其他时间") if exc.code == "slot_taken" else str(exc.message)
-        return FAILED_POST_STATUS, {"kind": "error", "code": exc.code, "title": title}
+        return FAILED_POST_STATUS, {"kind": "error", "code": exc.code, "title": title, "conflict": exc}
     except ValidationFailed as exc:
         details = exc.details if isinstance(exc.details, dict) else {}
         field_errors = {k: v for k, v in details.items() if k in form.fields and isinstance(v, list)}
@@ -208,10 +223,16 @@ def _htmx_answer(
         context = panel_context(request, instrument, form=form, outcome=outcome, quote=quote)
         response = render(request, "instruments/_booking_panel.html", context, status=status)
         return reswap(retarget(response, "#booking-panel-slot"), "innerHTML")
-    if outcome["kind"] == "series" or outcome.get("code") == "slot_taken":
+    if outcome["kind"] == "series":
         return None  # the calendar changed where the form cannot know
     context: dict[str, Any] = {"outcome": outcome, "booked_cells": None, "idempotency_key": None}
-    if outcome["kind"] == "created":
+    if outcome.get("code") == "slot_taken":
+        # someone took the slot first: their booking's cells turn busy (drawing the whole week
+        # again cost five times the booking); off the grid or off the page, the area is redrawn
+        context["booked_cells"] = _taken_cells(request, outcome["conflict"])
+        if context["booked_cells"] is None:
+            return None
+    elif outcome["kind"] == "created":
         context["booked_cells"] = _booked_cells(request, outcome["booking"])
         if context["booked_cells"] is None:
             return None
@@ -230,7 +251,7 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
         if is_partial(request):
             return HttpResponseClientRedirect(redirect_to_login(detail_url)["Location"])
         return redirect_to_login(detail_url)
-    form = with_accounts(BookingForm(request.POST), request.user)
+    form = with_accounts(BookingForm(request.POST), request.user, lazy=True)
     outcome: dict[str, Any] | None = None
     status = FAILED_POST_STATUS
     anchor = None
@@ -251,6 +272,8 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"when": when_text(row["start"], row["end"]), "reason": row["reason"]},
                 )
         return redirect(f"{detail_url}?date={anchor.isoformat()}" if anchor else detail_url)
+    if not succeeded and getattr(form, "accounts_deferred", False):
+        with_accounts(form, request.user)  # the form is shown back: with the user's accounts
     response = _htmx_answer(request, pk, form, status, outcome) if is_partial(request) else None
     if response is None:
         page = get_instrument(pk)  # the whole booking area (or page) again
