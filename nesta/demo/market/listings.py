@@ -167,7 +167,8 @@ def _demand(rng: random.Random) -> dict[str, Any]:
     products, troubles = K.DEMAND_TOPICS[field]
     product, trouble = rng.choice(products), rng.choice(troubles)
     problem = K.DEMAND_PROBLEM.format(product=product, trouble=trouble)
-    return _demand_listing(rng, field, f"{product}{trouble}，寻求技术解决方案", problem, "", f"{product}")
+    ask = rng.choice(["寻求技术解决方案", "征集解决方案", "求合作攻关", "寻求高校院所合作"])
+    return _demand_listing(rng, field, f"{product}{trouble}，{ask}", problem, "", f"{product}")
 
 
 def _manufacturing(rng: random.Random) -> tuple[str, str, list[str], dict[str, Any]]:
@@ -185,7 +186,7 @@ def _manufacturing(rng: random.Random) -> tuple[str, str, list[str], dict[str, A
     return process, label, equipment, base
 
 
-def _capacity(rng: random.Random) -> dict[str, Any]:
+def _capacity(rng: random.Random, org_name: str) -> dict[str, Any]:
     process, label, equipment, details = _manufacturing(rng)
     machine = rng.choice(equipment)
     details |= {
@@ -196,7 +197,7 @@ def _capacity(rng: random.Random) -> dict[str, Any]:
     field = "machinery" if process not in ("injection",) else "chemical-materials"
     return {
         "field": field,
-        "title": f"{label}能力：{machine}，承接来料与来图加工",
+        "title": f"{org_name[:40]}{label}能力（{machine}），承接来料与来图加工",
         "summary": f"本公司拥有{machine}等设备，可承接{details['materials']}等材料的{label}业务，质量体系{details['certifications']}。",
         "keywords": f"{label},外协加工",
         "price_negotiable": True,
@@ -214,7 +215,7 @@ def _outsourcing(rng: random.Random) -> dict[str, Any]:
     }
     return {
         "field": "machinery",
-        "title": f"{part}{label}外协，长期合作",
+        "title": f"{part}{label}外协（{details['quantity']}）" + rng.choice(["，长期合作", "，急单", "", "，按图加工"]),
         "summary": f"现有一批{part}需要{label}，材料{details['materials'].split('、')[0]}，按图加工，要求供应商具备{details['certifications']}认证。",
         "keywords": f"{part},{label}",
         "price_high": budget,
@@ -228,7 +229,7 @@ def _service(rng: random.Random, org_name: str) -> dict[str, Any]:
     field = {"consulting": "st-consulting", "evaluation": "st-evaluation"}.get(service_type, "tech-services")
     return {
         "field": field,
-        "title": title,
+        "title": f"{title}（{org_name[:40]}）",
         "summary": f"{org_name}为东北三省企业和高校院所提供{title}，团队具有多年从业经验，响应及时，服务规范。",
         "keywords": title[:8],
         "price_negotiable": True,
@@ -242,13 +243,13 @@ def _service(rng: random.Random, org_name: str) -> dict[str, Any]:
     }
 
 
-def _financing(rng: random.Random) -> dict[str, Any]:
+def _financing(rng: random.Random, org_name: str) -> dict[str, Any]:
     field, who, use = rng.choice(K.FINANCING_TOPICS)
     stage = rng.choice(["seed", "angel", "a", "a", "b", "c", "pre_ipo"])
     low = _wan(rng, 200, 3000)
     return {
         "field": field,
-        "title": f"{who}{dict(seed='种子轮', angel='天使轮', a='A轮', b='B轮', c='C轮', pre_ipo='Pre-IPO')[stage]}融资",
+        "title": f"{org_name[:40]}{dict(seed='种子轮', angel='天使轮', a='A轮', b='B轮', c='C轮', pre_ipo='Pre-IPO')[stage]}融资",
         "summary": f"公司是{who}，核心团队来自省内高校，产品已进入客户验证阶段，本轮融资主要用于{use}。",
         "keywords": f"{who[:6]},股权融资",
         "price_low": low,
@@ -315,17 +316,19 @@ def _property_right(rng: random.Random, org_name: str, today: date) -> dict[str,
 
 
 def _agri_variety(rng: random.Random) -> dict[str, Any]:
-    product, variety, regions = rng.choice(K.AGRI_VARIETIES)
+    product, series, what, regions = rng.choice(K.AGRI_VARIETIES)
+    variety = f"{series}{rng.randint(2, 98)}号"
+    province = {"黑": "黑", "龙": "黑", "克": "黑", "吉": "吉", "辽": "辽"}.get(series[0], "吉")
     return {
-        "field": "breeding" if product not in ("肉牛",) else "livestock",
-        "title": f"{variety}新品种及配套栽培技术",
-        "summary": f"选育的{variety}适宜在{regions}种植，抗逆性强，配套技术成熟，可转让或许可繁育。",
-        "keywords": f"{product},新品种",
+        "field": "breeding",
+        "title": f"{what}新品种“{variety}”及配套技术",
+        "summary": f"选育的{what}新品种{variety}适宜在{regions}种植，抗逆性强，配套技术成熟，可转让或许可繁育。",
+        "keywords": f"{product},新品种,{variety}",
         "price_negotiable": True,
         "details": {
             "product": product,
             "variety": variety,
-            "approval_number": f"{rng.choice(['黑审', '吉审', '辽审'])}{rng.choice(['豆', '稻', '玉'])}{rng.randint(2019, 2025)}{rng.randint(1, 60):04d}",
+            "approval_number": f"{province}审{product[0]}{rng.randint(2019, 2025)}{rng.randint(1, 60):04d}",
             "suitable_regions": regions,
             "yield_note": f"区域试验平均增产{rng.randint(5, 15)}%",
         },
@@ -334,7 +337,7 @@ def _agri_variety(rng: random.Random) -> dict[str, Any]:
 
 def _agri_trade(rng: random.Random, kind: str) -> dict[str, Any]:
     product, variety, origin, season = rng.choice(K.AGRI_PRODUCTS)
-    tonnes = Decimal(rng.choice([20, 50, 100, 300, 1000, 5000]))
+    tonnes = Decimal(rng.choice([1, 5, 10, 50]) * rng.randint(2, 100))
     details: dict[str, Any] = {
         "product": product,
         "variety": variety,
@@ -391,13 +394,13 @@ def _content(kind: str, rng: random.Random, owner: Any, today: date) -> dict[str
     if kind == "demand":
         return _demand(rng)
     if kind == "capacity":
-        return _capacity(rng)
+        return _capacity(rng, owner.name)
     if kind == "outsourcing":
         return _outsourcing(rng)
     if kind == "service":
         return _service(rng, owner.name)
     if kind == "financing":
-        return _financing(rng)
+        return _financing(rng, owner.name)
     if kind == "investor":
         return _investor(rng, owner.province_code, owner.name)
     if kind == "property_right":
