@@ -130,7 +130,12 @@ def unrecord_registration(contract: TechContract) -> None:
     the inverse of `record_registration`, for the same contract as it was recorded."""
     contract_fen = to_fen(contract.contract_amount)
     technology_fen = to_fen(contract.technology_amount)
-    match = reduce(or_, (Q(**dict(zip(_KEY_FIELDS, cell, strict=True))) for cell in contract_cells(contract)))
+    cells_of_contract = contract_cells(contract)
+    year, month, province = cells_of_contract[0][:3]
+    # the shared (year, month, province) prefix first, so the unique index finds the seven rows
+    match = Q(year=year, month=month, point_province=province) & reduce(
+        or_, (Q(dimension=c[3], key=c[4], key2=c[5]) for c in cells_of_contract)
+    )
     with write_transaction():
         cells = ContractStat.objects.filter(match, contracts__gte=1)
         cells.update(
