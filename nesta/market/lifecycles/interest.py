@@ -20,11 +20,45 @@ from django.utils.translation import gettext_lazy as _
 
 from nesta.core.lifecycle import Lifecycle, Transition
 from nesta.core.notifications import notify
-from nesta.core.permissions import Target
-from nesta.market.models import Interest
+from nesta.core.permissions import Target, can
+from nesta.market.models import Interest, ListingStatus
 
 I = Interest.Status  # noqa: E741 — the table reads as I.OPEN, I.ACCEPTED
 LIVE = (I.OPEN, I.ACCEPTED)
+OPEN_LISTING = (ListingStatus.PUBLISHED, ListingStatus.NEGOTIATING)  # listings that take interest
+
+# The sides of an interest. The parties are decided on organisation-only targets, so a province's
+# staff are operators of their own province's listings (thread.oversee), never a party by the
+# interested organisation's region; the office, with every grant, is the operator too.
+PARTY, OWNER, OPERATOR = "party", "owner", "operator"
+SIDE_OF_STEP = {"accept": OWNER, "decline": OWNER, "close": OWNER, "withdraw": PARTY}
+
+
+def acting_organization(user: Any) -> int | None:
+    return getattr(user, "organization_id", None) if getattr(user, "is_authenticated", False) else None
+
+
+def acts_for_party(user: Any, organization_id: int | None) -> bool:
+    """Is `user` one of the people of `organization_id` on the interested side?"""
+    org = acting_organization(user)
+    return bool(org and org == organization_id and can(user, "interest.create", Target(organization_id=org)))
+
+
+def acts_for_owner(user: Any, organization_id: int | None) -> bool:
+    """Is `user` one of the people of the listing's owner organisation?"""
+    org = acting_organization(user)
+    return bool(org and org == organization_id and can(user, "listing.change", Target(organization_id=org)))
+
+
+def side_of(user: Any, interest: Interest) -> str | None:
+    """party / owner / operator, or None: the user may not know the interest exists."""
+    if acts_for_party(user, interest.organization_id):
+        return PARTY
+    if acts_for_owner(user, interest.listing.organization_id):
+        return OWNER
+    if getattr(user, "is_authenticated", False) and can(user, "thread.oversee", interest.listing):
+        return OPERATOR
+    return None
 
 
 def interest_url(interest: Interest) -> str:

@@ -15,42 +15,23 @@ from django.db.models import Count, F, Q, QuerySet
 
 from nesta.core.errors import NotFound
 from nesta.core.pagination import Page, keyset_page
-from nesta.core.permissions import Target, can, restrict
-from nesta.market.lifecycles.interest import INTEREST
-from nesta.market.models import PUBLIC_STATUSES, Interest, Listing, ListingStatus, ThreadMessage
+from nesta.core.permissions import can, restrict
+from nesta.market.lifecycles.interest import (
+    INTEREST,
+    OPEN_LISTING,
+    OPERATOR,
+    OWNER,
+    PARTY,
+    SIDE_OF_STEP,
+    acting_organization,
+    acts_for_owner,
+    acts_for_party,
+    side_of,
+)
+from nesta.market.models import PUBLIC_STATUSES, Interest, Listing, ThreadMessage
 
-PARTY, OWNER, OPERATOR = "party", "owner", "operator"
 BOXES = ("all", "sent", "received", "oversee")
-SIDE_OF_STEP = {"accept": "owner", "decline": "owner", "close": "owner", "withdraw": "party"}
-OPEN_LISTING = (ListingStatus.PUBLISHED, ListingStatus.NEGOTIATING)
 BOX_INTERESTS_MAX = 50  # the owner's list on a listing's page; the rest on 我的洽谈
-
-
-def _org(user: Any) -> int | None:
-    return getattr(user, "organization_id", None) if getattr(user, "is_authenticated", False) else None
-
-
-def acts_for_party(user: Any, organization_id: int | None) -> bool:
-    """Is `user` one of the people of `organization_id` on the interested side?"""
-    org = _org(user)
-    return bool(org and org == organization_id and can(user, "interest.create", Target(organization_id=org)))
-
-
-def acts_for_owner(user: Any, organization_id: int | None) -> bool:
-    """Is `user` one of the people of the listing's owner organisation?"""
-    org = _org(user)
-    return bool(org and org == organization_id and can(user, "listing.change", Target(organization_id=org)))
-
-
-def side_of(user: Any, interest: Interest) -> str | None:
-    """party / owner / operator, or None: the user may not know the interest exists."""
-    if acts_for_party(user, interest.organization_id):
-        return PARTY
-    if acts_for_owner(user, interest.listing.organization_id):
-        return OWNER
-    if getattr(user, "is_authenticated", False) and can(user, "thread.oversee", interest.listing):
-        return OPERATOR
-    return None
 
 
 def _with_counts(qs: QuerySet[Interest]) -> QuerySet[Interest]:
@@ -137,7 +118,7 @@ def interest_get(*, user: Any, interest_id: int) -> InterestView:
 
 def _box_filter(user: Any, box: str) -> Q | None:
     """The rows of `box` for the user (None: nothing)."""
-    org = _org(user)
+    org = acting_organization(user)
     sent = Q(organization_id=org) if acts_for_party(user, org) else None
     received = Q(listing__organization_id=org) if acts_for_owner(user, org) else None
     if box == "sent":
@@ -198,7 +179,7 @@ def listing_interests(*, user: Any, listing: Listing, limit: int = BOX_INTERESTS
 
 def own_interest(*, user: Any, listing: Listing) -> InterestView | None:
     """The latest interest of the user's organisation in the listing (a live one first)."""
-    org = _org(user)
+    org = acting_organization(user)
     if not acts_for_party(user, org):
         return None
     qs = _with_counts(_interests().filter(listing=listing, organization_id=org))
@@ -231,7 +212,7 @@ def box_state(*, user: Any, listing: Listing) -> BoxState:
             reason = "live"
         elif not listing_open:
             reason = "closed"
-        elif not acts_for_party(user, _org(user)):
+        elif not acts_for_party(user, acting_organization(user)):
             reason = "no_organization"
         else:
             may = True

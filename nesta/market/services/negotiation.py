@@ -36,9 +36,8 @@ from nesta.core.permissions import Target, can, require
 from nesta.core.transactions import write_transaction
 from nesta.core.validators import CONTROL, clean_text
 from nesta.market.lifecycles import INTEREST, LISTING
-from nesta.market.lifecycles.interest import interest_url
+from nesta.market.lifecycles.interest import OPEN_LISTING, OWNER, PARTY, interest_url, side_of
 from nesta.market.models import PUBLIC_STATUSES, Interest, Listing, ListingStatus, ThreadMessage
-from nesta.market.selectors.negotiation import OPEN_LISTING, OWNER, PARTY, InterestView, interest_get
 
 MESSAGE_MAX = 2000  # the interest's message (Interest.message)
 ANSWER_MAX = 500
@@ -69,17 +68,27 @@ def _authenticated(actor: Any) -> None:
         raise NotAuthenticated()
 
 
-def _visible(actor: Any, interest_id: int, side: str | None = None) -> InterestView:
-    """401 for anonymous callers, 404 for anyone who may not know the interest exists, 403 for
-    one who sees it from another side than `side` (the operator reads; the parties answer)."""
+def _visible(actor: Any, interest_id: int, side: str | None = None) -> tuple[Interest, str]:
+    """The interest and the actor's side of it: 401 for anonymous callers, 404 for anyone who may
+    not know it exists, 403 for one who sees it from another side than `side` (the operator
+    reads; the parties answer)."""
     _authenticated(actor)
-    view = interest_get(user=actor, interest_id=interest_id)
-    if side is not None and view.side != side:
+    interest = (
+        Interest.objects.select_related("listing__province", "listing__organization", "organization")
+        .filter(pk=interest_id)
+        .first()
+        if 0 < interest_id < 2**31
+        else None
+    )
+    seen = side_of(actor, interest) if interest is not None else None
+    if interest is None or seen is None:
+        raise NotFound()
+    if side is not None and seen != side:
         raise PermissionDenied(
             _("只有信息发布方可以答复合作意向。") if side == OWNER else _("只有意向方可以撤回合作意向。"),
-            details={"side": view.side},
+            details={"side": seen},
         )
-    return view
+    return interest, seen
 
 
 # --- expressing interest ------------------------------------------------------------------------
@@ -373,8 +382,8 @@ def thread_post(
     *, actor: Any, interest_id: int, body: str = "", attachment: Any = None, now: datetime | None = None
 ) -> ThreadMessage:
     """A message (text, a document, or both) from one of the two parties into the thread."""
-    view = _visible(actor, interest_id)
-    if not view.may_post:
+    _interest, side = _visible(actor, interest_id)
+    if side not in (PARTY, OWNER):
         raise PermissionDenied(_("只有洽谈双方可以发送消息。"), code="read_only")
     body = clean_text(body, field="body", max_length=BODY_MAX)
     checked = attachment_check(attachment) if attachment is not None else None
@@ -405,7 +414,7 @@ def thread_post(
             message.attachment_name = checked.name
             message.attachment_size = checked.size
         message.save()
-        read_mark = "party_read_at" if view.side == PARTY else "owner_read_at"
+        read_mark = "party_read_at" if side == PARTY else "owner_read_at"
         Interest.objects.filter(pk=interest.pk).update(last_message_at=now, **{read_mark: now})
         audit_record(
             actor=actor,
@@ -414,17 +423,25 @@ def thread_post(
             # ids and sizes only: the thread's text is the parties' own, not the audit trail's
             changes={"message": [None, message.pk], **({"attachment_size": [None, checked.size]} if checked else {})},
         )
-        _tell_other_side(interest, view.side or "", actor)
+        _tell_other_side(interest, side, actor)
     return message
 
 
 def thread_mark_read(*, actor: Any, interest_id: int, now: datetime | None = None) -> bool:
-    """The viewer's side has read the thread up to now (nothing written when nothing is unread).
+    """The actor's side has read the thread up to now (nothing written when nothing is unread).
     The operator leaves no mark."""
-    view = _visible(actor, interest_id)
-    if view.side not in (PARTY, OWNER) or view.unread == 0:
+    interest, side = _visible(actor, interest_id)
+    if side not in (PARTY, OWNER):
         return False
-    field = "party_read_at" if view.side == PARTY else "owner_read_at"
+    field, mark = (
+        ("party_read_at", interest.party_read_at) if side == PARTY else ("owner_read_at", interest.owner_read_at)
+    )
+    own = interest.organization_id if side == PARTY else interest.listing.organization_id
+    unread = ThreadMessage.objects.filter(interest_id=interest.pk).exclude(author_organization_id=own)
+    if mark is not None:
+        unread = unread.filter(created_at__gt=mark)
+    if not unread.exists():
+        return False
     with write_transaction():
         Interest.objects.filter(pk=interest_id).update(**{field: now or timezone.now()})
     return True
