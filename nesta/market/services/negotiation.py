@@ -35,9 +35,10 @@ from nesta.core.notifications import notify
 from nesta.core.permissions import Target, can, require
 from nesta.core.transactions import write_transaction
 from nesta.core.validators import CONTROL, clean_text
-from nesta.market.lifecycles import INTEREST, LISTING
+from nesta.market.lifecycles import INTEREST
 from nesta.market.lifecycles.interest import OPEN_LISTING, OWNER, PARTY, interest_url, side_of
 from nesta.market.models import PUBLIC_STATUSES, Interest, Listing, ListingStatus, ThreadMessage
+from nesta.market.services.listings import listing_run
 
 MESSAGE_MAX = 2000  # the interest's message (Interest.message)
 ANSWER_MAX = 500
@@ -194,8 +195,8 @@ def interest_accept(*, actor: Any, interest_id: int, answer: str = "", now: date
 
     def negotiate(interest: Interest, _t: Any) -> None:
         if interest.listing.status == ListingStatus.PUBLISHED:
-            listing = LISTING.run("negotiate", actor=actor, obj_id=interest.listing_id, now=now)
-            interest.listing = listing
+            # through the listings' service: the listing's search documents follow its status
+            interest.listing = listing_run("negotiate", actor=actor, listing_id=interest.listing_id)
 
     return INTEREST.run(
         "accept", actor=actor, obj_id=interest_id, now=now, prepare=_lock_open_listing, effect=negotiate, answer=answer
@@ -218,7 +219,7 @@ def _reopen_if_last(actor: Any, now: datetime | None) -> Any:
             return
         others = Interest.objects.filter(listing_id=listing.pk, status=Interest.Status.ACCEPTED).exists()
         if not others:
-            LISTING.run("reopen", actor=actor, obj_id=listing.pk, now=now, system=True)
+            listing_run("reopen", actor=actor, listing_id=listing.pk, system=True)
 
     return effect
 
