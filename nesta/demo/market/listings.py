@@ -529,6 +529,8 @@ def load(
         stamps = _stamps(rng, status, now)
         if "approved_at" in stamps:
             stamps["reviewed_by_id"] = reviewers.get(owner.province_code, office)
+        if kind in ("demand", "outsourcing") and rng.random() < 0.6:  # wanted by the end of the validity
+            details = validate_details(kind, {**details, "deadline": stamps["valid_until"].isoformat()})
         new.append(
             Listing(
                 kind=kind,
