@@ -67,7 +67,7 @@ def _statistics(request: HttpRequest) -> tuple[YearStatistics, StatisticsFilter]
     this_year = timezone.localdate().year
     chosen = request.GET.get("year", "")
     offered = {*years, this_year}
-    if chosen.isdecimal() and selectors.MIN_YEAR <= int(chosen) <= selectors.MAX_YEAR:
+    if chosen.isdecimal() and len(chosen) == 4 and selectors.MIN_YEAR <= int(chosen) <= selectors.MAX_YEAR:
         offered.add(int(chosen))
     form = StatisticsFilter(request.GET, years=sorted(offered, reverse=True), provinces=provinces)
     if not form.is_valid():

@@ -56,7 +56,18 @@ def test_an_empty_database_shows_zeros(client, reference):
 
 
 @pytest.mark.parametrize(
-    "params", [{"year": "1999"}, {"year": "abc"}, {"year": "2101"}, {"province": "990000"}, {"province": "210100"}]
+    "params",
+    [
+        {"year": "1999"},
+        {"year": "abc"},
+        {"year": "2101"},
+        {"year": "9" * 200},
+        {"year": "-2025"},
+        {"year": "2025.5"},
+        {"province": "990000"},
+        {"province": "210100"},
+        {"province": "21\x07"},
+    ],
 )
 def test_bad_choices_are_a_400_page(client, reference, params):
     response = client.get(PAGE, params)
