@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import BooleanField, Case, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from nesta.core.errors import NotFound
@@ -48,11 +48,17 @@ def _with_overdue(qs: QuerySet[TechContract], today: date) -> QuerySet[TechContr
 
 
 def seller_side_qs(user: Any) -> QuerySet[TechContract]:
+    """The seller side's contracts: those of the organisations the user acts for (their
+    organisation roles, not an operator's reach) and those the user submitted."""
     qs = TechContract.objects.all()
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    own = restrict(user, "contract.view", qs, organization_field="seller_organization_id")
-    return own | qs.filter(submitted_by=user)
+    org_ids = {
+        g.organization_id
+        for g in grants_of(user)
+        if g.organization_id and can(user, "contract.view", Target(organization_id=g.organization_id))
+    }
+    return qs.filter(Q(seller_organization_id__in=org_ids) | Q(submitted_by=user))
 
 
 def visible_qs(user: Any) -> QuerySet[TechContract]:
@@ -207,3 +213,28 @@ def refusal_labels(contract: TechContract) -> list[str]:
 def technology_markets() -> list[Organization]:
     """The organisations that may run a registration point."""
     return list(Organization.objects.filter(kind=OrganizationKind.TECHNOLOGY_MARKET).order_by("name"))
+
+
+def place_label(region: str, country: str) -> str:
+    """A party's place for a page: 沈阳市 / 北京（110108） / 日本."""
+    from nesta.core.models import Region
+    from nesta.market.services.contract_countries import CHINA, COUNTRIES
+
+    if country and country != CHINA:
+        return COUNTRIES.get(country, (country, ""))[0]
+    if not region:
+        return ""
+    names = dict(Region.objects.filter(code__in={region, f"{region[:4]}00"}).values_list("code", "name"))
+    city = names.get(f"{region[:4]}00", "")
+    if region in names:
+        return names[region] if region.endswith("00") else city + names[region]
+    return f"{city}（{region}）" if city else region
+
+
+def cost_lines(contract: TechContract) -> list[dict[str, Any]]:
+    from nesta.market.services.contract_rules import NON_TECHNICAL_ITEMS
+
+    return [
+        {**line, "label": str(NON_TECHNICAL_ITEMS.get(line.get("item", ""), line.get("item", "")))}
+        for line in contract.non_technical_costs or []
+    ]

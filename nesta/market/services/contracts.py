@@ -325,15 +325,19 @@ def contracts_flag_overdue(now: datetime | None = None) -> int:
     """Periodic: each submitted contract past its decision deadline is flagged once — the
     `contract.overdue` audit event and a message to its point's staff. Returns how many."""
     today = timezone.localtime(now or timezone.now()).date()
-    overdue = TechContract.objects.filter(status=S.SUBMITTED, decision_due__lt=today)
-    flagged = set(
-        AuditLog.objects.filter(action="contract.overdue", object_type="market.techcontract").values_list(
-            "object_id", flat=True
-        )
+    candidates = list(
+        TechContract.objects.filter(status=S.SUBMITTED, decision_due__lt=today)
+        .select_related("point")
+        .order_by("decision_due", "pk")[:2000]
     )
-    todo = [
-        c for c in overdue.select_related("point").order_by("decision_due", "pk")[:2000] if str(c.pk) not in flagged
-    ]
+    flagged = set(
+        AuditLog.objects.filter(
+            action="contract.overdue",
+            object_type="market.techcontract",
+            object_id__in=[str(c.pk) for c in candidates],
+        ).values_list("object_id", flat=True)
+    )
+    todo = [c for c in candidates if str(c.pk) not in flagged]
     if not todo:
         return 0
     staff = point_staff({c.point.organization_id for c in todo})

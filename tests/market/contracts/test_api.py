@@ -233,3 +233,15 @@ def test_a_points_organisation_must_be_a_technology_market(api_client, users, or
     body = {"organization_id": org_ln.pk, "name": "某登记点", "city": "210100", "point_code": "11"}
     r = post(api_client, f"{BASE}/registration-points", users["office"], body)
     assert r.status_code == 422 and r.json()["code"] == "organization_not_technology_market"
+
+
+def test_the_certificate_reads_without_poppler_too(make_contract, staff):
+    """The fallback reader (for machines without pdftotext) finds the same text."""
+    from nesta.market.certificates import certificate_pdf
+    from tests.market.contracts.pdf import _fallback
+
+    done = contract_register(actor=staff, contract_id=make_contract().pk)
+    data = certificate_pdf(done, verify_url=f"https://example.cn/market/contracts/verify/{done.number}/")
+    text = _fallback(data)
+    assert done.number in text and "技术合同登记证明" in text and "80.00 万元" in text
+    assert b"/FontFile" in data  # the CJK font is embedded
