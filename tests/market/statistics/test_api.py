@@ -93,3 +93,10 @@ def test_who_may_export(api_client, users, auth_headers, market_year, role, prov
         load_workbook(io.BytesIO(response.content))
     else:
         assert response.json()["code"] == "permission_denied"
+
+
+def test_the_api_reads_a_constant_number_of_queries(api_client, market_year, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):  # the five of the selector, and the default year's
+        assert api_client.get(URL).status_code == 200
+    with django_assert_max_num_queries(6):  # the province's check, and the five
+        assert api_client.get(URL, {"year": 2025, "province": "220000"}).status_code == 200
