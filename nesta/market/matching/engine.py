@@ -184,7 +184,13 @@ def _hybrid_reasons(
     parent, names = _taxonomy()
     words = {t: v for t, v in parts.items() if not t.startswith(T.CONCEPT_PREFIX) and t not in expansions}
     reasons = _word_reasons(words)
-    shared = [cid for cid in concepts if T.concept_token(cid) in parts]
+    # a concept both texts mention, or whose words the candidate uses (a document indexed before
+    # the operator added the concept has no token of it yet, but has its words)
+    shared = [
+        cid
+        for cid in concepts
+        if T.concept_token(cid) in parts or any(w in parts for w in th.words.get(cid, ()) if w in expansions)
+    ]
     if shared:
         theirs = th.detect(C.listing_text(other))
         reasons += [

@@ -74,6 +74,8 @@ class ConceptCreate(_ConceptForm):
 
 
 class ConceptEdit(_ConceptForm):
+    permission = None  # the thesaurus has no target: get_object requires thesaurus.manage itself
+
     def get_object(self, request: HttpRequest, pk: int) -> Any:
         if not can(request.user, "thesaurus.manage"):
             raise errors.PermissionDenied(self.permission_message)
