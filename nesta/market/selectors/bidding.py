@@ -117,7 +117,7 @@ def round_state(rnd: BiddingRound, *, now: datetime | None = None) -> RoundState
     return RoundState(
         round=rnd,
         status=rnd.status,
-        status_label=str(rnd.get_status_display()),
+        status_label=str(R.OPEN.label if bidding else rnd.get_status_display()),
         live=rnd.status in BiddingRound.LIVE,
         bidding_now=bidding,
         registering_now=registering,

@@ -110,7 +110,9 @@ def bidding_bid(request: HttpRequest, round_id: int) -> HttpResponse:
     except (errors.ValidationFailed, errors.Conflict, errors.PermissionDenied) as exc:
         text = error_text(exc) if not isinstance(exc, errors.PermissionDenied) else str(exc.message)
         messages.error(request, text)
-        return _after_post(request, rnd.listing, status=422, bid_form=form)
+        # outbid: the form offers the new minimum; a mistyped amount stays for correction
+        again = BidForm() if isinstance(exc, errors.Conflict) else form
+        return _after_post(request, rnd.listing, status=422, bid_form=again)
     except errors.ServiceUnavailable:
         messages.error(request, _("系统繁忙，请稍后重试。"))
         return _after_post(request, rnd.listing, status=422, bid_form=form)
