@@ -388,7 +388,7 @@ D solvent-loss synthesis-separation
 溶剂挥发损耗大，买溶剂花钱多
 我们制药中间体生产用大量乙酸乙酯和异丙醇，蒸完带水回收不了，只能当废液处理，一年买溶剂上千万。
 溶剂回收率90%以上，可回用
-pervaporation:2 solvent-paint:0w paint-voc:1 scfe:0f
+pervaporation:2 solvent-paint:0w paint-voc:0f scfe:0f
 
 D cob-waste grain-chemicals
 玉米芯堆着卖不上价，想深加工
@@ -412,7 +412,7 @@ D injection-clog petroleum
 回注水把地层堵了，注不进去
 油田采出来的水处理后回注，注水井压力越来越高，注不进去，化验说水里油和杂质都超标。
 回注水含油和悬浮物都低于5毫克每升
-produced-water:2 wax-microbe:0f mbr-municipal:1 scale-inhibitor:1 sludge-dewater:0f
+produced-water:2 wax-microbe:0f mbr-municipal:0f scale-inhibitor:1 sludge-dewater:0f
 
 D sludge-wet environmental-protection
 污水厂污泥太多，压完还是一滩烂泥
@@ -424,19 +424,19 @@ D schedule-late networked-manufacturing
 车间排产全靠调度员脑子，交期老拖
 我们是做非标零件的，订单多、品种杂，哪个活先干全靠调度员凭经验排，插单一多就乱，交期经常拖。
 按时交货率提高到95%
-aps:2 erp-finance:0f trace:1 cms-cloud:0f
+aps:2 erp-finance:0f trace:0f cms-cloud:0f
 
 D quality-trace networked-manufacturing
 出了质量问题查不到是哪批料哪个班做的
 客户投诉一个零件有问题，我们翻纸质记录翻了三天也查不清是哪批原料、哪台设备、谁干的，只能整批召回。
 质量问题两小时内追到批次和工位
-trace:2 vision-defect:1 erp-finance:0f aps:1
+trace:2 vision-defect:0f erp-finance:0f aps:0f
 
 D manual-inspect networked-manufacturing
 靠人眼挑瓶子瑕疵，漏检多人也招不到
 我们的玻璃瓶生产线靠十几个工人盯着看瓶身有没有气泡、黑点，一天下来眼睛都花了，漏检投诉不断。
 漏检率低于0.1%，减少检验工
-vision-defect:2 glass-furnace:0p cast-xray:1 pv-crack:0f
+vision-defect:2 glass-furnace:0p cast-xray:0f pv-crack:0f
 
 D gas-leak natural-gas
 燃气管网老化漏气，找不到漏点

@@ -333,7 +333,7 @@ D api-unknown innovative-drugs
 原料药有个杂质超标，查不出哪来的
 我们的一个原料药检验时有个未知杂质超过了千分之一，客户要求说明来源并降下来，我们的质检只能测出含量。
 杂质结构清楚，含量降到0.1%以下
-impurity-profile:2 drug-synthesis:1 glp-tox:0f solid-dispersion:0f
+impurity-profile:2 drug-synthesis:0f glp-tox:0f solid-dispersion:0f
 
 D corn-mould agri-deep-processing
 库里玉米开春返潮发霉，毒素超标被拒收
@@ -345,13 +345,13 @@ D rice-white-head crops
 水稻抽穗后穗子发白发黑，减产厉害
 我们合作社种的水稻，抽穗以后有一片片的穗子发白、穗脖子发黑折断，打了药也不见好，去年减产两成多。
 病穗率控制在3%以内
-rice-blast:2 rice-transplanter:0p rice-quality:1 rice-polish:0p
+rice-blast:2 rice-transplanter:0p rice-quality:0f rice-polish:0p
 
 D soy-yield-drop crops
 大豆重茬几年产量越来越低，根上长小白点
 我们这里习惯连年种大豆，这几年产量越来越低，拔出来看根上长着小白点，苗也发黄矮小。
 重茬大豆减产不超过5%
-soy-nematode:2 soy-protein:0p straw-return:1 saline-soil:0f corn-variety:0f
+soy-nematode:2 soy-protein:0p straw-return:0f saline-soil:0f corn-variety:0f
 
 D piglet-diarrhea livestock
 猪场小猪拉稀死得多
@@ -435,5 +435,5 @@ D sea-cucumber-melt aquaculture
 夏天高温刺参化皮死亡
 我们在大连养刺参，夏天水温一高，圈里的参就化皮、吐肠子，今年死了快一半。
 夏季存活率提高30%
-sea-cucumber:2 sea-cucumber-process:0p pond-winter:1 fish-process:0f
+sea-cucumber:2 sea-cucumber-process:0p pond-winter:0f fish-process:0f
 """

@@ -288,7 +288,7 @@ D crank-fold automotive
 曲轴毛坯表面有夹层，磁粉探伤过不去
 我们锻曲轴，毛坯在拐臂和圆角位置经常有一道道夹层似的纹路，磁粉探伤判废，换了几次模具师傅也找不到原因。
 锻件一次合格率从90%提到97%
-forge-fold:2 crank-induction:0p ductile-iron:0p cast-xray:1 gear-distortion:0f
+forge-fold:2 crank-induction:0p ductile-iron:0p cast-xray:0f gear-distortion:0f
 
 D gear-distort machinery
 齿轮淬火后变形大，磨齿磨不过来
@@ -300,7 +300,7 @@ D mg-corrode magnesium-materials
 镁合金零件放一阵子就发黑长白毛
 我们生产镁合金笔记本外壳和汽车支架，零件放库里一两个月表面就发黑、长白毛，喷漆后也容易鼓包，客户不敢用。
 中性盐雾试验500小时不腐蚀
-mg-mao:2 mg-diecast:0m mg-refractory:0w anti-rust-paint:1 coat-silane:1 ndfeb-coating:0f
+mg-mao:2 mg-diecast:0m mg-refractory:0w anti-rust-paint:0f coat-silane:1 ndfeb-coating:0f
 
 D magnet-weak rare-earth-magnets
 电机磁钢高温下磁力变弱

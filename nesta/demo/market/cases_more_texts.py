@@ -208,7 +208,7 @@ D hardness-scatter machinery
 同一炉调质件硬度忽高忽低
 我们调质处理的法兰和轴，同一炉出来的零件硬度有的偏高有的偏低，客户抽检老是超差，只能挑着返工。
 同炉硬度差不超过3HRC
-furnace-uniform:2 gear-distortion:1 carburizing-steel:0m crank-induction:0f
+furnace-uniform:2 gear-distortion:0f carburizing-steel:0m crank-induction:0f
 
 D pump-pitting machinery
 水泵叶轮用半年就被打出蜂窝一样的坑
@@ -232,7 +232,7 @@ D bore-vibration machinery
 镗深孔时刀杆抖得厉害，孔里全是振纹
 加工液压缸体的深孔，刀杆一伸长就开始抖，声音刺耳，孔壁上一圈圈振纹，只能降转速慢慢干。
 深孔表面粗糙度Ra0.8，效率不降
-chatter-damper:2 ti-cutting:1 cnc-thermal:0f tool-grinder:0f
+chatter-damper:2 ti-cutting:0f cnc-thermal:0f tool-grinder:0f
 
 D seal-strip-harden chemical-materials
 车门密封胶条一过冬天就变硬开裂
@@ -244,13 +244,13 @@ D floor-spalling successor-industries
 厂区水泥地面一过冬就起皮掉渣
 我们厂区道路和停车场的水泥地面，冬天撒了融雪剂以后，开春表面一层层起皮、掉渣，露出石子。
 路面五年不起皮
-concrete-freeze:2 concrete-crack:1 coat-silane:0w scale-control:0w
+concrete-freeze:2 concrete-crack:0m coat-silane:0w scale-control:0w
 
 D drone-cold energy-materials
 无人机冬天飞十分钟就没电
 我们做电力巡检无人机，东北冬天零下二十多度，电池满电起飞十来分钟就报低电量返航，巡检任务完成不了。
 零下20度续航不低于常温的80%
-li-lowtemp:2 li-gassing:1 li-recycle:0p heat-pump-evi:0f
+li-lowtemp:2 li-gassing:0f li-recycle:0p heat-pump-evi:0f
 
 D server-room-power software
 机房空调电费太高
@@ -262,7 +262,7 @@ D forklift-empty modern-logistics
 仓库叉车跑空趟多，发货慢
 我们的配件仓库有两万多个货位，拣货全靠人记，叉车来回跑空趟，旺季发货总是拖到半夜。
 拣货效率提高30%，当天订单当天发
-wms-route:2 aps:1 erp-finance:0f trace:1
+wms-route:2 aps:0f erp-finance:0f trace:0f
 
 D coldchain-spoil modern-logistics
 冷藏车路上温度失控，到货坏了说不清责任
@@ -304,7 +304,7 @@ D rice-lodge crops
 水稻快熟时一刮风就倒一大片
 我们种的水稻长得挺旺，可一到灌浆后期刮风下雨就成片倒伏，收割机收不了，米质也变差。
 成熟期不倒伏
-rice-lodging:2 rice-blast:0f rice-quality:1 rice-transplanter:0p
+rice-lodging:2 rice-blast:0f rice-quality:0f rice-transplanter:0p
 
 D corn-broken agri-deep-processing
 玉米烘干以后碎粒多、颜色发暗
