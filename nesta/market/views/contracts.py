@@ -5,6 +5,7 @@ steps."""
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -189,7 +190,9 @@ def _run_step(request: HttpRequest, t: Transition, contract_id: int) -> HttpResp
             reasons=request.POST.getlist("reasons"),
             note=request.POST.get("note", ""),
         )
-        return None
+        # refused input goes back to the decision page (the form's `next`); done, to the contract
+        messages.success(request, str(t.done))
+        return redirect("market:contract_detail", contract_id)
     services.contract_withdraw(actor=request.user, contract_id=contract_id)
     return None
 
