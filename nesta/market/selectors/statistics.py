@@ -95,12 +95,6 @@ class Figures:
             self.contract_amount += Decimal(contract_fen) / HUNDRED
             self.technology_amount += Decimal(technology_fen) / HUNDRED
 
-    def share_of(self, total: "Figures") -> Decimal | None:
-        """This line's share of the total 成交额, in percent."""
-        if not total.contract_amount:
-            return None
-        return (self.contract_amount * HUNDRED / total.contract_amount).quantize(Decimal("0.1"))
-
     def as_dict(self) -> dict:
         data = {
             "key": self.key,
