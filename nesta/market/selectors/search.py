@@ -54,6 +54,24 @@ MAX_QUERY = 200
 # columns in memory do both (the same order, the same counts, without a row read per match).
 SMALL_MATCHES = 2000
 _ID_MASK = (1 << 40) - 1
+# What a result card (the page's and the API's) reads of a listing; never the contacts.
+CARD_FIELDS = (
+    "kind",
+    "status",
+    "title",
+    "summary",
+    "keywords",
+    "organization",
+    "field",
+    "province",
+    "city",
+    "maturity",
+    "ip_type",
+    "price_low",
+    "price_high",
+    "price_negotiable",
+    "published_at",
+)
 _PUBLIC_ORDER = (F("published_at").desc(nulls_last=True), F("id").desc())
 
 
@@ -133,7 +151,16 @@ def check_filters(filters: ListingFilters) -> None:
 
 def listing_card_queryset() -> QuerySet[Listing]:
     """What a result card shows: organisation, field with its parent, province and city."""
-    return Listing.objects.select_related("organization", "field__parent", "province", "city")
+    named = ("code", "name", "name_en")
+    return Listing.objects.select_related("organization", "field__parent", "province", "city").only(
+        *CARD_FIELDS,
+        "organization__name",
+        "organization__name_en",
+        *(f"field__{n}" for n in (*named, "parent_id")),
+        *(f"field__parent__{n}" for n in named),
+        *(f"province__{n}" for n in named),
+        *(f"city__{n}" for n in named),
+    )
 
 
 def listing_search(

@@ -39,7 +39,7 @@ DETAIL_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "service": ("qualifications", "pricing"),
 }
 _PUBLIC = {str(s) for s in PUBLIC_STATUSES}
-_RELATED = ("organization", "field__parent__parent", "province", "city")
+RELATED = ("organization", "field__parent__parent", "province", "city")  # what a document reads
 
 
 def field_codes(field: TaxonomyNode) -> list[str]:
@@ -97,12 +97,12 @@ def index_listing(listing: Listing) -> None:
     if listing.status not in _PUBLIC:
         search.engine.unindex(DOC_TYPE, listing.pk)
         return
-    listing = Listing.objects.select_related(*_RELATED).get(pk=listing.pk)
+    listing = Listing.objects.select_related(*RELATED).get(pk=listing.pk)
     search.engine.index_many([listing_search_document(listing)])
 
 
 def index_listings(listings: Iterable[Listing]) -> int:
-    """Bulk-index listings already loaded with their relations (`_RELATED`); non-public ones are
+    """Bulk-index listings already loaded with their relations (`RELATED`); non-public ones are
     removed instead."""
     drop_facet_cache()
     docs, gone = [], []
@@ -125,7 +125,7 @@ def listings_reindex(*, batch_size: int = 2000, progress: Callable[[int], Any] |
     SearchDocument.objects.filter(doc_type=DOC_TYPE).exclude(object_id__in=public_ids.values("pk")).delete()
     done = 0
     last = 0
-    qs = public_ids.select_related(*_RELATED).order_by("pk")
+    qs = public_ids.select_related(*RELATED).order_by("pk")
     while True:
         batch = list(qs.filter(pk__gt=last)[:batch_size])
         if not batch:

