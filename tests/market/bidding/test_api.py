@@ -169,3 +169,20 @@ def test_missing_and_out_of_range_ids(w, api_client):
     assert get(api_client, f"{API}/bidding-rounds/99999999999").status_code == 422
     assert post(api_client, f"{API}/listings/999999/bids", w.bidders[0], {"amount": "1"}).status_code == 404
     assert get(api_client, f"{API}/bidding-rounds/1/bids?cursor=%%%").status_code in (400, 404)
+
+
+def test_the_openapi_schema_describes_the_bidding_endpoints(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    paths = schema["paths"]
+    for path in (
+        "/api/v1/market/listings/{listing_id}/bidding-rounds",
+        "/api/v1/market/bidding-rounds/{round_id}",
+        "/api/v1/market/bidding-rounds/{round_id}/bids",
+        "/api/v1/market/listings/{listing_id}/bids",
+        "/api/v1/market/bidding-rounds/{round_id}/registrations",
+        "/api/v1/market/bidding-registrations/{registration_id}/qualify",
+        "/api/v1/market/bidding-registrations/{registration_id}/reject",
+        "/api/v1/market/bidding-rounds/{round_id}/close",
+        "/api/v1/market/bidding-rounds/{round_id}/cancel",
+    ):
+        assert path in paths, path

@@ -173,3 +173,27 @@ def test_pages_take_a_constant_number_of_queries(w, django_assert_max_num_querie
         assert op.get("/market/bidding/").status_code == 200
     with django_assert_max_num_queries(12):
         assert anon.get(f"/api/v1/market/bidding-rounds/{rnd.pk}").status_code == 200
+
+
+def test_a_bidder_withdraws_from_the_box(w):
+    rnd = services.round_create(
+        actor=w.province,
+        listing_id=w.listing.pk,
+        data=w.round_input(
+            registration_deadline=timezone.now() + timedelta(hours=1),
+            starts_at=timezone.now() + timedelta(hours=2),
+            ends_at=timezone.now() + timedelta(hours=3),
+        ),
+        now=timezone.now(),
+    )
+    reg = services.registration_create(actor=w.bidders[0], round_id=rnd.pk)
+    c = client_for(w.bidders[0])
+    assert 'data-testid="withdraw-form"' in c.get(f"/market/listings/{w.listing.pk}/bidding/box/").content.decode()
+    back = f"/market/listings/{w.listing.pk}/bidding/"
+    r = c.post(f"/market/bidding/registrations/{reg.pk}/withdraw/", {"next": back})
+    assert r.status_code == 302 and r["Location"] == back
+    reg.refresh_from_db()
+    assert reg.status == "withdrawn"
+    # someone else's registration cannot be withdrawn by another bidder
+    other = services.registration_create(actor=w.bidders[1], round_id=rnd.pk)
+    assert client_for(w.bidders[2]).post(f"/market/bidding/registrations/{other.pk}/withdraw/").status_code == 403
