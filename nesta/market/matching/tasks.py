@@ -56,7 +56,7 @@ def notify_pair(listing_id: int, other_id: int, score: float, reasons: list[str]
     with write_transaction():
         rows = {
             obj.pk: obj
-            for obj in Listing.objects.select_for_update()
+            for obj in Listing.objects.select_for_update(of=("self",))
             .filter(pk__in=sorted({listing_id, other_id}), status__in=ON_MARKET)
             .select_related("created_by")
             .order_by("pk")
