@@ -342,9 +342,17 @@ def get_contract(request: HttpRequest, contract_id: int = ContractId):
 
 @router.get(
     "/contracts/{contract_id}/certificate.pdf",
-    response={200: None, **READ_ERRORS, 409: ErrorOut, 503: ErrorOut},
+    response={**READ_ERRORS, 409: ErrorOut, 503: ErrorOut},
     auth=login_required,
     summary="技术合同登记证明（PDF；仅已登记的合同，409 not_registered）",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "技术合同登记证明（PDF，内嵌中文字体）",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
 )
 def contract_certificate(request: HttpRequest, contract_id: int = ContractId):
     contract = selectors.contract_get(user=api_user(request), contract_id=contract_id)
