@@ -29,7 +29,7 @@ from django.utils import timezone
 from nesta.demo.generator import DEFAULT_SEED
 from nesta.demo.market import kind_texts as K
 from nesta.demo.market.texts import CASE_ACHIEVEMENTS, CASE_DEMANDS
-from nesta.demo.timeline import LOCAL, after, stamps_as_given, working_day, working_time
+from nesta.demo.timeline import LOCAL, WORK_FROM, WORK_UNTIL, local_at, stamps_as_given, working_day, working_time
 
 KEY = "demo-mkt-{:06d}"
 CASE_KEY = "demo-mkt-{}-{}"  # a / d, case id
@@ -73,6 +73,17 @@ STATUS_WEIGHTS = [
     ("expired", 4),
 ]
 PROVINCES = ("210000", "220000", "230000")
+# the days a listing in each status is old at least: longer than its steps can take (_later)
+MIN_AGE_DAYS = {
+    "draft": 1,
+    "submitted": 6,
+    "approved": 11,
+    "published": 16,
+    "negotiating": 60,
+    "dealt": 105,
+    "withdrawn": 85,
+    "expired": 205,
+}
 
 
 def listing_count(scale: int) -> int:
@@ -410,33 +421,41 @@ def _content(kind: str, rng: random.Random, owner: Any, today: date) -> dict[str
     return _agri_trade(rng, kind)
 
 
+def _later(rng: random.Random, moment: datetime, days: tuple[int, int]) -> datetime:
+    """The next step: working hours of a working day `days` (a range, at least 1) after `moment`'s."""
+    day = working_day(moment.astimezone(LOCAL).date() + timedelta(days=rng.randint(*days)), back=False)
+    return local_at(day, rng.randint(WORK_FROM, WORK_UNTIL))
+
+
 def _stamps(rng: random.Random, status: str, now: datetime) -> dict[str, Any]:
     """The lifecycle's stamps of a listing in `status`, in order, in working hours, none after now."""
     today = now.astimezone(LOCAL).date()
-    created = working_time(rng, today - timedelta(days=rng.randint(1, HISTORY_DAYS)), not_after=now)
+    # old enough for every step to fall before now (each step is a few working days after the last)
+    created = working_time(rng, today - timedelta(days=rng.randint(MIN_AGE_DAYS[status], HISTORY_DAYS)), not_after=now)
     s: dict[str, Any] = {"created_at": created}
     moment = created
     steps = ["submitted_at", "approved_at", "published_at"]
     reach = {"draft": 0, "submitted": 1, "approved": 2}.get(status, 3)
     for name in steps[:reach]:
-        moment = min(after(rng, moment, days=(0, 3)), now)
+        moment = min(_later(rng, moment, (1, 3)), now)
         s[name] = moment
     if status == "expired":
         valid = moment.astimezone(LOCAL).date() + timedelta(days=rng.randint(30, 180))
         if valid >= today:
             valid = today - timedelta(days=1)
         s["valid_until"] = valid
-        s["expired_at"] = min(working_time(rng, valid + timedelta(days=1), not_after=now), now)
-        s["expired_at"] = max(s["expired_at"], moment)
+        # the periodic job expires it in the working hours after its last valid day
+        expired = local_at(working_day(valid + timedelta(days=1), back=False), rng.randint(WORK_FROM, WORK_UNTIL))
+        s["expired_at"] = max(min(expired, now), moment)
         moment = s["expired_at"]
     else:
         s["valid_until"] = today + timedelta(days=rng.randint(30, 700))
     for name, wanted in (("negotiating_at", ("negotiating", "dealt")), ("dealt_at", ("dealt",))):
         if status in wanted:
-            moment = min(after(rng, moment, days=(3, 40)), now)
+            moment = min(_later(rng, moment, (3, 40)), now)
             s[name] = moment
     if status == "withdrawn":
-        moment = min(after(rng, moment, days=(1, 60)), now)
+        moment = min(_later(rng, moment, (1, 60)), now)
         s["withdrawn_at"] = moment
     s["updated_at"] = moment
     return s
