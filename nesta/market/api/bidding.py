@@ -128,6 +128,16 @@ class RoundListQuery(Schema):
     limit: int = Field(20, ge=1, le=50)
 
 
+class ManagedQuery(Schema):
+    live: bool = Field(False, description="只看报名中与竞价中的场次")
+    cursor: CleanText(200) | None = None
+
+
+class RoundPage(Schema):
+    items: list[RoundOut]
+    next_cursor: str | None
+
+
 class BidsQuery(Schema):
     cursor: CleanText(200) | None = None
     limit: int = Field(100, ge=1, le=100)
@@ -233,6 +243,18 @@ def list_rounds(request: HttpRequest, query: Query[RoundListQuery], listing_id: 
         round_out(r, user, full=False)
         for r in reads.listing_rounds(actor=user, listing_id=listing_id, limit=query.limit)
     ]
+
+
+@router.get(
+    "/bidding-rounds",
+    response={200: RoundPage, **READ_ERRORS},
+    auth=login_required,
+    summary="运营方的竞价场次（办公室：全部；省厅：本省），最新在前，按游标分页",
+)
+def list_managed_rounds(request: HttpRequest, query: Query[ManagedQuery]):
+    user = api_user(request)
+    page = reads.managed_rounds_page(actor=user, cursor=query.cursor, live_only=query.live)
+    return {"items": [round_out(r, user, full=False) for r in page.items], "next_cursor": page.next_cursor}
 
 
 @router.get(

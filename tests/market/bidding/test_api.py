@@ -186,3 +186,20 @@ def test_the_openapi_schema_describes_the_bidding_endpoints(client):
         "/api/v1/market/bidding-rounds/{round_id}/cancel",
     ):
         assert path in paths, path
+
+
+def test_the_operators_list_of_rounds(w, api_client, django_assert_max_num_queries):
+    mine = _live(w)
+    other = make_world(now=timezone.now() - timedelta(hours=3))
+    other.listing.province_id = other.other_province.role_assignments.get().province_id
+    other.listing.save()
+    theirs = services.round_create(
+        actor=other.office, listing_id=other.listing.pk, data=other.round_input(), now=other.now
+    )
+    assert get(api_client, f"{API}/bidding-rounds").status_code == 401
+    assert get(api_client, f"{API}/bidding-rounds", w.bidders[0]).status_code == 403
+    with django_assert_max_num_queries(10):
+        ids = [r["id"] for r in get(api_client, f"{API}/bidding-rounds", w.province).json()["items"]]
+    assert ids == [mine.pk]
+    ids = [r["id"] for r in get(api_client, f"{API}/bidding-rounds?live=true", w.office).json()["items"]]
+    assert ids == [theirs.pk, mine.pk]

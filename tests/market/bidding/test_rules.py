@@ -285,3 +285,10 @@ def test_cancel_needs_a_reason(world):
         services.round_cancel(actor=world.office, round_id=rnd.pk, reason=" ")
     rnd = services.round_cancel(actor=world.office, round_id=rnd.pk, reason="标的权属存在争议")
     assert (rnd.status, rnd.outcome, rnd.outcome_note) == ("cancelled", "cancelled", "标的权属存在争议")
+
+
+def test_the_closing_job_runs_every_minute():
+    from nesta.core.registry import registry
+
+    job = {j.name: j for j in registry.periodic_jobs()}["market.bidding"]
+    assert job.every_seconds == 60 and job.run is services.bidding_rounds_tick
