@@ -13,7 +13,6 @@ statistics cells are added (services.statistics.record_registration), in that tr
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +21,7 @@ from nesta.core.audit import audit_record, snapshot
 from nesta.core.errors import Conflict, NotAuthenticated, NotFound
 from nesta.core.models import AuditLog, Region, TaxonomyNode
 from nesta.core.notifications import notify
-from nesta.core.permissions import Role, Target, require
+from nesta.core.permissions import Role, Target, grants_of, require
 from nesta.core.transactions import write_transaction
 from nesta.directory.models import Organization
 from nesta.market.lifecycles.contract import CONTRACT
@@ -172,8 +171,11 @@ def contract_submit(*, actor: Any, data: dict[str, Any], now: datetime | None = 
     codes (contract_rules.CODES)."""
     _require_login(actor)
     data = dict(data)
-    if data.get("seller_organization_id") in (None, "") and getattr(actor, "organization_id", None):
-        data["seller_organization_id"] = actor.organization_id
+    own = getattr(actor, "organization_id", None)
+    if data.get("seller_organization_id") in (None, "") and own:
+        # people of an organisation submit for it; an operator names the seller (or none)
+        if any(g.organization_id == own for g in grants_of(actor)):
+            data["seller_organization_id"] = own
     p = Problems()
     point = _point(p, data)
     seller = _organization(Problems(), data, "seller")
@@ -355,7 +357,3 @@ def contracts_flag_overdue(now: datetime | None = None) -> int:
                     url=c.get_absolute_url(),
                 )
     return len(todo)
-
-
-def overdue_q(today: Any) -> Q:
-    return Q(status=S.SUBMITTED, decision_due__lt=today)

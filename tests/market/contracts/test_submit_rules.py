@@ -240,3 +240,11 @@ def test_the_operator_may_submit_a_seller_without_an_organisation(point, users):
 
 def test_every_code_is_documented_once():
     assert all(isinstance(v, str) and v for v in CODES.values())
+
+
+def test_an_operator_with_an_organisation_is_not_taken_for_the_seller(point, users, org_jl):
+    operator = users["province"]
+    operator.organization = org_jl
+    operator.save()
+    c = contract_submit(actor=operator, data=contract_data(point, seller_name="沈阳某研究所", seller_region="210100"))
+    assert c.seller_organization is None and c.seller_name == "沈阳某研究所"
