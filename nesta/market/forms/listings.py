@@ -27,7 +27,18 @@ WAN = Decimal(10000)
 # Unit prices per tonne are typed in 元, everything else in 万元.
 YUAN_KINDS = {ListingKind.AGRI_SUPPLY, ListingKind.AGRI_DEMAND}
 DETAIL_PREFIX = "d_"
+# The amounts inside details, typed in 万元 like the prices (the schema holds 元).
+MONEY_DETAILS = {
+    "appraised_value": _("评估值（万元）"),
+    "revenue_last_year": _("上年营业收入（万元）"),
+    "fund_size": _("基金规模（万元）"),
+}
 LONG_TEXT = 200  # longer texts get a textarea
+
+
+def plain(amount: Decimal) -> str:
+    """500.000000 → "500", 12.5000 → "12.5" (never 5E+2 in a number input)."""
+    return format(amount.normalize(), "f")
 
 
 def _style(form: forms.BaseForm) -> None:
@@ -101,6 +112,10 @@ def detail_field(kind: str, name: str, info: Any) -> forms.Field:
         return forms.BooleanField(label=label, required=False)
     if annotation is date:
         return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+    if name in MONEY_DETAILS:
+        return forms.DecimalField(
+            label=MONEY_DETAILS[name], required=required, min_value=0, max_digits=16, decimal_places=6
+        )
     if annotation is Decimal:
         return forms.DecimalField(label=label, required=required, min_value=0, max_digits=16, decimal_places=3)
     if annotation is int:
@@ -151,15 +166,26 @@ class ListingForm(forms.Form):
         label=_("有效期至"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_("最长三年")
     )
 
-    def __init__(self, data: Any = None, *, kind: str, listing: Listing | None = None, choose_org: bool = False):
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        kind: str,
+        listing: Listing | None = None,
+        choose_org: bool = False,
+        initial: dict[str, Any] | None = None,
+    ):
         self.kind = kind
         self.listing = listing
-        super().__init__(data, initial=self._initial(listing) if listing else None)
+        super().__init__(data, initial=self._initial(listing) if listing else initial)
         facets = KIND_FACETS[kind]
         unit = _("元") if kind in YUAN_KINDS else _("万元")
         self.fields["field"].choices = field_choices(_("请选择"), grouped=True)
         self.fields["province"].choices = province_choices(_("请选择"))
-        self.fields["city"].choices = city_choices(_("请选择"))
+        # A new form lists the cities of its province; a posted one accepts any city, so that a
+        # city outside the province gets the service's message (不属于…) with the others.
+        province = self.initial.get("province", "") if data is None else ""
+        self.fields["city"].choices = city_choices(_("请选择"), province)
         if choose_org:
             value = (data or {}).get("organization") if data is not None else None
             self.fields["organization"].choices = [("", _("本单位"))] + organization_option(value)
@@ -195,7 +221,10 @@ class ListingForm(forms.Form):
                 help_text=_("只有一个价格时上下限填同一数"),
             )
         if not facets.get("price_required"):
-            self.fields["price_negotiable"] = forms.BooleanField(label=_("面议"), required=False)
+            self.fields["price_negotiable"] = forms.BooleanField(
+                label=_("面议"), required=False, help_text=_("不填价格时按面议显示")
+            )
+        self.facet_title = _("成熟度与价格") if facets.get("maturity") else _("价格")
         self.detail_names: list[str] = []
         for name, info in KIND_DETAILS[kind].model_fields.items():
             self.fields[DETAIL_PREFIX + name] = detail_field(kind, name, info)
@@ -228,7 +257,7 @@ class ListingForm(forms.Form):
     def _price_out(self, value: Decimal | None) -> Any:
         if value is None:
             return None
-        return value if self.kind in YUAN_KINDS else (value / WAN).normalize()
+        return value if self.kind in YUAN_KINDS else plain(value / WAN)
 
     def _initial(self, listing: Listing) -> dict[str, Any]:
         return {
@@ -254,6 +283,8 @@ class ListingForm(forms.Form):
             value = (listing.details or {}).get(name)
             if name == "ip_items":
                 value = _ip_text(value or [])
+            elif name in MONEY_DETAILS and value not in (None, ""):
+                value = plain(Decimal(str(value)) / WAN)
             self.initial[DETAIL_PREFIX + name] = value
 
     def _details(self) -> dict[str, Any]:
@@ -262,6 +293,8 @@ class ListingForm(forms.Form):
             value = self.cleaned_data.get(DETAIL_PREFIX + name)
             if name == "ip_items":
                 value = _ip_lines(value or "")
+            elif name in MONEY_DETAILS and isinstance(value, Decimal):
+                value = (value * WAN).quantize(Decimal("0.01"))
             if isinstance(value, Decimal):
                 value = str(value)
             elif isinstance(value, date):

@@ -2,6 +2,7 @@
 my listings, the review queue, the lifecycle's buttons, XLSX import and export. Built on
 core.generic; the rules are the services', the reads the selectors'."""
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -52,7 +53,10 @@ def _buttons(request: HttpRequest, listing: Listing) -> tuple[list[Any], bool]:
     available = reads.transitions_for(request.user, listing)
     plain = [t for t in available if not t.needs_input]
     returnable = any(t.name == "return" for t in available)
-    return transition_buttons(plain, listing.pk, url_name="market:listing_{}"), returnable
+    buttons = transition_buttons(plain, listing.pk, url_name="market:listing_{}")
+    # "已成交" names the state the step leads to; the button says what it does
+    buttons = [replace(b, text=_("标记成交")) if b.name == "deal" else b for b in buttons]
+    return buttons, returnable
 
 
 class ListingDetail(DetailPage):
@@ -90,7 +94,11 @@ class _ListingFormPage(FormPage):
 
     def get_form(self, request: HttpRequest, obj: Any, data: Any = None) -> Any:
         choose_org = obj is None and (can(request.user, "listing.review") or not request.user.organization_id)
-        return ListingForm(data, kind=self.kind_of(request, obj), listing=obj, choose_org=choose_org)
+        initial = None
+        org = getattr(request.user, "organization", None) if obj is None else None
+        if org is not None:  # a new listing starts where its owner is
+            initial = {"province": org.province.code, "city": org.city.code if org.city_id else ""}
+        return ListingForm(data, kind=self.kind_of(request, obj), listing=obj, choose_org=choose_org, initial=initial)
 
     def put_errors(self, form: Any, exc: errors.DomainError) -> None:
         if isinstance(exc, errors.ValidationFailed) and isinstance(exc.details, dict):

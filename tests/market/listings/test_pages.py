@@ -86,7 +86,7 @@ def test_create_posts_through_the_service_and_errors_land_on_fields(users):
     bad = c.post(url, {**form, "city": "220100", "contact_phone": "12"})
     assert bad.status_code == 422
     html = bad.content.decode()
-    assert "不属于" in html and "电话格式有误" in html
+    assert ("不属于" in html or "有效的选项" in html) and "电话格式有误" in html
 
 
 def test_edit_page_and_on_market_fields_locked(users, org_ln):
@@ -134,3 +134,43 @@ def test_import_page_and_downloads(users):
     export = c.get(reverse("market:listing_export"))
     assert export.status_code == 200
     assert client_for(users["member"]).get(reverse("market:listing_import")).status_code == 403
+
+
+def test_office_posts_a_property_right_for_an_organisation_in_wan_yuan(users, org_ln):
+    c = client_for(users["office"])
+    url = reverse("market:listing_create") + "?kind=property_right"
+    assert "发布单位" in c.get(url).content.decode()
+    form = {
+        "organization": str(org_ln.pk),
+        "title": "某公司30%股权转让",
+        "summary": "国有控股企业股权转让。",
+        "field": "automotive",
+        "province": "210000",
+        "price_low": "500",
+        "d_asset": "某公司30%股权",
+        "d_asset_type": "equity",
+        "d_appraised_value": "500",
+        "d_relisting": "0",
+    }
+    response = c.post(url, form)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    listing = Listing.objects.get(title="某公司30%股权转让")
+    assert listing.organization_id == org_ln.pk and listing.price_low == 5000000
+    assert listing.details["appraised_value"] == "5000000.00"
+    edit = c.get(reverse("market:listing_edit", args=[listing.pk])).content.decode()
+    assert 'value="500"' in edit  # shown again in 万元
+    bad = c.post(
+        url, {**form, "d_state_owned": "on", "d_disclosure_start": "2027-01-04", "d_disclosure_end": "2027-01-08"}
+    )
+    assert bad.status_code == 422 and "不少于 20 个工作日" in bad.content.decode()
+
+
+def test_detail_page_includes_the_three_boxes(users, org_ln):
+    listing = ListingFactory(organization=org_ln)
+    response = client_for().get(reverse("market:listing_detail", args=[listing.pk]))
+    used = {t.name for t in response.templates}
+    assert {
+        "market/matching/_detail_box.html",
+        "market/negotiation/_detail_box.html",
+        "market/bidding/_detail_box.html",
+    } <= used
