@@ -37,7 +37,7 @@ def test_bidding_from_the_box_on_a_phone(page, live_round):  # noqa: F811
     w, rnd = live_round
     page.set_viewport_size({"width": 390, "height": 844})
     login(page, w.bidders[0].username, PASSWORD)
-    page.goto(f"/market/listings/{w.listing.pk}/bidding/")
+    page.goto(f"/market/listings/{w.listing.pk}/")  # the listing's page loads the box by htmx
     box = page.get_by_test_id("bidding-box")
     expect(box.get_by_test_id("bidding-status")).to_have_text("竞价中")
     expect(box.get_by_test_id("next-minimum")).to_contain_text("5,000,000.00")
