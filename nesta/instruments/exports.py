@@ -29,19 +29,23 @@ STATEMENT_HEADERS = [
     "仪器所属单位",
     "收费项目",
     "使用人",
+    "经费账户",
     "服务类型",
     "数量",
     "单位",
     "单价(元)",
     "金额(元)",
 ]
-STATEMENT_WIDTHS = [6, 12, 28, 28, 26, 12, 10, 10, 6, 12, 14]
-STATEMENT_FORMATS = {2: DATE_FORMAT, 8: QUANTITY_FORMAT, 10: MONEY_FORMAT, 11: MONEY_FORMAT}
+STATEMENT_WIDTHS = [6, 12, 28, 28, 26, 12, 26, 10, 10, 6, 12, 14]
+STATEMENT_FORMATS = {2: DATE_FORMAT, 9: QUANTITY_FORMAT, 11: MONEY_FORMAT, 12: MONEY_FORMAT}
+ACCOUNT_HEADERS = ["经费卡号/项目编号", "账户名称", "笔数", "金额(元)"]
+ACCOUNT_WIDTHS = [22, 30, 8, 14]
 
 
 def statement_xlsx(statement: Statement) -> bytes:
-    """One sheet: a title row, the headers, one row per charge, then the internal, external and
-    grand totals (money as numbers formatted #,##0.00)."""
+    """The month's sheet: a title row, the headers, one row per charge (with the payer account it
+    went to), then the internal, external and grand totals (money as numbers formatted
+    #,##0.00); and 按经费账户, the month per account (lines charged to no account as 未指定账户)."""
     wb = new_workbook()
     sheet = XlsxSheet(
         wb, f"{statement.year}-{statement.month:02d}", STATEMENT_HEADERS, STATEMENT_WIDTHS, title=statement.title
@@ -55,6 +59,7 @@ def statement_xlsx(statement: Statement) -> bytes:
                 row.owner_name,
                 row.item,
                 row.user_name,
+                f"{row.account_code} {row.account_name}".strip() or "未指定账户",
                 "对外" if row.is_external else "单位内",
                 row.quantity,
                 row.unit,
@@ -68,7 +73,11 @@ def statement_xlsx(statement: Statement) -> bytes:
         ("对外合计", statement.total_external),
         ("合计", statement.total),
     ):
-        sheet.append([label, *[None] * 9, value], {11: MONEY_FORMAT}, font=BOLD)
+        sheet.append([label, *[None] * 10, value], {12: MONEY_FORMAT}, font=BOLD)
+    per_account = XlsxSheet(wb, "按经费账户", ACCOUNT_HEADERS, ACCOUNT_WIDTHS, title=statement.title)
+    for part in statement.by_account:
+        code, name = (part.code, part.name) if part.account_id is not None else ("", "未指定账户")
+        per_account.append([code, name, part.count, part.amount], {4: MONEY_FORMAT})
     return workbook_bytes(wb)
 
 

@@ -319,6 +319,7 @@ def test_statement_xlsx_opens_back(november, org_jl, jl_admin):
         "仪器所属单位",
         "收费项目",
         "使用人",
+        "经费账户",
         "服务类型",
         "数量",
         "单位",
@@ -328,10 +329,14 @@ def test_statement_xlsx_opens_back(november, org_jl, jl_admin):
     third = [c.value for c in ws[5]]
     assert third[0] == 3
     assert third[1].date() == date(2026, 11, 12)
-    assert third[2:] == ["X射线衍射仪", "大连化物所", "机时费", "王外", "对外", 3.33, "小时", 150.5, 501.17]
+    assert third[2:] == ["X射线衍射仪", "大连化物所", "机时费", "王外", "未指定账户", "对外", 3.33, "小时", 150.5, 501.17]
+    assert ws.cell(row=5, column=12).number_format == "#,##0.00"
     assert ws.cell(row=5, column=11).number_format == "#,##0.00"
-    assert ws.cell(row=5, column=10).number_format == "#,##0.00"
-    totals = [(ws.cell(row=r, column=1).value, ws.cell(row=r, column=11).value) for r in range(8, 11)]
+    totals = [(ws.cell(row=r, column=1).value, ws.cell(row=r, column=12).value) for r in range(8, 11)]
     assert totals == [("单位内合计", 149.99), ("对外合计", 2001.17), ("合计", 2151.16)]
-    assert ws.cell(row=10, column=11).number_format == "#,##0.00"
+    assert ws.cell(row=10, column=12).number_format == "#,##0.00"
     assert ws.max_row == 10
+    # the month per payer account: every line here went to no account
+    accounts = wb["按经费账户"]
+    assert [c.value for c in accounts[2]] == ["经费卡号/项目编号", "账户名称", "笔数", "金额(元)"]
+    assert [c.value for c in accounts[3]] == [None, "未指定账户", 5, 2151.16]

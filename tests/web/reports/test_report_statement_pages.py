@@ -85,9 +85,10 @@ def test_statement_xlsx_download(world, login_as):
     ws = xlsx_of(r).active
     assert ws["A1"].value == f"2025年5月 仪器使用费用对账单 — {world['ln'].name}"
     first = [c.value for c in ws[3]]
-    assert first[0] == 1 and first[2] == "A 场发射扫描电镜" and first[6] == "单位内" and first[10] == 1000
+    assert first[0] == 1 and first[2] == "A 场发射扫描电镜" and first[7] == "单位内" and first[11] == 1000
+    assert first[6] == "未指定账户"
     assert [ws.cell(row=r, column=1).value for r in (4, 5, 6)] == ["单位内合计", "对外合计", "合计"]
-    assert [ws.cell(row=r, column=11).value for r in (4, 5, 6)] == [1000, 0, 1000]
+    assert [ws.cell(row=r, column=12).value for r in (4, 5, 6)] == [1000, 0, 1000]
 
 
 @pytest.mark.parametrize(
