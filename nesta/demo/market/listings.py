@@ -347,8 +347,8 @@ def _agri_variety(rng: random.Random) -> dict[str, Any]:
 
 
 def _agri_trade(rng: random.Random, kind: str) -> dict[str, Any]:
-    product, variety, origin, season = rng.choice(K.AGRI_PRODUCTS)
-    tonnes = Decimal(rng.choice([1, 5, 10, 50]) * rng.randint(2, 100))
+    product, variety, origin, season, (p_lo, p_hi), (t_lo, t_hi) = rng.choice(K.AGRI_PRODUCTS)
+    tonnes = Decimal(max(t_lo, round(rng.uniform(t_lo, t_hi), -1 if t_hi > 100 else 0)))
     details: dict[str, Any] = {
         "product": product,
         "variety": variety,
@@ -358,7 +358,7 @@ def _agri_trade(rng: random.Random, kind: str) -> dict[str, Any]:
         "season": season,
         "certification": rng.choice(["green", "organic", "geo", "none", "none"]),
     }
-    price = Decimal(rng.randint(15, 120) * 100)
+    price = Decimal(rng.randint(p_lo // 100, p_hi // 100) * 100)
     if kind == "agri_demand":
         details["delivery_place"] = rng.choice(["大连港", "沈阳", "长春", "哈尔滨", "买方工厂"])
         title = f"收购{product}（{variety}）{tonnes}吨"
@@ -367,7 +367,9 @@ def _agri_trade(rng: random.Random, kind: str) -> dict[str, Any]:
         title = f"供应{origin}{product}（{variety}）{tonnes}吨"
         summary = f"合作社自产{origin}{product}，{season}供货，可提供检测报告，欢迎加工企业采购。"
     return {
-        "field": "agri-deep-processing" if product in ("人参", "黑木耳") else "crops",
+        "field": {"鲜人参": "authentic-herbs", "黑木耳": "specialty-resources", "蓝莓": "specialty-resources"}.get(
+            product, "crops"
+        ),
         "title": title,
         "summary": summary,
         "keywords": f"{product},{variety}",
