@@ -66,3 +66,25 @@ def test_demo_contracts(loaded):
     # idempotent
     assert demo.load(SCALE, SEED, lambda line: None) == {"contracts": 0}
     assert TechContract.objects.count() == counts["contracts"]
+
+
+@pytest.mark.django_db
+def test_demo_contracts_name_the_dealt_listings(reference):
+    from nesta.demo.market import listings as demo_listings
+    from nesta.demo.providers import load_demo_directory
+    from nesta.market.models import Listing, TechContract
+
+    load_demo_directory(SCALE, SEED, lambda line: None)
+    demo_listings.load(SCALE, SEED, lambda line: None)
+    demo.load(SCALE, SEED, lambda line: None)
+    linked = TechContract.objects.filter(listing__isnull=False).select_related("listing", "point__province")
+    assert linked.exists()
+    for c in linked:
+        assert c.status == "registered" and c.listing.status == "dealt"
+        assert c.registered_at <= timezone.now() and c.seller_organization_id == c.listing.organization_id
+        assert c.seller_region[:2] == c.point.province.code[:2]
+    # every dealt achievement or service listing of the three provinces names one registered contract
+    dealt = Listing.objects.filter(
+        reference_key__startswith="demo-mkt-", status="dealt", kind__in=("achievement", "service")
+    )
+    assert set(dealt.values_list("pk", flat=True)) == set(linked.values_list("listing_id", flat=True))
