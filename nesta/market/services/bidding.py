@@ -90,6 +90,16 @@ def _lock_round(round_id: int) -> BiddingRound:
     return found
 
 
+def _on_market(rnd: BiddingRound) -> None:
+    """A round runs only while its listing is on the market (not withdrawn or expired meanwhile)."""
+    if rnd.listing.status not in (ListingStatus.PUBLISHED, ListingStatus.NEGOTIATING):
+        raise Conflict(
+            _("该标的已不在挂牌状态，不能报名或出价。"),
+            code="listing_not_on_market",
+            details={"listing_status": rnd.listing.status},
+        )
+
+
 def _round(round_id: int) -> BiddingRound:
     rnd = BiddingRound.objects.select_related("listing__province").filter(pk=round_id).first()
     if rnd is None:
@@ -262,6 +272,7 @@ def registration_create(
         raise PermissionDenied(_("不能竞买本单位挂牌的标的。"), code="own_listing")
     with write_transaction():
         rnd = _lock_round(round_id)
+        _on_market(rnd)
         now = now or timezone.now()
         if rnd.status != R.REGISTERING or now >= rnd.registration_deadline:
             raise Conflict(
@@ -354,6 +365,7 @@ def bid_place(*, actor: Actor, round_id: int, amount: Any, now: datetime | None 
         raise _outbid(seen)
     with write_transaction():
         rnd = _lock_round(round_id)
+        _on_market(rnd)
         at = now or timezone.now()  # the time the lock was granted: the bid's time
         if rnd.status != R.OPEN or at < rnd.starts_at:
             raise Conflict(

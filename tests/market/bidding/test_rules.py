@@ -10,7 +10,7 @@ from nesta.core.errors import Conflict, NotFound, PermissionDenied, ValidationFa
 from nesta.core.models import AuditLog, Notification
 from nesta.market.models import Bid, BiddingRound, ListingStatus
 from nesta.market.services import bidding as services
-from tests.market.bidding.conftest import FLOOR, STEP
+from tests.market.bidding.conftest import FLOOR, STEP, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -292,3 +292,20 @@ def test_the_closing_job_runs_every_minute():
 
     job = {j.name: j for j in registry.periodic_jobs()}["market.bidding"]
     assert job.every_seconds == 60 and job.run is services.bidding_rounds_tick
+
+
+def test_a_withdrawn_listing_takes_no_registrations_or_bids(world):
+    rnd = world.open_round(qualified=2)
+    services.registration_create(actor=world.bidders[2], round_id=rnd.pk, now=world.now)
+    world.listing.status = ListingStatus.WITHDRAWN
+    world.listing.save()
+    with pytest.raises(Conflict) as exc:
+        services.bid_place(actor=world.bidders[0], round_id=rnd.pk, amount=FLOOR, now=rnd.starts_at)
+    assert exc.value.code == "listing_not_on_market"
+    other = make_world()
+    r2 = services.round_create(actor=other.office, listing_id=other.listing.pk, data=other.round_input(), now=other.now)
+    other.listing.status = ListingStatus.EXPIRED
+    other.listing.save()
+    with pytest.raises(Conflict) as exc:
+        services.registration_create(actor=other.bidders[0], round_id=r2.pk, now=other.now)
+    assert exc.value.code == "listing_not_on_market"
