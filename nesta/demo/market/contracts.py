@@ -390,7 +390,10 @@ def load(scale: int, seed: int, say: Callable[[str], None], now: datetime | None
                 point, S.SUBMITTED, _moment(rng, today - timedelta(days=point.decision_days + rng.randint(2, 15))), None
             )
     # dealt demo listings: a registered contract names each (the registration closed it)
-    by_province = {p.province.code: p for p in points}
+    by_city = {p.city.code: p for p in points}
+    by_province: dict[str, Any] = {}
+    for p in points:  # the province's busiest point (listed first)
+        by_province.setdefault(p.province.code, p)
     dealt = Listing.objects.filter(
         reference_key__startswith="demo-mkt-",
         status="dealt",
@@ -407,7 +410,7 @@ def load(scale: int, seed: int, say: Callable[[str], None], now: datetime | None
     )
     linked = 0
     for listing_id, org_id, org_name, org_kind, province, city, dealt_at in dealt:
-        point = by_province.get(province)
+        point = by_city.get(city or "") or by_province.get(province)
         if point is None or dealt_at >= now:
             continue
         build(
