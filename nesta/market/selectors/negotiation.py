@@ -31,6 +31,7 @@ from nesta.market.lifecycles.interest import (
 from nesta.market.models import PUBLIC_STATUSES, Interest, Listing, ThreadMessage
 
 BOXES = ("all", "sent", "received", "oversee")
+ID_LIMIT = 2**31  # ids beyond the database's integers do not exist (not an overflow)
 BOX_INTERESTS_MAX = 50  # the owner's list on a listing's page; the rest on 我的洽谈
 
 
@@ -107,7 +108,7 @@ def view_of(user: Any, interest: Interest) -> InterestView:
 
 def interest_get(*, user: Any, interest_id: int) -> InterestView:
     """One interest the user may see (NotFound otherwise, whether it exists or not)."""
-    interest = _with_counts(_interests()).filter(pk=interest_id).first()
+    interest = _with_counts(_interests()).filter(pk=interest_id).first() if 0 < interest_id < ID_LIMIT else None
     if interest is None:
         raise NotFound()
     view = view_of(user, interest)
@@ -239,6 +240,8 @@ def message_get(*, view: InterestView, message_id: int) -> ThreadMessage:
         ThreadMessage.objects.filter(interest_id=view.interest.pk, pk=message_id)
         .select_related("author", "author_organization")
         .first()
+        if 0 < message_id < ID_LIMIT
+        else None
     )
     if message is None:
         raise NotFound()
@@ -253,7 +256,7 @@ def listing_for_box(*, user: Any, listing_id: int) -> Listing:
     """The listing whose page shows the negotiation box (NotFound when the viewer may not see it)."""
     listing = (
         Listing.objects.select_related("province", "organization", "created_by").filter(pk=listing_id).first()
-        if 0 < listing_id < 2**31
+        if 0 < listing_id < ID_LIMIT
         else None
     )
     if listing is None:

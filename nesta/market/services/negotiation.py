@@ -7,8 +7,9 @@ Rules and their codes: an unknown or never-published listing one may not see →
 organisation's listing → 422 own_listing; a listing not on the market (draft, withdrawn,
 expired, dealt) → 409 listing_not_open; a second live interest of the same organisation →
 409 interest_exists (the database's partial unique constraint decides under concurrency); a
-message into an ended negotiation → 409 thread_closed; too many messages → 429
-too_many_messages; an attachment of the wrong type, size or content → 422.
+message into an ended negotiation → 409 thread_closed; too many messages or interests in a
+while → 429 too_many_messages / too_many_interests; an attachment of the wrong type, size or
+content → 422 invalid_attachment.
 """
 
 import io
@@ -45,6 +46,7 @@ ANSWER_MAX = 500
 BODY_MAX = 4000
 # Posting: at most this many messages per person per window (a thread is a conversation, not a feed).
 RATE_LIMITS = ((timedelta(minutes=1), 10), (timedelta(hours=1), 120))
+INTEREST_WINDOW, INTEREST_MOST = timedelta(hours=1), 30  # interests one person may express per hour
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_NAME_MAX = 120
@@ -122,7 +124,15 @@ def interest_express(*, actor: Any, listing_id: int, message: str, now: datetime
     require(actor, "interest.create", Target(organization_id=org_id))
     message = clean_text(message, field="message", max_length=MESSAGE_MAX, required=True)
     now = now or timezone.now()
+    if not 0 < listing_id < 2**31:
+        raise NotFound(_("未找到该信息。"))
     with write_transaction():
+        if Interest.objects.filter(user=actor, created_at__gt=now - INTEREST_WINDOW).count() >= INTEREST_MOST:
+            raise RateLimited(
+                _("短时间内表达的合作意向过多，请稍后再试。"),
+                code="too_many_interests",
+                details={"retry_after": int(INTEREST_WINDOW.total_seconds())},
+            )
         listing = _listing_for_interest(actor, listing_id)
         if listing.organization_id == org_id:
             raise ValidationFailed(

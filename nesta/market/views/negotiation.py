@@ -64,9 +64,12 @@ class InterestCreate(FormPage):
         return self.form_class(data) if data is not None else self.form_class()
 
     def save(self, request: HttpRequest, form: Any, listing: Any) -> Any:
-        return services.interest_express(
-            actor=request.user, listing_id=listing.pk, message=form.cleaned_data["message"]
-        )
+        try:
+            return services.interest_express(
+                actor=request.user, listing_id=listing.pk, message=form.cleaned_data["message"]
+            )
+        except RateLimited as exc:  # shown above the form, as any refused submission
+            raise ValidationFailed(exc.message, code=exc.code) from exc
 
     def success_url(self, saved: Any) -> str:
         return reverse("market:interest_detail", args=[saved.pk])

@@ -193,3 +193,16 @@ def test_contacts_are_revealed_to_the_party_only_on_acceptance(world):
     services.interest_close(actor=world.owner, interest_id=interest.pk)
     view = selectors.interest_get(user=world.party, interest_id=interest.pk)
     assert not view.contacts_visible and not may_view_contact(world.party, world.listing)
+
+
+def test_expressing_is_rate_limited_per_person(world):
+    from nesta.core.errors import RateLimited
+    from tests.market.factories import ListingFactory as LF
+
+    listings = [LF(organization=world.owner_org) for _ in range(services.INTEREST_MOST + 1)]
+    for listing in listings[:-1]:
+        express(world, listing=listing)
+    with pytest.raises(RateLimited) as exc:
+        express(world, listing=listings[-1])
+    assert exc.value.code == "too_many_interests"
+    express(world, user=world.party_admin, listing=listings[-1])  # another person has their own allowance

@@ -164,3 +164,36 @@ def test_my_negotiations_costs_the_same_whatever_it_holds(world, django_assert_m
     add(10)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert c.get(reverse("market:my_negotiations")).content.decode().count('data-testid="negotiation-card"') == 12
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/market/negotiations/99999999999999999999/",
+        "/market/negotiations/0/",
+        "/market/negotiations/1/messages/99999999999999999999/attachment/",
+        "/market/listings/99999999999999999999/negotiation/",
+        "/market/listings/99999999999999999999/interest/",
+    ],
+)
+def test_ids_beyond_the_database_are_404(world, interest, path):
+    assert client_of(world.party).get(path).status_code == 404
+
+
+def test_the_owners_box_costs_the_same_whatever_it_holds(world, django_assert_max_num_queries):
+    from tests.factories import OrganizationFactory, UserFactory, grant
+
+    def add(n):
+        for _ in range(n):
+            org = OrganizationFactory(province_code="220000", city_code="220100")
+            user = grant(UserFactory(organization=org), "member", organization=org)
+            services.interest_express(actor=user, listing_id=world.listing.pk, message="希望洽谈")
+
+    c = client_of(world.owner)
+    add(2)
+    box(c, world.listing)
+    with django_assert_max_num_queries(12) as few:
+        box(c, world.listing)
+    add(8)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert box(c, world.listing).count('data-testid="interest"') == 10
