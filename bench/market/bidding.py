@@ -225,6 +225,67 @@ def timed(clients: list[Bidder], seconds: float) -> dict:
     }
 
 
+def service_level(round_id: int, bidders: int, seconds: float) -> dict:
+    from django.db import connection
+
+    from nesta.accounts.models import User
+    from nesta.core.errors import DomainError
+    from nesta.market.services import bidding as services
+
+    users = list(User.objects.filter(username__startswith="bench-bid-").exclude(username="bench-bid-office"))
+    users = sorted(users, key=lambda u: u.username)[:bidders]
+    nexts = [START] * len(users)
+    results: list[tuple[str, float]] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(users))
+    deadline = time.monotonic() + seconds
+
+    def loop(k: int) -> None:
+        mine = []
+        try:
+            barrier.wait()
+            while time.monotonic() < deadline:
+                t0 = time.perf_counter()
+                try:
+                    result = services.bid_place(actor=users[k], round_id=round_id, amount=nexts[k])
+                    nexts[k] = services.next_minimum(result.round)
+                    outcome = "ok"
+                except DomainError as exc:
+                    outcome = exc.code
+                    nxt = (exc.details or {}).get("next_minimum") if isinstance(exc.details, dict) else None
+                    if nxt:
+                        nexts[k] = Decimal(nxt)
+                mine.append((outcome, (time.perf_counter() - t0) * 1000))
+                if outcome == "already_highest":
+                    time.sleep(0.05)
+        finally:
+            connection.close()
+            with lock:
+                results.extend(mine)
+
+    t0 = time.monotonic()
+    threads = [threading.Thread(target=loop, args=(k,)) for k in range(len(users))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - t0
+    every = [ms for _o, ms in results]
+    ok = [ms for o, ms in results if o == "ok"]
+    codes: dict[str, int] = {}
+    for o, _ms in results:
+        codes[o] = codes.get(o, 0) + 1
+    return {
+        "clients": len(users),
+        "seconds": round(elapsed, 1),
+        "calls_per_s": round(len(results) / elapsed, 1),
+        "bids_per_s": round(len(ok) / elapsed, 1),
+        "p95_ms": round(pct(every, 95), 1),
+        "bid_p95_ms": round(pct(ok, 95), 1) if ok else None,
+        "outcomes": codes,
+    }
+
+
 def measure(args: argparse.Namespace) -> dict:
     import django
 
@@ -275,6 +336,12 @@ def measure(args: argparse.Namespace) -> dict:
         say(f"[{backend}] bursts: winners per burst {winners}")
     report["after_close"] = check(round_id)
     say(f"[{backend}] after close: {json.dumps(report['after_close'], ensure_ascii=False)}")
+    # the same contest at the service level (threads in this process, a connection each): what
+    # the lock path itself takes, without HTTP, gunicorn and JSON
+    round_id, _tokens = prepare(args.bidders)
+    report["service"] = service_level(round_id, args.bidders, args.seconds / 2)
+    say(f"[{backend}] service level: {json.dumps(report['service'], ensure_ascii=False)}")
+    report["service_after_close"] = check(round_id)
     return report
 
 
@@ -292,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     a = report["after_close"]
     ok = a["winners"] == 1 and a["winner_is_highest"] and not a["below_start"] and not a["steps_broken"]
     ok = ok and all(w == 1 for w in report["phases"]["bursts"]["winners_per_burst"]) and a["cache_agrees"]
+    s = report["service_after_close"]
+    ok = ok and s["winners"] == 1 and s["winner_is_highest"] and not s["below_start"] and not s["steps_broken"]
     return 0 if ok else 2
 
 
