@@ -223,3 +223,28 @@ def certificate_pdf(contract: Any, *, verify_url: str) -> bytes:
     pdf.set_xy(110, 250)
     pdf.cell(75, 8, cn_date(contract.registered_at), align="R")
     return bytes(pdf.output())
+
+
+def place_label(region: str, country: str) -> str:
+    """A party's place for a page: 沈阳市 / 北京（110108） / 日本."""
+    from nesta.core.models import Region
+    from nesta.market.services.contract_countries import CHINA, COUNTRIES
+
+    if country and country != CHINA:
+        return COUNTRIES.get(country, (country, ""))[0]
+    if not region:
+        return ""
+    names = dict(Region.objects.filter(code__in={region, f"{region[:4]}00"}).values_list("code", "name"))
+    city = names.get(f"{region[:4]}00", "")
+    if region in names:
+        return names[region] if region.endswith("00") else city + names[region]
+    return f"{city}（{region}）" if city else region
+
+
+def cost_lines(contract: Any) -> list[dict[str, Any]]:
+    from nesta.market.services.contract_rules import NON_TECHNICAL_ITEMS
+
+    return [
+        {**line, "label": str(NON_TECHNICAL_ITEMS.get(line.get("item", ""), line.get("item", "")))}
+        for line in contract.non_technical_costs or []
+    ]

@@ -213,28 +213,3 @@ def refusal_labels(contract: TechContract) -> list[str]:
 def technology_markets() -> list[Organization]:
     """The organisations that may run a registration point."""
     return list(Organization.objects.filter(kind=OrganizationKind.TECHNOLOGY_MARKET).order_by("name"))
-
-
-def place_label(region: str, country: str) -> str:
-    """A party's place for a page: 沈阳市 / 北京（110108） / 日本."""
-    from nesta.core.models import Region
-    from nesta.market.services.contract_countries import CHINA, COUNTRIES
-
-    if country and country != CHINA:
-        return COUNTRIES.get(country, (country, ""))[0]
-    if not region:
-        return ""
-    names = dict(Region.objects.filter(code__in={region, f"{region[:4]}00"}).values_list("code", "name"))
-    city = names.get(f"{region[:4]}00", "")
-    if region in names:
-        return names[region] if region.endswith("00") else city + names[region]
-    return f"{city}（{region}）" if city else region
-
-
-def cost_lines(contract: TechContract) -> list[dict[str, Any]]:
-    from nesta.market.services.contract_rules import NON_TECHNICAL_ITEMS
-
-    return [
-        {**line, "label": str(NON_TECHNICAL_ITEMS.get(line.get("item", ""), line.get("item", "")))}
-        for line in contract.non_technical_costs or []
-    ]

@@ -25,10 +25,11 @@ from nesta.core.permissions import Role, Target, grants_of, require
 from nesta.core.transactions import write_transaction
 from nesta.directory.models import Organization
 from nesta.market.lifecycles.contract import CONTRACT
-from nesta.market.lifecycles.listing import LISTING, ON_MARKET
+from nesta.market.lifecycles.listing import ON_MARKET
 from nesta.market.models import ContractSerial, Listing, RefusalReason, RegistrationPoint, TechContract
 from nesta.market.services import contract_rules as r
 from nesta.market.services.contract_rules import CHOICES, Problems
+from nesta.market.services.listings import listing_run
 from nesta.market.services.statistics import record_registration
 
 ID_MAX = 2_147_483_647
@@ -224,7 +225,8 @@ def _close_listing(contract: TechContract, actor: Any) -> None:
         return
     if not Listing.objects.filter(pk=contract.listing_id, status__in=ON_MARKET).exists():
         return
-    LISTING.run("deal", system=True, actor=actor, obj_id=contract.listing_id)
+    # through the listings part's runner: the same transition, and the search document follows
+    listing_run("deal", actor=actor, listing_id=contract.listing_id, system=True)
 
 
 def _load_for_decision(actor: Any, contract_id: int, action: str) -> TechContract:

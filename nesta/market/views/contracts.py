@@ -150,9 +150,9 @@ class ContractDetail(DetailPage):
             ),
             "may_decide": any(t.name in ("register", "refuse") for t in actions),
             "refusal_labels": selectors.refusal_labels(obj),
-            "seller_place": selectors.place_label(obj.seller_region, obj.seller_country),
-            "buyer_place": selectors.place_label(obj.buyer_region, obj.buyer_country),
-            "costs": selectors.cost_lines(obj),
+            "seller_place": certificates.place_label(obj.seller_region, obj.seller_country),
+            "buyer_place": certificates.place_label(obj.buyer_region, obj.buyer_country),
+            "costs": certificates.cost_lines(obj),
             "verify_url": request.build_absolute_uri(reverse("market:contract_verify", args=[obj.number]))
             if obj.number
             else "",
