@@ -128,3 +128,45 @@ def test_a_close_racing_late_bids_yields_one_winner(live):
         assert all(b.created_at <= rnd.closed_at for b in bids)
     else:
         assert rnd.status == "failed"
+
+
+def test_a_bid_that_waits_too_long_for_the_lock_gets_503(live, settings):
+    """Another writer holds the gate (SQLite) / the round's row (PostgreSQL) past the timeout:
+    the bid is refused as busy (503 + Retry-After in the API), nothing is written, and it goes
+    through once the lock is free."""
+    from django.db import transaction
+
+    from nesta.core.write_gate import sqlite_write_gate
+
+    world, rnd = live
+    services.round_start_due(rnd.pk)
+    settings.BOOKING_LOCK_TIMEOUT_MS = 150
+    held, release = threading.Event(), threading.Event()
+
+    def holder():
+        try:
+            if connection.vendor == "sqlite":
+                with sqlite_write_gate(1):
+                    held.set()
+                    release.wait(5)
+            else:
+                with transaction.atomic():
+                    list(BiddingRound.objects.select_for_update().filter(pk=rnd.pk))
+                    held.set()
+                    release.wait(5)
+        finally:
+            connection.close()
+
+    t = threading.Thread(target=holder)
+    t.start()
+    try:
+        held.wait(5)
+        with pytest.raises(ServiceUnavailable) as exc:
+            services.bid_place(actor=world.bidders[0], round_id=rnd.pk, amount=FLOOR)
+        assert exc.value.status == 503 and exc.value.details["retry_after"] >= 1
+    finally:
+        release.set()
+        t.join()
+    assert not Bid.objects.filter(round=rnd).exists()
+    services.bid_place(actor=world.bidders[0], round_id=rnd.pk, amount=FLOOR)
+    assert Bid.objects.filter(round=rnd).count() == 1
