@@ -189,7 +189,7 @@ def parse_ip_items(value: Any) -> list[dict[str, str]]:
 class _References:
     """Organisations, regions and fields the sheet names, read in a few queries."""
 
-    def __init__(self, rows: list[dict[str, Any]]):
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
         usccs = {_text(r.get("统一社会信用代码")).upper() for r in rows if _text(r.get("统一社会信用代码"))}
         names = {_text(r.get("发布单位")) for r in rows if _text(r.get("发布单位"))}
         self.orgs: dict[str, list[Organization]] = {}
@@ -199,21 +199,20 @@ class _References:
                 if org.uscc:
                     self.orgs.setdefault(org.uscc, []).append(org)
                 self.orgs.setdefault(org.name, []).append(org)
-        self.regions: dict[tuple[str, str], str] = {}
-        for code, name, level in Region.objects.filter(level__in=["province", "city"]).values_list(
-            "code", "name", "level"
-        ):
-            self.regions[(level, code)] = code
-            self.regions[(level, name)] = code
-            short = re.sub(r"(省|市|地区|朝鲜族自治州|自治州|盟)$", "", name)
-            self.regions.setdefault((level, short), code)
-        self.any_region = {name: code for (level, name), code in self.regions.items()}
-        self.fields: dict[str, str] = {}
-        for code, name in TaxonomyNode.objects.values_list("code", "name"):
-            self.fields[code] = code
-            self.fields.setdefault(name, code)
+        # objects, not codes: the rules then read no region, field or owner row by row
+        self.regions: dict[tuple[str, str], Region] = {}
+        for region in Region.objects.filter(level__in=["province", "city"]):
+            self.regions[(region.level, region.code)] = region
+            self.regions[(region.level, region.name)] = region
+            short = re.sub(r"(省|市|地区|朝鲜族自治州|自治州|盟)$", "", region.name)
+            self.regions.setdefault((region.level, short), region)
+        self.any_region = {name: region.code for (_level, name), region in self.regions.items()}
+        self.fields: dict[str, TaxonomyNode] = {}
+        for node in TaxonomyNode.objects.all():
+            self.fields[node.code] = node
+            self.fields.setdefault(node.name, node)
 
-    def organization(self, uscc: str, name: str) -> int | None:
+    def organization(self, uscc: str, name: str) -> Organization | None:
         key = uscc or name
         if not key:
             return None
@@ -222,15 +221,15 @@ class _References:
             raise CellError(_("未找到单位：%(n)s") % {"n": key[:60]})
         if len(found) > 1:
             raise CellError(_("有多个名为“%(n)s”的单位，请填写统一社会信用代码。") % {"n": key[:60]})
-        return found[0].pk
+        return found[0]
 
-    def region(self, level: str, value: Any) -> str:
+    def region(self, level: str, value: Any) -> Region:
         text = _text(value)
-        code = self.regions.get((level, text))
-        if code is None:
+        region = self.regions.get((level, text))
+        if region is None:
             what = _("省份") if level == "province" else _("城市")
             raise CellError(_("未知的%(l)s：%(v)s") % {"l": what, "v": text[:30]})
-        return code
+        return region
 
 
 def _cell_value(column: Column, raw: Any, refs: _References) -> Any:
@@ -264,10 +263,10 @@ def _cell_value(column: Column, raw: Any, refs: _References) -> Any:
             raise CellError(_("应为数字。"))
         return int(text) if "." not in text else text
     if column.name == "field":
-        code = refs.fields.get(_text(raw))
-        if code is None:
+        node = refs.fields.get(_text(raw))
+        if node is None:
             raise CellError(_("未知的重点领域：%(v)s") % {"v": _text(raw)[:40]})
-        return code
+        return node
     if column.name in ("province", "city"):
         return refs.region(column.name, raw)
     if column.kind == "code":
@@ -275,8 +274,10 @@ def _cell_value(column: Column, raw: Any, refs: _References) -> Any:
     return raw if isinstance(raw, str) else _text(raw)
 
 
-def _row_data(number: int, cells: dict[str, Any], refs: _References) -> tuple[dict[str, Any], list[RowError]]:
-    data: dict[str, Any] = {}
+def _row_data(
+    number: int, cells: dict[str, Any], refs: _References, own: Organization | None
+) -> tuple[dict[str, Any], list[RowError]]:
+    data: dict[str, Any] = {"organization": own} if own is not None else {}
     details: dict[str, Any] = {}
     errors: list[RowError] = []
     try:
@@ -367,8 +368,13 @@ def listings_import_xlsx(*, actor: Any, content: bytes, dry_run: bool = False) -
     today = timezone.localdate()
     report = ImportReport(rows=len(rows), dry_run=dry_run)
     prepared: list[Listing] = []
+    own = (
+        Organization.objects.select_related("province", "city")
+        .filter(pk=getattr(actor, "organization_id", None))
+        .first()
+    )
     for number, cells in rows:
-        data, errors = _row_data(number, cells, refs)
+        data, errors = _row_data(number, cells, refs, own)
         reported = {e.field for e in errors}
         try:
             listing = listing_prepare(actor=actor, data=data, today=today)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from nesta.core.audit import audit_record, diff, snapshot
 from nesta.core.errors import Conflict, NotFound, ValidationFailed
 from nesta.core.lifecycle import Transition
+from nesta.core.models import Region
 from nesta.core.permissions import Target, require
 from nesta.core.transactions import write_transaction
 from nesta.directory.models import Organization
@@ -119,7 +120,8 @@ def listing_prepare(*, actor: Any, data: dict[str, Any], today: date | None = No
     province = values.get("province")
     if "city" not in data and province in (org.province, org.province.code):
         values["city"] = org.city  # the owner's city unless another is given
-    _require_for(actor, "listing.create", org, province if isinstance(province, str) else None)
+    code = province.code if isinstance(province, Region) else province
+    _require_for(actor, "listing.create", org, code if isinstance(code, str) else None)
     clean = check_listing(values, kind=data.get("kind"), today=today, timed={"valid_until", "details"})
     listing = Listing(kind=data["kind"], organization=org, created_by=actor, status=S.DRAFT)
     _apply(listing, clean)

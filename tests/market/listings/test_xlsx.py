@@ -182,3 +182,14 @@ def test_export_api_scopes(api_client, users, org_jl):
     assert load_workbook(io.BytesIO(r.content)).worksheets[0].max_row == 1  # no review scope: headers only
     r = api_client.get("/api/v1/market/listings/import-template?kind=demand")
     assert r.status_code == 200
+
+
+def test_import_checks_the_province_a_row_places_its_listing_in(users, org_ln):
+    """A province's operator may import for an organisation of its province, not place it in another."""
+    headers = [*HEADERS, "发布单位"]
+    here = [*demand_row(), org_ln.name]
+    elsewhere = [*demand_row()[:5], "吉林省", "长春市", *demand_row()[7:], org_ln.name]
+    with pytest.raises(ValidationFailed) as exc:
+        listings_import_xlsx(actor=users["province"], content=sheet([here, elsewhere], headers=headers))
+    assert [(e["row"], e["field"]) for e in exc.value.details["rows"]] == [(3, "发布单位")]
+    assert listings_import_xlsx(actor=users["province"], content=sheet([here], headers=headers)).created
