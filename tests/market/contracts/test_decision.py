@@ -238,3 +238,13 @@ def test_the_overdue_job_is_registered():
     from nesta.core.registry import registry
 
     assert "market.contracts_overdue" in {j.name for j in registry.periodic_jobs()}
+
+
+def test_the_closed_listing_is_reindexed(make_contract, staff, org_ln, monkeypatch):
+    from nesta.market.services import listings as listing_services
+
+    seen = []
+    monkeypatch.setattr(listing_services, "index_listing", lambda listing: seen.append((listing.pk, listing.status)))
+    listing = ListingFactory(organization=org_ln, status="negotiating")
+    services.contract_register(actor=staff, contract_id=make_contract(listing_id=listing.pk).pk)
+    assert seen == [(listing.pk, "dealt")]
