@@ -197,3 +197,44 @@ def test_a_bidder_withdraws_from_the_box(w):
     # someone else's registration cannot be withdrawn by another bidder
     other = services.registration_create(actor=w.bidders[1], round_id=rnd.pk)
     assert client_for(w.bidders[2]).post(f"/market/bidding/registrations/{other.pk}/withdraw/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "over",
+    [
+        {"starts_at": "0001-01-01T00:00"},
+        {"ends_at": "9999-12-31T23:59"},
+        {"start_price": "1e999"},
+        {"extend_minutes": "99999999999999999999"},
+        {"min_increment": "-1"},
+        {"deposit": "abc"},
+    ],
+)
+def test_hostile_round_forms_are_refused_with_the_form(w, over):
+    fmt = "%Y-%m-%dT%H:%M"
+    local = timezone.localtime(timezone.now())
+    form = {
+        "registration_deadline": (local + timedelta(days=1)).strftime(fmt),
+        "starts_at": (local + timedelta(days=2)).strftime(fmt),
+        "ends_at": (local + timedelta(days=2, hours=1)).strftime(fmt),
+        "start_price": "5000000",
+        "min_increment": "50000",
+        "extend_minutes": "5",
+        **over,
+    }
+    r = client_for(w.province).post(f"/market/listings/{w.listing.pk}/bidding/new/", form)
+    assert r.status_code == 422
+    assert not BiddingRound.objects.exists()
+
+
+def test_hostile_bids_and_notes_from_the_web(w):
+    rnd = _live(w)
+    c = client_for(w.bidders[0])
+    for amount in ("1e999", "NaN", "-1", "5000000.001", "9" * 40):
+        assert c.post(f"/market/bidding/{rnd.pk}/bid/", {"amount": amount}, **HTMX).status_code == 422, amount
+    assert c.post("/market/bidding/999999/bid/", {"amount": "1"}).status_code == 404
+    reg = rnd.registrations.first()
+    r = client_for(w.province).post(f"/market/bidding/registrations/{reg.pk}/reject/", {"note": "坏\x00人"})
+    assert r.status_code == 302  # refused with a message; the registration stands
+    reg.refresh_from_db()
+    assert reg.status == "qualified"
