@@ -351,7 +351,13 @@ def _message_input(request: HttpRequest) -> tuple[str, Any]:
                         },
                     }
                 },
-                "application/json": {"schema": {"$ref": "#/components/schemas/MessageIn"}},
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"body": {"type": "string", "minLength": 1, "maxLength": services.BODY_MAX}},
+                        "required": ["body"],
+                    }
+                },
             }
         }
     },
@@ -370,6 +376,17 @@ def post_message(request: HttpRequest, interest_id: int = Id):
     auth=login_required,
     url_name="market_interest_attachment",
     summary="下载洽谈附件",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "附件（文件名见 Content-Disposition）",
+                "content": {
+                    content_type: {"schema": {"type": "string", "format": "binary"}}
+                    for content_type in sorted({t[0] for t in services.ATTACHMENT_TYPES.values()})
+                },
+            }
+        }
+    },
 )
 def download_attachment(request: HttpRequest, interest_id: int = Id, message_id: int = Id):
     view = _view(request, interest_id)
