@@ -134,3 +134,29 @@ def test_published_case_demands_find_their_answers(loaded):
         keys = {m.listing.reference_key for m in top_matches(listing, limit=10)}
         found += bool(keys & answers[case])
     assert found >= 14  # most demands show a good answer among their first ten matches
+
+
+@pytest.mark.django_db
+def test_demo_listings_are_deterministic_by_seed(reference):
+    from nesta.core.models import SearchDocument
+    from nesta.demo.providers import load_demo_directory
+    from nesta.market.models import Listing
+
+    load_demo_directory(20, SEED, lambda line: None)
+    now = timezone.now()
+    fields = ("reference_key", "kind", "status", "organization_id", "title", "details", "created_at", "published_at")
+
+    def snapshot(seed: int) -> list[tuple]:
+        demo.load(20, seed, lambda line: None, now=now)
+        rows = list(
+            Listing.objects.filter(reference_key__startswith="demo-mkt-").order_by("reference_key").values_list(*fields)
+        )
+        SearchDocument.objects.filter(doc_type__in=["listing", "market_match"]).delete()
+        Listing.objects.filter(reference_key__startswith="demo-mkt-").delete()
+        return rows
+
+    first = snapshot(SEED)
+    assert first == snapshot(SEED)
+    other = snapshot(SEED + 1)
+    assert [r[0] for r in other] == [r[0] for r in first]  # the same keys, other listings
+    assert sum(a != b for a, b in zip(first, other, strict=True)) > 0.9 * demo.listing_count(20)
