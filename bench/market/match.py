@@ -153,6 +153,55 @@ def _exact_recall(listing, got: list[int]) -> float:
     return len(set(exact) & set(got)) / len(exact)
 
 
+class TantivyIndex:
+    """Option (b) of docs/market-matching.md, for the comparison only: the same documents in an
+    embedded tantivy index (BM25, block-max WAND over a disjunction), built in a temporary folder."""
+
+    def __init__(self, progress=say):
+        import tantivy
+
+        from nesta.core.models import SearchDocument
+        from nesta.market.matching.candidates import DOC_TYPE
+
+        self.tantivy = tantivy
+        started = time.monotonic()
+        builder = tantivy.SchemaBuilder()
+        builder.add_text_field("tokens", stored=False, tokenizer_name="whitespace")
+        builder.add_text_field("kind", stored=False, tokenizer_name="raw")
+        builder.add_integer_field("oid", stored=True, indexed=False)
+        self.schema = builder.build()
+        self.folder = tempfile.mkdtemp(prefix="match-tantivy-")
+        self.index = tantivy.Index(self.schema, path=self.folder)
+        writer = self.index.writer(heap_size=200_000_000, num_threads=1)
+        qs = SearchDocument.objects.filter(doc_type=DOC_TYPE).values_list("object_id", "kind", "tokens")
+        n = 0
+        for oid, kind, tokens in qs.iterator(chunk_size=5000):
+            writer.add_document(tantivy.Document(tokens=tokens, kind=kind, oid=oid))
+            n += 1
+        writer.commit()
+        writer.wait_merging_threads()
+        self.index.reload()
+        self.searcher = self.index.searcher()
+        self.build_s = round(time.monotonic() - started, 1)
+        progress(f"tantivy: {n} documents indexed in {self.build_s} s")
+
+    def top(self, listing, k: int = 20) -> list[int]:
+        from nesta.market.matching import candidates as C
+        from nesta.market.matching.scoring import build_query
+        from nesta.market.matching.thesaurus import current
+
+        Q, Occur = self.tantivy.Query, self.tantivy.Occur
+        query, _c, _e = build_query(listing, current(), hybrid=False)
+        kinds = list(C.complement_kinds(listing.kind))
+        if not query or not kinds:
+            return []
+        should = [(Occur.Should, Q.boost_query(Q.term_query(self.schema, "tokens", t), w)) for t, w in query.items()]
+        q = Q.boolean_query([*should, (Occur.Must, Q.term_set_query(self.schema, "kind", kinds))])
+        found = self.searcher.search(q, k + 1).hits
+        ids = [self.searcher.doc(addr)["oid"][0] for _score, addr in found]
+        return [i for i in ids if i != listing.pk][:k]
+
+
 def measure(args: argparse.Namespace) -> dict:
     import django
 
@@ -186,7 +235,14 @@ def measure(args: argparse.Namespace) -> dict:
     for pk in warm:
         top_matches(queries[pk], limit=20)
         top_matches(queries[pk], limit=20, method="bm25")
-    times: dict[str, list[float]] = {"hybrid": [], "bm25": [], "naive_or": []}
+    tv = None
+    if args.tantivy:
+        try:
+            tv = TantivyIndex()
+        except ImportError:
+            say("tantivy is not installed: its comparison is skipped")
+    times: dict[str, list[float]] = {"hybrid": [], "bm25": [], "naive_or": [], "tantivy": []}
+    overlap: list[float] = []
     by_kind: dict[str, list[float]] = {}
     recalls: list[float] = []
     empty = 0
@@ -205,6 +261,13 @@ def measure(args: argparse.Namespace) -> dict:
             t = time.perf_counter()
             _naive_or(listing)
             times["naive_or"].append((time.perf_counter() - t) * 1000)
+        if tv is not None:
+            t = time.perf_counter()
+            tv_ids = tv.top(listing)
+            times["tantivy"].append((time.perf_counter() - t) * 1000)
+            mine = [m.listing.pk for m in plain]
+            if mine:
+                overlap.append(len(set(mine) & set(tv_ids)) / len(mine))
         if args.listings <= EXACT_MAX and len(recalls) < args.exact_queries:
             recalls.append(_exact_recall(listing, [m.listing.pk for m in plain]))
     report = {
@@ -218,6 +281,9 @@ def measure(args: argparse.Namespace) -> dict:
         "hybrid_ms": _summary(times["hybrid"]),
         "bm25_ms": _summary(times["bm25"]),
         "naive_or_ms": _summary(times["naive_or"]),
+        "tantivy_ms": _summary(times["tantivy"]),
+        "tantivy_build_s": tv.build_s if tv else None,
+        "tantivy_overlap_bm25": round(statistics.fmean(overlap), 3) if overlap else None,
         "by_kind_p95": {k: _summary(v)["p95"] for k, v in sorted(by_kind.items())},
         "exact_recall": round(statistics.fmean(recalls), 3) if recalls else None,
         "exact_queries": len(recalls),
@@ -234,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--exact-queries", type=int, default=30)
     parser.add_argument("--no-naive", action="store_true", help="skip the naive OR baseline")
+    parser.add_argument("--tantivy", action="store_true", help="also time option (b): an embedded tantivy index")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nesta.settings.prod")
@@ -273,17 +340,19 @@ def report(results: list[dict]) -> list[str]:
         "method returns (measured up to 200,000 listings).",
         "",
         "| backend | listings | queries | hybrid p50 / p95 / max | bm25 p50 / p95 | naive OR p50 / p95 | "
-        "exact recall | p95 by kind (ms) |",
-        "|---|---|---|---|---|---|---|---|",
+        "tantivy ids p50 / p95 (overlap with bm25) | exact recall | p95 by kind (ms) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         h, b, n = r["hybrid_ms"], r["bm25_ms"], r["naive_or_ms"]
         kinds = ", ".join(f"{k} {v}" for k, v in r["by_kind_p95"].items())
         recall = f"{r['exact_recall']} ({r['exact_queries']} q)" if r["exact_recall"] is not None else "—"
         naive = f"{n['p50']} / {n['p95']} ms" if n["n"] else "—"
+        tv = r.get("tantivy_ms") or {"n": 0}
+        tantivy = f"{tv['p50']} / {tv['p95']} ms ({r.get('tantivy_overlap_bm25')})" if tv["n"] else "—"
         lines.append(
             f"| {r['backend']} | {r['listings']:,} | {r['queries']} | {h['p50']} / {h['p95']} / {h['max']} ms | "
-            f"{b['p50']} / {b['p95']} ms | {naive} | {recall} | {kinds} |"
+            f"{b['p50']} / {b['p95']} ms | {naive} | {tantivy} | {recall} | {kinds} |"
         )
     lines.append("")
     return lines

@@ -104,19 +104,25 @@ def build_match_document(listing, thesaurus: Thesaurus) -> SearchDocument:
 def sync_listing(listing, thesaurus: Thesaurus) -> None:
     """Keep the listing's document in step: present exactly while it is on the market."""
     SearchDocument.objects.filter(doc_type=DOC_TYPE, object_id=listing.pk).delete()
-    _stats.clear()
+    note_write()
     if listing.status in ON_MARKET:
         build_match_document(listing, thesaurus).save()
 
 
 def remove_listing(listing_id: int) -> None:
     SearchDocument.objects.filter(doc_type=DOC_TYPE, object_id=listing_id).delete()
-    _stats.clear()
+    note_write()
 
 
 # --- collection statistics ------------------------------------------------------------------------
 
+# Per process: (value, expiry). A word's document frequency moves slowly once it is in many
+# documents, so a known one is kept DF_TTL seconds; an unknown word (0) only ZERO_TTL, and a write
+# in this process forgets the unknown words and the collection size at once.
 _stats: dict[tuple, tuple[float, float]] = {}
+DF_TTL = 3600.0
+ZERO_TTL = 60.0
+DF_BATCH = 40
 
 
 def _cached(key: tuple, compute) -> float:
@@ -131,6 +137,11 @@ def _cached(key: tuple, compute) -> float:
 
 def clear_stats() -> None:
     _stats.clear()
+
+
+def note_write() -> None:
+    for key in [k for k, v in _stats.items() if k[2] != "df" or v[0] == 0]:
+        _stats.pop(key, None)
 
 
 def _is_pg() -> bool:
@@ -206,10 +217,23 @@ def collection(kinds: Sequence[str], tokens: Iterable[str]) -> Collection:
         ),
     )
     df: dict[str, float] = {}
-    sql = "SELECT count(*) " + _where()
-    for t in tokens:
-        if t not in df:
-            df[t] = _cached((db, kinds, "df", t), lambda t=t: _scalar(sql, [_match_expr(t, kinds)]))
+    now = time.monotonic()
+    missing: list[str] = []
+    for t in dict.fromkeys(tokens):
+        hit = _stats.get((db, kinds, "df", t))
+        if hit is not None and hit[1] > now:
+            df[t] = hit[0]
+        else:
+            missing.append(t)
+    # the unknown words' counts in one statement per DF_BATCH words (one round trip, not forty)
+    count = "(SELECT count(*) " + _where() + ")"
+    with connection.cursor() as cur:
+        for i in range(0, len(missing), DF_BATCH):
+            batch = missing[i : i + DF_BATCH]
+            cur.execute("SELECT " + ", ".join([count] * len(batch)), [_match_expr(t, kinds) for t in batch])
+            for t, n in zip(batch, cur.fetchone(), strict=True):
+                df[t] = float(n or 0)
+                _stats[(db, kinds, "df", t)] = (df[t], now + (DF_TTL if n else ZERO_TTL))
     return Collection(kinds=kinds, n_docs=n_docs, avgdl=avgdl or 1.0, df=df)
 
 
@@ -245,25 +269,29 @@ def select_terms(query: dict[str, float], coll: Collection) -> list[str]:
 
 
 def draw(query: dict[str, float], coll: Collection, *, exclude: int | None = None) -> list[Candidate]:
-    """The best CANDIDATES documents holding at least one selected word, by summed IDF."""
+    """The best CANDIDATES documents holding at least one selected word, by summed IDF.
+
+    One statement: each selected word's posting list (UNION ALL), summed per document by the
+    database, the best CANDIDATES joined to their tokens for the exact score."""
     terms = select_terms(query, coll)
     if not terms:
         return []
-    score: dict[int, float] = {}
-    sql = ("SELECT id " if _is_pg() else "SELECT rowid ") + _where()
+    pk = "id" if _is_pg() else "rowid"
+    cast = "::float8" if _is_pg() else ""
+    arm = f"SELECT {pk} AS doc, %s{cast} AS w " + _where()
+    union = " UNION ALL ".join([arm] * len(terms))
+    params: list = []
+    for t in terms:
+        params += [query[t] * coll.idf(t), _match_expr(t, coll.kinds)]
+    sql = (
+        f"SELECT d.id, d.object_id, d.length, d.tokens, s.w FROM (SELECT doc, SUM(w) AS w FROM ({union}) u "
+        "GROUP BY doc ORDER BY SUM(w) DESC, doc LIMIT %s) s JOIN core_searchdocument d ON d.id = s.doc"
+    )
     with connection.cursor() as cur:
-        for t in terms:
-            w = query[t] * coll.idf(t)
-            cur.execute(sql, [_match_expr(t, coll.kinds)])
-            for (doc_id,) in cur.fetchall():
-                score[doc_id] = score.get(doc_id, 0.0) + w
-        best = sorted(score, key=lambda d: (-score[d], d))[: W.CANDIDATES + 1]
-        if not best:
-            return []
-        placeholders = ", ".join(["%s"] * len(best))
-        cur.execute(f"SELECT id, object_id, length, tokens FROM core_searchdocument WHERE id IN ({placeholders})", best)
+        cur.execute(sql, [*params, W.CANDIDATES + 1])
         rows = cur.fetchall()
     out = [Candidate(r[0], r[1], r[2], r[3].split(" ")) for r in rows if r[1] != exclude]
+    score = {r[0]: r[4] for r in rows}
     out.sort(key=lambda c: (-score[c.doc_id], c.doc_id))
     return out[: W.CANDIDATES]
 
