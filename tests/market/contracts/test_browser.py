@@ -85,6 +85,7 @@ def test_the_form_and_the_public_page_on_a_phone(phone, desk):
     phone.goto("/market/contracts/new/")
     expect(phone.locator("[data-testid=contract-form]")).to_be_visible()
     _fits(phone)
+    phone.screenshot(path=f"{SCREENSHOTS}/contracts-form-390.png", full_page=True)
     phone.goto(f"/market/contracts/{desk['done'].pk}/")
     expect(phone.locator("[data-testid=certificate-link]")).to_be_visible()
     _fits(phone)
