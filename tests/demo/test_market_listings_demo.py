@@ -41,6 +41,10 @@ def test_demo_listings_cover_every_kind_province_and_status(loaded):
         assert org_kind in demo.OWNER_KINDS[kind], (kind, org_kind)
     assert not qs.filter(contact_name="").exists() and not qs.filter(contact_phone="").exists()
     assert qs.exclude(created_by=None).exists()
+    # the demo accounts' organisations (admin01 → organisation 0, …) have a draft, a submitted and a published listing
+    admin03 = qs.filter(organization__reference_key="demo-org-000002")
+    assert {"draft", "submitted", "published"} <= set(admin03.values_list("status", flat=True))
+    assert admin03.filter(status="draft", created_by__username__in=["admin03", "member03"]).exists()
     assert qs.filter(kind="property_right", details__state_owned=True).exists()
     # reviewed by the province's account: approved listings name their reviewer
     reviewed = qs.exclude(approved_at=None)

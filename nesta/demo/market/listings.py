@@ -73,6 +73,8 @@ STATUS_WEIGHTS = [
     ("expired", 4),
 ]
 PROVINCES = ("210000", "220000", "230000")
+DEMO_ACCOUNT_ORGS = 20  # admin01–admin10 and member01–member20 sit in demo organisations 0–19
+ACCOUNT_STATUSES = ("draft", "submitted", "published")
 # the days a listing in each status is old at least: longer than its steps can take (_later)
 MIN_AGE_DAYS = {
     "draft": 1,
@@ -488,7 +490,7 @@ def load(
     started = time.monotonic()
     now = now or timezone.now()
     today = now.astimezone(LOCAL).date()
-    rows = Organization.objects.filter(reference_key__startswith="demo-org-").order_by("id")
+    rows = Organization.objects.filter(reference_key__startswith="demo-org-").order_by("reference_key")
     owners = [
         _Owner(r)
         for r in rows.values_list(
@@ -528,20 +530,34 @@ def load(
         Listing.objects.filter(reference_key__startswith="demo-mkt-").values_list("reference_key", flat=True)
     )
 
-    specs: list[tuple[str, str, str, random.Random, dict[str, Any] | None]] = []  # key, kind, status, rng, content
+    # key, kind, status, rng, and the case's content or the owner chosen in advance (or None)
+    specs: list[tuple[str, str, str, random.Random, Any]] = []
     for key, kind, content in _case_specs() if with_cases else []:
         specs.append((key, kind, "published", _rng(seed, "case", key), content))
     kinds = list(KIND_WEIGHTS.items())
     for i in range(listing_count(scale)):
         rng = _rng(seed, "listing", i)
-        specs.append((KEY.format(i), _weighted(rng, kinds), _weighted(rng, STATUS_WEIGHTS), rng, None))
+        kind, status = _weighted(rng, kinds), _weighted(rng, STATUS_WEIGHTS)
+        owner = None
+        account_org = (
+            owners[i % DEMO_ACCOUNT_ORGS] if i < 3 * DEMO_ACCOUNT_ORGS and i % DEMO_ACCOUNT_ORGS < len(owners) else None
+        )
+        offered = [k for k, of in OWNER_KINDS.items() if account_org and account_org.kind in of]
+        if offered:  # the organisations of the demo accounts post what they can, a draft, a submitted, a published
+            owner, kind = account_org, rng.choice(offered)
+            status = ACCOUNT_STATUSES[(i // DEMO_ACCOUNT_ORGS) % len(ACCOUNT_STATUSES)]
+        specs.append((KEY.format(i), kind, status, rng, owner))
 
     new: list[Listing] = []
-    for key, kind, status, rng, content in specs:
+    for key, kind, status, rng, spec_owner in specs:
+        content = spec_owner if isinstance(spec_owner, dict) else None
         if key in existing:
             continue
-        pool = [o for k in OWNER_KINDS[kind] for o in by_kind.get(k, [])] or owners
-        owner = pool[rng.randrange(len(pool))]
+        if isinstance(spec_owner, _Owner):
+            owner, content = spec_owner, None
+        else:
+            pool = [o for k in OWNER_KINDS[kind] for o in by_kind.get(k, [])] or owners
+            owner = pool[rng.randrange(len(pool))]
         content = dict(content) if content is not None else _content(kind, rng, owner, today)
         details = validate_details(kind, content.pop("details"))
         field_id = fields.get(content.pop("field"))
