@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from nesta.core import search
@@ -72,7 +72,6 @@ CARD_FIELDS = (
     "price_negotiable",
     "published_at",
 )
-_PUBLIC_ORDER = (F("published_at").desc(nulls_last=True), F("id").desc())
 
 
 @dataclass(frozen=True)
@@ -272,14 +271,14 @@ def ranked_ids(rowids: list[int], tokens: list[str], *, offset: int, limit: int)
 
 
 def _newest_queryset(filters: ListingFilters) -> QuerySet[Listing]:
-    qs = listing_card_queryset().filter(status__in=filters.statuses)
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
+    """The filters but kind and status as SQL (those two pick the index range, see _newest_page)."""
+    qs = Listing.objects.filter(published_at__isnull=False)
     if filters.province:
-        qs = qs.filter(province__code=filters.province)
+        qs = qs.filter(province_id__in=Region.objects.filter(code=filters.province).values("id"))
     if filters.field:
         f = filters.field
-        qs = qs.filter(Q(field__code=f) | Q(field__parent__code=f) | Q(field__parent__parent__code=f))
+        nodes = TaxonomyNode.objects.filter(Q(code=f) | Q(parent__code=f) | Q(parent__parent__code=f))
+        qs = qs.filter(field_id__in=nodes.values("id"))
     if filters.maturity:
         qs = qs.filter(maturity=filters.maturity)
     if filters.ip_type:
@@ -309,12 +308,10 @@ def price_band_q(code: str) -> Q:
     return Q(price_negotiable=False) & ((amount_low & cond_low) | (amount_high & cond_high))
 
 
-def _newest_cursor(data: dict[str, Any]) -> tuple[int, datetime | None] | None:
+def _newest_cursor(data: dict[str, Any]) -> tuple[int, datetime] | None:
     if "after" not in data:
         return None
     at = data.get("at")
-    if at is None:
-        return int(data["after"]), None
     try:
         moment = datetime.fromisoformat(at) if isinstance(at, str) else None
     except ValueError:
@@ -325,6 +322,10 @@ def _newest_cursor(data: dict[str, Any]) -> tuple[int, datetime | None] | None:
 
 
 def _newest_page(filters: ListingFilters, cursor: str | None, limit: int) -> SearchPage:
+    """Newest published first, keyset-paged on (published_at, id). One index range per kind and
+    status (the (kind, status, published_at) index) read newest first and cut at the page size,
+    the ranges merged in one UNION ALL: a page reads about (kinds × statuses × page) index rows
+    however large the market, then the page's rows in one more query."""
     data = decode_cursor(cursor)
     if "offset" in data and "after" not in data:
         raise BadRequest(_("分页游标无效。"), code="invalid_cursor")
@@ -332,17 +333,28 @@ def _newest_page(filters: ListingFilters, cursor: str | None, limit: int) -> Sea
     qs = _newest_queryset(filters)
     if position is not None:
         after, at = position
-        if at is None:
-            qs = qs.filter(published_at__isnull=True, pk__lt=after)
-        else:
-            qs = qs.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=after) | Q(published_at__isnull=True))
-    rows = list(qs.order_by(*_PUBLIC_ORDER)[: limit + 1])
-    items = rows[:limit]
+        qs = qs.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=after))
+    kinds = [filters.kind] if filters.kind else list(ListingKind.values)
+    parts, params = [], []
+    for kind in kinds:
+        for status in filters.statuses:
+            part = (
+                qs.filter(kind=kind, status=status).order_by("-published_at", "-id").values_list("id", "published_at")
+            )
+            sql, part_params = part[: limit + 1].query.get_compiler(using=part.db).as_sql()
+            parts.append(f"SELECT * FROM ({sql}) AS p{len(parts)}")
+            params += part_params
+    union = " UNION ALL ".join(parts)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT * FROM ({union}) AS u ORDER BY 2 DESC, 1 DESC LIMIT %s", [*params, limit + 1])
+        keys = cur.fetchall()
+    ids = [k[0] for k in keys[:limit]]
+    by_id = {x.pk: x for x in listing_card_queryset().filter(pk__in=ids)} if ids else {}
+    items = [by_id[i] for i in ids if i in by_id]
     next_cursor = None
-    if len(rows) > limit:
+    if len(keys) > limit and items:
         last = items[-1]
-        at = last.published_at.isoformat() if last.published_at else None
-        next_cursor = encode_cursor({"after": last.pk, "at": at})
+        next_cursor = encode_cursor({"after": last.pk, "at": last.published_at.isoformat()})
     return SearchPage(items=items, next_cursor=next_cursor)
 
 
