@@ -194,6 +194,20 @@ def rank_all(
     return rankings, times
 
 
+def _roots() -> dict[str, str]:
+    """Taxonomy code → the name of its first-level area."""
+    from nesta.core.models import TaxonomyNode
+
+    nodes = {n.pk: n for n in TaxonomyNode.objects.all()}
+    out = {}
+    for n in nodes.values():
+        top = n
+        while top.parent_id in nodes:
+            top = nodes[top.parent_id]
+        out[n.code] = top.name
+    return out
+
+
 def distractors_above(rankings: dict[str, list[str]], judgments: list[dict]) -> dict[str, list[int]]:
     """Per distractor type: [how many judged, how many ranked above the demand's first grade-2
     achievement (anywhere in the first ten when no answer made it)]."""
@@ -249,9 +263,11 @@ def measure(say=print) -> dict:
         "load_s": load_s,
         "methods": {},
     }
+    rank_cache: dict[str, dict[str, list[str]]] = {}
     for method in METHODS:
         rank_all(demands[:5], ids, method)  # warm caches
         rankings, times = rank_all(demands, ids, method)
+        rank_cache[method] = rankings
         result["methods"][method] = {
             "all": evaluate(rankings, grades),
             "low_overlap": evaluate({k: v for k, v in rankings.items() if k in low}, grades),
@@ -266,6 +282,18 @@ def measure(say=print) -> dict:
         say(
             f"[{backend}] {method}: {result['methods'][method]['all']} low-overlap {result['methods'][method]['low_overlap']}"
         )
+    # per area of the taxonomy (its first level), for both methods
+    roots = _roots()
+    areas: dict[str, set[str]] = {}
+    for d in demands:
+        areas.setdefault(roots.get(d["field"], "?"), set()).add(d["id"])
+    result["areas"] = {
+        area: {
+            method: evaluate({k: v for k, v in rank_cache[method].items() if k in members}, grades)
+            for method in METHODS
+        }
+        for area, members in sorted(areas.items())
+    }
     # as GET …/matches answers a demand: capacities and services compete for the ten places too
     rankings, _ = rank_all(demands, ids, "hybrid", kinds=None)
     result["hybrid_all_kinds"] = {
@@ -364,6 +392,12 @@ def report(results: list[dict]) -> list[str]:
             for k in sorted(above["hybrid"])
         ]
         lines.append(f"- grade-0 distractors ranked above the first answer (BM25→hybrid): {', '.join(parts)}")
+        if r.get("areas"):
+            parts = [
+                f"{area} ({scores['hybrid']['demands']}): {scores['bm25']['ndcg']:.3f} → {scores['hybrid']['ndcg']:.3f}"
+                for area, scores in r["areas"].items()
+            ]
+            lines.append(f"- nDCG@10 per area, BM25 → hybrid: {'; '.join(parts)}")
         for method in METHODS:
             misses = m[method].get("misses", [])
             lines.append(f"- {method}: no answer in the top 10 for {len(misses)} demands: {', '.join(misses) or '—'}")
