@@ -136,3 +136,10 @@ def listings_reindex(*, batch_size: int = 2000, progress: Callable[[int], Any] |
         if progress:
             progress(done)
     return done
+
+
+def reindex_organization_listings(organization_id: int) -> None:
+    """Re-index an organisation's public listings after its name or place changed (their
+    documents quote the name); registered with core.search as a dependent of organisations."""
+    qs = Listing.objects.filter(organization_id=organization_id, status__in=_PUBLIC).select_related(*RELATED)
+    index_listings(list(qs))

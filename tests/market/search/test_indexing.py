@@ -116,3 +116,12 @@ def test_the_band_filter_agrees_with_and_without_a_query(make_listing, low, high
     without = listing_search(filters=ListingFilters(price_band=band))
     assert [i.pk for i in with_query.items] == [x.pk] == [i.pk for i in without.items]
     assert with_query.facets["price_band"] == {band: 1} == without.facets["price_band"]
+
+
+def test_renaming_the_organisation_reindexes_its_listings(market, users):
+    from nesta.directory.services import organization_update
+
+    org = market["alloy"].organization
+    organization_update(actor=users["office"], organization=org, data={"name": "辽宁先进铸造技术研究院"})
+    assert set(found("先进铸造技术研究院")) == {market["alloy"].pk, market["demand"].pk}
+    assert found("沈阳铸造研究所") == []
