@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from nesta.market.models import BiddingRound, Listing, ListingKind, ListingStatus
+from nesta.market.models import BidderRegistration, BiddingRound, Listing, ListingKind, ListingStatus
 from nesta.market.services import bidding as services
 
 DEMO_PREFIX = "demo-mkt-"
@@ -93,7 +93,18 @@ def _round(
         at = registered + timedelta(hours=2 * k)
         reg = services.registration_create(actor=user, round_id=rnd.pk, note="已提交营业执照与资信证明", now=at)
         services.registration_qualify(actor=operator, registration_id=reg.pk, now=at + timedelta(hours=1))
+        # the rows' own stamps as the story tells (auto_now would date them at the load minute)
+        BidderRegistration.objects.filter(pk=reg.pk).update(created_at=at, updated_at=at + timedelta(hours=1))
+    BiddingRound.objects.filter(pk=rnd.pk).update(created_at=opened, updated_at=opened)
     return rnd
+
+
+def _touched(rnd: BiddingRound) -> None:
+    """The round's updated_at: its last bid or its close, never the load minute."""
+    rnd.refresh_from_db()
+    last = rnd.closed_at or (rnd.best_bid.created_at if rnd.best_bid_id else rnd.opened_at)
+    if last is not None:
+        BiddingRound.objects.filter(pk=rnd.pk).update(updated_at=last)
 
 
 def _bids(rnd: BiddingRound, bidders: list[Any], times: list[datetime], rng: random.Random) -> int:
@@ -147,6 +158,7 @@ def load(scale: int, seed: int, say: Callable[[str], None]) -> dict[str, Any]:
     count = _bids(rnd, first, [starts + timedelta(minutes=m, seconds=rng.randrange(60)) for m in minutes], rng)
     rnd.refresh_from_db()
     closed = services.round_close(actor=operator, round_id=rnd.pk, now=rnd.ends_at)
+    _touched(closed)
 
     # open now: bidding began an hour ago and ends two days from now
     starts = now - timedelta(hours=1)
@@ -164,6 +176,7 @@ def load(scale: int, seed: int, say: Callable[[str], None]) -> dict[str, Any]:
     services.round_start_due(live.pk, now=starts)
     times = sorted(starts + timedelta(minutes=rng.randrange(1, 59), seconds=rng.randrange(60)) for _ in range(6))
     count_open = _bids(live, second, times, rng)
+    _touched(live)
     say(
         f"market.bidding: round {closed.pk} closed ({count} bids, winner organisation {closed.winner_id}), "
         f"round {live.pk} open ({count_open} bids)"

@@ -57,6 +57,11 @@ def test_one_round_open_and_one_closed_idempotently(demo_world):
     for bid in Bid.objects.all():
         assert bid.created_at <= after
     assert closed.closed_at <= after
+    for rnd in (closed, live):
+        rnd.refresh_from_db()
+        assert rnd.created_at < rnd.starts_at and rnd.updated_at <= before
+        for reg in rnd.registrations.all():
+            assert reg.created_at < rnd.registration_deadline
     amounts = list(Bid.objects.filter(round=live).order_by("created_at").values_list("amount", flat=True))
     assert amounts == sorted(amounts) and amounts[0] >= live.start_price
     assert demo.load(1, 1, lambda line: None)["rounds"] == 0
