@@ -25,10 +25,10 @@ def race(transactional_db, reference):
     seller = grant(UserFactory(username="race_seller", organization=seller_org), "member", organization=seller_org)
     staff = [
         grant(UserFactory(username=f"race_staff{i}", organization=market), "member", organization=market)
-        for i in range(N + 3)
+        for i in range(N + 4)
     ]
-    contracts = [contract_submit(actor=seller, data=contract_data(point)) for _ in range(N + 2)]
-    withdrawn = contracts[-1]
+    contracts = [contract_submit(actor=seller, data=contract_data(point)) for _ in range(N + 3)]
+    withdrawn = contracts[-2]
     contract_withdraw(actor=seller, contract_id=withdrawn.pk)
     outsider = grant(UserFactory(username="race_outsider", organization=seller_org), "member", organization=seller_org)
     return point, staff, contracts, outsider
@@ -49,6 +49,8 @@ def _at_once(jobs):
             return "busy"
         except (Conflict, PermissionDenied) as exc:
             return exc.code
+        except RuntimeError:
+            return "failed"
         finally:
             connection.close()
 
@@ -56,11 +58,23 @@ def _at_once(jobs):
         return list(pool.map(run, jobs))
 
 
-def test_concurrent_registrations_are_numbered_one_to_n(race):
+def test_concurrent_registrations_are_numbered_one_to_n(race, monkeypatch):
+    from nesta.market.services import contracts as services
+
     point, staff, contracts, outsider = race
     ok = contracts[:N]
+    doomed = contracts[-1]
+    real = services.record_registration
+
+    def statistics(contract):
+        if contract.pk == doomed.pk:  # fails after its serial was taken: the serial goes back
+            raise RuntimeError("statistics down")
+        real(contract)
+
+    monkeypatch.setattr(services, "record_registration", statistics)
     jobs = [(staff[i], c.pk) for i, c in enumerate(ok)]
-    jobs.append((staff[N], contracts[-1].pk))  # withdrawn: invalid_state
+    jobs.append((staff[N + 2], doomed.pk))
+    jobs.append((staff[N], contracts[-2].pk))  # withdrawn: invalid_state
     jobs.append((outsider, contracts[N].pk))  # not the point's: refused
     jobs.append((staff[N + 1], ok[0].pk))  # the same contract twice: one of the two wins
     results = _at_once(jobs)
@@ -68,6 +82,8 @@ def test_concurrent_registrations_are_numbered_one_to_n(race):
     assert serials == list(range(1, N + 1)), results
     assert results.count("invalid_state") == 2, results  # the withdrawn one and the repeat
     assert results.count("permission_denied") == 1, results
+    assert results.count("failed") == 1, results
+    assert TechContract.objects.get(pk=doomed.pk).number is None
     numbers = list(TechContract.objects.filter(number__isnull=False).values_list("number", flat=True))
     assert len(numbers) == len(set(numbers)) == N
     assert sorted(int(n[-6:]) for n in numbers) == list(range(1, N + 1))
