@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     say(f"[{backend}] {listings} listings, {documents} listing documents (reused={data['reused']})")
 
     t0 = time.perf_counter()
-    COLUMNS.refresh("listing", budget=None)
+    COLUMNS.refresh("listing", wait=True)
     columns_s = round(time.perf_counter() - t0, 2)
     say(f"[{backend}] columns loaded in {columns_s}s ({len(COLUMNS.combos)} facet combinations)")
 

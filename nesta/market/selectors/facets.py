@@ -5,6 +5,7 @@ Indexing (services/indexing.py), the search selector, the API and the page all r
 band's edges or a token's spelling are defined once.
 """
 
+import logging
 import threading
 from array import array
 from collections import Counter
@@ -23,6 +24,7 @@ from nesta.core.templatetags.nesta import loc
 from nesta.market.models.choices import IPType, ListingKind, ListingStatus, Maturity
 
 WAN = Decimal(10_000)
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -303,7 +305,7 @@ def _field_items(nodes: list[TaxonomyNode], counts: dict[str, int], chosen: str)
 # again, so "ids above the highest loaded" is all that can be new.
 
 
-LOAD_BUDGET = 250_000  # documents a request loads at most
+LOAD_BUDGET = 200_000  # documents loaded in the request itself at most (and per query)
 
 
 class DocumentColumns:
@@ -321,36 +323,60 @@ class DocumentColumns:
         self.combos: list[tuple[str, tuple[tuple[str, str], ...]]] = [("", ())]
         self._combo_ids: dict[tuple[str, str, str], int] = {}
         self._ok: dict[tuple[frozenset[str], int], list[bool]] = {}
+        self._loading = getattr(self, "_loading", False)
 
     def reset(self) -> None:
         with self._lock:
             self._reset(None)
 
-    def refresh(self, doc_type: str, *, budget: int | None = LOAD_BUDGET) -> bool:
-        """Load the documents indexed since the last call, at most `budget` of them (None: all);
-        True when the columns are then complete. A first load of a large index is spread over a
-        few requests (they rank and count through the database meanwhile)."""
-        db = (connection.alias, connection.settings_dict["NAME"], connection.vendor)
+    def refresh(self, doc_type: str, *, wait: bool = False) -> bool:
+        """Top the columns up with the documents indexed since; True when they are then complete.
+        A first load of a large index (more than LOAD_BUDGET documents behind) runs in a thread
+        of its own while requests rank and count through the database (False until it is done);
+        `wait` loads everything here and now (the benchmark)."""
+        if not self._lock.acquire(blocking=wait):
+            return False  # the background load is running
+        try:
+            db = (connection.alias, connection.settings_dict["NAME"], connection.vendor)
+            with connection.cursor() as cur:
+                cur.execute("SELECT max(id) FROM core_searchdocument")
+                top = cur.fetchone()[0] or 0
+                if db != self.db or top < self.top:  # another database, or rows rolled back
+                    self._reset(db)
+                if top - self.top > LOAD_BUDGET and not wait:
+                    if not self._loading:
+                        self._loading = True
+                        threading.Thread(target=self._background, args=(doc_type, db), daemon=True).start()
+                    return False
+                self._load_range(cur, doc_type, top)
+                return True
+        finally:
+            self._lock.release()
+
+    def _background(self, doc_type: str, db: Any) -> None:
+        try:
+            with self._lock, connection.cursor() as cur:
+                if self.db == db:
+                    cur.execute("SELECT max(id) FROM core_searchdocument")
+                    self._load_range(cur, doc_type, cur.fetchone()[0] or 0)
+        except Exception:  # leave nothing half-loaded; the next request starts again
+            logger.exception("loading the search columns failed")
+            self._reset(None)
+        finally:
+            self._loading = False
+            connection.close()  # this thread's own connection
+
+    def _load_range(self, cur: Any, doc_type: str, top: int) -> None:
         find = "strpos" if connection.vendor == "postgresql" else "instr"
-        with self._lock, connection.cursor() as cur:
-            cur.execute("SELECT max(id) FROM core_searchdocument")
-            top = cur.fetchone()[0] or 0
-            if db != self.db or top < self.top:  # another database, or rows rolled back
-                self._reset(db)
-            while self.top < top:
-                limit = f" LIMIT {int(budget)}" if budget else ""
-                cur.execute(
-                    f"SELECT id, object_id, length, kind, province_code, substr(fields, {find}(fields, ' ') + 1) "
-                    f"FROM core_searchdocument WHERE doc_type = %s AND id > %s AND id <= %s ORDER BY id{limit}",
-                    [doc_type, self.top, top],
-                )
-                rows = cur.fetchall()
-                loaded = rows[-1][0] if rows and budget and len(rows) >= budget else top
-                self._load(rows, loaded)
-                if budget:
-                    break
-            self._ok.clear()
-            return self.top >= top
+        while self.top < top:
+            cur.execute(
+                f"SELECT id, object_id, length, kind, province_code, substr(fields, {find}(fields, ' ') + 1) "
+                "FROM core_searchdocument WHERE doc_type = %s AND id > %s AND id <= %s ORDER BY id LIMIT %s",
+                [doc_type, self.top, top, LOAD_BUDGET],
+            )
+            rows = cur.fetchall()
+            self._load(rows, rows[-1][0] if len(rows) >= LOAD_BUDGET else top)
+        self._ok.clear()
 
     def _load(self, rows: list[tuple], top: int) -> None:
         grow = top + 1 - len(self.length)

@@ -16,8 +16,10 @@ from tests.market.factories import ListingFactory
 def _fresh_columns():
     # Each test rolls its documents back, and ids are handed out again: start from nothing.
     COLUMNS.reset()
+    COLUMNS._loading = False
     yield
     COLUMNS.reset()
+    COLUMNS._loading = False
 
 
 @pytest.fixture

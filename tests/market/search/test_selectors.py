@@ -235,3 +235,28 @@ def test_a_page_costs_the_same_queries_however_many_listings(make_listing, orgs,
             # the cards' relations come loaded
             cards = [(x.organization.name, x.field.parent, x.province.name, x.city) for x in page.items]
         assert cards and len(cards) <= 20
+
+
+def test_a_large_first_load_goes_to_a_thread_and_the_database_answers_meanwhile(make_listing, orgs, monkeypatch):
+    from nesta.market.selectors import facets
+
+    for i in range(12):
+        make_listing(title=f"风电叶片除冰技术{i}", organization=orgs["hl"])
+    started = []
+
+    class FakeThread:  # the load itself is checked below, in this thread
+        def __init__(self, target, args, daemon):
+            started.append(args)
+
+        def start(self):
+            pass
+
+    monkeypatch.setattr(facets, "LOAD_BUDGET", 3)
+    monkeypatch.setattr(facets.threading, "Thread", FakeThread)
+    monkeypatch.setattr(selectors, "SMALL_MATCHES", 0)
+    meanwhile = listing_search(filters=ListingFilters(q="风电叶片"))
+    assert len(started) == 1 and facets.COLUMNS.top == 0 and meanwhile.total == 12
+    assert facets.COLUMNS.refresh("listing", wait=True) is True  # in chunks of LOAD_BUDGET
+    loaded = listing_search(filters=ListingFilters(q="风电叶片"))
+    assert [x.pk for x in loaded.items] == [x.pk for x in meanwhile.items]
+    assert loaded.facets == meanwhile.facets and len(started) == 1
