@@ -87,6 +87,14 @@ class RoundState:
     extended: bool
 
     @property
+    def poll_every(self) -> int:
+        """Seconds between the page's refreshes: often while bidding or about to start, rarely
+        while registration runs for days."""
+        if self.bidding_now or (self.seconds_left is not None and self.seconds_left <= 600):
+            return 5
+        return 60
+
+    @property
     def left_text(self) -> str:
         """The time left as people say it: 2天3小时, 1小时5分, 4分30秒."""
         if self.seconds_left is None:

@@ -26,8 +26,6 @@ from nesta.market.lifecycles import REGISTRATION, ROUND
 from nesta.market.selectors import bidding as reads
 from nesta.market.services import bidding as services
 
-POLL_SECONDS = 5
-
 
 def listing_url(listing: Any) -> str:
     """The listing's page (the listings part's); the bidding page stands in while it is absent."""
@@ -44,7 +42,6 @@ def _box_context(request: HttpRequest, listing: Any, **extra: Any) -> dict[str, 
         "listing": listing,
         "rnd": rnd,
         "may_open": reads.may_open_round(user, listing) and listing.kind == "property_right",
-        "poll_seconds": POLL_SECONDS,
         **extra,
     }
     if rnd is not None:
@@ -81,7 +78,7 @@ def bidding_state(request: HttpRequest, round_id: int) -> HttpResponse:
     """The live figures of a round (polled every few seconds while it is live)."""
     rnd = reads.round_get(actor=request.user, round_id=round_id)
     state = reads.round_state(rnd)
-    response = render(request, "market/bidding/_state.html", {"rnd": rnd, "state": state, "poll_seconds": POLL_SECONDS})
+    response = render(request, "market/bidding/_state.html", {"rnd": rnd, "state": state})
     seen = request.GET.get("seen", "")
     if seen and seen != state.status:  # the round moved on: the box reloads (its forms change)
         response["HX-Trigger"] = "bidding-changed"
@@ -154,7 +151,6 @@ def bidding_round(request: HttpRequest, round_id: int) -> HttpResponse:
         "winner_code": reads.winner_code(rnd),
         "listing_url": listing_url(rnd.listing),
         "may_manage": reads.may_manage(request.user, rnd),
-        "poll_seconds": POLL_SECONDS,
         "paged": bool(request.GET.get("cursor")),
     }
     return render(request, "market/bidding/round.html", context)
