@@ -372,8 +372,11 @@ def run_backend(backend: str, env: dict, args) -> dict | None:
         out = tmp.name
     try:
         cmd = [sys.executable, "-m", "bench.market.bidding", "--out", out]
+        # the suite's --seconds (each throughput run) and --workers apply here too
         cmd += ["--bidders", str(getattr(args, "bidders", 50) or 50)]
-        cmd += ["--seconds", str(getattr(args, "bid_seconds", 20) or 20)]
+        cmd += ["--seconds", str(getattr(args, "seconds", 20) or 20)]
+        if getattr(args, "workers", 0):
+            cmd += ["--workers", str(args.workers)]
         result = subprocess.run(cmd, cwd=ROOT, env=env)
         if result.returncode not in (0, 2):
             say(f"[{backend}] bidding FAILED (exit {result.returncode})")
