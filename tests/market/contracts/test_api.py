@@ -245,3 +245,26 @@ def test_the_certificate_reads_without_poppler_too(make_contract, staff):
     text = _fallback(data)
     assert done.number in text and "技术合同登记证明" in text and "80.00 万元" in text
     assert b"/FontFile" in data  # the CJK font is embedded
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("post", "/contracts", {"point_id": "many"}),
+        ("post", "/contracts/1/register", {}),
+        ("post", "/contracts/1/refuse", {"reasons": "all"}),
+        ("post", "/contracts/1/withdraw", {}),
+        ("get", "/contracts", {"limit": "all"}),
+        ("get", "/contracts/1", {}),
+        ("get", "/contracts/1/certificate.pdf", {}),
+        ("post", "/registration-points", {"decision_days": "x"}),
+        ("patch", "/registration-points/1", {"point_code": 5}),
+        ("get", "/registration-points/manage", {"limit": 0}),
+    ],
+)
+def test_anonymous_gets_401_before_validation(api_client, reference, method, url, data):
+    if method == "get":
+        r = api_client.get(BASE + url, data)
+    else:
+        r = getattr(api_client, method)(BASE + url, data=json.dumps(data), content_type="application/json")
+    assert r.status_code == 401 and r.json()["code"] == "not_authenticated", r.content
