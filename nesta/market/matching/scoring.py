@@ -12,6 +12,7 @@ from typing import Any
 from nesta.core.search.segment import index_tokens
 from nesta.market.matching import weights as W
 from nesta.market.matching.candidates import Collection, listing_parts
+from nesta.market.matching.general import synonyms
 from nesta.market.matching.thesaurus import Thesaurus, concept_token
 from nesta.market.models.choices import MATURITY_ORDER, STAGE_ORDER, ListingKind, PrecisionGrade
 
@@ -52,6 +53,13 @@ def build_query(
                 query[t] = max(query.get(t, 0.0), weight)
     concepts: dict[int, list[str]] = {}
     expansions: set[str] = set()
+    if hybrid and W.GENERAL_WEIGHT > 0:
+        general = synonyms()
+        for word in [t for t in query if len(t) >= 2]:
+            for other in general.get(word, ()):
+                if other not in query and other not in STOPWORDS:
+                    query[other] = W.GENERAL_WEIGHT * query[word]
+                    expansions.add(other)
     if hybrid:
         concepts = thesaurus.detect(f"{title}\n{keywords}\n{body}")
         for cid in concepts:

@@ -23,6 +23,8 @@ QUERY_TEXT_WEIGHT = 1.0
 # the query at a lower weight, so a text using them is found even before it is re-tagged.
 CONCEPT_WEIGHT = 1.8
 EXPANSION_WEIGHT = 0.5
+# The general thesaurus (同义词词林, general.py): a query word's synonyms at this share of its weight.
+GENERAL_WEIGHT = 0.2
 # lexical_norm = min(1, bm25 / (LEXICAL_FULL × the query's self-score)): the share of what the
 # query itself would score, so the scale does not move with the collection's size and a candidate
 # twice as relevant keeps twice the weight (the context then moves it by at most 1 − BASE).
