@@ -124,3 +124,23 @@ def test_the_box_reads_a_constant_number_of_queries(client, pair, django_assert_
         achievement(f"铸件砂眼缩松治理方案{i}", "铸件砂眼与缩松的综合治理。")
     with django_assert_max_num_queries(60):
         client.get(f"/market/listings/{need.pk}/matches/", HTTP_HX_REQUEST="true")
+
+
+def test_the_matcher_sees_a_listing_exactly_when_the_listings_part_does(reference, users, org_ln, org_jl):
+    from django.contrib.auth.models import AnonymousUser
+
+    from nesta.core.errors import NotFound
+    from nesta.market.matching.queries import visible_listing
+    from nesta.market.selectors.listings import may_view
+
+    viewers = [AnonymousUser(), *users.values()]
+    for owner in (org_ln, org_jl):
+        for status in ListingStatus.values:
+            listing = achievement("铸件缩松", "缩松。", owner=owner, status=status)
+            for viewer in viewers:
+                try:
+                    visible_listing(viewer=viewer, listing_id=listing.pk)
+                    seen = True
+                except NotFound:
+                    seen = False
+                assert seen == may_view(viewer, listing), (status, viewer)
