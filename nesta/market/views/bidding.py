@@ -163,16 +163,23 @@ def bidding_manage(request: HttpRequest, round_id: int) -> HttpResponse:
     """The operator's page of a round: registrations to qualify, bids so far, close or cancel."""
     rnd = reads.round_get(actor=request.user, round_id=round_id)
     registrations = reads.round_registrations(actor=request.user, rnd=rnd)
+    state = reads.round_state(rnd)
+    deciding = state.status == "registering" and not state.bidding_now  # decisions only before the start
     for reg in registrations:
-        steps = [t for t in REGISTRATION.available(request.user, reg) if t.name != "withdraw"]
+        steps = [t for t in REGISTRATION.available(request.user, reg) if t.name != "withdraw" and deciding]
         reg.buttons = transition_buttons(steps, reg.pk, url_name="market:bidding_registration_{}")  # type: ignore[attr-defined]
     page = reads.round_bids_page(actor=request.user, rnd=rnd, cursor=request.GET.get("cursor") or None)
     context = {
         "rnd": rnd,
-        "state": reads.round_state(rnd),
+        "state": state,
         "registrations": registrations,
         "page": page,
-        "buttons": transition_buttons(ROUND.available(request.user, rnd), rnd.pk, url_name="market:bidding_round_{}"),
+        # 结束竞价 is offered once the (extended) end has passed; before, the job would refuse it
+        "buttons": transition_buttons(
+            [t for t in ROUND.available(request.user, rnd) if t.name != "close" or state.seconds_left == 0],
+            rnd.pk,
+            url_name="market:bidding_round_{}",
+        ),
         "listing_url": listing_url(rnd.listing),
         "winner_code": reads.winner_code(rnd),
         "paged": bool(request.GET.get("cursor")),

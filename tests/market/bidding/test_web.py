@@ -122,6 +122,9 @@ def test_the_operators_pages(w):
     assert client_for(w.other_province).get(f"/market/bidding/{rnd.pk}/manage/").status_code == 403
     html = client_for(w.province).get(f"/market/bidding/{rnd.pk}/manage/").content.decode()
     assert html.count('data-testid="registration"') == 3 and w.bidders[2].organization.name in html
+    # bidding has begun: no decisions on registrations, and no 结束竞价 before the end
+    assert 'data-testid="registration-reject"' not in html and 'data-testid="round-close"' not in html
+    assert 'data-testid="round-cancel"' in html
     assert client_for(w.province).get("/market/bidding/").status_code == 200
     assert client_for(w.bidders[0]).get("/market/bidding/").status_code == 403
     # 结束竞价 before the end is refused with a message; after it, the round closes
@@ -131,6 +134,7 @@ def test_the_operators_pages(w):
     rnd.refresh_from_db()
     assert rnd.status == "open"
     BiddingRound.objects.filter(pk=rnd.pk).update(ends_at=timezone.now() - timedelta(seconds=1))
+    assert 'data-testid="round-close"' in c.get(f"/market/bidding/{rnd.pk}/manage/").content.decode()
     c.post(f"/market/bidding/{rnd.pk}/close/")
     rnd.refresh_from_db()
     assert (rnd.status, rnd.outcome) == ("failed", "no_bids")
