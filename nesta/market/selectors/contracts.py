@@ -213,3 +213,15 @@ def refusal_labels(contract: TechContract) -> list[str]:
 def technology_markets() -> list[Organization]:
     """The organisations that may run a registration point."""
     return list(Organization.objects.filter(kind=OrganizationKind.TECHNOLOGY_MARKET).order_by("name"))
+
+
+def point_ledger(*, point: RegistrationPoint, year: int) -> QuerySet[TechContract]:
+    """The point's register of a year (登记台账): its registered contracts in number order."""
+    return (
+        TechContract.objects.filter(point=point, status=S.REGISTERED)
+        .filter(
+            registered_at__gte=datetime(year, 1, 1, tzinfo=LOCAL),
+            registered_at__lt=datetime(year + 1, 1, 1, tzinfo=LOCAL),
+        )
+        .order_by("serial")
+    )

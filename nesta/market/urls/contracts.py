@@ -11,6 +11,7 @@ urlpatterns = [
     path("contracts/new/", v.ContractSubmit.as_view(), name="contract_submit"),
     path("contracts/queue/", v.PointQueue.as_view(), name="contract_queue"),
     path("contracts/queue/<int:point_id>/", v.PointQueue.as_view(), name="contract_queue_point"),
+    path("contracts/queue/<int:point_id>/ledger.xlsx", v.point_ledger, name="contract_ledger"),
     path("contracts/verify/", v.contract_verify_form, name="contract_verify_form"),
     path("contracts/verify/<str:number>/", v.contract_verify, name="contract_verify"),
     path("contracts/<int:pk>/", v.ContractDetail.as_view(), name="contract_detail"),

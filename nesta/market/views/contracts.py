@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -22,6 +23,7 @@ from nesta.core.generic.transition import Outcome, safe_next, transition_buttons
 from nesta.core.lifecycle import Transition
 from nesta.core.pagination import Page
 from nesta.core.permissions import can
+from nesta.core.xlsx import table_xlsx
 from nesta.market import certificates
 from nesta.market.forms.contracts import (
     ContractFilterForm,
@@ -212,12 +214,57 @@ def contract_certificate(request: HttpRequest, pk: int) -> HttpResponseBase:
     if contract.status != TechContract.Status.REGISTERED:
         raise NotFound(certificates.NOT_REGISTERED)
     verify = request.build_absolute_uri(reverse("market:contract_verify", args=[contract.number]))
+    try:
+        pdf = certificates.certificate_pdf(contract, verify_url=verify)
+    except certificates.FontMissing as exc:
+        return render(request, "503.html", {"message": exc.message}, status=503)
     return file_download(
-        certificates.certificate_pdf(contract, verify_url=verify),
+        pdf,
         filename=f"技术合同登记证明-{contract.number}.pdf",
         fallback=f"certificate-{contract.number}.pdf",
         content_type="application/pdf",
         private=True,
+    )
+
+
+LEDGER_HEADERS = ["登记编号", "登记日期", "合同名称", "合同类型", "卖方", "买方", "买方所在地", "技术领域",
+                  "知识产权类型", "计划来源", "合同成交额（元）", "技术交易额（元）"]  # fmt: skip
+
+
+@domain_errors
+@login_required_or_redirect
+def point_ledger(request: HttpRequest, point_id: int) -> HttpResponseBase:
+    """The point's register of a year as XLSX (its staff and the operator)."""
+    point = selectors.point_of(user=request.user, point_id=point_id)
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2000), today.year)
+    rows = (
+        [
+            c.number,
+            certificates.local_date(c.registered_at),
+            c.name,
+            str(c.get_contract_type_display()),
+            c.seller_name,
+            c.buyer_name,
+            c.buyer_region or c.buyer_country,
+            str(c.get_tech_field_display()),
+            str(c.get_ip_type_display()),
+            str(c.get_plan_source_display()),
+            c.contract_amount,
+            c.technology_amount,
+        ]  # fmt: skip
+        for c in selectors.point_ledger(point=point, year=year).iterator(chunk_size=2000)
+    )
+    content = table_xlsx(
+        "登记台账", LEDGER_HEADERS, rows, widths=[16, 12, 40, 24, 28, 28, 10, 16, 14, 14, 16, 16],
+        formats={2: "yyyy-mm-dd", 11: "#,##0.00", 12: "#,##0.00"}, title=f"{point.name} {year}年技术合同登记台账",
+    )  # fmt: skip
+    return file_download(
+        content, filename=f"技术合同登记台账-{point.name}-{year}.xlsx", fallback=f"ledger-{year}.xlsx", private=True
     )
 
 

@@ -206,3 +206,24 @@ def test_registration_points_admin(as_user, users, market_org, point):
     )
     assert r.status_code == 302
     assert as_user(users["member"]).get(reverse("market:registration_points")).status_code == 403
+
+
+def test_the_points_yearly_ledger(as_user, staff, seller, point, make_contract, django_assert_max_num_queries):
+    import io
+
+    from openpyxl import load_workbook
+
+    done = [contract_register(actor=staff, contract_id=make_contract().pk) for _ in range(3)]
+    make_contract()  # waiting: not in the register
+    client = as_user(staff)
+    url = reverse("market:contract_ledger", args=[point.pk])
+    assert url in client.get(reverse("market:contract_queue_point", args=[point.pk])).content.decode()
+    with django_assert_max_num_queries(12):
+        r = client.get(url)
+    assert r.status_code == 200 and "filename*=UTF-8''" in r["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    assert rows[1][0] == "登记编号"
+    assert [row[0] for row in rows[2:]] == [c.number for c in done]
+    assert rows[2][10] == 1000000 and rows[2][11] == 800000
+    assert client.get(url + "?year=abc").status_code == 200
+    assert as_user(seller).get(url).status_code == 404
