@@ -15,7 +15,7 @@ def _when(label: Any, help_text: Any = "") -> forms.DateTimeField:
         label=label,
         help_text=help_text,
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format=DATETIME_LOCAL),
     )
 
 
@@ -28,7 +28,7 @@ def _money(label: Any, *, required: bool = True, help_text: Any = "") -> forms.D
         max_value=MONEY_MAX - 1,
         max_digits=14,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal", "class": "form-control"}),
     )
 
 
@@ -45,6 +45,7 @@ class RoundForm(forms.Form):
         min_value=1,
         max_value=30,
         initial=5,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
         help_text=_("截止前此时段内有人出价，截止时间顺延该时长"),
     )
     deposit = _money(_("保证金（元）"), required=False)
@@ -55,4 +56,4 @@ class BidForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("原因"), max_length=300)
+    note = forms.CharField(label=_("原因"), max_length=300, widget=forms.TextInput(attrs={"class": "form-control"}))
