@@ -15,9 +15,15 @@ rule of a "low-overlap" demand: the Jaccard similarity of the content tokens of 
 
 from dataclasses import dataclass
 
-from nesta.demo.market import cases_energy_texts, cases_life_texts, cases_making_texts, cases_more_texts
+from nesta.demo.market import (
+    cases_energy_texts,
+    cases_life_texts,
+    cases_making_texts,
+    cases_more_texts,
+    cases_wide_texts,
+)
 
-CASE_FILES = (cases_making_texts, cases_energy_texts, cases_life_texts, cases_more_texts)
+CASE_FILES = (cases_making_texts, cases_energy_texts, cases_life_texts, cases_more_texts, cases_wide_texts)
 MATURITIES = {"lab", "pilot_small", "pilot", "industrial"}
 
 
