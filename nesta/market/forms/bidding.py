@@ -1,4 +1,4 @@
-"""Online bidding's web forms: opening a round (the operator), a bid, a reason."""
+"""Online bidding's web forms: opening a round (the operator) and a bid."""
 
 from typing import Any
 
@@ -53,7 +53,3 @@ class RoundForm(forms.Form):
 
 class BidForm(forms.Form):
     amount = _money(_("出价（元）"))
-
-
-class NoteForm(forms.Form):
-    note = forms.CharField(label=_("原因"), max_length=300, widget=forms.TextInput(attrs={"class": "form-control"}))
