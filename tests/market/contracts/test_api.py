@@ -268,3 +268,24 @@ def test_anonymous_gets_401_before_validation(api_client, reference, method, url
     else:
         r = getattr(api_client, method)(BASE + url, data=json.dumps(data), content_type="application/json")
     assert r.status_code == 401 and r.json()["code"] == "not_authenticated", r.content
+
+
+def test_a_machine_without_a_cjk_font_answers_503(api_client, client, make_contract, staff, monkeypatch):
+    from nesta.market import certificates
+
+    def missing():
+        raise certificates.FontMissing()
+
+    monkeypatch.setattr(certificates, "cjk_font", missing)
+    c = contract_register(actor=staff, contract_id=make_contract().pk)
+    r = get(api_client, f"{BASE}/contracts/{c.pk}/certificate.pdf", staff)
+    assert r.status_code == 503 and r.json()["code"] == "certificate_font_missing"
+    client.force_login(staff)
+    assert client.get(f"/market/contracts/{c.pk}/certificate.pdf").status_code == 503
+
+
+def test_the_font_is_found_on_this_machine():
+    from nesta.market.certificates import cjk_font
+
+    font = cjk_font()
+    assert font.path and font.index >= 0
