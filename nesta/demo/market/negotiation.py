@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from nesta.demo.generator import DEFAULT_SEED
@@ -102,8 +103,14 @@ def load(
         return {"interests": 0, "messages": 0}
     askers: dict[str, list[tuple[int, int]]] = {}  # organisation kind → [(organisation id, user id)]
     seen: set[int] = set()
+    # people who act for their organisation (an organisation role in it; not an expert who merely works there)
     for user_id, org_id, kind in (
-        User.objects.filter(organization__reference_key__startswith="demo-org-", is_active=True)
+        User.objects.filter(
+            organization__reference_key__startswith="demo-org-",
+            is_active=True,
+            role_assignments__role__in=("org_admin", "member", "instrument_manager"),
+            role_assignments__organization_id=F("organization_id"),
+        )
         .order_by("username")
         .values_list("id", "organization_id", "organization__kind")
     ):
@@ -204,6 +211,9 @@ def load(
             interest.answer = rng.choice(ANSWERS_DECLINED)
             interest.updated_at = interest.declined_at
 
+    if not interests:
+        say("  demo market negotiations already loaded")
+        return {"interests": 0, "messages": 0}
     with transaction.atomic(), stamps_as_given(Interest, ThreadMessage):
         Interest.objects.bulk_create(interests, batch_size=1000)
         messages = []

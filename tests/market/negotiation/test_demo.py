@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from nesta.demo.market import negotiation as demo
+from nesta.market.selectors import negotiation as selectors
 
 SCALE, SEED = 30, 2026
 
@@ -52,6 +53,8 @@ def test_negotiations_in_progress_on_the_demo_listings(loaded):
     for interest in Interest.objects.select_related("listing", "user"):
         assert interest.organization_id != interest.listing.organization_id
         assert interest.user.organization_id == interest.organization_id
+        # the person acts for the organisation: they see their own interest
+        assert selectors.interest_get(user=interest.user, interest_id=interest.pk).side == "party"
         if interest.status == "accepted":
             assert interest.listing.status == "negotiating" and interest.accepted_at == interest.listing.negotiating_at
         if interest.status == "open":
