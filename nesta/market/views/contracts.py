@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from nesta.core.errors import NotFound
+from nesta.core.errors import NotAuthenticated, NotFound, PermissionDenied
 from nesta.core.generic.base import domain_errors, login_required_or_redirect
 from nesta.core.generic.detail import DetailPage
 from nesta.core.generic.download import file_download
@@ -141,7 +141,7 @@ class ContractDetail(DetailPage):
 
     def get_object(self, request: HttpRequest, **kwargs: Any) -> TechContract:
         if not request.user.is_authenticated:
-            raise NotFound(self.not_found)
+            raise NotAuthenticated()
         return selectors.contract_get(user=request.user, contract_id=kwargs["pk"])
 
     def get_extra_context(self, request: HttpRequest, obj: TechContract) -> dict[str, Any]:
@@ -169,11 +169,9 @@ class ContractDecide(DetailPage):
 
     def get_object(self, request: HttpRequest, **kwargs: Any) -> TechContract:
         if not request.user.is_authenticated:
-            raise NotFound()
+            raise NotAuthenticated()
         contract = selectors.contract_get(user=request.user, contract_id=kwargs["pk"])
         if not can(request.user, "contract.decide", contract):
-            from nesta.core.errors import PermissionDenied
-
             raise PermissionDenied(_("只有登记点的工作人员可以作出认定。"))
         return contract
 
@@ -298,8 +296,6 @@ class PointList(ListPage):
 
     def get_page(self, request: HttpRequest, filters: Any, cursor: str | None, limit: int) -> Page[Any]:
         if not can(request.user, "registration_point.manage"):
-            from nesta.core.errors import PermissionDenied
-
             raise PermissionDenied(_("只有运营方可以管理技术合同登记点。"))
         return selectors.registration_point_page(user=request.user, cursor=cursor, limit=limit)
 

@@ -227,3 +227,13 @@ def test_the_points_yearly_ledger(as_user, staff, seller, point, make_contract, 
     assert rows[2][10] == 1000000 and rows[2][11] == 800000
     assert client.get(url + "?year=abc").status_code == 200
     assert as_user(seller).get(url).status_code == 404
+
+
+def test_anonymous_contract_pages_go_to_login(client, make_contract):
+    c = make_contract()
+    for name in ("market:contract_detail", "market:contract_decide", "market:contract_certificate"):
+        r = client.get(reverse(name, args=[c.pk]))
+        assert r.status_code == 302 and "login" in r["Location"], name
+    r = client.post(reverse("market:contract_register", args=[c.pk]))
+    assert r.status_code == 302 and "login" in r["Location"]
+    assert TechContract.objects.get(pk=c.pk).status == "submitted"
