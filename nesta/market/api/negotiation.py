@@ -41,10 +41,11 @@ class _UnsupportedMediaType(DomainError):
 
 
 def _caller(request: HttpRequest) -> Any:
-    """The platform's caller, and before it: a multipart body sent to one of this router's JSON
-    endpoints is refused with 415 (the body guard has parsed it as a form already, so ninja
+    """The platform's caller (401 first), then: a multipart body sent to one of this router's
+    JSON endpoints is refused with 415 (the body guard has parsed it as a form already, so ninja
     could no longer read it as JSON and would fail). POST …/messages takes multipart; the
     endpoints without a body (withdraw, close, read) ignore it."""
+    user = caller(request)
     content_type = request.META.get("CONTENT_TYPE", "").lower()
     if (
         request.method == "POST"
@@ -54,7 +55,7 @@ def _caller(request: HttpRequest) -> Any:
         raise _UnsupportedMediaType(
             _("请求体须为 JSON（Content-Type: application/json）。"), details={"content_type": content_type[:100]}
         )
-    return caller(request)
+    return user
 
 
 router = Router(tags=["technology market"], auth=_caller)

@@ -54,6 +54,8 @@ def test_anonymous_is_401_before_any_validation(world, body):
     data = body if isinstance(body, str) else json.dumps(body)
     r = c.post(f"{API}/listings/{world.listing.pk}/interests", data, content_type="application/json")
     error(r, 401, "not_authenticated")
+    r = c.post(f"{API}/listings/{world.listing.pk}/interests", {"message": "multipart"})
+    error(r, 401, "not_authenticated")  # before the media type is refused
     error(c.post(f"{API}/interests/1/accept", "{}", content_type="application/json"), 401)
     error(c.get(f"{API}/interests"), 401)
     error(c.get(f"{API}/interests/1/messages"), 401)
