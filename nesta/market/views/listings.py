@@ -163,7 +163,12 @@ class MyListings(ListPage):
         return reads.my_listings_page(viewer=request.user, cursor=cursor, limit=limit, **(filters or {}))
 
     def get_extra_context(self, request: HttpRequest, filters: Any, page: Any) -> dict[str, Any]:
-        return {"list_url": reverse("market:my_listings"), "prices": {x.pk: reads.price_text(x) for x in page.items}}
+        return {
+            "list_url": reverse("market:my_listings"),
+            "prices": {x.pk: reads.price_text(x) for x in page.items},
+            # the next step on each card (submit a draft, publish an approved one): no query per card
+            "buttons": {x.pk: _buttons(request, x)[0] for x in page.items},
+        }
 
 
 class ReviewQueue(ListPage):

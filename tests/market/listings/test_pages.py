@@ -174,3 +174,13 @@ def test_detail_page_includes_the_three_boxes(users, org_ln):
         "market/negotiation/_detail_box.html",
         "market/bidding/_detail_box.html",
     } <= used
+
+
+def test_my_listings_cards_offer_the_next_step(users, org_ln):
+    listing = listing_create(actor=users["org_admin"], data=listing_data())
+    c = client_for(users["org_admin"])
+    html = c.get(reverse("market:my_listings")).content.decode()
+    assert 'data-testid="card-submit"' in html
+    response = c.post(reverse("market:listing_submit", args=[listing.pk]), {"next": reverse("market:my_listings")})
+    assert response["Location"] == reverse("market:my_listings")
+    assert Listing.objects.get(pk=listing.pk).status == "submitted"
