@@ -265,11 +265,19 @@ def contract_out(request: HttpRequest, c: TechContract) -> dict[str, Any]:
     }
 
 
-def _codes_description() -> str:
+_POINT_PREFIXES = ("organization_", "city_", "point_code_", "decision_days_", "is_active_")
+
+
+def _codes_description(points: bool = False) -> str:
+    """The 422 codes, from contract_rules.CODES: a submission's, or a registration point's."""
+
+    def wanted(code: str) -> bool:
+        if points:
+            return code.startswith(_POINT_PREFIXES) or code in ("name_required", "name_invalid")
+        return not code.startswith(("refusal_", *_POINT_PREFIXES))
+
     return "422 的 code（details.codes 给出每个字段的 code）：\n\n" + "\n".join(
-        f"- `{code}`: {text}"
-        for code, text in CODES.items()
-        if not code.startswith(("refusal_", "organization_", "city_", "point_code_", "decision_days_", "is_active_"))
+        f"- `{code}`: {text}" for code, text in CODES.items() if wanted(code)
     )
 
 
@@ -386,8 +394,10 @@ def register_contract(request: HttpRequest, contract_id: int = ContractId):
     "/contracts/{contract_id}/refuse",
     response={200: ContractOut, **ERRORS},
     summary=str(CONTRACT.transition("refuse").summary),
-    description="422 的 code：refusal_reasons_required, refusal_reason_unknown, refusal_note_required, "
-    "refusal_note_invalid。理由代码：" + ", ".join(f"`{k}` {v}" for k, v in RefusalReason.choices),
+    description="422 的 code："
+    + "、".join(f"`{c}`" for c in CODES if c.startswith("refusal_"))
+    + "。理由代码："
+    + ", ".join(f"`{k}` {v}" for k, v in RefusalReason.choices),
 )
 def refuse_contract(request: HttpRequest, payload: RefuseIn, contract_id: int = ContractId):
     services.contract_refuse(
@@ -429,6 +439,7 @@ def manage_points(request: HttpRequest, cursor: CleanText(200) | None = None, li
     "/registration-points",
     response={201: PointRef, **ERRORS},
     summary="新增技术合同登记点（运营方，registration_point.manage）",
+    description=_codes_description(points=True),
 )
 def create_point(request: HttpRequest, payload: PointIn):
     point = point_services.registration_point_create(actor=api_user_required(request), data=payload.dict())
@@ -439,6 +450,7 @@ def create_point(request: HttpRequest, payload: PointIn):
     "/registration-points/{point_id}",
     response={200: PointRef, **ERRORS},
     summary="修改技术合同登记点（已登记过合同的，城市和代码不能改）",
+    description=_codes_description(points=True),
 )
 def update_point(request: HttpRequest, payload: PointPatch, point_id: int = ContractId):
     data = payload.dict(exclude_unset=True)

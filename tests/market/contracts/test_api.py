@@ -289,3 +289,15 @@ def test_the_font_is_found_on_this_machine():
 
     font = cjk_font()
     assert font.path and font.index >= 0
+
+
+def test_the_codes_are_documented_in_the_openapi_document(api_client):
+    doc = api_client.get("/api/v1/openapi.json").json()
+    submit = doc["paths"]["/api/v1/market/contracts"]["post"]["description"]
+    for code in ("technology_amount_exceeds_total", "buyer_region_unknown", "expected_investment_required"):
+        assert f"`{code}`" in submit
+    assert "`point_code_taken`" in doc["paths"]["/api/v1/market/registration-points"]["post"]["description"]
+    assert (
+        "`refusal_reason_unknown`"
+        in doc["paths"]["/api/v1/market/contracts/{contract_id}/refuse"]["post"]["description"]
+    )
