@@ -197,6 +197,52 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return "details." + ".".join(parts) if parts else "details"
 
 
+# pydantic's messages in Chinese (the form shows them beside the fields); others as pydantic says
+_MESSAGES: dict[str, Any] = {
+    "missing": _("此字段为必填项。"),
+    "extra_forbidden": _("不支持的字段。"),
+    "string_type": _("应为文本。"),
+    "string_too_long": _("最多 %(max_length)s 个字符。"),
+    "string_too_short": _("至少 %(min_length)s 个字符。"),
+    "literal_error": _("无效的选项。"),
+    "enum": _("无效的选项。"),
+    "list_type": _("应为列表。"),
+    "too_long": _("最多 %(max_length)s 项。"),
+    "too_short": _("至少选择 %(min_length)s 项。"),
+    "model_type": _("应为对象。"),
+    "dict_type": _("应为对象。"),
+    "bool_type": _("应为 true 或 false。"),
+    "bool_parsing": _("应为 true 或 false。"),
+    "int_type": _("应为整数。"),
+    "int_parsing": _("应为整数。"),
+    "int_from_float": _("应为整数。"),
+    "decimal_type": _("应为数字。"),
+    "decimal_parsing": _("应为数字。"),
+    "decimal_max_places": _("最多 %(decimal_places)s 位小数。"),
+    "decimal_max_digits": _("数字过大。"),
+    "decimal_whole_digits": _("数字过大。"),
+    "finite_number": _("应为有限的数字。"),
+    "greater_than": _("应大于 %(gt)s。"),
+    "greater_than_equal": _("应不小于 %(ge)s。"),
+    "less_than": _("应小于 %(lt)s。"),
+    "less_than_equal": _("应不大于 %(le)s。"),
+    "date_type": _("日期格式应为 YYYY-MM-DD。"),
+    "date_parsing": _("日期格式应为 YYYY-MM-DD。"),
+    "date_from_datetime_parsing": _("日期格式应为 YYYY-MM-DD。"),
+    "date_from_datetime_inexact": _("日期格式应为 YYYY-MM-DD。"),
+}
+
+
+def _message(error: Any) -> str:
+    template = _MESSAGES.get(error.get("type", ""))
+    if template is None:
+        return str(error.get("msg", ""))
+    try:
+        return str(template) % {k: v for k, v in (error.get("ctx") or {}).items()}
+    except (KeyError, TypeError, ValueError):
+        return str(error.get("msg", ""))
+
+
 def validate_details(kind: str, data: Any) -> dict[str, Any]:
     """The clean `details` of a listing of `kind` (JSON-ready), or ValidationFailed."""
     schema = KIND_DETAILS.get(kind)
@@ -211,7 +257,7 @@ def validate_details(kind: str, data: Any) -> dict[str, Any]:
     except ValidationError as exc:
         errors: dict[str, list[str]] = {}
         for error in exc.errors():
-            errors.setdefault(_field_name(error["loc"]), []).append(error["msg"])
+            errors.setdefault(_field_name(error["loc"]), []).append(_message(error))
         raise ValidationFailed(details=errors) from None
     return clean.model_dump(mode="json", exclude_none=True)
 

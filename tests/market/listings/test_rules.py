@@ -237,3 +237,10 @@ def test_redisclosure_below_ninety_percent_needs_the_approval(users):
     )
     listing = listing_create(actor=users["org_admin"], data=approved)
     assert listing.details["approval_by"] == "辽宁省国资委"
+
+
+def test_details_messages_are_chinese(users):
+    exc = refused(users["org_admin"], listing_data(details={"transfer_modes": [], "team": "x" * 300, "extra": 1}))
+    assert exc.details["details.transfer_modes"] == ["至少选择 1 项。"]
+    assert exc.details["details.team"] == ["最多 200 个字符。"]
+    assert exc.details["details.extra"] == ["不支持的字段。"]
