@@ -68,6 +68,17 @@ class ContractSubmit(FormPage):
     def context_forms(self, form: Any) -> dict[str, Any]:
         return {"form": form, "costs": form.costs}
 
+    def put_errors(self, form: Any, exc: Any) -> None:
+        # the cost lines' rules are about the whole list: say so above the form, in Chinese
+        details = dict(exc.details) if isinstance(exc.details, dict) else {}
+        for message in details.pop("non_technical_costs", []):
+            form.add_error(None, f"{_('非技术性费用')}：{message}")
+        if details.keys() - {"codes"}:
+            exc.details = details
+            super().put_errors(form, exc)
+        elif not form.non_field_errors():
+            form.add_error(None, str(exc.message))
+
     def save(self, request: HttpRequest, form: Any, obj: Any) -> TechContract:
         return services.contract_submit(actor=request.user, data=form.to_data(cost_data(form.costs)))
 

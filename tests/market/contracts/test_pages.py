@@ -237,3 +237,13 @@ def test_anonymous_contract_pages_go_to_login(client, make_contract):
     r = client.post(reverse("market:contract_register", args=[c.pk]))
     assert r.status_code == 302 and "login" in r["Location"]
     assert TechContract.objects.get(pk=c.pk).status == "submitted"
+
+
+def test_cost_line_errors_are_said_in_chinese(as_user, seller, point, org_ln):
+    r = as_user(seller).post(
+        reverse("market:contract_submit"),
+        form_post(point, seller_organization=org_ln.pk, **{"cost-0-amount": "500000", "technology_amount": "0"}),
+    )
+    html = r.content.decode()
+    assert r.status_code == 422
+    assert "非技术性费用：" in html and "non_technical_costs" not in html
