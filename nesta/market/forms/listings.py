@@ -355,6 +355,7 @@ class ReturnForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("XLSX 文件"), help_text=_("按模板填写，一次最多 1000 行；有任何错误时不导入任何行"))
+    dry_run = forms.BooleanField(label=_("只校验，不导入"), required=False)
 
 
 class MyListingsFilter(forms.Form):

@@ -227,11 +227,15 @@ def listing_import(request: HttpRequest) -> HttpResponse:
             try:
                 if upload.size > importer.MAX_IMPORT_BYTES:
                     raise errors.ValidationFailed(_("文件过大（上限 2 MB）。"), code="file_too_large")
-                report = importer.listings_import_xlsx(actor=request.user, content=upload.read())
+                dry_run = form.cleaned_data["dry_run"]
+                report = importer.listings_import_xlsx(actor=request.user, content=upload.read(), dry_run=dry_run)
             except errors.ValidationFailed as exc:
                 rows = exc.details.get("rows") if isinstance(exc.details, dict) else None
                 context.update(form=form, error=str(exc.message), row_errors=rows or [])
                 return render(request, "market/listings/import.html", context, status=FAILED_POST_STATUS)
+            if dry_run:
+                context.update(form=ImportForm(), checked=report.rows)
+                return render(request, "market/listings/import.html", context)
             messages.success(request, _("已导入 %(n)d 条信息（草稿）。") % {"n": len(report.created)})
             return redirect(reverse("market:my_listings") + "?status=draft")
         context["form"] = form

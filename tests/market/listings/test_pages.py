@@ -184,3 +184,32 @@ def test_my_listings_cards_offer_the_next_step(users, org_ln):
     response = c.post(reverse("market:listing_submit", args=[listing.pk]), {"next": reverse("market:my_listings")})
     assert response["Location"] == reverse("market:my_listings")
     assert Listing.objects.get(pk=listing.pk).status == "submitted"
+
+
+def test_import_page_checks_then_imports(users):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["类别", "标题", "简介", "所属领域", "服务类型"])
+    wb.active.append(["科技服务", "知识产权代理服务", "专利申请与布局。", "automotive", "知识产权代理"])
+    out = io.BytesIO()
+    wb.save(out)
+    c = client_for(users["org_admin"])
+    upload = SimpleUploadedFile("s.xlsx", out.getvalue())
+    checked = c.post(reverse("market:listing_import"), {"file": upload, "dry_run": "on"})
+    assert checked.status_code == 200 and 'data-testid="import-checked"' in checked.content.decode()
+    assert not Listing.objects.exists()
+    upload = SimpleUploadedFile("s.xlsx", out.getvalue())
+    done = c.post(reverse("market:listing_import"), {"file": upload})
+    assert done.status_code == 302 and Listing.objects.get().details["service_type"] == "ip_agency"
+
+
+def test_a_returned_draft_shows_the_reason_on_its_form(users):
+    listing = listing_create(actor=users["org_admin"], data=listing_data())
+    listing_run("submit", actor=users["org_admin"], listing_id=listing.pk)
+    listing_run("return", actor=users["province"], listing_id=listing.pk, reason="请补充应用案例")
+    html = client_for(users["org_admin"]).get(reverse("market:listing_edit", args=[listing.pk])).content.decode()
+    assert "请补充应用案例" in html
