@@ -232,3 +232,12 @@ def _column_help(column: Column, kinds: list[str]) -> str:
         facets = [f"{_zh(ListingKind(k).label)}：{_zh(KIND_FACETS[k]['price'])}" for k in kinds]
         parts.append("；".join(facets))
     return " ".join(parts)
+
+
+def import_errors_xlsx(rows: Iterable[dict[str, Any]]) -> bytes:
+    """An import's row errors as a workbook (行号, 列, 错误说明)."""
+    wb = new_workbook()
+    sheet = XlsxSheet(wb, _("导入错误"), [_("行号"), _("列"), _("错误说明")], [8, 20, 70], header_fill=HEADER_FILL)
+    for e in rows:
+        sheet.append([e.get("row"), e.get("field"), e.get("message")])
+    return workbook_bytes(wb)

@@ -12,6 +12,7 @@ from ninja import File, Path, Query, Router, UploadedFile
 from ninja.responses import Status
 
 from nesta.core.api_auth import api_user, api_user_required, login_required
+from nesta.core.api_inbox import JobRefOut, job_ref
 from nesta.core.api_lifecycle import transition_endpoints
 from nesta.core.errors import ValidationFailed
 from nesta.core.generic.download import content_disposition
@@ -165,16 +166,25 @@ def import_template(request: HttpRequest, query: Query[TemplateQuery]):
 
 @router.post(
     "/listings/import",
-    response={200: ImportOut, 201: ImportOut, **ERRORS},
+    response={200: ImportOut, 201: ImportOut, 202: JobRefOut, **ERRORS},
     summary="导入 XLSX（全部成功才保存为草稿；422 import_failed 时 details.rows 给出逐行错误）",
 )
-def import_listings(request: HttpRequest, file: File[UploadedFile], dry_run: bool = Query(False)):
+def import_listings(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    dry_run: bool = Query(False),
+    background: bool = Query(False, description="作为后台任务导入：202，返回任务地址"),
+):
     user = api_user_required(request)
     if file.size is not None and file.size > listing_import.MAX_IMPORT_BYTES:
         raise ValidationFailed(
             _("文件过大（上限 %(m)d MB）。") % {"m": listing_import.MAX_IMPORT_BYTES // 1024 // 1024},
             code="file_too_large",
             details={"file": [_("文件过大。")]},
+        )
+    if background:
+        return Status(
+            202, job_ref(listing_import.listings_import_enqueue(actor=user, content=file.read(), dry_run=dry_run))
         )
     report = listing_import.listings_import_xlsx(actor=user, content=file.read(), dry_run=dry_run)
     body = {

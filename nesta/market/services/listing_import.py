@@ -16,6 +16,7 @@ row as a draft, indexes them and audits each with the named event listing.import
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -30,10 +31,11 @@ from nesta.core.audit import diff
 from nesta.core.errors import DomainError, PermissionDenied, ValidationFailed
 from nesta.core.models import AuditLog, Region, TaxonomyNode
 from nesta.core.permissions import require
+from nesta.core.tasks import job_enqueue
 from nesta.core.transactions import write_transaction
 from nesta.core.xlsx import XlsxLimits, read_xlsx_rows
 from nesta.directory.models import Organization
-from nesta.market.exports import ALL_COLUMNS, CHOICE_ENUMS, Column, choice_labels
+from nesta.market.exports import ALL_COLUMNS, CHOICE_ENUMS, Column, choice_labels, import_errors_xlsx
 from nesta.market.models import IPType, Listing
 from nesta.market.services.indexing import index_listings
 from nesta.market.services.listings import audit_snapshot, listing_prepare
@@ -360,20 +362,23 @@ def import_failed(errors: list[RowError]) -> ValidationFailed:
     )
 
 
-def listings_import_xlsx(*, actor: Any, content: bytes, dry_run: bool = False) -> ImportReport:
-    """Create one draft listing per row, all or nothing (see the module's docstring)."""
+def listings_import_check(
+    *, actor: Any, content: bytes, progress: Callable[[int, int], None] | None = None
+) -> tuple[int, list[Listing], list[RowError]]:
+    """Every row through listing_prepare, nothing written (no write lock held): the number of
+    rows, the listings to save, and the row errors. `progress(done, total)` after each row."""
     require(actor, "listing.import")
     rows = _read_sheet(content)
     refs = _References([cells for _n, cells in rows])
     today = timezone.localdate()
-    report = ImportReport(rows=len(rows), dry_run=dry_run)
     prepared: list[Listing] = []
+    problems: list[RowError] = []
     own = (
         Organization.objects.select_related("province", "city")
         .filter(pk=getattr(actor, "organization_id", None))
         .first()
     )
-    for number, cells in rows:
+    for done, (number, cells) in enumerate(rows, 1):
         data, errors = _row_data(number, cells, refs, own)
         reported = {e.field for e in errors}
         try:
@@ -385,14 +390,60 @@ def listings_import_xlsx(*, actor: Any, content: bytes, dry_run: bool = False) -
         else:
             if not errors:
                 prepared.append(listing)
-        report.errors += errors
+        problems += errors
+        if progress is not None:
+            progress(done, len(rows))
     if not rows:
-        report.errors.append(RowError(2, "", _("表格中没有数据行。")))
-    if report.errors:
-        raise import_failed(report.errors)
+        problems.append(RowError(2, "", _("表格中没有数据行。")))
+    return len(rows), prepared, problems
+
+
+def listings_import_xlsx(*, actor: Any, content: bytes, dry_run: bool = False) -> ImportReport:
+    """Create one draft listing per row, all or nothing (see the module's docstring)."""
+    rows, prepared, errors = listings_import_check(actor=actor, content=content)
+    report = ImportReport(rows=rows, dry_run=dry_run, errors=errors)
+    if errors:
+        raise import_failed(errors)
     if not dry_run:
         report.created = _save(actor, prepared)
     return report
+
+
+# --- as a background job ------------------------------------------------------------------------
+
+JOB_KIND = "market.import"
+
+
+def listings_import_enqueue(*, actor: Any, content: bytes, dry_run: bool = False) -> Any:
+    """Queue the import as a job of `actor` (refused before any job exists if they may not
+    import); the job page /jobs/<id>/ follows it and offers the row errors as a workbook."""
+    require(actor, "listing.import")
+    return job_enqueue(actor=actor, kind=JOB_KIND, params={"dry_run": bool(dry_run)}, input_bytes=content)
+
+
+def run_import_job(job: Any) -> dict[str, Any]:
+    """The job: rows checked with progress, then the one short write (or none, with errors)."""
+    dry_run = bool(job.params.get("dry_run"))
+    job.progress(0, message=_("正在读取并校验表格……"))
+    try:
+        rows, prepared, errors = listings_import_check(
+            actor=job.owner, content=job.read_input(), progress=lambda done, total: job.progress(done, total)
+        )
+        if errors:
+            raise import_failed(errors)
+        created = [] if dry_run else _save(job.owner, prepared)
+    except ValidationFailed as exc:
+        found = (exc.details or {}).get("rows") or []
+        if found:
+            job.save_file("导入错误.xlsx", import_errors_xlsx(found))
+        raise
+    job.progress(rows, rows, message=_("导入完成。") if not dry_run else _("校验完成（未保存）。"))
+    return {
+        "summary": _("共 %(rows)d 行，新建 %(n)d 条信息（草稿）。") % {"rows": rows, "n": len(created)},
+        "rows": rows,
+        "created": [x.pk for x in created],
+        "dry_run": dry_run,
+    }
 
 
 def _save(actor: Any, prepared: list[Listing]) -> list[Listing]:

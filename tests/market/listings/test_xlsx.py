@@ -193,3 +193,41 @@ def test_import_checks_the_province_a_row_places_its_listing_in(users, org_ln):
         listings_import_xlsx(actor=users["province"], content=sheet([here, elsewhere], headers=headers))
     assert [(e["row"], e["field"]) for e in exc.value.details["rows"]] == [(3, "发布单位")]
     assert listings_import_xlsx(actor=users["province"], content=sheet([here], headers=headers)).created
+
+
+def _upload(content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("信息.xlsx", content, content_type="application/octet-stream")
+
+
+def test_background_import_succeeds_or_fails_with_the_error_workbook(users, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    c.force_login(users["org_admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post("/api/v1/market/listings/import?background=true", {"file": _upload(sheet([demand_row()]))})
+    assert r.status_code == 202, r.content
+    job = c.get(r.json()["api_url"]).json()
+    assert job["status"] == "succeeded" and len(job["result"]["created"]) == 1 and job["label"] == "导入技术市场信息"
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post("/api/v1/market/listings/import?background=true", {"file": _upload(sheet([demand_row("z")]))})
+    job = c.get(r.json()["api_url"]).json()
+    assert job["status"] == "failed" and Listing.objects.count() == 1
+    from nesta.core.models import BackgroundJob
+
+    failed = BackgroundJob.objects.get(pk=job["id"])
+    rows = load_workbook(io.BytesIO(failed.result_file.read())).worksheets[0]
+    assert rows.cell(row=2, column=1).value == 2 and rows.cell(row=2, column=2).value == "标题"
+
+
+def test_background_import_refused_at_once_without_the_permission(users):
+    from django.test import Client
+
+    from nesta.core.models import BackgroundJob
+
+    c = Client()
+    c.force_login(users["member"])
+    r = c.post("/api/v1/market/listings/import?background=true", {"file": _upload(b"PK")})
+    assert r.status_code == 403 and not BackgroundJob.objects.exists()
