@@ -22,6 +22,7 @@ from pydantic import Field, ValidationError
 
 from nesta.core.api_auth import api_user_required, caller, login_required
 from nesta.core.api_lifecycle import transition_endpoints
+from nesta.core.api_parser import is_json_media_type
 from nesta.core.errors import BadRequest, DomainError, NotFound, ValidationFailed
 from nesta.core.generic.download import file_download
 from nesta.core.inputs import CleanText
@@ -66,6 +67,7 @@ ERRORS = {
     403: ErrorOut,
     404: ErrorOut,
     409: ErrorOut,
+    415: ErrorOut,
     422: ErrorOut,
     429: ErrorOut,
     503: ErrorOut,
@@ -318,8 +320,9 @@ def list_messages(request: HttpRequest, filters: Query[ThreadQuery], interest_id
 
 
 def _message_input(request: HttpRequest) -> tuple[str, Any]:
-    """(body, attachment) from multipart form data or a JSON object."""
-    if (request.content_type or "").lower() == "application/json":
+    """(body, attachment) from multipart form data or a JSON object (415 for anything else)."""
+    content_type = request.META.get("CONTENT_TYPE", "")
+    if is_json_media_type(content_type):
         try:
             data = json.loads(request.body or b"{}")
             if not isinstance(data, dict):
@@ -329,6 +332,11 @@ def _message_input(request: HttpRequest) -> tuple[str, Any]:
             raise ValidationFailed(details={"body": [e["msg"] for e in exc.errors()]}) from None
         except (ValueError, UnicodeDecodeError):
             raise BadRequest(_("请求体应为 JSON 对象。"), code="invalid_json") from None
+    main = content_type.split(";", 1)[0].strip().lower()
+    if main not in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        raise _UnsupportedMediaType(
+            _("请求体须为 multipart/form-data 或 JSON。"), details={"content_type": content_type[:100]}
+        )
     body = request.POST.get("body", "")
     files = request.FILES.getlist("attachment")
     if len(files) > 1:

@@ -172,6 +172,12 @@ def test_hostile_messages_are_422(world, opened, media, data, content_type):
     assert c.get(url).json()["items"] == []
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "application/octet-stream"])
+def test_a_message_of_another_media_type_is_415(world, opened, content_type):
+    r = client_of(world.party).post(f"{API}/interests/{opened['id']}/messages", "body=x", content_type=content_type)
+    error(r, 415, "unsupported_media_type")
+
+
 @pytest.mark.parametrize("raw", ["{not json", "[1, 2]", "null", '"x"'])
 def test_a_malformed_json_body_is_400(world, opened, raw):
     r = client_of(world.party).post(f"{API}/interests/{opened['id']}/messages", raw, content_type="application/json")
