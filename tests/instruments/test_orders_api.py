@@ -257,7 +257,7 @@ def test_statement(api_client, charged, jl_admin, customer, org_jl, h):
     assert (x.status_code, x["Content-Type"]) == (200, XLSX)
     ws = load_workbook(BytesIO(x.content)).active
     assert ws["A1"].value == body["title"]
-    assert ws["K3"].value == 900
+    assert ws["L3"].value == 900
     assert api_client.get(url, **h(customer)).status_code == 403
     assert api_client.get(url).status_code == 401
     r = api_client.get(f"/api/v1/organizations/{org_jl.pk}/statement?month=2026-13", **h(jl_admin))
