@@ -5,6 +5,9 @@ from django.test import Client
 
 from tests.factories import OrganizationFactory, UserFactory, grant
 
+# the shared Playwright browser and page fixtures (one browser per test process)
+pytest_plugins = ["tests.playwright_fixtures"]
+
 # Tests that ask for these commit, and the database is emptied after each: they cannot run inside
 # the shared reference transaction.
 TRANSACTIONAL = {"transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}

@@ -329,7 +329,18 @@ def test_statement_xlsx_opens_back(november, org_jl, jl_admin):
     third = [c.value for c in ws[5]]
     assert third[0] == 3
     assert third[1].date() == date(2026, 11, 12)
-    assert third[2:] == ["X射线衍射仪", "大连化物所", "机时费", "王外", "未指定账户", "对外", 3.33, "小时", 150.5, 501.17]
+    assert third[2:] == [
+        "X射线衍射仪",
+        "大连化物所",
+        "机时费",
+        "王外",
+        "未指定账户",
+        "对外",
+        3.33,
+        "小时",
+        150.5,
+        501.17,
+    ]
     assert ws.cell(row=5, column=12).number_format == "#,##0.00"
     assert ws.cell(row=5, column=11).number_format == "#,##0.00"
     totals = [(ws.cell(row=r, column=1).value, ws.cell(row=r, column=12).value) for r in range(8, 11)]

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from nesta.market.models import BiddingRound
 from nesta.market.services import bidding as services
-from tests.browser.conftest import SCREENSHOTS, browser, login, page  # noqa: F401 (fixtures)
+from tests.browser.conftest import SCREENSHOTS, login
 from tests.market.bidding.conftest import make_world
 
 pytestmark = pytest.mark.browser
@@ -33,7 +33,7 @@ def _no_sideways_scroll(pg):
     assert pg.evaluate("document.documentElement.scrollWidth") <= 392
 
 
-def test_bidding_from_the_box_on_a_phone(page, live_round):  # noqa: F811
+def test_bidding_from_the_box_on_a_phone(page, live_round):
     w, rnd = live_round
     page.set_viewport_size({"width": 390, "height": 844})
     login(page, w.bidders[0].username, PASSWORD)

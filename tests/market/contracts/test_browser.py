@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM_ARGS, SCREENSHOTS, browser, login  # noqa: F401 — the fixture
+from tests.browser.conftest import SCREENSHOTS, login
 from tests.factories import OrganizationFactory, UserFactory, grant
 from tests.market.contracts.conftest import contract_data
 from tests.market.factories import RegistrationPointFactory
@@ -18,7 +18,7 @@ WIDTH = 390
 
 
 @pytest.fixture
-def phone(browser, live_server):  # noqa: F811
+def phone(browser, live_server):
     context = browser.new_context(
         locale="zh-CN",
         viewport={"width": WIDTH, "height": 844},

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from nesta.market.models import Listing, ListingStatus
-from tests.browser.conftest import browser, login, page  # noqa: F401 (fixtures)
+from tests.browser.conftest import login
 from tests.factories import OrganizationFactory, UserFactory, grant
 from tests.market.factories import ListingFactory
 
@@ -23,7 +23,7 @@ def _no_sideways_scroll(pg):
     assert pg.evaluate("document.documentElement.scrollWidth") <= pg.viewport_size["width"] + 2
 
 
-def test_post_a_demand_through_the_kind_first_form(page, person):  # noqa: F811
+def test_post_a_demand_through_the_kind_first_form(page, person):
     login(page, person.username, PASSWORD)
     page.goto("/market/listings/new/")
     page.click("[data-testid=kind-demand]")
@@ -47,7 +47,7 @@ def test_post_a_demand_through_the_kind_first_form(page, person):  # noqa: F811
     assert not page.external_requests and not page.console_errors, (page.external_requests, page.console_errors)
 
 
-def test_my_listings_and_the_listing_page_at_390_px(page, person):  # noqa: F811
+def test_my_listings_and_the_listing_page_at_390_px(page, person):
     for i in range(4):
         ListingFactory(organization=person.organization, title=f"一项标题相当长的高性能铸造铝合金成套技术成果{i}" * 2)
     page.set_viewport_size({"width": 390, "height": 844})

@@ -5,7 +5,7 @@ picks a facet."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOTS, browser  # noqa: F401 — the fixture
+from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser]
 WIDTH = 390
@@ -53,7 +53,7 @@ def live_market(transactional_db):
 
 
 @pytest.fixture
-def phone(browser, live_server):  # noqa: F811
+def phone(browser, live_server):
     context = browser.new_context(
         locale="zh-CN",
         viewport={"width": WIDTH, "height": 844},
@@ -109,7 +109,7 @@ def test_typing_a_query_and_picking_a_facet_update_the_results_in_place(phone, l
     assert "province=220000" in phone.url and not phone.console_errors
 
 
-def test_on_a_desktop_the_facets_stand_beside_the_results(browser, live_server, live_market):  # noqa: F811
+def test_on_a_desktop_the_facets_stand_beside_the_results(browser, live_server, live_market):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}, base_url=live_server.url)
     pg = context.new_page()
     try:
