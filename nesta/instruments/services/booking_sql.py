@@ -132,7 +132,9 @@ def slot_state(
     held_until = blackout = None
     for kind, a, b, text in _fetch(_statements()["slot"], params):
         if kind == 1:
-            near.append((_when(a), _when(b)))
+            a_, b_ = _when(a), _when(b)
+            if a_ is not None and b_ is not None:  # active bookings always have both
+                near.append((a_, b_))
         elif kind == 2:
             held_until = _when(b)
         else:
