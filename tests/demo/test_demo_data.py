@@ -204,7 +204,9 @@ def test_demo_accounts_and_their_roles(monkeypatch):
         assert user.person.expert_profile and user.display_name == user.person.name
         people.add(user.person.pk)
     assert len(people) == 50
-    assert User.objects.exclude(username__startswith="mgr").count() == 84 + 5  # and five instrument managers
+    # and five instrument managers, and the staff of the seven contract registration points
+    assert User.objects.exclude(username__startswith="mgr").count() == 84 + 5 + 7
+    assert User.objects.filter(username__startswith="regpoint").count() == 7
 
 
 @pytest.mark.django_db

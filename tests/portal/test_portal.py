@@ -47,7 +47,7 @@ def test_home_sections_come_from_the_apps_in_their_slots(reference):
     assert slots == {
         "hero": ["directory.totals"],
         "aside": ["funding", "strategy"],
-        "main": ["directory.zones", "directory.kinds"],
+        "main": ["directory.zones", "directory.kinds", "market"],
     }
     html = Client().get("/").content.decode()
     # the page reads as before: hero totals, platforms, areas | funding + strategy, zones, directory

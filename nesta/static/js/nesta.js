@@ -16,6 +16,17 @@
     });
   }
 
+  // A form marked data-ask="…" asks before it is sent (no inline handlers: the CSP forbids them).
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-ask]");
+    if (form && !window.confirm(form.getAttribute("data-ask"))) event.preventDefault();
+  }, true);
+  // A select marked data-autosubmit sends its form when it changes.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select.matches && select.matches("select[data-autosubmit]") && select.form) select.form.requestSubmit();
+  });
+
   document.addEventListener("DOMContentLoaded", function () { syncExpertFields(document); });
   document.addEventListener("htmx:afterSwap", function (event) { syncExpertFields(event.target); });
 })();
