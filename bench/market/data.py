@@ -9,9 +9,12 @@ spread over the three provinces and their cities; titles and summaries are built
 vocabularies (materials, products, processes, the defects enterprises name in plant-floor words),
 so texts read like real achievements, demands, capacities… and share terms across kinds. Statuses:
 about 90 % public (published, negotiating, dealt), the rest drafts, submitted, withdrawn or
-expired (not indexed). Rows go in with bulk_create; search documents are built by the listing
-indexer and written with `engine.index_many` while the FTS5 triggers (SQLite) or the GIN index
-(PostgreSQL) are dropped, then the index is rebuilt once. A database already holding exactly N
+expired (not indexed). Rows go straight through the driver (executemany on SQLite, COPY on
+PostgreSQL) with foreign-key checks off and the two tables' secondary indexes dropped; search
+documents are built by the listing indexer and written the same way while the FTS5 triggers
+(SQLite) or the GIN index (PostgreSQL) are dropped; then every index is built once. `python -m
+bench.market.data --listings N` generates only (the database chosen by SQLITE_PATH / DATABASE_URL
+as for the parts' processes). A database already holding exactly N
 bench listings, each public one indexed, is reused as it is.
 """
 
@@ -372,19 +375,66 @@ def _rows(n: int, seed: int, orgs, fields_by_code) -> Iterator[tuple[int, dict[s
 
 
 def _write(model, objs: list, connection, *, with_ids: bool = False) -> None:
-    """Insert objs: bulk_create on SQLite; COPY on PostgreSQL (several times faster there), with
-    the ids already set on the objects when `with_ids`."""
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs, batch_size=2000)
-        return
+    """Insert objs straight through the driver (Django's bulk_create spends most of the load
+    building SQL): executemany on SQLite, COPY on PostgreSQL, with the ids already set on the
+    objects when `with_ids`."""
     from django.db import connections
 
     connection = connections[connection.alias]  # the object itself, not the thread-local proxy
     fields = [f for f in model._meta.concrete_fields if with_ids or not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cur, cur.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
-        for obj in objs:
-            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+    rows = ([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs)
+    table = model._meta.db_table
+    with connection.cursor() as cur:
+        if connection.vendor != "postgresql":
+            marks = ", ".join(["?"] * len(fields))
+            cur.cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+            return
+        with cur.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+# Tables the load writes: their secondary indexes are dropped before and built once after
+# (a million random-order inserts into a dozen B-trees cost far more than sorting once).
+LOADED_TABLES = ("market_listing", "core_searchdocument")
+
+
+def _drop_indexes(connection) -> list[str]:
+    """Drop the loaded tables' secondary indexes; returns the statements that re-create them.
+    Indexes behind constraints (primary keys, inline UNIQUE) stay."""
+    statements: list[str] = []
+    with connection.cursor() as cur:
+        for table in LOADED_TABLES:
+            if connection.vendor == "postgresql":
+                cur.execute(
+                    "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s AND NOT EXISTS "
+                    "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+                    [table],
+                )
+            else:
+                cur.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                    [table],
+                )
+            for name, sql in cur.fetchall():
+                cur.execute(f'DROP INDEX IF EXISTS "{name}"')
+                statements.append(sql)
+    return statements
+
+
+def _load_session(connection, on: bool) -> None:
+    """Foreign keys unchecked and the log unsynced while the load runs (the rows are generated
+    consistent); back to the settings' behaviour after."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(f"SET session_replication_role = {'replica' if on else 'DEFAULT'}")
+            cur.execute(f"SET synchronous_commit = {'off' if on else 'DEFAULT'}")
+            cur.execute(f"SET maintenance_work_mem = {chr(39) + '512MB' + chr(39) if on else 'DEFAULT'}")
+        else:
+            cur.execute(f"PRAGMA foreign_keys = {'OFF' if on else 'ON'}")
+            cur.execute(f"PRAGMA synchronous = {'OFF' if on else 'NORMAL'}")
+            cur.execute(f"PRAGMA cache_size = {-1_000_000 if on else -2000}")
 
 
 def _reset_sequence(model, connection) -> None:
@@ -417,7 +467,9 @@ def generate(n: int, seed: int, *, progress: Callable[[str], None] = say) -> flo
     wipe(connection)
     public = {str(s) for s in PUBLIC_STATUSES}
     next_id = (Listing.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    _load_session(connection, True)
     _drop_text_index(connection)
+    indexes = _drop_indexes(connection)
     try:
         batch: list[Listing] = []
         for i, row in _rows(n, seed, orgs, fields_by_code):
@@ -433,8 +485,13 @@ def generate(n: int, seed: int, *, progress: Callable[[str], None] = say) -> flo
                     progress(f"{i + 1}/{n} listings ({time.monotonic() - started:.0f}s)")
         _reset_sequence(Listing, connection)
     finally:
-        progress("building the text index")
+        progress(f"building {len(indexes)} indexes ({time.monotonic() - started:.0f}s)")
+        with connection.cursor() as cur:
+            for sql in indexes:
+                cur.execute(sql)
+        progress(f"building the text index ({time.monotonic() - started:.0f}s)")
         _restore_text_index(connection)
+        _load_session(connection, False)
         engine._clear_stats()
     return time.monotonic() - started
 
@@ -501,3 +558,30 @@ def ensure_listings(n: int, seed: int = 2026, *, progress: Callable[[str], None]
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     return {"listings": n, "reused": False, "generation_s": round(seconds, 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate (or check) the bench listings only: `python -m bench.market.data --listings N`
+    with SQLITE_PATH or DATABASE_URL choosing the database, as the parts' processes do."""
+    import argparse
+    import os
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--listings", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nesta.settings.prod")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", interactive=False, verbosity=0)
+    info = ensure_listings(args.listings, args.seed, progress=lambda line: say(f"[{connection.vendor}] {line}"))
+    say(f"[{connection.vendor}] {info}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

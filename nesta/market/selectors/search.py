@@ -105,7 +105,8 @@ class ListingFilters:
         """The same filters with one cleared (the page's "remove this filter" links)."""
         from dataclasses import replace
 
-        return replace(self, **{name: DEFAULT_STATUSES if name == "statuses" else ""})
+        cleared: dict[str, Any] = {name: DEFAULT_STATUSES if name == "statuses" else ""}
+        return replace(self, **cleared)
 
 
 @dataclass
@@ -335,7 +336,8 @@ def _newest_page(filters: ListingFilters, cursor: str | None, limit: int) -> Sea
         after, at = position
         qs = qs.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=after))
     kinds = [filters.kind] if filters.kind else list(ListingKind.values)
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for kind in kinds:
         for status in filters.statuses:
             part = (
@@ -352,9 +354,9 @@ def _newest_page(filters: ListingFilters, cursor: str | None, limit: int) -> Sea
     by_id = {x.pk: x for x in listing_card_queryset().filter(pk__in=ids)} if ids else {}
     items = [by_id[i] for i in ids if i in by_id]
     next_cursor = None
-    if len(keys) > limit and items:
-        last = items[-1]
-        next_cursor = encode_cursor({"after": last.pk, "at": last.published_at.isoformat()})
+    last_at = items[-1].published_at if items else None
+    if len(keys) > limit and last_at is not None:  # always set: the list reads published listings only
+        next_cursor = encode_cursor({"after": items[-1].pk, "at": last_at.isoformat()})
     return SearchPage(items=items, next_cursor=next_cursor)
 
 

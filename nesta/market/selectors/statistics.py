@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from nesta.core.models import Region
@@ -64,7 +65,7 @@ class Figures:
     """Contracts and amounts (元) of one line of a table, with the previous year's."""
 
     key: str
-    label: str
+    label: str | Promise  # a lazy translation until shown
     contracts: int = 0
     contract_amount: Decimal = Decimal(0)
     technology_amount: Decimal = Decimal(0)
@@ -292,11 +293,13 @@ def year_statistics(
         out_index = {f.key: f for f in output}
         in_index = {f.key: f for f in absorption}
         for y, seller_area, buyer_area, n, cf, tf in flow_rows:
-            amounts = dict(previous=y != year, contracts=n, contract_fen=cf or 0, technology_fen=tf or 0)
+            targets = []
             if seller_area == home:
-                out_index[_band(home, buyer_area)].add(**amounts)
+                targets.append(out_index[_band(home, buyer_area)])
             if buyer_area == home:
-                in_index[_band(home, seller_area)].add(**amounts)
+                targets.append(in_index[_band(home, seller_area)])
+            for target in targets:
+                target.add(previous=y != year, contracts=n, contract_fen=cf or 0, technology_fen=tf or 0)
         flows.append(ProvinceFlows(province=home, name=names.get(home, home), output=output, absorption=absorption))
 
     return YearStatistics(

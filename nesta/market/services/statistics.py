@@ -163,7 +163,7 @@ def rebuild_statistics(*, year: int | None = None) -> int:
         if year is not None:
             stale = stale.filter(year=year)
         stale.delete()
-        upsert_cells((cell, *t) for cell, t in totals.items())
+        upsert_cells((cell, t[0], t[1], t[2]) for cell, t in totals.items())
     return len(totals)
 
 
