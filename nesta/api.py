@@ -138,6 +138,7 @@ from nesta.core.api_inbox import router as inbox_router  # noqa: E402
 from nesta.directory.api import router as directory_router  # noqa: E402
 from nesta.instruments.api import router as instruments_router  # noqa: E402
 from nesta.market.api import router as market_router  # noqa: E402
+from nesta.programmes.api import router as programmes_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/", inbox_router)
@@ -145,3 +146,4 @@ api.add_router("/auth", accounts_router)
 api.add_router("/", directory_router)
 api.add_router("/", instruments_router)
 api.add_router("/market", market_router)
+api.add_router("/", programmes_router)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("directory/", include("nesta.directory.urls")),
     path("instruments/", include("nesta.instruments.urls")),
     path("market/", include("nesta.market.urls")),
+    path("projects/", include("nesta.programmes.urls")),
     path("", include("nesta.core.inbox_urls")),  # /notifications/, /jobs/<id>/
     path("", include("nesta.portal.urls")),
     path("", include("nesta.core.urls")),

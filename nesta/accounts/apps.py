@@ -47,6 +47,7 @@ def permissions() -> dict[str, dict[str, str]]:
     return {
         "role.grant.office": office,
         "role.grant.expert": office,
+        "role.grant.finance": office,
         "role.grant.province": province,
         "role.grant.org_admin": province,
         "role.grant.instrument_manager": org_admin,

@@ -103,7 +103,7 @@ def _role_scope_errors(role: str, province: Region | None, organization: Any) ->
     elif role in ORGANIZATION_ROLES:
         if organization is None:
             errors["organization"] = [str(_("该角色须指定所属机构。"))]
-    elif role in (Role.OFFICE, Role.EXPERT):
+    elif role in (Role.OFFICE, Role.EXPERT, Role.FINANCE):
         if province is not None:
             errors["province"] = [str(_("该角色不限定省份。"))]
         if organization is not None:

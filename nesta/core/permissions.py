@@ -29,6 +29,7 @@ class Role(models.TextChoices):
     INSTRUMENT_MANAGER = "instrument_manager", _("仪器管理员")
     EXPERT = "expert", _("专家")
     MEMBER = "member", _("成员")
+    FINANCE = "finance", _("财务人员")
 
 
 class Scope(models.TextChoices):

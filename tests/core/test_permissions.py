@@ -31,6 +31,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": NONE,
         "expert": NONE,
         "member": NONE,
+        "finance": NONE,
         "anonymous": NONE,
     },
     "organization.change": {
@@ -40,6 +41,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": NONE,
         "expert": NONE,
         "member": NONE,
+        "finance": NONE,
         "anonymous": NONE,
     },
     "person.create": {
@@ -49,6 +51,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": NONE,
         "expert": NONE,
         "member": NONE,
+        "finance": NONE,
         "anonymous": NONE,
     },
     "person.change": {
@@ -58,6 +61,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": "...YY",
         "expert": "...YY",
         "member": "...YY",
+        "finance": NONE,
         "anonymous": NONE,
     },
     "person.view_contact": {
@@ -67,6 +71,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": "...YY",
         "expert": "...YY",
         "member": "...YY",
+        "finance": NONE,
         "anonymous": NONE,
     },
     "audit.view": {
@@ -76,6 +81,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": NONE,
         "expert": NONE,
         "member": NONE,
+        "finance": NONE,
         "anonymous": NONE,
     },
     "instrument.create": {
@@ -85,6 +91,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": NONE,
         "expert": NONE,
         "member": NONE,
+        "finance": NONE,
         "anonymous": NONE,
     },
     "instrument.change": {
@@ -94,6 +101,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": "Y...Y",
         "expert": NONE,
         "member": NONE,
+        "finance": NONE,
         "anonymous": NONE,
     },
     "instrument.manage": {
@@ -103,6 +111,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": "Y...Y",
         "expert": NONE,
         "member": NONE,
+        "finance": NONE,
         "anonymous": NONE,
     },
     "booking.create": {
@@ -112,6 +121,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": ALL,
         "expert": ALL,
         "member": ALL,
+        "finance": ALL,
         "anonymous": NONE,
     },
     "booking.view": {
@@ -121,6 +131,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": "Y...Y",
         "expert": "...YY",
         "member": "...YY",
+        "finance": NONE,
         "anonymous": NONE,
     },
     "booking.cancel": {
@@ -130,6 +141,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": "Y...Y",
         "expert": "...YY",
         "member": "...YY",
+        "finance": NONE,
         "anonymous": NONE,
     },
     "booking.move": {
@@ -139,6 +151,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": "Y...Y",
         "expert": "...YY",
         "member": "...YY",
+        "finance": NONE,
         "anonymous": NONE,
     },
     "booking.on_behalf": {
@@ -148,6 +161,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": "Y...Y",
         "expert": NONE,
         "member": NONE,
+        "finance": NONE,
         "anonymous": NONE,
     },
     **{
@@ -158,6 +172,7 @@ EXPECTED: dict[str, dict[str, str]] = {
             "instrument_manager": ALL,
             "expert": ALL,
             "member": ALL,
+            "finance": ALL,
             "anonymous": NONE,
         }
         for action in ("waitlist.join", "training.request", "problem.report")
@@ -169,6 +184,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": NONE,
         "expert": NONE,
         "member": NONE,
+        "finance": NONE,
         "anonymous": NONE,
     },
     "account.view": {
@@ -178,6 +194,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": "...YY",
         "expert": "...YY",
         "member": "...YY",
+        "finance": NONE,
         "anonymous": NONE,
     },
     "testorder.create": {
@@ -187,6 +204,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": ALL,
         "expert": ALL,
         "member": ALL,
+        "finance": ALL,
         "anonymous": NONE,
     },
     "testorder.own": {
@@ -196,6 +214,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": "...YY",
         "expert": "...YY",
         "member": "...YY",
+        "finance": "...YY",
         "anonymous": NONE,
     },
     "testorder.view": {
@@ -205,6 +224,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": "...YY",
         "expert": "...YY",
         "member": "...YY",
+        "finance": NONE,
         "anonymous": NONE,
     },
     "fees.view": {
@@ -214,10 +234,11 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": NONE,
         "expert": NONE,
         "member": NONE,
+        "finance": NONE,
         "anonymous": NONE,
     },
     # Role grants (accounts): where the granted role takes effect.
-    **{f"role.grant.{role}": {**dict.fromkeys(ROLES, NONE), "office": ALL} for role in ("office", "expert")},
+    **{f"role.grant.{role}": {**dict.fromkeys(ROLES, NONE), "office": ALL} for role in ("office", "expert", "finance")},
     **{
         f"role.grant.{role}": {**dict.fromkeys(ROLES, NONE), "office": ALL, "province": "YY..Y"}
         for role in ("province", "org_admin")
@@ -241,6 +262,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": "Y...Y",
         "expert": NONE,
         "member": "Y...Y",
+        "finance": NONE,
         "anonymous": NONE,
     },
     "listing.change": {
@@ -250,6 +272,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": "Y...Y",
         "expert": NONE,
         "member": "Y...Y",
+        "finance": NONE,
         "anonymous": NONE,
     },
     "listing.review": {
@@ -259,6 +282,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": NONE,
         "expert": NONE,
         "member": NONE,
+        "finance": NONE,
         "anonymous": NONE,
     },
     "listing.view_unpublished": {
@@ -268,6 +292,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": "Y...Y",
         "expert": NONE,
         "member": "Y...Y",
+        "finance": NONE,
         "anonymous": NONE,
     },
     "listing.view_contact": {
@@ -277,6 +302,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": "Y...Y",
         "expert": NONE,
         "member": "Y...Y",
+        "finance": NONE,
         "anonymous": NONE,
     },
     "listing.import": {
@@ -286,6 +312,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": NONE,
         "expert": NONE,
         "member": NONE,
+        "finance": NONE,
         "anonymous": NONE,
     },
     "interest.create": {
@@ -295,6 +322,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": "Y...Y",
         "expert": NONE,
         "member": "Y...Y",
+        "finance": NONE,
         "anonymous": NONE,
     },
     "thread.oversee": {
@@ -304,6 +332,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": NONE,
         "expert": NONE,
         "member": NONE,
+        "finance": NONE,
         "anonymous": NONE,
     },
     "bidding.manage": {
@@ -313,6 +342,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": NONE,
         "expert": NONE,
         "member": NONE,
+        "finance": NONE,
         "anonymous": NONE,
     },
     "bidding.register": {
@@ -322,6 +352,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": "Y...Y",
         "expert": NONE,
         "member": "Y...Y",
+        "finance": NONE,
         "anonymous": NONE,
     },
     "contract.submit": {
@@ -331,6 +362,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": "Y...Y",
         "expert": NONE,
         "member": "Y...Y",
+        "finance": NONE,
         "anonymous": NONE,
     },
     "contract.decide": {
@@ -340,6 +372,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": NONE,
         "expert": NONE,
         "member": "Y...Y",
+        "finance": NONE,
         "anonymous": NONE,
     },
     "contract.view": {
@@ -349,6 +382,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": "Y...Y",
         "expert": NONE,
         "member": "Y...Y",
+        "finance": NONE,
         "anonymous": NONE,
     },
     "registration_point.manage": {
@@ -358,6 +392,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": NONE,
         "expert": NONE,
         "member": NONE,
+        "finance": NONE,
         "anonymous": NONE,
     },
     "thesaurus.manage": {
@@ -367,6 +402,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": NONE,
         "expert": NONE,
         "member": NONE,
+        "finance": NONE,
         "anonymous": NONE,
     },
     "statistics.export": {
@@ -376,10 +412,203 @@ EXPECTED: dict[str, dict[str, str]] = {
         "instrument_manager": NONE,
         "expert": NONE,
         "member": NONE,
+        "finance": NONE,
         "anonymous": NONE,
     },
     "listing.view": dict.fromkeys(ROLES, ALL),
     "statistics.view": dict.fromkeys(ROLES, ALL),
+    # key projects and funds (nesta/programmes/apps.py)
+    "programme.manage": {
+        "office": ALL,
+        "province": NONE,
+        "org_admin": NONE,
+        "instrument_manager": NONE,
+        "expert": NONE,
+        "member": NONE,
+        "finance": NONE,
+        "anonymous": NONE,
+    },
+    "budget.view": {
+        "office": ALL,
+        "province": "YY..Y",
+        "org_admin": NONE,
+        "instrument_manager": NONE,
+        "expert": NONE,
+        "member": NONE,
+        "finance": ALL,
+        "anonymous": NONE,
+    },
+    "call.manage": {
+        "office": ALL,
+        "province": "YY..Y",
+        "org_admin": NONE,
+        "instrument_manager": NONE,
+        "expert": NONE,
+        "member": NONE,
+        "finance": NONE,
+        "anonymous": NONE,
+    },
+    "call.view_draft": {
+        "office": ALL,
+        "province": "YY..Y",
+        "org_admin": NONE,
+        "instrument_manager": NONE,
+        "expert": NONE,
+        "member": NONE,
+        "finance": NONE,
+        "anonymous": NONE,
+    },
+    "application.create": {
+        "office": NONE,
+        "province": NONE,
+        "org_admin": "Y...Y",
+        "instrument_manager": "Y...Y",
+        "expert": NONE,
+        "member": "Y...Y",
+        "finance": NONE,
+        "anonymous": NONE,
+    },
+    "application.change": {
+        "office": NONE,
+        "province": NONE,
+        "org_admin": "Y...Y",
+        "instrument_manager": "Y...Y",
+        "expert": NONE,
+        "member": "Y...Y",
+        "finance": NONE,
+        "anonymous": NONE,
+    },
+    "application.view": {
+        "office": ALL,
+        "province": "YY..Y",
+        "org_admin": "Y...Y",
+        "instrument_manager": "Y...Y",
+        "expert": NONE,
+        "member": "Y...Y",
+        "finance": ALL,
+        "anonymous": NONE,
+    },
+    "application.recommend": {
+        "office": ALL,
+        "province": "YY..Y",
+        "org_admin": NONE,
+        "instrument_manager": NONE,
+        "expert": NONE,
+        "member": NONE,
+        "finance": NONE,
+        "anonymous": NONE,
+    },
+    "application.check": {
+        "office": ALL,
+        "province": NONE,
+        "org_admin": NONE,
+        "instrument_manager": NONE,
+        "expert": NONE,
+        "member": NONE,
+        "finance": NONE,
+        "anonymous": NONE,
+    },
+    "application.decide": {
+        "office": ALL,
+        "province": NONE,
+        "org_admin": NONE,
+        "instrument_manager": NONE,
+        "expert": NONE,
+        "member": NONE,
+        "finance": NONE,
+        "anonymous": NONE,
+    },
+    "review.manage": {
+        "office": ALL,
+        "province": "YY..Y",
+        "org_admin": NONE,
+        "instrument_manager": NONE,
+        "expert": NONE,
+        "member": NONE,
+        "finance": NONE,
+        "anonymous": NONE,
+    },
+    "review.submit": {
+        "office": NONE,
+        "province": NONE,
+        "org_admin": NONE,
+        "instrument_manager": NONE,
+        "expert": "...YY",
+        "member": NONE,
+        "finance": NONE,
+        "anonymous": NONE,
+    },
+    "conflict.declare": {
+        "office": NONE,
+        "province": NONE,
+        "org_admin": NONE,
+        "instrument_manager": NONE,
+        "expert": "...YY",
+        "member": NONE,
+        "finance": NONE,
+        "anonymous": NONE,
+    },
+    "project.manage": {
+        "office": ALL,
+        "province": "YY..Y",
+        "org_admin": NONE,
+        "instrument_manager": NONE,
+        "expert": NONE,
+        "member": NONE,
+        "finance": NONE,
+        "anonymous": NONE,
+    },
+    "project.report": {
+        "office": NONE,
+        "province": NONE,
+        "org_admin": "Y...Y",
+        "instrument_manager": "Y...Y",
+        "expert": NONE,
+        "member": "Y...Y",
+        "finance": NONE,
+        "anonymous": NONE,
+    },
+    "payment.record": {
+        "office": ALL,
+        "province": NONE,
+        "org_admin": NONE,
+        "instrument_manager": NONE,
+        "expert": NONE,
+        "member": NONE,
+        "finance": ALL,
+        "anonymous": NONE,
+    },
+    "subsidy.manage": {
+        "office": ALL,
+        "province": "YY..Y",
+        "org_admin": NONE,
+        "instrument_manager": NONE,
+        "expert": NONE,
+        "member": NONE,
+        "finance": NONE,
+        "anonymous": NONE,
+    },
+    "subsidy.submit": {
+        "office": NONE,
+        "province": NONE,
+        "org_admin": "Y...Y",
+        "instrument_manager": "Y...Y",
+        "expert": NONE,
+        "member": "Y...Y",
+        "finance": NONE,
+        "anonymous": NONE,
+    },
+    "subsidy.pay": {
+        "office": ALL,
+        "province": NONE,
+        "org_admin": NONE,
+        "instrument_manager": NONE,
+        "expert": NONE,
+        "member": NONE,
+        "finance": ALL,
+        "anonymous": NONE,
+    },
+    "call.view": dict.fromkeys(ROLES, ALL),
 }
 
 CASES = [

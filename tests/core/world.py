@@ -24,7 +24,7 @@ from django.db import transaction
 
 from tests.factories import OrganizationFactory, PersonFactory, UserFactory, grant
 
-ROLES = ["office", "province", "org_admin", "instrument_manager", "expert", "member", "anonymous"]
+ROLES = ["office", "province", "org_admin", "instrument_manager", "expert", "member", "finance", "anonymous"]
 
 
 @dataclass
@@ -56,6 +56,7 @@ def build_world() -> World:
         ),
         "expert": grant(UserFactory(username="w_expert"), "expert"),
         "member": grant(UserFactory(username="w_member", organization=org_ln), "member", organization=org_ln),
+        "finance": grant(UserFactory(username="w_finance"), "finance"),
         "anonymous": AnonymousUser(),
     }
     own = {

@@ -1,4 +1,8 @@
-"""Programmes the seed names and the funding plan of 四.2 (calls, reviews and awards come later)."""
+"""Programmes the seed names, the funding plan of 四.2 and its budget lines.
+
+Committed, paid and remaining money are never stored: they are derived from the awards,
+payments and subsidy instalments (selectors/budget.py).
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +39,10 @@ class FundingPlanLine(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.PROTECT)
     province = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT)
+    # a priority area of 三.2 (a top-level taxonomy node); null = every area
+    field = models.ForeignKey(
+        TaxonomyNode, verbose_name=_("重点领域"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     baseline_amount = models.DecimalField(_("保持支持力度(元)"), max_digits=16, decimal_places=2)
     additional_amount = models.DecimalField(_("新增投入(元)"), max_digits=16, decimal_places=2, default=0)
     note = models.CharField(_("说明"), max_length=200, blank=True)
@@ -44,7 +52,14 @@ class FundingPlanLine(models.Model):
         verbose_name = _("经费计划")
         verbose_name_plural = _("经费计划")
         constraints = [
-            models.UniqueConstraint(fields=["year", "programme", "province"], name="uniq_funding_line"),
+            models.UniqueConstraint(
+                fields=["year", "programme", "province", "field"],
+                name="uniq_funding_line_v2",
+            ),
+            models.CheckConstraint(
+                name="funding_line_nonnegative",
+                condition=models.Q(baseline_amount__gte=0) & models.Q(additional_amount__gte=0),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,5 @@
+"""The programmes API: assignment."""
+
+from ninja import Router
+
+router = Router(tags=["programmes"])

@@ -1,0 +1,5 @@
+"""The programmes API: calls."""
+
+from ninja import Router
+
+router = Router(tags=["programmes"])

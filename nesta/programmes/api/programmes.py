@@ -1,0 +1,5 @@
+"""The programmes API: programmes."""
+
+from ninja import Router
+
+router = Router(tags=["programmes"])

@@ -1,0 +1,5 @@
+"""The programmes API: reviews."""
+
+from ninja import Router
+
+router = Router(tags=["programmes"])

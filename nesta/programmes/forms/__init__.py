@@ -1,0 +1,1 @@
+"""Web forms of the programmes, one module per part."""

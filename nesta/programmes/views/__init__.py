@@ -1,0 +1,1 @@
+"""Web views of the programmes, one module per part."""
