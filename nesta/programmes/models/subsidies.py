@@ -137,11 +137,11 @@ class InterestStatement(models.Model):
             models.UniqueConstraint(fields=["loan", "period_start"], name="uniq_statement_period"),
         ]
 
-    def permission_target(self) -> Target:
-        return self.loan.permission_target()
-
     def __str__(self) -> str:
         return f"{self.loan} {self.period_start}–{self.period_end}"
+
+    def permission_target(self) -> Target:
+        return self.loan.permission_target()
 
 
 class SubsidyInstalment(models.Model):
