@@ -383,7 +383,8 @@ def _write(model, objs: list, connection, *, with_ids: bool = False) -> None:
     connection = connections[connection.alias]  # the object itself, not the thread-local proxy
     fields = [f for f in model._meta.concrete_fields if with_ids or not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    rows = ([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs)
+    readers = [_reader(f, connection) for f in fields]
+    rows = ([read(obj) for read in readers] for obj in objs)
     table = model._meta.db_table
     with connection.cursor() as cur:
         if connection.vendor != "postgresql":
@@ -395,17 +396,41 @@ def _write(model, objs: list, connection, *, with_ids: bool = False) -> None:
                 copy.write_row(row)
 
 
+def _reader(f, connection):
+    """obj -> the column's database value: the attribute itself for text, integers, booleans and
+    foreign keys (what Django would send unchanged), Django's own conversion for the rest."""
+    from operator import attrgetter
+
+    from django.db import models
+
+    plain = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
+    own_pre_save = type(f).pre_save is models.Field.pre_save or not (
+        getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    )
+    if isinstance(f, plain) and type(f).pre_save is models.Field.pre_save and not isinstance(f, models.JSONField):
+        return attrgetter(f.attname)
+    if own_pre_save and not isinstance(f, models.JSONField):  # most dates and amounts are empty
+        get = attrgetter(f.attname)
+
+        def read(obj):
+            value = get(obj)
+            return None if value is None else f.get_db_prep_save(value, connection)
+
+        return read
+    return lambda obj: f.get_db_prep_save(f.pre_save(obj, True), connection)
+
+
 # Tables the load writes: their secondary indexes are dropped before and built once after
 # (a million random-order inserts into a dozen B-trees cost far more than sorting once).
 LOADED_TABLES = ("market_listing", "core_searchdocument")
 
 
-def _drop_indexes(connection) -> list[str]:
-    """Drop the loaded tables' secondary indexes; returns the statements that re-create them.
-    Indexes behind constraints (primary keys, inline UNIQUE) stay."""
+def _drop_indexes(connection, tables=LOADED_TABLES) -> list[str]:
+    """Drop the tables' secondary indexes; returns the statements that re-create them. Indexes
+    behind constraints (primary keys, inline UNIQUE) stay."""
     statements: list[str] = []
     with connection.cursor() as cur:
-        for table in LOADED_TABLES:
+        for table in tables:
             if connection.vendor == "postgresql":
                 cur.execute(
                     "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s AND NOT EXISTS "

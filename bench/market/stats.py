@@ -3,7 +3,7 @@
     python -m bench --suite market --market-parts stats [--contracts N] [--only sqlite|postgres]
     python -m bench.market.stats --contracts 50000 --out /tmp/stats.json   # one backend, by env
 
-Generates N registered `TechContract` rows over three years (bulk insert, realistic shares:
+Generates N registered `TechContract` rows over three years (driver-level insert, realistic shares:
 技术服务 and 技术开发 most, log-normal amounts with a median near 40万元 and a long tail, buyers
 mostly in the seller's province, some in the other north-east provinces, the rest of China and
 abroad), then the statistics cells with `rebuild_statistics` (timed), then `record_registration`
@@ -192,6 +192,7 @@ def ensure_contracts(n: int, seed: int, backend: str) -> dict:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from bench.market.data import _drop_indexes, _load_session, _write
     from nesta.market.models import TechContract
 
     bench = TechContract.objects.filter(reference_key__startswith="bench-ctr-")
@@ -216,6 +217,9 @@ def ensure_contracts(n: int, seed: int, backend: str) -> dict:
     }
     serials: dict[tuple[int, int], int] = {}
     started = time.monotonic()
+    # straight through the driver, foreign keys unchecked and the indexes built after (data.py)
+    _load_session(connection, True)
+    indexes = _drop_indexes(connection, ["market_techcontract"])
     made = 0
     for year, count in zip(YEARS, _year_counts(n), strict=True):
         start = timezone.make_aware(datetime(year, 1, 1))
@@ -279,13 +283,18 @@ def ensure_contracts(n: int, seed: int, backend: str) -> dict:
             )
             if len(batch) >= CHUNK:
                 with transaction.atomic():
-                    TechContract.objects.bulk_create(batch, batch_size=2000 if connection.vendor == "sqlite" else CHUNK)
+                    _write(TechContract, batch, connection)
                 batch = []
                 if made % 100_000 == 0:
                     say(f"[{backend}] {made} contracts ({time.monotonic() - started:.0f} s)")
         if batch:
             with transaction.atomic():
-                TechContract.objects.bulk_create(batch, batch_size=2000 if connection.vendor == "sqlite" else CHUNK)
+                _write(TechContract, batch, connection)
+    say(f"[{backend}] building {len(indexes)} indexes ({time.monotonic() - started:.0f} s)")
+    with connection.cursor() as cur:
+        for sql in indexes:
+            cur.execute(sql)
+    _load_session(connection, False)
     insert_s = round(time.monotonic() - started, 1)
     say(f"[{backend}] {n} contracts inserted in {insert_s} s")
     if connection.vendor == "postgresql":
