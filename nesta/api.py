@@ -7,6 +7,7 @@ follows the request's language (Chinese unless the client asks for English).
 import logging
 
 from django.http import Http404, HttpRequest, JsonResponse
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -109,6 +110,18 @@ def on_http_error(request: HttpRequest, exc: HttpError):
     messages = {400: _("请求格式有误（无法解析请求体）。"), 404: _("未找到请求的记录。")}
     return error_response(
         exc.status_code, codes.get(exc.status_code, "http_error"), messages.get(exc.status_code, str(exc))
+    )
+
+
+@api.exception_handler(RawPostDataException)
+def on_consumed_body(request: HttpRequest, exc: RawPostDataException):
+    # A multipart body (parsed up front by RequestBodyGuardMiddleware) sent to an operation that
+    # reads a JSON body: the stream is gone, and the answer is the one for any non-JSON body.
+    return error_response(
+        415,
+        "unsupported_media_type",
+        _("请求体须为 JSON（Content-Type: application/json）。"),
+        {"content_type": request.META.get("CONTENT_TYPE", "")[:100]},
     )
 
 

@@ -86,3 +86,14 @@ def test_json_with_a_charset_and_json_suffix_types_are_accepted(client, office, 
             **bearer(office),
         )
         assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize("path", ["/api/v1/organizations", "/api/v1/market/listings", "/api/v1/market/contracts"])
+def test_a_multipart_body_on_a_json_endpoint_is_415_not_500(client, office, path):
+    # the body guard parses multipart bodies up front, so the operation finds the stream consumed
+    from tests.conftest import bearer
+
+    response = client.post(path, data={"name": "表单提交", "title": "表单提交"}, **bearer(office))
+    assert response.status_code == 415, response.content
+    assert response.json()["code"] == "unsupported_media_type"
+    assert response.json()["details"]["content_type"].startswith("multipart/form-data")
