@@ -32,7 +32,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TARGET_MS = 100
-EXACT_MAX = 200_000
 CHUNK = 5000
 
 
@@ -54,103 +53,78 @@ def _summary(values: list[float]) -> dict:
     }
 
 
-def ensure_match_documents(progress=say) -> dict:
-    """Build the matcher's documents of the public bench listings unless they are all there."""
-    from django.db import connection, transaction
+def _documents_from(source: str, progress=say):
+    """The matcher documents of another database holding the same bench listings (the other
+    backend's, generated with the same seed), mapped by reference key: tokenizing 1,000,000
+    listings once is enough for both backends. Listings it lacks are tokenized here."""
+    import sqlite3
 
-    from bench.market import data
-    from nesta.core.models import SearchDocument
-    from nesta.market.matching.candidates import DOC_TYPE, ON_MARKET, build_match_document, clear_stats
+    from nesta.market.matching import index as I
+    from nesta.market.matching.candidates import ON_MARKET
     from nesta.market.matching.thesaurus import current
     from nesta.market.models import Listing
 
-    public = Listing.objects.filter(reference_key__startswith="bench-lst-", status__in=ON_MARKET)
-    want = public.count()
-    have = SearchDocument.objects.filter(doc_type=DOC_TYPE, object_id__in=public.values("pk")).count()
+    local = dict(
+        Listing.objects.filter(reference_key__startswith="bench-lst-", status__in=ON_MARKET).values_list(
+            "reference_key", "pk"
+        )
+    )
+    kinds = dict(Listing.objects.filter(reference_key__startswith="bench-lst-").values_list("reference_key", "kind"))
+    db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    rows = db.execute(
+        "SELECT l.reference_key, d.kind, d.tokens FROM market_matchdocument d "
+        "JOIN market_listing l ON l.id = d.listing_id WHERE l.reference_key LIKE 'bench-lst-%'"
+    )
+    seen = set()
+    for key, kind, tokens in rows:
+        if key in local and kinds.get(key) == kind:
+            seen.add(key)
+            yield (local[key], kind, tokens.split(" ") if tokens else [])
+    db.close()
+    rest = [pk for key, pk in local.items() if key not in seen]
+    progress(f"  {len(seen)} documents from {source}, {len(rest)} to tokenize")
+    th = current()
+    for i in range(0, len(rest), 2000):
+        qs = Listing.objects.filter(pk__in=rest[i : i + 2000]).select_related("province", "city", "field")
+        yield from I.documents(qs, th)
+    others = Listing.objects.filter(status__in=ON_MARKET).exclude(reference_key__startswith="bench-lst-")
+    yield from I.documents(others.select_related("province", "city", "field"), th)
+
+
+def ensure_match_documents(progress=say, source: str | None = None) -> dict:
+    """Build the matcher's index of the public listings unless every one is there (`source`: a
+    SQLite database whose matcher documents to reuse, see _documents_from)."""
+    from nesta.market.matching import index as I
+    from nesta.market.matching.candidates import ON_MARKET, reindex
+    from nesta.market.models import Listing, MatchDocument
+
+    want = Listing.objects.filter(status__in=ON_MARKET).count()
+    have = MatchDocument.objects.count()
     if have == want:
         return {"documents": want, "built_s": 0.0}
     started = time.monotonic()
-    progress(f"building {want} matcher documents")
-    SearchDocument.objects.filter(doc_type=DOC_TYPE).delete()
-    data._drop_text_index(connection)
-    try:
-        th = current()
-        last = 0
-        done = 0
-        qs = public.select_related("province", "city", "field").order_by("pk")
-        while True:
-            rows = list(qs.filter(pk__gt=last)[:CHUNK])
-            if not rows:
-                break
-            with transaction.atomic():
-                SearchDocument.objects.bulk_create([build_match_document(x, th) for x in rows], batch_size=2000)
-            last = rows[-1].pk
-            done += len(rows)
-            if done % 100_000 < CHUNK:
-                progress(f"  {done}/{want} matcher documents ({time.monotonic() - started:.0f}s)")
-    finally:
-        progress("rebuilding the text index")
-        data._restore_text_index(connection)
-        clear_stats()
-    with connection.cursor() as cur:
-        cur.execute("VACUUM ANALYZE core_searchdocument" if connection.vendor == "postgresql" else "ANALYZE")
-    return {"documents": want, "built_s": round(time.monotonic() - started, 1)}
+    progress(f"building the matcher's index of {want} listings (it holds {have})")
+
+    def step(n: int) -> None:
+        if n % 100_000 < I.BATCH:
+            progress(f"  {n}/{want} matcher documents ({time.monotonic() - started:.0f}s)")
+
+    done = I.rebuild(_documents_from(source, progress), step) if source else reindex(step)
+    return {"documents": done, "built_s": round(time.monotonic() - started, 1), "from": source}
 
 
-def _naive_or(listing) -> list[int]:
-    """The backend's own ranking of an OR over every word of the listing (the naive baseline)."""
-    from django.db import connection
-
-    from nesta.market.matching import candidates as C
-    from nesta.market.matching.scoring import build_query
-    from nesta.market.matching.thesaurus import current
-
-    query, _c, _e = build_query(listing, current(), hybrid=False)
-    words = [w for w in query if len(w) >= 2][:64]
-    kinds = C.complement_kinds(listing.kind)
-    if not words or not kinds:
-        return []
-    kind_tokens = [C._facet("k", k) for k in kinds]
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            tsq = "(" + " | ".join(C._quote_ts(w) + ":A" for w in words) + ")"
-            tsq += (
-                f" & {C._quote_ts(C.TYPE_TOKEN)}:D & (" + " | ".join(C._quote_ts(k) + ":D" for k in kind_tokens) + ")"
-            )
-            cur.execute(
-                "SELECT object_id FROM core_searchdocument WHERE tsv @@ to_tsquery('simple', %s) "
-                "ORDER BY ts_rank(tsv, to_tsquery('simple', %s)) DESC LIMIT 20",
-                [tsq, tsq],
-            )
-        else:
-            expr = "tokens : (" + " OR ".join(C._quote_fts(w) for w in words) + ")"
-            expr += (
-                f" AND filters : ({C._quote_fts(C.TYPE_TOKEN)} AND ("
-                + " OR ".join(C._quote_fts(k) for k in kind_tokens)
-                + "))"
-            )
-            cur.execute(
-                f"SELECT d.object_id FROM {C.FTS_TABLE} f JOIN core_searchdocument d ON d.id = f.rowid "
-                f"WHERE {C.FTS_TABLE} MATCH %s ORDER BY bm25({C.FTS_TABLE}, 1.0, 0.0) LIMIT 20",
-                [expr],
-            )
-        return [r[0] for r in cur.fetchall()]
-
-
-def _exact_recall(listing, got: list[int]) -> float:
-    """Share of the exhaustive BM25 top 20 that the bm25 method returned."""
+def _exhaustive(listing, method: str = "bm25") -> list[int]:
+    """The exhaustive BM25 top 20: every posting of every word drawn, every candidate scored
+    (the naive OR over the same index — exact, and it pays for every posting)."""
     from nesta.market.matching import weights as W
     from nesta.market.matching.engine import top_matches
 
-    saved = (W.MAX_QUERY_TERMS, W.POSTING_BUDGET, W.CANDIDATES)
-    W.MAX_QUERY_TERMS, W.POSTING_BUDGET, W.CANDIDATES = 10_000, 10**12, 10**9
+    saved = (W.MAX_QUERY_TERMS, W.POSTING_BUDGET, W.TERM_CAP, W.CANDIDATES)
+    W.MAX_QUERY_TERMS, W.POSTING_BUDGET, W.TERM_CAP, W.CANDIDATES = 10_000, 10**12, 10**12, 10**9
     try:
-        exact = [m.listing.pk for m in top_matches(listing, limit=20, method="bm25")]
+        return [m.listing.pk for m in top_matches(listing, limit=20, method=method)]
     finally:
-        W.MAX_QUERY_TERMS, W.POSTING_BUDGET, W.CANDIDATES = saved
-    if not exact:
-        return 1.0
-    return len(set(exact) & set(got)) / len(exact)
+        W.MAX_QUERY_TERMS, W.POSTING_BUDGET, W.TERM_CAP, W.CANDIDATES = saved
 
 
 class TantivyIndex:
@@ -160,8 +134,7 @@ class TantivyIndex:
     def __init__(self, progress=say):
         import tantivy
 
-        from nesta.core.models import SearchDocument
-        from nesta.market.matching.candidates import DOC_TYPE
+        from nesta.market.models import MatchDocument
 
         self.tantivy = tantivy
         started = time.monotonic()
@@ -173,7 +146,7 @@ class TantivyIndex:
         self.folder = tempfile.mkdtemp(prefix="match-tantivy-")
         self.index = tantivy.Index(self.schema, path=self.folder)
         writer = self.index.writer(heap_size=200_000_000, num_threads=1)
-        qs = SearchDocument.objects.filter(doc_type=DOC_TYPE).values_list("object_id", "kind", "tokens")
+        qs = MatchDocument.objects.values_list("listing_id", "kind", "tokens")
         n = 0
         for oid, kind, tokens in qs.iterator(chunk_size=5000):
             writer.add_document(tantivy.Document(tokens=tokens, kind=kind, oid=oid))
@@ -219,7 +192,7 @@ def measure(args: argparse.Namespace) -> dict:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("load_reference", verbosity=0)
     listings = ensure_listings(args.listings, args.seed)
-    docs = ensure_match_documents()
+    docs = ensure_match_documents(source=args.documents_from)
     say(f"[{backend}] {listings} {docs}")
 
     ids = list(
@@ -245,6 +218,7 @@ def measure(args: argparse.Namespace) -> dict:
     overlap: list[float] = []
     by_kind: dict[str, list[float]] = {}
     recalls: list[float] = []
+    hybrid_recalls: list[float] = []
     empty = 0
     for pk in timed:
         listing = queries[pk]
@@ -257,10 +231,6 @@ def measure(args: argparse.Namespace) -> dict:
         t = time.perf_counter()
         plain = top_matches(listing, limit=20, method="bm25")
         times["bm25"].append((time.perf_counter() - t) * 1000)
-        if not args.no_naive:
-            t = time.perf_counter()
-            _naive_or(listing)
-            times["naive_or"].append((time.perf_counter() - t) * 1000)
         if tv is not None:
             t = time.perf_counter()
             tv_ids = tv.top(listing)
@@ -268,8 +238,13 @@ def measure(args: argparse.Namespace) -> dict:
             mine = [m.listing.pk for m in plain]
             if mine:
                 overlap.append(len(set(mine) & set(tv_ids)) / len(mine))
-        if args.listings <= EXACT_MAX and len(recalls) < args.exact_queries:
-            recalls.append(_exact_recall(listing, [m.listing.pk for m in plain]))
+        if len(recalls) < args.exact_queries:
+            t = time.perf_counter()
+            exact = _exhaustive(listing)
+            times["naive_or"].append((time.perf_counter() - t) * 1000)
+            recalls.append(len(set(exact) & {m.listing.pk for m in plain}) / len(exact) if exact else 1.0)
+            exact = _exhaustive(listing, "hybrid")
+            hybrid_recalls.append(len(set(exact) & {m.listing.pk for m in found}) / len(exact) if exact else 1.0)
     report = {
         "backend": backend,
         "listings": args.listings,
@@ -287,6 +262,7 @@ def measure(args: argparse.Namespace) -> dict:
         "by_kind_p95": {k: _summary(v)["p95"] for k, v in sorted(by_kind.items())},
         "exact_recall": round(statistics.fmean(recalls), 3) if recalls else None,
         "exact_queries": len(recalls),
+        "hybrid_exact_recall": round(statistics.fmean(hybrid_recalls), 3) if hybrid_recalls else None,
     }
     say(f"[{backend}] {json.dumps(report, ensure_ascii=False)}")
     return report
@@ -299,8 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--exact-queries", type=int, default=30)
-    parser.add_argument("--no-naive", action="store_true", help="skip the naive OR baseline")
     parser.add_argument("--tantivy", action="store_true", help="also time option (b): an embedded tantivy index")
+    parser.add_argument("--documents-from", help="a SQLite database with the same bench listings' matcher documents")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nesta.settings.prod")
@@ -319,6 +295,9 @@ def run_backend(backend: str, env: dict, args) -> dict | None:
     try:
         cmd = [sys.executable, "-m", "bench.market.match", "--listings", str(args.listings), "--out", out]
         cmd += ["--seed", str(args.seed), "--queries", str(args.queries)]
+        sqlite_db = Path(args.sqlite_path).with_name("market.sqlite3")
+        if backend == "postgres" and sqlite_db.exists():
+            cmd += ["--documents-from", str(sqlite_db)]  # tokenized once, by the SQLite run
         result = subprocess.run(cmd, cwd=ROOT, env=env)
         if result.returncode != 0:
             say(f"[{backend}] match FAILED (exit {result.returncode})")

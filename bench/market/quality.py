@@ -116,7 +116,7 @@ def load_set(demands: list[dict], achievements: list[dict], say=print) -> dict[s
     from nesta.market.models import Listing
 
     old = Listing.objects.filter(reference_key__startswith="bench-q-")
-    SearchDocument.objects.filter(doc_type__in=["listing", "market_match"], object_id__in=old.values("pk")).delete()
+    SearchDocument.objects.filter(doc_type="listing", object_id__in=old.values("pk")).delete()
     old.delete()
     fields = dict(TaxonomyNode.objects.values_list("code", "id"))
     orgs = list(Organization.objects.order_by("id").values_list("id", "kind", "province_id", "city_id"))

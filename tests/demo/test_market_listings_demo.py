@@ -109,14 +109,14 @@ def test_demo_stamps_are_in_order_and_never_in_the_future(loaded):
 @pytest.mark.django_db
 def test_demo_listings_are_idempotent_and_indexed(loaded):
     from nesta.core.models import SearchDocument
-    from nesta.market.models import Listing
+    from nesta.market.models import Listing, MatchDocument
 
     public = Listing.objects.filter(
         reference_key__startswith="demo-mkt-", status__in=["published", "negotiating", "dealt"]
     )
     assert SearchDocument.objects.filter(doc_type="listing").count() == public.count()
     on_market = public.exclude(status="dealt").count()
-    assert SearchDocument.objects.filter(doc_type="market_match").count() == on_market
+    assert MatchDocument.objects.count() == on_market
     before = Listing.objects.count()
     lines: list[str] = []
     assert demo.load(SCALE, SEED, lines.append) == {"listings": 0}

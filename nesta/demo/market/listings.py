@@ -274,8 +274,7 @@ def load(
 
 def _index(listings: list[Any]) -> int:
     """Search documents and the matcher's documents of the new listings (bulk_create sends no signals)."""
-    from nesta.core.search.engine import index_many
-    from nesta.market.matching.candidates import ON_MARKET, build_match_document, clear_stats
+    from nesta.market.matching.index import sync_listings
     from nesta.market.matching.thesaurus import current
     from nesta.market.models import Listing
     from nesta.market.services.indexing import index_listings
@@ -286,6 +285,5 @@ def _index(listings: list[Any]) -> int:
         batch = list(Listing.objects.filter(pk__in=ids[i : i + 2000]).select_related(*_RELATED))
         count += index_listings(batch)
         th = current()
-        index_many([build_match_document(x, th) for x in batch if x.status in ON_MARKET])
-    clear_stats()
+        sync_listings(batch, th)
     return count

@@ -1,44 +1,28 @@
-"""The matcher's documents in the platform's search index, and candidates drawn from them.
-
-Each public listing (published or negotiating) has a document of type ``market_match``: its
-segmented title, keywords and text, and one token per thesaurus concept it mentions (``zc12``),
-so a concept is found like a word, with its own document frequency. The documents live in the
-same table as every catalogue's (FTS5 on SQLite, tsvector + GIN on PostgreSQL) and are written
-in the same transaction as the listing (signals, see wiring/matching.py), so a rolled-back write
-leaves no document behind.
+"""Candidates for a query listing, drawn from the matcher's own inverted index (index.py).
 
 The search module ANDs a query's words and ranks only its first 200 hits exactly; a listing used
-as a query has dozens of words, so candidates are drawn here with OR semantics instead: the
-query's words with the highest IDF are looked up one by one (each posting list read once,
-within POSTING_BUDGET rows in all), every listing found is scored by the IDF of the words it
-holds, and the best CANDIDATES of them are re-scored exactly with every word of the query
-(scoring.py). docs/market-matching.md compares this with the alternatives, with measurements.
+as a query has dozens of words, so candidates are drawn here with OR semantics instead, from the
+matcher's integer postings (models/matching.py): the query's words are ranked by weight × IDF
+(document frequencies per kind read from the statistics table, one query), and each chosen
+word's best postings by BM25 impact are read in one statement — a bounded range per word and
+candidate kind (POSTING_BUDGET rows in all, at most TERM_CAP per word), summed per listing by the
+database; the best CANDIDATES are returned with their tokens and re-scored exactly with every
+word of the query (scoring.py). docs/market-matching.md compares this with the alternatives.
 """
 
 import math
-import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 
-from nesta.core.models import SearchDocument
-from nesta.core.search.engine import FTS_TABLE, build_document
 from nesta.market.kinds import COMPLEMENTS
+from nesta.market.matching import index as I
 from nesta.market.matching import weights as W
-from nesta.market.matching.thesaurus import Thesaurus, concept_token
 from nesta.market.models.choices import ListingStatus
 
-DOC_TYPE = "market_match"
+DOC_TYPE = "market_match"  # the search type `manage.py reindex` rebuilds (wiring/matching.py)
 ON_MARKET = (ListingStatus.PUBLISHED, ListingStatus.NEGOTIATING)
-STATS_TTL = 300.0
-
-
-def _facet(prefix: str, value: str) -> str:
-    return prefix + "".join(c for c in value.lower() if c.isascii() and c.isalnum())
-
-
-TYPE_TOKEN = _facet("t", DOC_TYPE)
 
 
 # --- a listing's text -----------------------------------------------------------------------------
@@ -87,111 +71,32 @@ def listing_text(listing) -> str:
     return "\n".join(listing_parts(listing))
 
 
-def build_match_document(listing, thesaurus: Thesaurus) -> SearchDocument:
-    text = listing_text(listing)
-    concepts = " ".join(concept_token(c) for c in thesaurus.detect(text))
-    return build_document(
-        DOC_TYPE,
-        listing.pk,
-        text=text + "\n" + concepts,
-        province_code=getattr(listing.province, "code", "") if listing.province_id else "",
-        city_code=getattr(listing.city, "code", "") if listing.city_id else "",
-        kind=listing.kind,
-        fields=[listing.field.code] if listing.field_id else [],
-    )
-
-
-def sync_listing(listing, thesaurus: Thesaurus) -> None:
+def sync_listing(listing, thesaurus) -> None:
     """Keep the listing's document in step: present exactly while it is on the market."""
-    SearchDocument.objects.filter(doc_type=DOC_TYPE, object_id=listing.pk).delete()
-    note_write()
-    if listing.status in ON_MARKET:
-        build_match_document(listing, thesaurus).save()
+    I.sync_listing(listing, thesaurus)
 
 
 def remove_listing(listing_id: int) -> None:
-    SearchDocument.objects.filter(doc_type=DOC_TYPE, object_id=listing_id).delete()
-    note_write()
+    I.remove_listing(listing_id)
+
+
+def clear_stats() -> None:
+    """Nothing is cached between queries any more (kept for the callers that reset caches)."""
 
 
 # --- collection statistics ------------------------------------------------------------------------
 
-# Per process: (value, expiry). A word's document frequency moves slowly once it is in many
-# documents, so a known one is kept DF_TTL seconds; an unknown word (0) only ZERO_TTL, and a write
-# in this process forgets the unknown words and the collection size at once.
-_stats: dict[tuple, tuple[float, float]] = {}
-DF_TTL = 3600.0
-ZERO_TTL = 60.0
-DF_BATCH = 40
-
-
-def _cached(key: tuple, compute) -> float:
-    now = time.monotonic()
-    hit = _stats.get(key)
-    if hit is not None and hit[1] > now:
-        return hit[0]
-    value = float(compute() or 0)
-    _stats[key] = (value, now + STATS_TTL)
-    return value
-
-
-def clear_stats() -> None:
-    _stats.clear()
-
-
-def note_write() -> None:
-    for key in [k for k, v in _stats.items() if k[2] != "df" or v[0] == 0]:
-        _stats.pop(key, None)
-
-
-def _is_pg() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def _quote_fts(token: str) -> str:
-    return '"' + token.replace('"', '""') + '"'
-
-
-def _quote_ts(token: str) -> str:
-    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def _kind_tokens(kinds: Sequence[str]) -> list[str]:
-    return [_facet("k", k) for k in kinds]
-
-
-def _match_expr(token: str | None, kinds: Sequence[str]) -> str:
-    kt = _kind_tokens(kinds)
-    if _is_pg():
-        parts = [] if token is None else [_quote_ts(token) + ":A"]
-        parts.append(_quote_ts(TYPE_TOKEN) + ":D")
-        parts.append("(" + " | ".join(_quote_ts(k) + ":D" for k in kt) + ")")
-        return " & ".join(parts)
-    expr = f"filters : ({_quote_fts(TYPE_TOKEN)} AND ({' OR '.join(_quote_fts(k) for k in kt)}))"
-    return expr if token is None else f"tokens : {_quote_fts(token)} AND {expr}"
-
-
-def _where() -> str:
-    if _is_pg():
-        return "FROM core_searchdocument WHERE tsv @@ to_tsquery('simple', %s)"
-    return f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-
-
-def _scalar(sql: str, params: list) -> float:
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        row = cur.fetchone()
-    return (row[0] or 0) if row else 0
-
 
 @dataclass
 class Collection:
-    """The statistics BM25 needs over the documents of the candidate kinds."""
+    """The statistics BM25 needs over the documents of the candidate kinds (read, not cached)."""
 
     kinds: tuple[str, ...]
     n_docs: float
     avgdl: float
     df: dict[str, float]
+    term_ids: dict[str, int] = field(default_factory=dict)
+    df_by_kind: dict[str, dict[int, int]] = field(default_factory=dict)
 
     def idf(self, token: str) -> float:
         df = self.df.get(token, 0.0)
@@ -199,42 +104,35 @@ class Collection:
 
 
 def collection(kinds: Sequence[str], tokens: Iterable[str]) -> Collection:
+    """Two statements: the kinds' document counts and lengths, and the tokens' frequencies."""
     kinds = tuple(sorted(kinds))
-    db = connection.settings_dict["NAME"]
-    placeholders = ", ".join(["%s"] * len(kinds))
-    n_docs = _cached(
-        (db, kinds, "n"),
-        lambda: _scalar(
-            f"SELECT count(*) FROM core_searchdocument WHERE doc_type = %s AND kind IN ({placeholders})",
-            [DOC_TYPE, *kinds],
-        ),
-    )
-    avgdl = _cached(
-        (db, kinds, "avgdl"),
-        lambda: _scalar(
-            f"SELECT avg(length) FROM core_searchdocument WHERE doc_type = %s AND kind IN ({placeholders})",
-            [DOC_TYPE, *kinds],
-        ),
-    )
+    codes = {I.KIND_CODES[k]: k for k in kinds if k in I.KIND_CODES}
+    words = sorted({t for t in tokens if len(t) <= I.TERM_MAX})
+    n_docs, length = 0, 0
     df: dict[str, float] = {}
-    now = time.monotonic()
-    missing: list[str] = []
-    for t in dict.fromkeys(tokens):
-        hit = _stats.get((db, kinds, "df", t))
-        if hit is not None and hit[1] > now:
-            df[t] = hit[0]
-        else:
-            missing.append(t)
-    # the unknown words' counts in one statement per DF_BATCH words (one round trip, not forty)
-    count = "(SELECT count(*) " + _where() + ")"
+    term_ids: dict[str, int] = {}
+    by_kind: dict[str, dict[int, int]] = {}
     with connection.cursor() as cur:
-        for i in range(0, len(missing), DF_BATCH):
-            batch = missing[i : i + DF_BATCH]
-            cur.execute("SELECT " + ", ".join([count] * len(batch)), [_match_expr(t, kinds) for t in batch])
-            for t, n in zip(batch, cur.fetchone(), strict=True):
-                df[t] = float(n or 0)
-                _stats[(db, kinds, "df", t)] = (df[t], now + (DF_TTL if n else ZERO_TTL))
-    return Collection(kinds=kinds, n_docs=n_docs, avgdl=avgdl or 1.0, df=df)
+        marks = ", ".join(["%s"] * len(kinds))
+        cur.execute(f"SELECT docs, length FROM {I.T_KIND} WHERE kind IN ({marks})", list(kinds))
+        for docs, total in cur.fetchall():
+            n_docs += docs
+            length += total
+        if words and codes:
+            cur.execute(
+                f"SELECT t.term, t.id, s.kind, s.df FROM {I.T_TERM} t JOIN {I.T_STAT} s ON s.term_id = t.id "
+                f"WHERE t.term IN ({', '.join(['%s'] * len(words))}) "
+                f"AND s.kind IN ({', '.join(['%s'] * len(codes))}) AND s.df > 0",
+                [*words, *codes],
+            )
+            for term, term_id, code, n in cur.fetchall():
+                term_ids[term] = term_id
+                by_kind.setdefault(term, {})[code] = n
+                df[term] = df.get(term, 0.0) + n
+    avgdl = length / n_docs if n_docs else 1.0
+    return Collection(
+        kinds=kinds, n_docs=float(n_docs), avgdl=avgdl or 1.0, df=df, term_ids=term_ids, df_by_kind=by_kind
+    )
 
 
 def complement_kinds(kind: str, wanted: Sequence[str] | None = None) -> tuple[str, ...]:
@@ -246,75 +144,61 @@ def complement_kinds(kind: str, wanted: Sequence[str] | None = None) -> tuple[st
 
 @dataclass
 class Candidate:
-    doc_id: int
     object_id: int
     length: int
     tokens: list[str]
 
 
-def select_terms(query: dict[str, float], coll: Collection) -> list[str]:
-    """The query's words used to draw candidates: most discriminative first, within budget."""
+def plan(query: dict[str, float], coll: Collection) -> list[tuple[str, int, int]]:
+    """(term, kind code, rows) of the draw: the query's words by weight × IDF, each taking at most
+    TERM_CAP of its best postings (split over the kinds by their frequencies) while the sum stays
+    within POSTING_BUDGET; at most MAX_QUERY_TERMS words (at least MIN_QUERY_TERMS). A common word
+    past the budget still counts in the exact score; it just draws no one."""
     ranked = sorted((t for t in query if coll.df.get(t, 0) > 0), key=lambda t: (-query[t] * coll.idf(t), coll.df[t], t))
-    chosen: list[str] = []
-    budget = 0.0
-    for t in ranked:
-        if len(chosen) >= W.MAX_QUERY_TERMS:
+    arms: list[tuple[str, int, int]] = []
+    budget: float = W.POSTING_BUDGET
+    for n, t in enumerate(ranked):
+        if n >= W.MAX_QUERY_TERMS or (budget <= 0 and n >= W.MIN_QUERY_TERMS):
             break
         df = coll.df[t]
-        if chosen and len(chosen) >= W.MIN_QUERY_TERMS and budget + df > W.POSTING_BUDGET:
-            continue  # a common word: it still counts in the exact score, it just draws no one
-        chosen.append(t)
-        budget += df
-    return chosen
+        take = min(df, W.TERM_CAP, max(budget, W.TERM_FLOOR))
+        for code, n_k in sorted(coll.df_by_kind[t].items()):
+            rows = n_k if take >= df else max(1, math.ceil(take * n_k / df))
+            arms.append((t, code, int(rows)))
+        budget -= take
+    return arms
 
 
 def draw(query: dict[str, float], coll: Collection, *, exclude: int | None = None) -> list[Candidate]:
-    """The best CANDIDATES documents holding at least one selected word, by summed IDF.
-
-    One statement: each selected word's posting list (UNION ALL), summed per document by the
-    database, the best CANDIDATES joined to their tokens for the exact score."""
-    terms = select_terms(query, coll)
-    if not terms:
+    """The best CANDIDATES listings by summed weight × IDF × impact over the planned postings,
+    with their tokens: one statement."""
+    arms = plan(query, coll)
+    if not arms:
         return []
-    pk = "id" if _is_pg() else "rowid"
-    cast = "::float8" if _is_pg() else ""
-    arm = f"SELECT {pk} AS doc, %s{cast} AS w " + _where()
-    union = " UNION ALL ".join([arm] * len(terms))
+    arm = (
+        f"SELECT listing_id, impact * CAST(%s AS DOUBLE PRECISION) AS w FROM (SELECT listing_id, impact FROM {I.T_POST} "
+        "WHERE term_id = %s AND kind = %s ORDER BY impact DESC LIMIT %s) a{n}"
+    )
+    union = " UNION ALL ".join(arm.format(n=n) for n in range(len(arms)))
     params: list = []
-    for t in terms:
-        params += [query[t] * coll.idf(t), _match_expr(t, coll.kinds)]
+    for t, code, rows in arms:
+        params += [query[t] * coll.idf(t), coll.term_ids[t], code, rows]
     sql = (
-        f"SELECT d.id, d.object_id, d.length, d.tokens, s.w FROM (SELECT doc, SUM(w) AS w FROM ({union}) u "
-        "GROUP BY doc ORDER BY SUM(w) DESC, doc LIMIT %s) s JOIN core_searchdocument d ON d.id = s.doc"
+        f"SELECT d.listing_id, d.length, d.tokens, s.w FROM (SELECT listing_id, SUM(w) AS w FROM ({union}) u "
+        f"GROUP BY listing_id ORDER BY SUM(w) DESC, listing_id LIMIT %s) s JOIN {I.T_DOC} d ON d.listing_id = s.listing_id"
     )
     with connection.cursor() as cur:
         cur.execute(sql, [*params, W.CANDIDATES + 1])
         rows = cur.fetchall()
-    out = [Candidate(r[0], r[1], r[2], r[3].split(" ")) for r in rows if r[1] != exclude]
-    score = {r[0]: r[4] for r in rows}
-    out.sort(key=lambda c: (-score[c.doc_id], c.doc_id))
+    rows.sort(key=lambda r: (-r[3], r[0]))
+    out = [Candidate(r[0], r[1], r[2].split(" ")) for r in rows if r[0] != exclude]
     return out[: W.CANDIDATES]
 
 
 def reindex(progress=None) -> int:
-    """Rebuild every matcher document from the listings (manage.py reindex; bulk loads)."""
-    from nesta.core.search.engine import index_many
+    """Rebuild the matcher's index from the listings (manage.py reindex; bulk loads)."""
     from nesta.market.matching.thesaurus import current
     from nesta.market.models import Listing
 
-    th = current()
-    SearchDocument.objects.filter(doc_type=DOC_TYPE).delete()
     qs = Listing.objects.filter(status__in=ON_MARKET).select_related("province", "city", "field").order_by("pk")
-    done = 0
-    batch: list[SearchDocument] = []
-    for listing in qs.iterator(chunk_size=2000):
-        batch.append(build_match_document(listing, th))
-        if len(batch) >= 2000:
-            done += index_many(batch)
-            batch = []
-            if progress:
-                progress(done)
-    if batch:
-        done += index_many(batch)
-    _stats.clear()
-    return done
+    return I.rebuild(I.documents(qs.iterator(chunk_size=2000), current()), progress)

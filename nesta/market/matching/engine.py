@@ -192,7 +192,7 @@ def _hybrid_reasons(
         if T.concept_token(cid) in parts or any(w in parts for w in th.words.get(cid, ()) if w in expansions)
     ]
     if shared:
-        theirs = th.detect(C.listing_text(other))
+        theirs = th.detect(C.listing_text(other), only=set(shared[:3]))
         reasons += [
             R.related_terms(th.concepts.get(cid, ""), concepts.get(cid, []), theirs.get(cid, [])) for cid in shared[:3]
         ]
@@ -201,8 +201,8 @@ def _hybrid_reasons(
     root = ""
     if why["field"] == "root":
         node = other.field_id
-        while parent.get(node) is not None:
-            node = parent[node]
+        while (up := parent.get(node)) is not None:
+            node = up
         root = names.get(node, "")
     _, _, place = _place(other)
     for reason in (

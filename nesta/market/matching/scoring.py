@@ -73,7 +73,7 @@ def build_query(
 
 def bm25(query: dict[str, float], tokens: list[str], coll: Collection) -> tuple[float, dict[str, float]]:
     """Okapi BM25 of a document for the weighted query, and each word's share of it."""
-    counts = Counter(t for t in tokens if t in query)
+    counts = Counter(filter(query.__contains__, tokens))
     norm = W.K1 * (1 - W.B + W.B * len(tokens) / (coll.avgdl or 1))
     parts = {}
     for t, tf in counts.items():
@@ -250,8 +250,9 @@ def price_fit(query: Any, cand: Any) -> tuple[float, str]:
     if budget is None or ask is None or budget <= 0:
         return W.NEUTRAL, ""
     if payer.kind == K.INVESTOR or seller.kind == K.FINANCING:
-        lo, hi = (p_lo or Decimal(0)), (p_hi or p_lo)
-        want_lo, want_hi = (s_lo or s_hi), (s_hi or s_lo)
+        lo, hi = (p_lo or Decimal(0)), (p_hi if p_hi is not None else budget)
+        want_lo = s_lo if s_lo is not None else ask
+        want_hi = s_hi if s_hi is not None else ask
         if want_lo <= hi and want_hi >= lo:
             return 1.0, "within"
         ratio = float(want_lo / hi) if want_lo > hi else float(lo / want_hi) if want_hi else 9.0

@@ -32,13 +32,16 @@ GENERAL_WEIGHT = 0.2
 LEXICAL_MODE = "self"
 LEXICAL_FULL = 0.5
 LEXICAL_SCALE = 12.0
-# Candidates: the query's most discriminative words (highest IDF), taken while the sum of their
-# document frequencies stays within POSTING_BUDGET (the index reads each posting list once) and at
-# most MAX_QUERY_TERMS of them (at least MIN_QUERY_TERMS); the index ranks them and CANDIDATES
-# of them are re-scored exactly here with every word of the query.
+# Candidates (candidates.py): the query's words by weight × IDF, each drawing at most TERM_CAP of
+# its best postings (by BM25 impact), while the rows read stay within POSTING_BUDGET (a word past
+# the budget still reads TERM_FLOOR while fewer than MIN_QUERY_TERMS are drawn); at most
+# MAX_QUERY_TERMS words. The best CANDIDATES by the drawn score are re-scored exactly here with
+# every word of the query.
 MAX_QUERY_TERMS = 24
 MIN_QUERY_TERMS = 4
-POSTING_BUDGET = 20_000
+POSTING_BUDGET = 12_000
+TERM_CAP = 2_000
+TERM_FLOOR = 300
 CANDIDATES = 200
 
 # --- the context components --------------------------------------------------------------------

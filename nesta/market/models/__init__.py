@@ -34,6 +34,7 @@ from nesta.market.models.contracts import (
     TechField,
 )
 from nesta.market.models.listings import MONEY, Listing
+from nesta.market.models.matching import MatchDocument, MatchKindStat, MatchPosting, MatchTerm, MatchTermStat
 from nesta.market.models.negotiation import Interest, ThreadMessage
 from nesta.market.models.thesaurus import ThesaurusConcept, ThesaurusTerm
 
@@ -58,6 +59,11 @@ __all__ = [
     "Listing",
     "ListingKind",
     "ListingStatus",
+    "MatchDocument",
+    "MatchKindStat",
+    "MatchPosting",
+    "MatchTerm",
+    "MatchTermStat",
     "Maturity",
     "PartyNature",
     "PlanSource",
