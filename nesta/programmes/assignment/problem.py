@@ -14,7 +14,8 @@ class Problem:
     capacity: np.ndarray  # int (n_experts,): most new seats (max load, the yearly cap, availability)
     min_load: np.ndarray  # int (n_experts,): fewest new seats
     expert_org: np.ndarray  # int (n_experts,): organisation index, -1 none
-    expert_province: np.ndarray  # int (n_experts,): province index, -1 unknown
+    # int (n_experts,): province index, -1 unknown; the organisation's (one province per organisation)
+    expert_province: np.ndarray
     app_province: np.ndarray  # int (n_apps,)
     # most new in-province seats per application (k − 1 less those held), None: no such rule
     inprov_cap: np.ndarray | None = None
