@@ -17,6 +17,7 @@ from nesta.core.errors import NotFound
 from nesta.core.permissions import can, restrict
 from nesta.programmes.models import InterestStatement, SubsidisedLoan, SubsidyFund, SubsidyInstalment
 from nesta.programmes.services.subsidies import computation
+from nesta.programmes.subsidy_math import pct
 
 ID_MAX = 2_147_483_647
 _ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -78,6 +79,7 @@ def funds_for(user: Any) -> list[SubsidyFund]:
     out = list(rows)
     for f in out:
         f.remaining = f.budget - f.approved
+        f.rate_cap_text = pct(f.rate_cap)
     return out
 
 
@@ -120,6 +122,9 @@ def fund_get(*, user: Any, fund_id: Any) -> FundPage:
     )
     if not whole and not loans:
         raise NotFound()
+    fund.rate_cap_text = pct(fund.rate_cap)  # type: ignore[attr-defined]
+    for loan in loans:
+        _rates(loan)
     totals = SubsidyInstalment.objects.filter(statement__loan__fund=fund).aggregate(
         approved=_sum("amount"), paid=_sum("amount", paid_on__isnull=False)
     )
@@ -132,6 +137,11 @@ def fund_get(*, user: Any, fund_id: Any) -> FundPage:
         paid=totals["paid"],
         remaining=fund.budget - totals["approved"],
     )
+
+
+def _rates(loan: SubsidisedLoan) -> None:
+    loan.loan_rate_text = pct(loan.loan_rate)  # type: ignore[attr-defined]
+    loan.subsidised_rate_text = pct(loan.subsidised_rate)  # type: ignore[attr-defined]
 
 
 def loan_get(*, user: Any, loan_id: Any) -> SubsidisedLoan:
@@ -147,6 +157,8 @@ def loan_get(*, user: Any, loan_id: Any) -> SubsidisedLoan:
     if loan is None:
         raise NotFound()
     loan.statement_rows = _statements([loan.pk])  # type: ignore[attr-defined]
+    _rates(loan)
+    loan.fund.rate_cap_text = pct(loan.fund.rate_cap)  # type: ignore[attr-defined]
     return loan
 
 
