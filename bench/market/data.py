@@ -420,6 +420,41 @@ def _reader(f, connection):
     return lambda obj: f.get_db_prep_save(f.pre_save(obj, True), connection)
 
 
+def write_values(model, rows: list[dict[str, Any]], connection) -> None:
+    """Insert rows given as {attname: value} without model instances (the template's value for
+    anything a row leaves out: defaults, and the auto_now times of this load)."""
+    from django.db import connections, models
+
+    connection = connections[connection.alias]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    template = model()
+    defaults = {f.attname: f.get_db_prep_save(f.pre_save(template, True), connection) for f in fields}
+    plain = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
+    convert = {f.attname: (None if isinstance(f, plain) and not isinstance(f, models.JSONField) else f) for f in fields}
+    names = [f.attname for f in fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+
+    def row_of(values: dict[str, Any]) -> list[Any]:
+        out = []
+        for name in names:
+            if name not in values:
+                out.append(defaults[name])
+                continue
+            v, f = values[name], convert[name]
+            out.append(v if f is None or v is None else f.get_db_prep_save(v, connection))
+        return out
+
+    table = model._meta.db_table
+    with connection.cursor() as cur:
+        if connection.vendor != "postgresql":
+            marks = ", ".join(["?"] * len(fields))
+            cur.cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", map(row_of, rows))
+            return
+        with cur.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for values in rows:
+                copy.write_row(row_of(values))
+
+
 # Tables the load writes: their secondary indexes are dropped before and built once after
 # (a million random-order inserts into a dozen B-trees cost far more than sorting once).
 LOADED_TABLES = ("market_listing", "core_searchdocument")

@@ -192,7 +192,7 @@ def ensure_contracts(n: int, seed: int, backend: str) -> dict:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from bench.market.data import _drop_indexes, _load_session, _write
+    from bench.market.data import _drop_indexes, _load_session, write_values
     from nesta.market.models import TechContract
 
     bench = TechContract.objects.filter(reference_key__startswith="bench-ctr-")
@@ -252,8 +252,8 @@ def ensure_contracts(n: int, seed: int, backend: str) -> dict:
             signed = (registered_at - timedelta(days=rng.randrange(5, 60))).date()
             made += 1
             batch.append(
-                TechContract(
-                    point=point,
+                dict(
+                    point_id=point.pk,
                     status="registered",
                     number=f"{year % 100:02d}{point.number_prefix}{serial:06d}",
                     serial=serial,
@@ -283,13 +283,13 @@ def ensure_contracts(n: int, seed: int, backend: str) -> dict:
             )
             if len(batch) >= CHUNK:
                 with transaction.atomic():
-                    _write(TechContract, batch, connection)
+                    write_values(TechContract, batch, connection)
                 batch = []
                 if made % 100_000 == 0:
                     say(f"[{backend}] {made} contracts ({time.monotonic() - started:.0f} s)")
         if batch:
             with transaction.atomic():
-                _write(TechContract, batch, connection)
+                write_values(TechContract, batch, connection)
     say(f"[{backend}] building {len(indexes)} indexes ({time.monotonic() - started:.0f} s)")
     with connection.cursor() as cur:
         for sql in indexes:
