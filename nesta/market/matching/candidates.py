@@ -149,23 +149,39 @@ class Candidate:
     tokens: list[str]
 
 
-def plan(query: dict[str, float], coll: Collection) -> list[tuple[str, int, int]]:
-    """(term, kind code, rows) of the draw: the query's words by weight × IDF, each taking at most
-    TERM_CAP of its best postings (split over the kinds by their frequencies) while the sum stays
-    within POSTING_BUDGET; at most MAX_QUERY_TERMS words (at least MIN_QUERY_TERMS). A common word
-    past the budget still counts in the exact score; it just draws no one."""
+def plan(query: dict[str, float], coll: Collection) -> list[tuple[str, int, int, float]]:
+    """(term, kind code, rows, weight) of the draw: the query's words by weight × IDF, each taking
+    at most TERM_CAP of its best postings (split over the kinds by their frequencies) while the
+    sum stays within POSTING_BUDGET; at most MAX_QUERY_TERMS words (at least MIN_QUERY_TERMS). A
+    common word past the budget still counts in the exact score; it just draws no one.
+
+    Search-mode segmentation gives a compound and its parts (发动机, 发动, 动机): a word that is
+    part of (or contains) a chosen one and has the same frequencies in every kind holds the same
+    listings, so it reads nothing and adds its weight to the chosen word's postings instead."""
     ranked = sorted((t for t in query if coll.df.get(t, 0) > 0), key=lambda t: (-query[t] * coll.idf(t), coll.df[t], t))
-    arms: list[tuple[str, int, int]] = []
+    chosen: dict[str, float] = {}
     budget: float = W.POSTING_BUDGET
-    for n, t in enumerate(ranked):
-        if n >= W.MAX_QUERY_TERMS or (budget <= 0 and n >= W.MIN_QUERY_TERMS):
-            break
-        df = coll.df[t]
-        take = min(df, W.TERM_CAP, max(budget, W.TERM_FLOOR))
+    take_of: dict[str, float] = {}
+    for t in ranked:
+        weight = query[t] * coll.idf(t)
+        twin = W.MERGE_TWINS and next(
+            (c for c in chosen if (t in c or c in t) and coll.df_by_kind[c] == coll.df_by_kind[t]), None
+        )
+        if twin:
+            chosen[twin] += weight
+            continue
+        if len(chosen) >= W.MAX_QUERY_TERMS or (budget <= 0 and len(chosen) >= W.MIN_QUERY_TERMS):
+            continue
+        take = min(coll.df[t], W.TERM_CAP, max(budget, W.TERM_FLOOR))
+        chosen[t] = weight
+        take_of[t] = take
+        budget -= take
+    arms: list[tuple[str, int, int, float]] = []
+    for t, weight in chosen.items():
+        df, take = coll.df[t], take_of[t]
         for code, n_k in sorted(coll.df_by_kind[t].items()):
             rows = n_k if take >= df else max(1, math.ceil(take * n_k / df))
-            arms.append((t, code, int(rows)))
-        budget -= take
+            arms.append((t, code, int(rows), weight))
     return arms
 
 
@@ -181,8 +197,8 @@ def draw(query: dict[str, float], coll: Collection, *, exclude: int | None = Non
     )
     union = " UNION ALL ".join(arm.format(n=n) for n in range(len(arms)))
     params: list = []
-    for t, code, rows in arms:
-        params += [query[t] * coll.idf(t), coll.term_ids[t], code, rows]
+    for t, code, rows, weight in arms:
+        params += [weight, coll.term_ids[t], code, rows]
     sql = (
         f"SELECT d.listing_id, d.length, d.tokens, s.w FROM (SELECT listing_id, SUM(w) AS w FROM ({union}) u "
         f"GROUP BY listing_id ORDER BY SUM(w) DESC, listing_id LIMIT %s) s JOIN {I.T_DOC} d ON d.listing_id = s.listing_id"

@@ -40,8 +40,9 @@ LEXICAL_SCALE = 12.0
 MAX_QUERY_TERMS = 24
 MIN_QUERY_TERMS = 4
 POSTING_BUDGET = 12_000
-TERM_CAP = 2_000
+TERM_CAP = 4_000
 TERM_FLOOR = 300
+MERGE_TWINS = True  # a compound's parts with the same frequencies draw once (candidates.plan)
 CANDIDATES = 200
 
 # --- the context components --------------------------------------------------------------------
