@@ -286,7 +286,7 @@ def _assemble(
     for (y, pid, rid), f in sorted(cells.items(), key=lambda kv: (-kv[0][0], prog_sort(kv[0][1]), prov_sort(kv[0][2]))):
         p = programmes.get(pid) if pid is not None else None
         r = regions.get(rid) if rid is not None else None
-        f.key = f"{y}-{p.code if p else '-'}-{r.code if r else '-'}"
+        f.key = f"{y}/{p.code if p else '-'}/{r.code if r else '-'}"
         f.programme = p.code if p else None
         f.province = r.code if r else None
         f.label = f"{y} · {_programme_label(p)} · {_province_label(r)}"
