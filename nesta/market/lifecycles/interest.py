@@ -109,6 +109,10 @@ def _closed(interest: Interest, actor: Any) -> None:
     _tell_party(interest, "interest_closed", gettext_now("对方已结束洽谈：%(t)s"))
 
 
+def _lapsed(interest: Interest, actor: Any) -> None:
+    _tell_party(interest, "interest_lapsed", gettext_now("信息已撤回或过期，洽谈随之结束：%(t)s"))
+
+
 _OWNER: dict[str, Any] = {"permission": "listing.change"}
 
 INTEREST = Lifecycle(
@@ -173,6 +177,18 @@ INTEREST = Lifecycle(
             confirm=_("确定结束与该单位的洽谈吗？"),
             done=_("洽谈已结束。"),
             summary="结束洽谈（信息方）",
+            **_OWNER,
+        ),
+        # the listing left the market (withdrawn, expired): its open and accepted interests end with it
+        Transition(
+            "lapse",
+            sources=(I.OPEN, I.ACCEPTED),
+            target=I.CLOSED,
+            timestamp="closed_at",
+            event="interest.lapsed",
+            label=_("信息撤回或过期，洽谈结束"),
+            notify=_lapsed,
+            offered=False,
             **_OWNER,
         ),
     ],

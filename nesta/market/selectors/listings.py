@@ -19,7 +19,7 @@ from nesta.core.permissions import can, restrict
 from nesta.core.templatetags.nesta import yuan
 from nesta.market.kinds import DETAIL_CHOICES, DETAIL_LABELS, KIND_DETAILS
 from nesta.market.lifecycles.listing import LISTING
-from nesta.market.models import PUBLIC_STATUSES, Interest, IPType, Listing, ListingStatus
+from nesta.market.models import PUBLIC_STATUSES, BiddingRound, Interest, IPType, Listing, ListingKind, ListingStatus
 
 RELATED = ("organization", "field", "province", "city")
 MAX_EXPORT_ROWS = 5000
@@ -136,7 +136,7 @@ def _word(name: str, value: Any) -> str:
 
 def ip_items_text(items: list[dict[str, Any]]) -> str:
     labels = dict(IPType.choices)
-    return "；".join(f"{labels.get(i.get('type'), i.get('type'))} {i.get('number', '')}".strip() for i in items)
+    return "；".join(f"{labels.get(str(i.get('type')), i.get('type'))} {i.get('number', '')}".strip() for i in items)
 
 
 def details_rows(listing: Listing, region_names: dict[str, str] | None = None) -> list[DetailRow]:
@@ -151,15 +151,28 @@ def details_rows(listing: Listing, region_names: dict[str, str] | None = None) -
         if name == "state_owned" and not value:
             continue
         if name == "ip_items":
-            text = ip_items_text(value)
+            text = ip_items_text(value or [])
         elif name == "regions":
-            text = "、".join((region_names or {}).get(c, c) for c in value)
+            text = "、".join((region_names or {}).get(c, c) for c in value or [])
         elif isinstance(value, list):
             text = "、".join(_word(name, item) for item in value)
         else:
             text = _word(name, value)
         rows.append(DetailRow(name, str(DETAIL_LABELS.get(name, name)), text))
     return rows
+
+
+def live_bidding_label(listing: Listing) -> str:
+    """ "报名中" / "竞价中" while a property-rights listing has a live bidding round (its own status
+    stays 已发布 until the round ends), else ""."""
+    if listing.kind != ListingKind.PROPERTY_RIGHT:
+        return ""
+    status = (
+        BiddingRound.objects.filter(listing=listing, status__in=BiddingRound.LIVE)
+        .values_list("status", flat=True)
+        .first()
+    )
+    return str(BiddingRound.Status(status).label) if status else ""
 
 
 def price_text(listing: Listing) -> str:

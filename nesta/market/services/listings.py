@@ -27,8 +27,8 @@ from nesta.core.models import Region
 from nesta.core.permissions import Target, require
 from nesta.core.transactions import write_transaction
 from nesta.directory.models import Organization
-from nesta.market.lifecycles.listing import LISTING
-from nesta.market.models import Listing, ListingStatus
+from nesta.market.lifecycles import INTEREST, LISTING, ROUND
+from nesta.market.models import BiddingRound, Interest, Listing, ListingStatus
 from nesta.market.services.indexing import index_listing
 from nesta.market.services.listing_rules import COMMON_FIELDS, FACET_FIELDS, check_listing
 
@@ -203,6 +203,35 @@ def _index(listing: Listing, t: Transition) -> None:
     index_listing(listing)
 
 
+def _leave_market(listing: Listing, t: Transition) -> None:
+    """A listing withdrawn or expired takes its negotiations and its bidding round with it: open
+    and accepted interests lapse (both sides told), a round still taking registrations is
+    cancelled. A round already taking bids is not cut short: withdrawing is refused before (guard)."""
+    index_listing(listing)
+    for interest_id in listing.interests.filter(status__in=Interest.ACTIVE).values_list("pk", flat=True):
+        INTEREST.run("lapse", actor=None, obj_id=interest_id, system=True)
+    for round_id in BiddingRound.objects.filter(listing=listing, status__in=BiddingRound.LIVE).values_list(
+        "pk", flat=True
+    ):
+        ROUND.run(
+            "cancel",
+            actor=None,
+            obj_id=round_id,
+            system=True,
+            outcome=BiddingRound.Outcome.CANCELLED,
+            outcome_note=str(_("挂牌信息已撤回或过期")),
+            winner_id=None,
+        )
+
+
+def _no_bidding_under_way(listing: Listing, t: Transition) -> None:
+    if BiddingRound.objects.filter(listing=listing, status=BiddingRound.Status.OPEN).exists():
+        raise Conflict(
+            _("该信息正在网络竞价，竞价结束前不能撤回；如确需终止，请由运营方取消竞价。"),
+            code="bidding_in_progress",
+        )
+
+
 def _not_expired(listing: Listing, t: Transition) -> None:
     today = timezone.localdate()
     if listing.valid_until is not None and listing.valid_until < today:
@@ -223,7 +252,8 @@ def listing_run(
         t = LISTING.transition(name)
     except LookupError:
         raise NotFound(_("未知的操作。")) from None
-    prepare = _not_expired if name in ("submit", "publish") else None
+    prepare = _not_expired if name in ("submit", "publish") else _no_bidding_under_way if name == "withdraw" else None
+    effect = _leave_market if name in ("withdraw", "expire") else _index
     if t.name in ("return", "approve"):
         note = reason.strip() if isinstance(reason, str) else ""
         if t.name == "return" and not note:
@@ -238,7 +268,7 @@ def listing_run(
             )
         fields.update(review_note=note, reviewed_by=actor if getattr(actor, "is_authenticated", False) else None)
     return LISTING.run(
-        t.name, actor=actor, obj_id=_listing_id(listing_id), system=system, prepare=prepare, effect=_index, **fields
+        t.name, actor=actor, obj_id=_listing_id(listing_id), system=system, prepare=prepare, effect=effect, **fields
     )
 
 
@@ -283,7 +313,7 @@ def listings_expire(today: date | None = None, *, limit: int = 10 * EXPIRE_BATCH
             break
         for pk in ids:
             try:
-                LISTING.run("expire", actor=None, obj_id=pk, system=True, effect=_index)
+                LISTING.run("expire", actor=None, obj_id=pk, system=True, effect=_leave_market)
             except (Conflict, NotFound):  # changed meanwhile (withdrawn, deleted)
                 continue
             done += 1

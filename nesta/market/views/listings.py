@@ -74,6 +74,7 @@ class ListingDetail(DetailPage):
         return {
             "detail_rows": reads.details_rows(obj, names),
             "price_text": reads.price_text(obj),
+            "bidding_label": reads.live_bidding_label(obj),
             "price_label": KIND_FACETS[obj.kind]["price"],
             "contact_visible": reads.may_view_contact(request.user, obj),
             "insider": reads.is_insider(request.user, obj),
