@@ -181,7 +181,7 @@ def listing_interests(*, user: Any, listing: Listing, limit: int = BOX_INTERESTS
 def own_interest(*, user: Any, listing: Listing) -> InterestView | None:
     """The latest interest of the user's organisation in the listing (a live one first)."""
     org = acting_organization(user)
-    if not acts_for_party(user, org):
+    if org is None or not acts_for_party(user, org):
         return None
     qs = _with_counts(_interests().filter(listing=listing, organization_id=org))
     interest = qs.filter(status__in=Interest.ACTIVE).first() or qs.first()

@@ -16,7 +16,7 @@ and passed to the transition, so its audit row carries the winner and the price.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nesta.accounts.models import User
 from nesta.core.audit import audit_record
 from nesta.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from nesta.core.inputs import Actor
@@ -231,7 +232,7 @@ def round_create(*, actor: Actor, listing_id: int, data: RoundInput, now: dateti
                 rnd = BiddingRound.objects.create(
                     listing=listing,
                     scheduled_end=clean["ends_at"],
-                    created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    created_by=cast(User, actor) if getattr(actor, "is_authenticated", False) else None,
                     **clean,
                 )
         except IntegrityError:  # the partial unique index: another round was opened meanwhile
@@ -266,6 +267,7 @@ def registration_create(
     registration deadline; the operator then qualifies or rejects it. A withdrawn registration
     may register again; a rejected one may not."""
     org_id = _own_organization(actor, "bidding.register")
+    user = cast(User, actor)  # a signed-in person: _own_organization refused anyone else
     note = clean_text(note, field="note", max_length=NOTE_MAX)
     rnd = _round(round_id)
     if rnd.listing.organization_id == org_id:
@@ -288,11 +290,11 @@ def registration_create(
                 details={"registration_id": reg.pk, "status": reg.status},
             )
         if reg is None:
-            reg = BidderRegistration.objects.create(round=rnd, organization_id=org_id, user=actor, note=note)
-            changes = {"status": [None, G.PENDING]}
+            reg = BidderRegistration.objects.create(round=rnd, organization_id=org_id, user=user, note=note)
+            changes: dict[str, list[Any]] = {"status": [None, G.PENDING]}
         else:
             changes = {"status": [reg.status, G.PENDING]}
-            reg.status, reg.user, reg.note, reg.qualified_at = G.PENDING, actor, note, None
+            reg.status, reg.user, reg.note, reg.qualified_at = G.PENDING, user, note, None
             reg.save()
         audit_record(actor=actor, action="bidding.registered", instance=reg, changes=changes)
         if rnd.created_by_id:

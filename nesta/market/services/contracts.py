@@ -115,7 +115,7 @@ def check_submission(data: dict[str, Any], *, point: RegistrationPoint | None, p
                 given[f"{party}_name"] = org.name
             if (
                 not str(given.get(f"{party}_region") or "").strip()
-                and org.city_id
+                and org.city is not None
                 and given.get(f"{party}_country") in (None, "", r.CHINA)
             ):
                 given[f"{party}_region"] = org.city.code
@@ -321,7 +321,8 @@ def point_staff(organization_ids: set[int]) -> dict[int, list[Any]]:
         organization_id__in=organization_ids, role__in=(Role.ORG_ADMIN, Role.MEMBER), user__is_active=True
     ).select_related("user")
     for g in grants:
-        staff.setdefault(g.organization_id, []).append(g.user)
+        if g.organization_id is not None:
+            staff.setdefault(g.organization_id, []).append(g.user)
     return staff
 
 

@@ -48,7 +48,7 @@ def field_codes(field: TaxonomyNode) -> list[str]:
     codes = [field.code]
     node = field
     for _level in range(4):  # the taxonomy is shallow; the bound guards a cycle
-        if not node.parent_id:
+        if node.parent is None:
             break
         node = node.parent
         codes.append(node.code)
@@ -84,7 +84,7 @@ def listing_search_document(listing: Listing) -> SearchDocument:
         listing.pk,
         text=listing_text(listing),
         province_code=listing.province.code,
-        city_code=listing.city.code if listing.city_id else "",
+        city_code=listing.city.code if listing.city is not None else "",
         kind=listing.kind,
         fields=facet_tokens(listing),
     )

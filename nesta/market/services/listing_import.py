@@ -343,7 +343,7 @@ def _read_sheet(content: bytes) -> list[tuple[int, dict[str, Any]]]:
 
 def _service_errors(number: int, exc: DomainError, reported: set[str]) -> list[RowError]:
     details = exc.details if isinstance(exc.details, dict) else {}
-    out = []
+    out: list[RowError] = []
     for key, messages in details.items():
         if key == "codes" or not isinstance(messages, list):
             continue
@@ -373,11 +373,8 @@ def listings_import_check(
     today = timezone.localdate()
     prepared: list[Listing] = []
     problems: list[RowError] = []
-    own = (
-        Organization.objects.select_related("province", "city")
-        .filter(pk=getattr(actor, "organization_id", None))
-        .first()
-    )
+    own_id = getattr(actor, "organization_id", None)
+    own = Organization.objects.select_related("province", "city").filter(pk=own_id).first() if own_id else None
     for done, (number, cells) in enumerate(rows, 1):
         data, errors = _row_data(number, cells, refs, own)
         reported = {e.field for e in errors}

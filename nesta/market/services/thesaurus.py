@@ -37,7 +37,7 @@ def _clean_terms(raw: Any) -> list[tuple[str, str]]:
     for item in raw:
         term, role = (item.get("term"), item.get("role")) if isinstance(item, dict) else item
         if role not in ROLES:
-            errors.append(_("未知的词语角色。"))
+            errors.append(str(_("未知的词语角色。")))
             continue
         try:
             text = clean_text(term, field="terms", max_length=40, required=True, multiline=False)
@@ -73,7 +73,7 @@ def _clean(data: dict[str, Any], concept: ThesaurusConcept | None) -> dict[str, 
     if code:
         node = TaxonomyNode.objects.filter(code=str(code)[:60]).first()
         if node is None:
-            errors["field"] = [_("未知的领域。")]
+            errors["field"] = [str(_("未知的领域。"))]
         clean["field"] = node
     clean["is_active"] = bool(data.get("is_active", True))
     if "name" in clean:
@@ -81,7 +81,7 @@ def _clean(data: dict[str, Any], concept: ThesaurusConcept | None) -> dict[str, 
         if concept is not None:
             taken = taken.exclude(pk=concept.pk)
         if taken.exists():
-            errors["name"] = [_("已有同名概念。")]
+            errors["name"] = [str(_("已有同名概念。"))]
     try:
         clean["terms"] = _clean_terms(data.get("terms", []))
     except ValidationFailed as exc:
@@ -94,7 +94,7 @@ def _clean(data: dict[str, Any], concept: ThesaurusConcept | None) -> dict[str, 
 def _snapshot(concept: ThesaurusConcept) -> dict[str, Any]:
     return {
         "name": concept.name,
-        "field": concept.field.code if concept.field_id else "",
+        "field": concept.field.code if concept.field is not None else "",
         "note": concept.note,
         "is_active": concept.is_active,
         "terms": sorted(f"{t.role}:{t.term}" for t in concept.terms.all()),
