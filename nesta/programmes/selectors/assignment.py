@@ -91,15 +91,13 @@ def build(pool: Pool, params: Params, *, with_min_loads: bool = True) -> Built:
     app_province = np.array([prov_index.setdefault(a.province_id, len(prov_index)) for a in apps], dtype=np.int64)
 
     active: dict[int, list[Assignment]] = defaultdict(list)
-    round_load = np.zeros(n_e, dtype=np.int64)
+    round_load = np.array([pool.round_load.get(e.pk, 0) for e in experts], dtype=np.int64)
     for seat in pool.seats:
         i, j = ai.get(seat.application_id), ej.get(seat.expert_id)
         if i is not None and j is not None:
             eligible[i, j] = False  # one row per (round, application, expert), whatever its status
         if seat.status in ACTIVE:
             active[seat.application_id].append(seat)
-            if j is not None:
-                round_load[j] += 1
     need = np.zeros(n_a, dtype=np.int64)
     has_outside = np.zeros(n_a, dtype=bool)
     expert_by_id = {e.pk: e for e in experts}

@@ -44,7 +44,8 @@ class Pool:
     expert_fields: dict[int, list[int]] = field(default_factory=dict)
     parents: dict[int, int | None] = field(default_factory=dict)
     held_this_year: dict[int, int] = field(default_factory=dict)  # active seats in other rounds
-    seats: list[Assignment] = field(default_factory=list)  # this round's rows, every status
+    seats: list[Assignment] = field(default_factory=list)  # this round's rows of these applications
+    round_load: dict[int, int] = field(default_factory=dict)  # active seats per expert, whole round
 
 
 def managed_call(*, viewer: Any, call_id: int) -> Call:
@@ -119,6 +120,12 @@ def load_pool(call: Call, rnd: ReviewRound, *, application_ids: list[int] | None
         .values_list("expert_id", "n")
     )
     seats = list(Assignment.objects.filter(round=rnd, application__in=app_qs).order_by("pk"))
+    round_load = dict(
+        Assignment.objects.filter(round=rnd, status__in=ACTIVE)
+        .values("expert_id")
+        .annotate(n=Count("pk"))
+        .values_list("expert_id", "n")
+    )
 
     app_facts = [AppFacts(a.pk, a.organization_id, a.organization.name, team.get(a.pk, [])) for a in apps]
     expert_facts = [
@@ -128,7 +135,7 @@ def load_pool(call: Call, rnd: ReviewRound, *, application_ids: list[int] | None
         for e in experts
     ]
     excluded = conflicts(app_facts, expert_facts, year=call.year, declarations=declarations, avoid_requests=avoids)
-    return Pool(call, rnd, apps, experts, excluded, dict(fields), parents, held, seats)
+    return Pool(call, rnd, apps, experts, excluded, dict(fields), parents, held, seats, round_load)
 
 
 @dataclass
