@@ -14,7 +14,6 @@ class PortalConfig(AppConfig):
 
         # Navigation: the apps add their own items between these (orders 20–50, 80).
         registry.nav_item("home", _("首页"), "home", "", order=10)
-        registry.nav_item("projects", _("重点项目"), "portal:projects", "/projects/", order=70)
         registry.nav_item("cooperation", _("合作平台"), "portal:cooperation", "/cooperation/", order=90)
         registry.nav_item("strategy", _("战略研究"), "portal:strategy", "/strategy/", order=100)
         # 三.1 战略研究: text of the seed, below the funding plan

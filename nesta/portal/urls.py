@@ -6,7 +6,6 @@ app_name = "portal"
 
 # The home page itself is mounted by nesta/urls.py as the un-namespaced "home" (LOGIN_REDIRECT_URL).
 urlpatterns = [
-    path("projects/", views.coming_soon, {"area": "projects"}, name="projects"),
     path("cooperation/", views.coming_soon, {"area": "cooperation"}, name="cooperation"),
     path("strategy/", views.coming_soon, {"area": "strategy"}, name="strategy"),
 ]

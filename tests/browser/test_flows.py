@@ -113,7 +113,7 @@ def test_anonymous_visitor_browses_people_and_sees_no_contacts(page, site):
     page.get_by_role("link", name="王建国").click()
     expect(page.get_by_test_id("expert-profile")).to_contain_text("镍基高温合金")
     expect(page.get_by_test_id("contact")).to_contain_text("联系方式属于个人信息")
-    page.goto("/projects/")
+    page.goto("/cooperation/")
     expect(page.get_by_test_id("coming-soon")).to_contain_text("该功能正在建设中")
     assert page.external_requests == []
 

@@ -19,7 +19,7 @@ def test_navigation_lists_the_registered_items_in_order():
         "instruments",
         "openness",
         "market",
-        "projects",
+        "programmes",
         "zones",
         "cooperation",
         "strategy",
@@ -66,7 +66,7 @@ def test_home_sections_come_from_the_apps_in_their_slots(reference):
 
 @pytest.mark.parametrize(
     "name,path",
-    [("projects", "/projects/"), ("cooperation", "/cooperation/"), ("strategy", "/strategy/")],
+    [("cooperation", "/cooperation/"), ("strategy", "/strategy/")],
 )
 def test_areas_being_built_keep_their_urls_under_portal_names(reference, name, path):
     assert reverse(f"portal:{name}") == path

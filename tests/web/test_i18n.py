@@ -29,7 +29,7 @@ def test_switch_to_english_and_back(client, reference, zone_members):
     assert "简体中文" in html
     html = text(client.get("/directory/organizations/"))
     assert "Search" in html and "All provinces" in html
-    html = text(client.get("/projects/"))
+    html = text(client.get("/cooperation/"))
     assert "under construction" in html
     switch(client, "zh-hans")
     html = text(client.get("/"))

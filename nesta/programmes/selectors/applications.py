@@ -208,3 +208,17 @@ def attachment_for_download(*, viewer: Any, application_id: int, attachment_id: 
     if att is None:
         raise NotFound(_("未找到该附件。"))
     return att
+
+
+EXPERT_OPTIONS_MAX = 500
+
+
+def expert_pool() -> list[Any]:
+    """The experts an applicant may ask to avoid (the pool: people with an expert profile)."""
+    from nesta.directory.models import Person
+
+    return list(
+        Person.objects.filter(expert_profile__isnull=False)
+        .select_related("organization")
+        .order_by("name", "pk")[:EXPERT_OPTIONS_MAX]
+    )

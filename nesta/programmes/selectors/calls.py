@@ -89,3 +89,26 @@ def transitions_for(viewer: Any, call: Call) -> list[Any]:
 
 def may_manage(viewer: Any, call: Call | None = None) -> bool:
     return can(viewer, "call.manage", call)
+
+
+def field_options(call: Call) -> list[tuple[str, str]]:
+    """The fields an application to the call may name: the call's and everything below them
+    (every field when the call names none), indented by depth."""
+    from nesta.core.selectors import taxonomy_flat
+
+    nodes = taxonomy_flat()
+    allowed = {n.pk for n in call.fields.all()}
+    if not allowed:
+        return [(n.code, "\u3000" * n.depth + n.name) for n in nodes]
+    by_id = {n.pk: n for n in nodes}
+    out = []
+    for n in nodes:
+        node, ok = n, False
+        while node is not None:
+            if node.pk in allowed:
+                ok = True
+                break
+            node = by_id.get(node.parent_id) if node.parent_id else None
+        if ok:
+            out.append((n.code, "\u3000" * n.depth + n.name))
+    return out

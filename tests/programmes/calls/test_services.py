@@ -95,10 +95,14 @@ def test_what_may_change_depends_on_the_state(users):
         services.call_update(actor=users["office"], call_id_=call.pk, data={"max_request": "100"})
     assert exc.value.code == "call_locked"
     with pytest.raises(ValidationFailed) as exc:
-        services.call_update(actor=users["office"], call_id_=call.pk, data={"closes_at": timezone.now() + dt.timedelta(days=2)})
+        services.call_update(
+            actor=users["office"], call_id_=call.pk, data={"closes_at": timezone.now() + dt.timedelta(days=2)}
+        )
     assert exc.value.code == "closes_earlier"
     later = services.call_update(
-        actor=users["office"], call_id_=call.pk, data={"closes_at": timezone.now() + dt.timedelta(days=60), "title": "新名称"}
+        actor=users["office"],
+        call_id_=call.pk,
+        data={"closes_at": timezone.now() + dt.timedelta(days=60), "title": "新名称"},
     )
     assert later.title == "新名称"
     assert AuditLog.objects.filter(action="call.updated", object_id=str(call.pk)).count() == 2
@@ -119,7 +123,9 @@ def test_lifecycle_and_409(users):
 
 
 def test_the_job_closes_calls_past_their_closing_time(users):
-    due = CallFactory(closes_at=timezone.now() - dt.timedelta(minutes=1), opens_at=timezone.now() - dt.timedelta(days=5))
+    due = CallFactory(
+        closes_at=timezone.now() - dt.timedelta(minutes=1), opens_at=timezone.now() - dt.timedelta(days=5)
+    )
     running = CallFactory()
     assert services.calls_close_due() == 1
     due.refresh_from_db()
