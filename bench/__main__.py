@@ -106,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--no-report", action="store_true", help="print only; do not touch docs/benchmarks.md")
     parser.add_argument("--json", help="also write the raw results (per-query times) to this file")
-    parser.add_argument("--suite", choices=["directory", "instruments", "booking", "market", "all"], default="all")
+    parser.add_argument(
+        "--suite", choices=["directory", "instruments", "booking", "market", "programmes", "all"], default="all"
+    )
     parser.add_argument("--instruments", type=int, default=50_000, help="instruments suite: instruments")
     parser.add_argument("--per-instrument", type=int, default=100, help="instruments suite: bookings each")
     parser.add_argument("--clients", type=int, default=32, help="instruments suite: concurrent clients")
@@ -121,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--market-parts", default="", help="market suite: parts, comma-separated (default all)")
     parser.add_argument("--listings", type=int, default=1_000_000, help="market suite: generated listings")
     parser.add_argument("--contracts", type=int, default=1_000_000, help="market suite: generated contracts")
+    parser.add_argument("--programmes-parts", default="", help="programmes suite: parts, comma-separated (default all)")
+    parser.add_argument("--assignment-applications", type=int, default=5000, help="programmes assignment: applications")
+    parser.add_argument("--assignment-experts", type=int, default=2000, help="programmes assignment: experts")
     args = parser.parse_args(argv)
 
     backends = [args.only] if args.only else ["sqlite", "postgres"]
@@ -135,6 +140,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench import market
 
         status = market.run(backends, args, backend_env) or status
+    if args.suite == "programmes":
+        from bench import programmes
+
+        status = programmes.run(backends, args, backend_env) or status
     return status
 
 

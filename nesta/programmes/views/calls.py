@@ -32,6 +32,8 @@ def role_links(user: Any) -> list[dict[str, str]]:
         links.append({"url": reverse("programmes:recommend_queue"), "text": _("待推荐"), "testid": "recommend-queue"})
     if can(user, "application.check"):
         links.append({"url": reverse("programmes:check_queue"), "text": _("形式审查"), "testid": "check-queue"})
+    if can(user, "review.submit"):
+        links.append({"url": reverse("programmes:my_invitations"), "text": _("我的评审邀请"), "testid": "my-invitations"})
     return links
 
 
