@@ -175,3 +175,21 @@ def datetime_in_range(value: Any) -> None:
         aware_datetime(value, field="value")
     except ValidationFailed as exc:
         raise ValidationError(exc.details["value"][0], code="out_of_range") from None
+
+
+ROW_ID_MAX = 2**31 - 1  # the API's bound for an id (schemas' ID_MAX)
+_ASCII_ID = re.compile(r"[0-9]{1,10}")
+
+
+def row_id(value: Any) -> int | None:
+    """A record id given as an int or a string of ASCII digits, within 1..ROW_ID_MAX; None for
+    anything else. (str.isdigit() accepts '²' and '١', which int() or the database then refuse.)"""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _ASCII_ID.fullmatch(value.strip()):
+        number = int(value.strip())
+    else:
+        return None
+    return number if 1 <= number <= ROW_ID_MAX else None

@@ -11,6 +11,7 @@ from nesta.core.generic.base import put_error_details
 from nesta.core.models import Region
 from nesta.core.selectors import provinces_with_cities, taxonomy_flat
 from nesta.core.templatetags.nesta import loc
+from nesta.core.validators import row_id
 from nesta.directory.models import ExpertProfile, Organization, OrganizationKind, Person
 from nesta.directory.selectors import OrganizationFilters, PersonFilters, high_tech_zones
 
@@ -252,9 +253,10 @@ class OrganizationForm(forms.Form):
 
 def organization_option(org_id: Any) -> list[tuple[Any, str]]:
     """The one option an organisation picker starts with: the current value, if it exists."""
-    if org_id in (None, "") or not str(org_id).isdigit():
+    pk = row_id(org_id)
+    if pk is None:
         return []
-    org = Organization.objects.filter(pk=int(org_id)).select_related("city").first()
+    org = Organization.objects.filter(pk=pk).select_related("city").first()
     if org is None:
         return []
     return [(org.pk, f"{loc(org)}（{loc(org.city)}）" if org.city_id else loc(org))]

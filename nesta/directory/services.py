@@ -15,6 +15,7 @@ from nesta.core.errors import Conflict, ValidationFailed, validation_details
 from nesta.core.models import Region, TaxonomyNode
 from nesta.core.permissions import Target, can, require, require_move
 from nesta.core.transactions import write_transaction
+from nesta.core.validators import row_id
 from nesta.directory.models import Affiliation, ExpertProfile, Organization, OrganizationKind, Person
 
 ORGANIZATION_FIELDS = {
@@ -86,7 +87,8 @@ def _taxonomy(codes: Any, field: str = "fields") -> list[TaxonomyNode]:
 def _organization(value: Any, field: str) -> Organization | None:
     if value in (None, ""):
         return None
-    org = Organization.objects.select_related("province").filter(pk=value).first() if str(value).isdigit() else None
+    pk = row_id(value)
+    org = Organization.objects.select_related("province").filter(pk=pk).first() if pk else None
     if org is None:
         raise ValidationFailed(details={field: [str(_("机构不存在。"))]})
     return org

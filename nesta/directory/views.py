@@ -22,6 +22,7 @@ from nesta.core.pagination import Page
 from nesta.core.permissions import can, grants_of
 from nesta.core.selectors import audit_list
 from nesta.core.templatetags.nesta import loc
+from nesta.core.validators import row_id
 from nesta.directory import selectors, services
 from nesta.directory.forms import (
     AffiliationFormSet,
@@ -265,8 +266,8 @@ class PersonCreate(_PersonForm):
     def get_initial(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
         initial: dict[str, Any] = {"is_available": True, "max_reviews_per_year": 20}
         org_id = request.GET.get("organization") or getattr(request.user, "organization_id", None)
-        if org_id and str(org_id).isdigit():
-            initial["organization"] = int(org_id)
+        if row_id(org_id):
+            initial["organization"] = row_id(org_id)
         return initial
 
     def save(self, request: HttpRequest, forms: Any, obj: Any) -> Any:

@@ -107,3 +107,28 @@ def test_schema_types_use_the_same_rules():
     assert "之间" in _errors(name="a", at="9999-12-31T23:00:00+00:00")["at"]
     assert "时区" in _errors(name="a", at_tz="2026-12-01T09:00")["at_tz"]
     assert set(_errors(name="a", day="9999-12-31")) == {"day"}
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        (7, 7),
+        ("42", 42),
+        (" 42 ", 42),
+        ("0", None),
+        (-3, None),
+        (True, None),
+        ("²", None),
+        ("١٢", None),
+        ("4²", None),
+        ("12a", None),
+        ("99999999999999999999", None),
+        (2**31, None),
+        (None, None),
+        (4.0, None),
+    ],
+)
+def test_row_id_takes_ascii_digits_within_range_only(value, expected):
+    from nesta.core.validators import row_id
+
+    assert row_id(value) == expected

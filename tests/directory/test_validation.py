@@ -192,7 +192,7 @@ def test_zone_must_be_a_high_tech_zone(users, org_ln):
     with pytest.raises(ValidationFailed) as exc:
         organization_create(actor=users["office"], data=_org_data(zone=org_ln.pk))
     assert exc.value.details == {"zone": ["所选机构不是国家高新区。"]}
-    for bad in ("abc", 987654):
+    for bad in ("abc", 987654, "²", "١٢", "99999999999999999999"):
         with pytest.raises(ValidationFailed) as exc:
             organization_create(actor=users["office"], data=_org_data(zone=bad))
         assert exc.value.details == {"zone": ["机构不存在。"]}

@@ -27,6 +27,7 @@ from nesta.core.errors import NotFound, ValidationFailed, validation_details
 from nesta.core.models import Region
 from nesta.core.permissions import Target, require, require_move
 from nesta.core.transactions import write_transaction
+from nesta.core.validators import row_id
 from nesta.directory.models import Organization
 from nesta.instruments.models import BookingPolicy, Instrument, InstrumentCategory
 from nesta.instruments.services.indexing import reindex_instrument
@@ -103,15 +104,9 @@ class Lookups:
         return found
 
     def owner(self, value: Any) -> Organization:
-        pk = value if isinstance(value, int) and not isinstance(value, bool) else None
-        if pk is None and isinstance(value, str) and value.isdigit() and len(value) < 11:
-            pk = int(value)
+        pk = row_id(value)
         if pk is not None and pk not in self.owners:
-            self.owners[pk] = (
-                Organization.objects.select_related("province", "city").filter(pk=pk).first()
-                if 0 < pk < 2**31
-                else None
-            )
+            self.owners[pk] = Organization.objects.select_related("province", "city").filter(pk=pk).first()
         found = self.owners.get(pk) if pk is not None else None
         if found is None:
             raise ValidationFailed(details={"owner": [_("所属单位不存在。")]})
