@@ -66,3 +66,13 @@ def test_invitations_page_shows_only_own_seats_in_constant_queries(client, pool,
     assert seat.status == "declined"
     other = Assignment.objects.exclude(expert=person).first()
     assert client.post(f"/projects/invitations/{other.pk}/accept/").status_code == 403
+
+
+def test_call_page_links_to_the_assignment_for_those_who_run_it(client, pool, office):
+    client.force_login(office)
+    html = client.get(f"/projects/calls/{pool['call'].pk}/").content.decode()
+    assert f"/projects/calls/{pool['call'].pk}/assignment/" in html
+    client.force_login(pool["experts"][0].user)
+    html = client.get(f"/projects/calls/{pool['call'].pk}/").content.decode()
+    assert 'data-testid="call-assignment-link"' not in html
+    assert 'data-testid="my-invitations"' in html
