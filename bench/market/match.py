@@ -52,6 +52,46 @@ def _summary(values: list[float]) -> dict:
     }
 
 
+_POOL = None
+WORKERS = 3
+
+
+def _tokenize(batch: list[tuple[int, str, str]]) -> list[tuple[int, str, list[str]]]:
+    """In a worker process (forked before any connection was opened; it opens its own)."""
+    from nesta.market.matching.index import text_tokens
+    from nesta.market.matching.thesaurus import current
+
+    th = current()
+    return [(pk, kind, text_tokens(text, th)) for pk, kind, text in batch]
+
+
+def _parallel_documents(qs, progress=say, skip: frozenset[int] = frozenset()):
+    """The on-market listings of `qs` as documents, tokenized by WORKERS processes (the
+    segmentation and the thesaurus detection are most of a 1,000,000-listing build)."""
+    from nesta.market.matching.candidates import ON_MARKET, listing_text
+
+    def batches():
+        last = 0
+        while True:
+            rows = list(qs.filter(pk__gt=last, status__in=ON_MARKET).order_by("pk")[:2000])
+            if not rows:
+                return
+            last = rows[-1].pk
+            yield [(x.pk, x.kind, listing_text(x)) for x in rows if x.pk not in skip]
+
+    if _POOL is None:
+        from nesta.market.matching.thesaurus import current
+
+        th = current()
+        from nesta.market.matching.index import text_tokens
+
+        for batch in batches():
+            yield from ((pk, kind, text_tokens(text, th)) for pk, kind, text in batch)
+        return
+    for docs in _POOL.imap(_tokenize, batches()):
+        yield from docs
+
+
 def _documents_from(source: str, progress=say):
     """The matcher documents of another database holding the same bench listings (the other
     backend's, generated with the same seed), mapped by reference key: tokenizing 1,000,000
@@ -83,9 +123,14 @@ def _documents_from(source: str, progress=say):
     rest = [pk for key, pk in local.items() if key not in seen]
     progress(f"  {len(seen)} documents from {source}, {len(rest)} to tokenize")
     th = current()
-    for i in range(0, len(rest), 2000):
-        qs = Listing.objects.filter(pk__in=rest[i : i + 2000]).select_related("province", "city", "field")
-        yield from I.documents(qs, th)
+    if len(rest) > 20_000:
+        done = frozenset(local[key] for key in seen)
+        bench = Listing.objects.filter(reference_key__startswith="bench-lst-")
+        yield from _parallel_documents(bench.select_related("province", "city", "field"), progress, done)
+    else:
+        for i in range(0, len(rest), 2000):
+            qs = Listing.objects.filter(pk__in=rest[i : i + 2000]).select_related("province", "city", "field")
+            yield from I.documents(qs, th)
     others = Listing.objects.filter(status__in=ON_MARKET).exclude(reference_key__startswith="bench-lst-")
     yield from I.documents(others.select_related("province", "city", "field"), th)
 
@@ -94,7 +139,7 @@ def ensure_match_documents(progress=say, source: str | None = None) -> dict:
     """Build the matcher's index of the public listings unless every one is there (`source`: a
     SQLite database whose matcher documents to reuse, see _documents_from)."""
     from nesta.market.matching import index as I
-    from nesta.market.matching.candidates import ON_MARKET, reindex
+    from nesta.market.matching.candidates import ON_MARKET
     from nesta.market.models import Listing, MatchDocument
 
     want = Listing.objects.filter(status__in=ON_MARKET).count()
@@ -108,7 +153,11 @@ def ensure_match_documents(progress=say, source: str | None = None) -> dict:
         if n % 100_000 < I.BATCH:
             progress(f"  {n}/{want} matcher documents ({time.monotonic() - started:.0f}s)")
 
-    done = I.rebuild(_documents_from(source, progress), step) if source else reindex(step)
+    if source:
+        docs = _documents_from(source, progress)
+    else:
+        docs = _parallel_documents(Listing.objects.select_related("province", "city", "field"), progress)
+    done = I.rebuild(docs, step)
     return {"documents": done, "built_s": round(time.monotonic() - started, 1), "from": source}
 
 
@@ -178,6 +227,11 @@ def measure(args: argparse.Namespace) -> dict:
     import django
 
     django.setup()
+    global _POOL
+    if args.workers > 1:
+        import multiprocessing
+
+        _POOL = multiprocessing.get_context("fork").Pool(args.workers)  # before any connection
     from django.core.management import call_command
     from django.db import connection
 
@@ -276,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exact-queries", type=int, default=30)
     parser.add_argument("--tantivy", action="store_true", help="also time option (b): an embedded tantivy index")
     parser.add_argument("--documents-from", help="a SQLite database with the same bench listings' matcher documents")
+    parser.add_argument("--workers", type=int, default=WORKERS, help="processes tokenizing an index build")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nesta.settings.prod")

@@ -60,7 +60,10 @@ def document_tokens(listing: Any, thesaurus: Thesaurus) -> list[str]:
     """A listing's tokens: its segmented text and one token per thesaurus concept it mentions."""
     from nesta.market.matching.candidates import listing_text
 
-    text = listing_text(listing)
+    return text_tokens(listing_text(listing), thesaurus)
+
+
+def text_tokens(text: str, thesaurus: Thesaurus) -> list[str]:
     concepts = " ".join(concept_token(c) for c in thesaurus.detect(text))
     return index_tokens(text + "\n" + concepts)
 
