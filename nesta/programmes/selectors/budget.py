@@ -289,7 +289,7 @@ def _assemble(
         f.key = f"{y}/{p.code if p else '-'}/{r.code if r else '-'}"
         f.programme = p.code if p else None
         f.province = r.code if r else None
-        f.label = f"{y} · {_programme_label(p)} · {_province_label(r)}"
+        f.label = f"{_programme_label(p)} · {_province_label(r)}"
         rows.append(f)
         total.add(f)
         for kind, gkey, label, code in (

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from nesta.core.errors import NotFound
 from nesta.core.pagination import Page, keyset_page
-from nesta.core.permissions import can, restrict
+from nesta.core.permissions import can, require, restrict
 from nesta.programmes.lifecycles.application import APPLICATION
 from nesta.programmes.models import (
     Acceptance,
@@ -64,7 +64,9 @@ def project_list(
         qs = qs.filter(application__province__code=f.province)
     if f.q:
         qs = qs.filter(Q(contract_number__icontains=f.q) | Q(application__title__icontains=f.q))
-    qs = qs.annotate(paid_total=Coalesce(Sum("payments__amount"), ZERO))
+    qs = qs.annotate(paid_total=Coalesce(Sum("payments__amount"), ZERO)).annotate(
+        unpaid_total=F("grant_amount") - F("paid_total")
+    )
     return keyset_page(qs, cursor=cursor, limit=limit, newest_first=True)
 
 
@@ -214,3 +216,26 @@ def fundable_applications(*, viewer: Any, limit: int = 100) -> list[Any]:
 def application_project_id(*, application_id: int) -> int | None:
     """The project of an application, if signed (for a link from the application's page)."""
     return Project.objects.filter(application_id=application_id).values_list("pk", flat=True).first()
+
+
+def signable_application(*, viewer: Any, application_id: int) -> Application:
+    """A funded application without a contract that the viewer may sign (404 otherwise, 403 for
+    someone who may see it but not sign)."""
+    app = (
+        restrict(
+            viewer,
+            "application.view",
+            Application.objects.all(),
+            province_field="province__code",
+            organization_field="organization_id",
+        )
+        .select_related("province", "organization", "call", "call__programme")
+        .filter(pk=application_id, status=S.FUNDED, project__isnull=True)
+        .first()
+        if 0 < application_id < 2**31
+        else None
+    )
+    if app is None:
+        raise NotFound(_("未找到待签订任务书的立项申请。"))
+    require(viewer, "project.manage", app)
+    return app

@@ -1,5 +1,10 @@
-"""Web pages of the programmes: budget."""
+"""Web pages of the programmes: the budget view."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from nesta.programmes.views import budget as views
+
+urlpatterns = [
+    path("budget/", views.budget_page, name="budget"),
+    path("budget/export.xlsx", views.budget_export, name="budget_export"),
+]
