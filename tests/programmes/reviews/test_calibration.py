@@ -84,6 +84,17 @@ def test_reduced_system_equals_full_least_squares():
         assert offsets[j] == pytest.approx(full[len(apps) + k], abs=1e-6)
 
 
+def test_direct_solve_equals_lstsq():
+    rng = random.Random(9)
+    ratings = [Rating(a, j, rng.uniform(40, 95)) for a in range(60) for j in rng.sample(range(25), 4)]
+    reviewers = sorted({r.reviewer for r in ratings})
+    by_lstsq = solve_offsets(ratings, reviewers)
+    by_solve = solve_offsets(ratings, reviewers, direct=True)
+    for j in reviewers:
+        assert by_solve[j] == pytest.approx(by_lstsq[j], abs=1e-7)
+    assert abs(sum(by_solve.values())) < 1e-9
+
+
 def test_single_review_and_flat_reviewers_fall_back_to_raw():
     ratings = [
         Rating(1, 10, 80),
