@@ -56,6 +56,8 @@ class ApplicationDetail(DetailPage):
     not_found = gettext_lazy("未找到该申请。")
 
     def get_object(self, request: HttpRequest, **kwargs: Any) -> Application:
+        if not request.user.is_authenticated:
+            raise errors.NotAuthenticated()
         return reads.application_get(viewer=request.user, application_id=kwargs["pk"])
 
     def get_extra_context(self, request: HttpRequest, obj: Application) -> dict[str, Any]:
