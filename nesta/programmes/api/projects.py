@@ -276,7 +276,23 @@ def get_project(request: HttpRequest, project_id: int = Id):
 @router.post(
     "/projects/{project_id}/milestones/{milestone_id}/reports",
     response={201: ProjectOut, **ERRORS},
-    summary="提交节点报告（申报单位；附件 PDF/DOCX/XLSX/PNG/JPG，不超过 10 MB）",
+    summary="提交节点报告（申报单位；multipart：text 文字、file 附件 PDF/DOCX/XLSX/PNG/JPG，不超过 10 MB）",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["text"],
+                        "properties": {
+                            "text": {"type": "string", "maxLength": 8000},
+                            "file": {"type": "string", "format": "binary"},
+                        },
+                    }
+                }
+            }
+        }
+    },
 )
 def submit_report(request: HttpRequest, project_id: int = Id, milestone_id: int = Path(..., ge=1, le=ID_MAX)):
     """multipart/form-data: `text` and an optional `file`."""

@@ -127,3 +127,19 @@ def payment_record(*, actor: Actor, project_id: int, data: dict[str, Any]) -> Pa
         )
         audit_record(actor=actor, action="payment.recorded", instance=payment, changes=diff({}, snapshot(payment)))
     return payment
+
+
+def payment_cells_rebuild() -> int:
+    """Recompute the payment cells from the payments (after a bulk load that bypassed the
+    triggers); returns the number of cells."""
+    from django.db import connection
+
+    with write_transaction(), connection.cursor() as cur:
+        cur.execute("DELETE FROM programmes_paymentcell")
+        cur.execute(
+            "INSERT INTO programmes_paymentcell (year, programme_id, province_id, payments, amount_fen) "
+            "SELECT year, programme_id, province_id, COUNT(*), SUM(CAST(ROUND(amount * 100) AS BIGINT)) "
+            "FROM programmes_payment GROUP BY year, programme_id, province_id"
+        )
+        cur.execute("SELECT COUNT(*) FROM programmes_paymentcell")
+        return int(cur.fetchone()[0])

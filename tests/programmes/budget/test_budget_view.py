@@ -137,3 +137,23 @@ def test_api_budget_hostile_input_is_422(api_client, budget, query):
     r = get(api_client, f"/api/v1/budget?{query}", budget["office"])
     assert r.status_code in (400, 422), (query, r.content)  # NUL is refused by the middleware (400)
     assert "code" in json.loads(r.content)
+
+
+def test_payment_cells_follow_every_write_and_rebuild(budget):
+    from nesta.programmes.models import Payment
+    from nesta.programmes.selectors.budget import payment_cells_drift
+    from nesta.programmes.services.payments import payment_cells_rebuild
+
+    assert payment_cells_drift() == []
+    p = Payment.objects.order_by("pk").first()
+    Payment.objects.filter(pk=p.pk).update(amount=D("123.45"), year=2025)  # raw update: the trigger follows
+    assert payment_cells_drift() == []
+    Payment.objects.filter(pk=p.pk).delete()
+    assert payment_cells_drift() == []
+    assert budget_view(viewer=budget["office"], year=2026).paid == D("1550000") - D("300000")
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("UPDATE programmes_paymentcell SET amount_fen = amount_fen + 1")
+    assert payment_cells_drift()
+    assert payment_cells_rebuild() > 0 and payment_cells_drift() == []
