@@ -14,7 +14,7 @@ Year, programme and province of an award are its call's year and programme and t
 province; a Payment and an instalment carry copies of them (recorded with the payment), so the
 view is one grouped query per source over indexed columns: plan, awards, failed projects,
 their payments, the payment cells, instalments, plus the programme and province names — eight
-queries whatever the number of rows. Paid money is read from programmes_paymentcell, Σ payments
+queries (nine with the calls) whatever the number of rows. Paid money is read from programmes_paymentcell, Σ payments
 per (year, programme, province) kept by database triggers on every insert, update and delete of a
 payment (migration 0003) — derived by the database in the same transaction as the payment, never
 edited, checked against the plain aggregate by payment_cells_drift(); nothing else is stored.
@@ -37,6 +37,7 @@ from nesta.core.permissions import POLICY, Scope, Target, grants_of, require
 from nesta.programmes.models import (
     Application,
     ApplicationStatus,
+    Call,
     FundingPlanLine,
     Payment,
     Programme,
@@ -204,15 +205,20 @@ def budget_view(
     for y, prog, prov, total in plan:
         cell((y, prog, prov)).plan += _dec(total)
 
+    # awards by call and province (no join): the calls, a few dozen, give year and programme
+    call_where = Q(year=year) if year is not None else Q()
+    if programme_id is not None:
+        call_where &= Q(programme_id=programme_id)
+    calls = {pk: (y, prog) for pk, y, prog in Call.objects.filter(call_where).values_list("pk", "year", "programme_id")}
+    award_where = Q(call_id__in=list(calls)) & (Q(province_id__in=province_ids) if province_ids is not None else Q())
     awards = (
-        Application.objects.filter(
-            where("call__year", "call__programme_id", "province_id"), status__in=FULL_AWARD, awarded_amount__gt=0
-        )
-        .values_list("call__year", "call__programme_id", "province_id")
+        Application.objects.filter(award_where, status__in=FULL_AWARD, awarded_amount__gt=0)
+        .values_list("call_id", "province_id")
         .annotate(total=Sum("awarded_amount"))
         .order_by()
     )
-    for y, prog, prov, total in awards:
+    for call_id, prov, total in awards:
+        y, prog = calls[call_id]
         cell((y, prog, prov)).committed += _dec(total)
 
     # a failed project keeps what was paid to it: its payments, read per project (project index)
