@@ -192,6 +192,8 @@ class QuoteForm(forms.Form):
 
     start = LocalDateTimeField()
     end = LocalDateTimeField()
+    # the account the booking form has chosen; anything not an id of the user's is ignored
+    account_id = forms.CharField(required=False, max_length=40)
 
 
 class CheckOutForm(forms.Form):

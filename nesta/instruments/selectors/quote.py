@@ -35,6 +35,13 @@ class Quote:
     requires_approval: bool
     approvers: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)  # the cancellation rules in one or two sentences
+    account: Any = None  # the payer account (经费账户) the booking would be charged to, if chosen
+    account_remaining: Decimal | None = None  # its limit less spent and committed (None: no limit)
+
+    @property
+    def over_limit(self) -> bool:
+        """The estimate is more than the account has left: the booking would be refused."""
+        return self.account_remaining is not None and self.amount > self.account_remaining
 
 
 def _money(value: Decimal) -> Decimal:
@@ -47,12 +54,28 @@ def _approvers(instrument: Instrument) -> list[str]:
     return [user.get_full_name() or user.username for user in staff_of(instrument)]
 
 
+def _remaining(account: Any) -> Decimal | None:
+    if account is None or account.spending_limit is None:
+        return None
+    from nesta.instruments.services.payers import account_usage
+
+    return _money(account.spending_limit - account_usage(account.pk).used)
+
+
 def booking_quote(
-    user: Any, instrument: Instrument, start: datetime, end: datetime, *, samples: int = 0, now: datetime | None = None
+    user: Any,
+    instrument: Instrument,
+    start: datetime,
+    end: datetime,
+    *,
+    samples: int = 0,
+    account: Any = None,
+    now: datetime | None = None,
 ) -> Quote:
-    """The estimate for `user` booking `instrument` over [start, end) made `now`. The instrument's
-    policy should be loaded (select_related("policy")); approvers cost one query, only when
-    approval applies."""
+    """The estimate for `user` booking `instrument` over [start, end) made `now`, charged to
+    `account` (one of the user's usable accounts, or None). The instrument's policy should be
+    loaded (select_related("policy")); approvers cost one query, only when approval applies; an
+    account with a spending limit three (its spent and committed amounts)."""
     from nesta.instruments.lifecycles import cancel_deadline
     from nesta.instruments.selectors.availability import policy_of
 
@@ -100,4 +123,6 @@ def booking_quote(
         requires_approval=requires_approval,
         approvers=_approvers(instrument) if requires_approval else [],
         rules=rules,
+        account=account,
+        account_remaining=_remaining(account),
     )

@@ -24,7 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from nesta.core.errors import Conflict, PermissionDenied, ServiceUnavailable, ValidationFailed
 from nesta.core.generic import FAILED_POST_STATUS, domain_errors, is_partial
-from nesta.core.validators import local_date
+from nesta.core.validators import local_date, row_id
 from nesta.instruments import services
 from nesta.instruments.forms.booking import BookingForm, QuoteForm
 from nesta.instruments.forms.payers import with_accounts
@@ -33,6 +33,7 @@ from nesta.instruments.policy import LOCAL
 from nesta.instruments.selectors.availability import policy_of
 from nesta.instruments.selectors.booking_panel import instrument_to_book
 from nesta.instruments.selectors.calendar import SLOT_MINUTES, Cell, span_text, when_text
+from nesta.instruments.selectors.payers import usable_accounts
 from nesta.instruments.selectors.quote import booking_quote
 from nesta.instruments.views.find import booking_context, get_instrument, page_context
 
@@ -111,12 +112,21 @@ def _block_cells(request: HttpRequest, start: datetime, end: datetime, state: st
     return cells
 
 
-def _quote_or_none(request: HttpRequest, instrument: Instrument, start: Any, end: Any) -> Any:
+def _chosen_account(request: HttpRequest, account_id: Any, start: Any) -> Any:
+    """The account the form names, if it is one of the user's usable accounts on the day."""
+    pk = row_id(account_id)
+    if pk is None or not isinstance(start, datetime):
+        return None
+    usable = usable_accounts(request.user, on=start.astimezone(LOCAL).date())
+    return next((a for a in usable if a.pk == pk), None)
+
+
+def _quote_or_none(request: HttpRequest, instrument: Instrument, start: Any, end: Any, account: Any = None) -> Any:
     if not (request.user.is_authenticated and isinstance(start, datetime) and isinstance(end, datetime)):
         return None
     if end <= start:
         return None
-    return booking_quote(request.user, instrument, start, end)
+    return booking_quote(request.user, instrument, start, end, account=account)
 
 
 def panel_context(
@@ -149,7 +159,9 @@ def booking_quote_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = QuoteForm(request.GET)
     quote = None
     if form.is_valid():
-        quote = _quote_or_none(request, instrument, form.cleaned_data["start"], form.cleaned_data["end"])
+        data = form.cleaned_data
+        account = _chosen_account(request, data.get("account_id"), data["start"])
+        quote = _quote_or_none(request, instrument, data["start"], data["end"], account)
     if quote is None:
         return HttpResponse("")
     return render(request, "instruments/_booking_quote.html", {"quote": quote})
@@ -219,7 +231,8 @@ def _htmx_answer(
     if outcome is None or outcome.get("field_errors"):  # the form's own errors: the panel again
         instrument = _lean_instrument(pk)
         data = getattr(form, "cleaned_data", {})
-        quote = _quote_or_none(request, instrument, data.get("start"), data.get("end"))
+        account = _chosen_account(request, data.get("account_id"), data.get("start"))
+        quote = _quote_or_none(request, instrument, data.get("start"), data.get("end"), account)
         context = panel_context(request, instrument, form=form, outcome=outcome, quote=quote)
         response = render(request, "instruments/_booking_panel.html", context, status=status)
         return reswap(retarget(response, "#booking-panel-slot"), "innerHTML")

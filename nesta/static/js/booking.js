@@ -10,10 +10,13 @@
   function refreshQuote(form) {
     var box = document.getElementById("booking-quote"), confirm = bar();
     var start = form.querySelector("[name=start]").value, end = form.querySelector("[name=end]").value;
+    var account = form.querySelector("[name=account_id]");
     if (confirm) confirm.classList.toggle("chosen", Boolean(start && end));
     document.body.classList.toggle("nesta-book-chosen", Boolean(start && end));
     if (!box || !start || !end || !window.htmx) return;
-    window.htmx.ajax("GET", box.dataset.quoteUrl + "?start=" + encodeURIComponent(start) + "&end=" + encodeURIComponent(end),
+    var query = "?start=" + encodeURIComponent(start) + "&end=" + encodeURIComponent(end);
+    if (account && account.value) query += "&account_id=" + encodeURIComponent(account.value);
+    window.htmx.ajax("GET", box.dataset.quoteUrl + query,
       { target: "#booking-quote", swap: "innerHTML" });
   }
 
@@ -23,7 +26,7 @@
 
   document.addEventListener("change", function (e) {
     var form = e.target && e.target.form;
-    if (form && form.id === "booking-form" && (e.target.name === "start" || e.target.name === "end")) refreshQuote(form);
+    if (form && form.id === "booking-form" && (e.target.name === "start" || e.target.name === "end" || e.target.name === "account_id")) refreshQuote(form);
   });
 
   function clearChoice(form) {

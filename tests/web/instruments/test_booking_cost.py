@@ -133,3 +133,27 @@ def test_quote_for_the_chosen_slot(users, nmr, sem, login_as):
     assert c.get(f"/instruments/{sem.pk}/book/quote/", {"start": "x", "end": ""}).content == b""
     c.logout()
     assert c.get(f"/instruments/{sem.pk}/book/quote/", {"start": f"{day}T09:00", "end": f"{day}T10:00"}).content == b""
+
+
+def test_the_quote_names_the_chosen_account_and_what_it_has_left(users, nmr, org_ln, login_as):
+    from decimal import Decimal
+
+    from nesta.instruments.models import PayerAccount
+
+    mine = PayerAccount.objects.create(
+        organization=org_ln, code="KJ-2026-001", name="重点研发计划课题", spending_limit=Decimal("1000.00")
+    )
+    other_org = PayerAccount.objects.create(organization=nmr.owner, code="JL-9", name="别人的账户")
+    c = login_as("member")
+    day = workday()
+    slot = {"start": f"{day}T09:00", "end": f"{day}T10:30"}  # ¥975.00 at the outside rate
+    html = text(c.get(f"/instruments/{nmr.pk}/book/quote/", {**slot, "account_id": mine.pk}))
+    assert 'data-testid="quote-account"' in html and "KJ-2026-001 重点研发计划课题" in html
+    assert "额度剩余 ¥1000.00" in html and 'data-testid="quote-over-limit"' not in html
+    slot["end"] = f"{day}T11:00"  # ¥1300.00: more than is left
+    html = text(c.get(f"/instruments/{nmr.pk}/book/quote/", {**slot, "account_id": mine.pk}))
+    assert 'data-testid="quote-over-limit"' in html
+    # another organisation's account, or a bad id, is not named
+    for bad in (other_org.pk, "abc", 0, 2**40):
+        html = text(c.get(f"/instruments/{nmr.pk}/book/quote/", {**slot, "account_id": bad}))
+        assert 'data-testid="booking-quote"' in html and 'data-testid="quote-account"' not in html
