@@ -12,7 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Path, Router, Schema
 from ninja.responses import Status
-from pydantic import Field
+from pydantic import Field, StrictFloat, StrictInt, StrictStr
 
 from nesta.core.api_auth import api_user, api_user_required, login_required
 from nesta.core.inputs import BoundedInt, CleanText
@@ -24,7 +24,7 @@ from nesta.programmes.services import reviews as services
 router = Router(tags=["programmes"])
 ID_MAX = 2_147_483_647
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 503: ErrorOut}
-ScoreValue = float | int | str
+ScoreValue = StrictInt | StrictFloat | StrictStr  # strict: true/false are no scores
 
 
 class ReviewIn(Schema):

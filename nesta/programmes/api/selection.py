@@ -1,5 +1,6 @@
 """The programmes API: the funding selection.
 
+GET  /calls/{id}/scores                  raw, z-calibrated and model scores, flags, reviewer offsets, panel cut-off
 POST /calls/{id}/selection               compute the award list (budget, minimum shares, score kind,
                                          rank rule, lottery) → the optimised list beside rank-until-budget
 GET  /calls/{id}/selection               the call's recent runs
@@ -12,7 +13,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Path, Router, Schema
+from ninja import Path, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
@@ -20,6 +21,7 @@ from nesta.core.api_auth import api_user, api_user_required, login_required
 from nesta.core.inputs import BoundedInt, CleanText, Money
 from nesta.core.schemas import ErrorOut
 from nesta.programmes.models import SelectionRun
+from nesta.programmes.selectors import scores as score_reads
 from nesta.programmes.selectors import selection as reads
 from nesta.programmes.selectors.scores import call_for_scores
 from nesta.programmes.services import selection as services
@@ -182,3 +184,124 @@ def confirm_run(request: HttpRequest, payload: ConfirmIn, run_id: int = Path(...
         note=payload.note,
     )
     return run_out(run)
+
+
+class ScoresQuery(Schema):
+    round: BoundedInt(1, ID_MAX) | None = Field(None, description="评审轮次（默认：最近有评审意见的一轮）")  # type: ignore[valid-type]
+    kind: Literal["quality", "z", "raw"] = Field("quality", description="排序与会评分数线所用的口径")
+    ridge: float = Field(0, ge=0, le=1000, description="岭回归系数（0：各连通分量内专家偏差之和为零）")
+
+
+class FlagOut(Schema):
+    reviewer_id: int
+    review_id: int | None
+    score: float
+    others: float = Field(description="其他专家评分的中位数")
+    deviation: float
+
+
+class ScoreRowOut(Schema):
+    application_id: int
+    number: str
+    title: str
+    raw: float
+    z: float
+    quality: float
+    reviews: int
+    component: int
+    flags: list[FlagOut]
+
+
+class ReviewerOffsetOut(Schema):
+    id: int
+    name: str
+    reviews: int
+    mean: float
+    std: float
+    offset: float
+    z_fallback: bool
+
+
+class PanelOut(Schema):
+    round_id: int
+    cutoff_count: int | None
+    cutoff_score: Decimal | None
+    passed: list[int]
+    boundary: float | None
+
+
+class ScoresOut(Schema):
+    call_id: int
+    round_id: int | None
+    kind: str
+    components: int
+    flag_threshold: float
+    rows: list[ScoreRowOut]
+    reviewers: list[ReviewerOffsetOut]
+    unscored: list[int]
+    panel: PanelOut | None
+
+
+@router.get(
+    "/calls/{call_id}/scores",
+    response={200: ScoresOut, **ERRORS},
+    auth=login_required,
+    summary="评审得分：原始均分、标准分校准、模型校准分（质量 + 专家偏差），异常评审，专家偏差，会议评审分数线",
+)
+def get_scores(request: HttpRequest, query: Query[ScoresQuery], call_id: int = Path(..., ge=1, le=ID_MAX)):
+    user = api_user(request)
+    scores = score_reads.call_scores(actor=user, call_id=call_id, round_id=query.round, ridge=query.ridge)
+    cut = score_reads.panel_cutoff(scores, query.kind)
+    r2 = lambda x: round(float(x), 2)  # noqa: E731
+    return {
+        "call_id": call_id,
+        "round_id": scores.round.pk if scores.round else None,
+        "kind": query.kind,
+        "components": scores.calibration.components,
+        "flag_threshold": r2(scores.calibration.flag_threshold),
+        "rows": [
+            {
+                "application_id": r.application.pk,
+                "number": r.application.number or "",
+                "title": r.application.title,
+                "raw": r2(r.raw),
+                "z": r2(r.z),
+                "quality": r2(r.quality),
+                "reviews": r.count,
+                "component": r.component,
+                "flags": [
+                    {
+                        "reviewer_id": f.reviewer,
+                        "review_id": f.review,
+                        "score": r2(f.score),
+                        "others": r2(f.others_mean),
+                        "deviation": r2(f.deviation),
+                    }
+                    for f in r.flags
+                ],
+            }
+            for r in scores.by_kind(query.kind)
+        ],
+        "reviewers": [
+            {
+                "id": j.id,
+                "name": j.name,
+                "reviews": j.count,
+                "mean": r2(j.mean),
+                "std": r2(j.std),
+                "offset": r2(j.offset),
+                "z_fallback": j.z_fallback,
+            }
+            for j in scores.reviewers
+        ],
+        "unscored": [a.pk for a in scores.unscored],
+        "panel": None
+        if cut is None
+        else {
+            "round_id": cut.round.pk,
+            "cutoff_count": cut.count,
+            "cutoff_score": cut.score,
+            "passed": [r.application.pk for r in cut.passed],
+            "boundary": r2(cut.boundary) if cut.boundary is not None else None,
+        },
+    }

@@ -20,6 +20,8 @@ from nesta.programmes.selectors import scores as score_reads
 from nesta.programmes.selectors import selection as reads
 from nesta.programmes.services import selection as services
 
+LINES_SHOWN = 300  # candidates listed on the page (best first); the differences are listed in full
+
 
 @login_required_or_redirect
 @domain_errors
@@ -52,11 +54,13 @@ def _selection_context(request: HttpRequest, pk: int, form: SelectionForm, run: 
         run = next((r for r in runs if wanted and str(r.pk) == wanted), runs[0])
     lines = reads.run_lines(run) if run is not None else []
     return {
+        "lines_shown": lines[:LINES_SHOWN],
         "call": call,
         "form": form,
         "run": run,
         "runs": runs,
         "lines": lines,
+        "lines_more": max(0, len(lines) - LINES_SHOWN),
         "confirm_form": ConfirmForm(),
         "only_optimal": [line for line in lines if line.in_optimal and not line.in_rank],
         "only_rank": [line for line in lines if line.in_rank and not line.in_optimal],

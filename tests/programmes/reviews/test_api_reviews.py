@@ -61,6 +61,8 @@ def test_coded_422(api_client, auth_headers, seat, change, code):
         {"assignment_id": True},
         {"comments": "x\x00y"},
         {"scores": "nope"},
+        {"scores": {"innovation": True, "feasibility": 80}},
+        {"scores": {"innovation": None, "feasibility": 80}},
     ],
 )
 def test_bad_shapes_are_422_not_500(api_client, auth_headers, seat, body):

@@ -133,3 +133,15 @@ def test_api_401_before_422_and_bad_input(client, reference, office, auth_header
         **headers,
     )
     assert r.status_code == 422 and r.json()["code"] == "budget_above_call"
+
+
+def test_api_scores(client, reference, office, auth_headers):
+    call, apps = scored_call([(90, 100), (70, 100)])
+    r = client.get(f"/api/v1/calls/{call.pk}/scores?kind=raw", **auth_headers(office))
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert [row["application_id"] for row in body["rows"]] == [apps[0].pk, apps[1].pk]
+    assert body["rows"][0]["raw"] == 90 and body["rows"][0]["reviews"] == 3
+    assert len(body["reviewers"]) == 3 and body["panel"] is None
+    assert client.get(f"/api/v1/calls/{call.pk}/scores").status_code == 401
+    assert client.get(f"/api/v1/calls/{call.pk}/scores?kind=best", **auth_headers(office)).status_code == 422
