@@ -18,6 +18,7 @@ from django.db import connection
 
 from nesta.market.kinds import COMPLEMENTS
 from nesta.market.matching import index as I
+from nesta.market.matching import texts
 from nesta.market.matching import weights as W
 from nesta.market.models.choices import ListingStatus
 
@@ -25,50 +26,8 @@ DOC_TYPE = "market_match"  # the search type `manage.py reindex` rebuilds (wirin
 ON_MARKET = (ListingStatus.PUBLISHED, ListingStatus.NEGOTIATING)
 
 
-# --- a listing's text -----------------------------------------------------------------------------
-
-_DETAIL_TEXT = (
-    "problem",
-    "indicators",
-    "application",
-    "team",
-    "materials",
-    "equipment",
-    "certifications",
-    "product",
-    "variety",
-    "suitable_regions",
-    "yield_note",
-    "origin",
-    "fields_text",
-    "use_of_funds",
-    "qualifications",
-    "conditions",
-    "asset",
-)
-
-
-def _choice_labels(details: dict) -> list[str]:
-    from nesta.market.models.choices import Process, ServiceType
-
-    labels = [str(Process(p).label) for p in details.get("processes", []) if p in Process.values]
-    if details.get("service_type") in ServiceType.values:
-        labels.append(str(ServiceType(details["service_type"]).label))
-    return labels
-
-
-def listing_parts(listing) -> tuple[str, str, str]:
-    """(title, keywords, the rest of the text) of a listing, stored or not."""
-    details = listing.details if isinstance(listing.details, dict) else {}
-    body = [listing.summary or ""]
-    body += [str(details[k]) for k in _DETAIL_TEXT if isinstance(details.get(k), str) and details.get(k)]
-    body += _choice_labels(details)
-    keywords = " ".join(listing.keyword_list) if listing.keywords else ""
-    return listing.title or "", keywords, "\n".join(body)
-
-
-def listing_text(listing) -> str:
-    return "\n".join(listing_parts(listing))
+# a listing's text (texts.py), re-exported for the callers that read it from here
+listing_parts, listing_text = texts.listing_parts, texts.listing_text
 
 
 def sync_listing(listing, thesaurus) -> None:

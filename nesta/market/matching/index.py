@@ -58,7 +58,7 @@ def _on_market() -> set[str]:
 
 def document_tokens(listing: Any, thesaurus: Thesaurus) -> list[str]:
     """A listing's tokens: its segmented text and one token per thesaurus concept it mentions."""
-    from nesta.market.matching.candidates import listing_text
+    from nesta.market.matching.texts import listing_text
 
     return text_tokens(listing_text(listing), thesaurus)
 
