@@ -35,9 +35,10 @@ def test_transition_from_state(users, reference, name, state):
     app = ApplicationFactory(status=state, organization=users["member"].organization, applicant=users["member"])
     TeamMember.objects.create(application=app, name="李明", is_lead=True)
     t = APPLICATION.transition(name)
-    run = lambda: services.application_run(
-        name, actor=users[ACTOR[name]], application_id_=app.pk, **INPUT.get(name, {})
-    )  # noqa: E731
+
+    def run():
+        return services.application_run(name, actor=users[ACTOR[name]], application_id_=app.pk, **INPUT.get(name, {}))
+
     if state in t.sources:
         assert run().status == t.target
     else:
