@@ -1,5 +1,6 @@
-"""Reviewer assignment's internals, pure (no ORM): the conflict-of-interest rules (rules.py), the
-affinity of an expert's profile to an application (affinity.py), the min-cost flow with its side
-rules and the fairness option (flow.py), the greedy baseline (greedy.py) and the explanation of an
-impossible assignment (feasibility.py). The selectors load a call's records into these structures
-with a constant number of queries; the services save what they return."""
+"""Reviewer assignment's internals. Pure (numpy, no ORM): the conflict-of-interest rules
+(rules.py), the affinity of an expert's profile to an application (affinity.py), the min-cost
+flow with its side rules and the fairness option (flow.py), the greedy baseline (greedy.py), the
+explanation of an impossible assignment (feasibility.py). Reading the records: pool.py loads a
+call's pool in a constant number of queries and instance.py turns it into the solver's arrays;
+both are read by the selectors and by the services (which save what the solver returns)."""

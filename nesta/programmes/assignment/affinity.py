@@ -9,7 +9,7 @@ accumulated term by term (a sparse dot product: only pairs sharing a term are to
 """
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,8 +35,8 @@ class Text:
     parts: Sequence[tuple[str, float]]
 
 
-def _bag(text: Text) -> Counter:
-    bag: Counter = Counter()
+def _bag(text: Text) -> dict[str, float]:
+    bag: dict[str, float] = defaultdict(float)
     for part, weight in text.parts:
         for token in index_tokens(part or ""):
             # one CJK character carries no topic; one Latin letter or digit neither
@@ -45,7 +45,7 @@ def _bag(text: Text) -> Counter:
     return bag
 
 
-def _vectors(bags: list[Counter], vocab: dict[str, int], idf: np.ndarray, avglen: float) -> list[tuple]:
+def _vectors(bags: list[dict[str, float]], vocab: dict[str, int], idf: np.ndarray, avglen: float) -> list[tuple]:
     out = []
     for bag in bags:
         items = [(vocab[t], tf) for t, tf in bag.items() if t in vocab]

@@ -112,21 +112,23 @@ def conflicts(
             return
         out[pair].append(Exclusion(app_id, expert_id, kind, reason))
 
+    # the texts translated once per call, not once per pair
+    t_current, t_until = _("回避：同单位 %(org)s（现单位）"), _("回避：同单位 %(org)s，至%(year)s年")
+    t_self, t_colleague = _("回避：本人为项目组成员"), _("回避：项目组成员 %(name)s 为同单位同事")
     for app in apps:
         for e, left in at_org.get(app.organization_id, ()):
             if left is None:
-                reason = _("回避：同单位 %(org)s（现单位）") % {"org": app.organization_name}
+                reason = t_current % {"org": app.organization_name}
             else:
-                reason = _("回避：同单位 %(org)s，至%(year)s年") % {"org": app.organization_name, "year": left}
+                reason = t_until % {"org": app.organization_name, "year": left}
             add(app.id, e.id, "same_org", reason)
         for member in app.team:
             if member.person_id is not None and member.person_id in expert_ids:
-                add(app.id, member.person_id, "team_member", _("回避：本人为项目组成员"))
+                add(app.id, member.person_id, "team_member", t_self)
             if member.organization_id is not None:
                 for e in current.get(member.organization_id, ()):
                     if e.id != member.person_id:
-                        reason = _("回避：项目组成员 %(name)s 为同单位同事") % {"name": member.name}
-                        add(app.id, e.id, "team_colleague", reason)
+                        add(app.id, e.id, "team_colleague", t_colleague % {"name": member.name})
     app_ids = {a.id for a in apps}
     for app_id, expert_id, why in declarations:
         if expert_id in names and app_id in app_ids:
