@@ -25,11 +25,11 @@ from nesta.core.validators import bounded_int, clean_text
 from nesta.directory.models import Person
 from nesta.programmes.assignment import flow
 from nesta.programmes.assignment.greedy import greedy
+from nesta.programmes.assignment.instance import Built, Params, build
+from nesta.programmes.assignment.pool import ACTIVE, load_pool, managed_call
+from nesta.programmes.assignment.pool import correspondence_round as round_of
 from nesta.programmes.assignment.problem import Solution, figures
 from nesta.programmes.models import Application, Assignment, AssignmentStatus, Call, CallStatus, ReviewRound
-from nesta.programmes.selectors.assignment import Built, Params, build
-from nesta.programmes.selectors.conflicts import ACTIVE, load_pool, managed_call
-from nesta.programmes.selectors.conflicts import correspondence_round as round_of
 
 K_MAX = 15
 LOAD_MAX = 200
@@ -367,7 +367,7 @@ def _side_rules(app: Application, seat: Assignment, others: list[Assignment], ne
         return person.organization_id if person else None
 
     def inside(person: Person | None) -> bool:
-        return bool(person and person.organization_id and person.organization.province_id == app.province_id)
+        return bool(person and person.organization and person.organization.province_id == app.province_id)
 
     before = [seat.expert_id, *[s.expert_id for s in others]]
     orgs_before = [org(e) for e in before if org(e)]
