@@ -159,7 +159,7 @@ PATH: tuple[tuple[Any, str, tuple[str, ...]], ...] = (
     (_("结题验收"), "acceptance_at", (S.ACCEPTANCE,)),
     (_("已结题"), "closed_at", (S.CLOSED,)),
 )
-STOPS = {S.NOT_RECOMMENDED: 2, S.NOT_FUNDED: 5, S.FAILED: 8, S.WITHDRAWN: None}
+STOPS: dict[str, int | None] = {S.NOT_RECOMMENDED: 2, S.NOT_FUNDED: 5, S.FAILED: 8, S.WITHDRAWN: None}
 
 
 def timeline(app: Application) -> list[Step]:

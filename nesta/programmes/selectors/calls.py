@@ -103,7 +103,8 @@ def field_options(call: Call) -> list[tuple[str, str]]:
     by_id = {n.pk: n for n in nodes}
     out = []
     for n in nodes:
-        node, ok = n, False
+        node: Any = n
+        ok = False
         while node is not None:
             if node.pk in allowed:
                 ok = True

@@ -28,7 +28,7 @@ def call_accepting(call: Call, now: datetime) -> bool:
 def scope_provinces(call: Call) -> set[str]:
     """The province codes the call accepts (empty: every province)."""
     codes = {r.code for r in call.provinces.all()}
-    if not codes and call.owner_province_id:
+    if not codes and call.owner_province is not None:
         codes = {call.owner_province.code}
     return codes
 

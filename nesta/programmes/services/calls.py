@@ -341,7 +341,7 @@ def call_create(*, actor: Any, data: dict[str, Any]) -> Call:
             raise ValidationFailed(_("请填写必填项。"), code="required",
                                    details={n: [_("此字段为必填项。")] for n in missing})  # fmt: skip
         programme = _programme(data["programme"])
-        blank = Call(
+        blank = Call(  # type: ignore[misc]
             programme=programme, owner_province=owner, opens_at=None, closes_at=None, budget=None, max_request=None
         )
         clean = _scalars(data, blank)
