@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from nesta.programmes.forms.calls import WanField, plain, style, wan_to_yuan
 from nesta.programmes.models import Application, ApplicationStatus, BudgetCategory, Call
-from nesta.programmes.services.application_forms import TEXT_MAX
-from nesta.programmes.services.applications import CHECKLIST
+from nesta.programmes.rules.form_fields import TEXT_MAX
+from nesta.programmes.rules.formal_check import CHECKLIST
 from nesta.programmes.services.attachments import KINDS
 
 FORM_PREFIX = "f_"

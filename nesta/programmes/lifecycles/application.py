@@ -28,7 +28,7 @@ S = ApplicationStatus
 
 
 def _submittable(app: Application, actor: Any, now: Any) -> DomainError | None:
-    from nesta.programmes.services.application_rules import submission_error
+    from nesta.programmes.rules.submission import submission_error
 
     return submission_error(app, now)
 

@@ -19,9 +19,9 @@ from nesta.core.pagination import Page, keyset_page
 from nesta.core.permissions import Target, can, grants_of, restrict
 from nesta.programmes.lifecycles.application import APPLICATION
 from nesta.programmes.models import Application, ApplicationAttachment, ApplicationStatus, AvoidRequest
-from nesta.programmes.services.application_forms import display_rows
-from nesta.programmes.services.applications import CHECKLIST
-from nesta.programmes.services.budget_table import BudgetSummary, summarize
+from nesta.programmes.rules.budget_table import BudgetSummary, summarize
+from nesta.programmes.rules.form_fields import display_rows
+from nesta.programmes.rules.formal_check import CHECKLIST
 
 S = ApplicationStatus
 RELATED = ("call", "call__programme", "organization", "province", "field", "applicant")

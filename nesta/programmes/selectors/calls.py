@@ -13,7 +13,7 @@ from nesta.core.pagination import Page, keyset_page
 from nesta.core.permissions import can, restrict
 from nesta.programmes.lifecycles.call import CALL
 from nesta.programmes.models import Call, CallStatus, Criterion, ReviewRound
-from nesta.programmes.services.application_rules import call_accepting
+from nesta.programmes.rules.submission import call_accepting
 
 RELATED = ("programme", "owner_province")
 

@@ -30,9 +30,10 @@ from nesta.programmes.models import (
     Call,
     TeamMember,
 )
-from nesta.programmes.services.application_forms import clean_form_data
-from nesta.programmes.services.application_rules import call_accepting, scope_error
-from nesta.programmes.services.budget_table import budget_error, clean_budget, summarize
+from nesta.programmes.rules.budget_table import budget_error, clean_budget, summarize
+from nesta.programmes.rules.form_fields import clean_form_data
+from nesta.programmes.rules.formal_check import CHECKLIST
+from nesta.programmes.rules.submission import call_accepting, scope_error
 
 S = ApplicationStatus
 ID_MAX = 2_147_483_647
@@ -43,15 +44,6 @@ FIELDS = (
     "call", "organization", "title", "summary", "keywords", "field", "requested_amount", "start_date",
     "end_date", "form_data", "team", "budget", "avoid_requests",
 )  # fmt: skip
-# 形式审查 checklist: code → label
-CHECKLIST: dict[str, str] = {
-    "eligibility": "申报单位资格",
-    "scope": "符合指南支持方向",
-    "budget": "预算合规",
-    "attachments": "附件齐全",
-    "commitment": "承诺书",
-    "no_duplicate": "无重复申报",
-}
 PROVINCE_ABBR = {"210000": "LN", "220000": "JL", "230000": "HL", "150000": "NM"}
 
 

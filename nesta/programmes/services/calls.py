@@ -27,7 +27,7 @@ from nesta.core.transactions import write_transaction
 from nesta.core.validators import aware_datetime, bounded_int, clean_text, money_yuan
 from nesta.programmes.lifecycles.call import CALL
 from nesta.programmes.models import Call, CallStatus, Criterion, CriterionScale, Programme, ReviewRound, RoundKind
-from nesta.programmes.services.application_forms import clean_form_fields
+from nesta.programmes.rules.form_fields import clean_form_fields
 
 S = CallStatus
 ID_MAX = 2_147_483_647

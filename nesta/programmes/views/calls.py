@@ -18,9 +18,9 @@ from nesta.core.permissions import can
 from nesta.programmes.forms.calls import CallFilter, CallForm
 from nesta.programmes.lifecycles.call import CALL
 from nesta.programmes.models import Call
+from nesta.programmes.rules.form_fields import TYPE_LABELS
 from nesta.programmes.selectors import calls as reads
 from nesta.programmes.services import calls as services
-from nesta.programmes.services.application_forms import TYPE_LABELS
 
 
 def role_links(user: Any) -> list[dict[str, str]]:
@@ -33,7 +33,9 @@ def role_links(user: Any) -> list[dict[str, str]]:
     if can(user, "application.check"):
         links.append({"url": reverse("programmes:check_queue"), "text": _("形式审查"), "testid": "check-queue"})
     if can(user, "review.submit"):
-        links.append({"url": reverse("programmes:my_invitations"), "text": _("我的评审邀请"), "testid": "my-invitations"})
+        links.append(
+            {"url": reverse("programmes:my_invitations"), "text": _("我的评审邀请"), "testid": "my-invitations"}
+        )
     return links
 
 

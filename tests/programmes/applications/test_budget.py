@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from nesta.core.errors import ValidationFailed
-from nesta.programmes.services.budget_table import budget_error, clean_budget, indirect_cap, summarize
+from nesta.programmes.rules.budget_table import budget_error, clean_budget, indirect_cap, summarize
 
 WAN = Decimal(10000)
 

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from nesta.core.errors import DomainError, ValidationFailed
 from nesta.programmes.models import Application, Call, CallStatus
-from nesta.programmes.services.application_forms import missing_fields
-from nesta.programmes.services.budget_table import budget_error, summarize
+from nesta.programmes.rules.budget_table import budget_error, summarize
+from nesta.programmes.rules.form_fields import missing_fields
 
 
 def call_accepting(call: Call, now: datetime) -> bool:
