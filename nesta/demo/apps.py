@@ -22,3 +22,8 @@ class DemoConfig(AppConfig):
         registry.demo_provider("market.negotiation", negotiation.load, after=("market.listings",))
         registry.demo_provider("market.bidding", bidding.load, after=("market.listings",))
         registry.demo_provider("market.contracts", contracts.load, after=("market.listings",))
+        # the programmes of issue 10 (nesta/demo/programmes/): calls in every stage, then subsidies
+        from nesta.demo.programmes import load as programmes
+
+        registry.demo_provider("programmes.calls", programmes.load_calls, after=("directory",))
+        registry.demo_provider("programmes.subsidies", programmes.load_subsidies, after=("directory",))

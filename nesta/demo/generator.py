@@ -400,6 +400,7 @@ def generate_accounts(seed: int = DEFAULT_SEED) -> list[AccountSpec]:
         return person_name(random.Random(f"{seed}:user:{username}"))[0]
 
     accounts = [AccountSpec("office", "office", display("office"))]
+    accounts.append(AccountSpec("finance01", "finance", display("finance01")))  # 财务: payments, subsidies
     for username, code in (("liaoning", "210000"), ("jilin", "220000"), ("heilongjiang", "230000")):
         accounts.append(AccountSpec(username, "province", display(username), province_code=code))
     accounts += [

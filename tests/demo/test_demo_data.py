@@ -205,7 +205,7 @@ def test_demo_accounts_and_their_roles(monkeypatch):
         people.add(user.person.pk)
     assert len(people) == 50
     # and five instrument managers, and the staff of the seven contract registration points
-    assert User.objects.exclude(username__startswith="mgr").count() == 84 + 5 + 7
+    assert User.objects.exclude(username__startswith="mgr").count() == 85 + 5 + 7  # with finance01
     assert User.objects.filter(username__startswith="regpoint").count() == 7
 
 
