@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from nesta.core.transactions import write_transaction
-
 from nesta.demo.programmes import awards, calls, review
 from nesta.demo.programmes import subsidies as subsidy_demo
 from nesta.demo.programmes import texts as T
