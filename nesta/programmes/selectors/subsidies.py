@@ -6,7 +6,7 @@ organisation's people its own loans (and the funds they sit in, with only those 
 Constant query counts: each list is one query with its sums annotated.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -16,8 +16,7 @@ from django.db.models.functions import Coalesce
 from nesta.core.errors import NotFound
 from nesta.core.permissions import can, restrict
 from nesta.programmes.models import InterestStatement, SubsidisedLoan, SubsidyFund, SubsidyInstalment
-from nesta.programmes.services.subsidies import computation
-from nesta.programmes.subsidy_math import pct
+from nesta.programmes.subsidy_math import Computation, StatementFacts, compute, interest_year, pct
 
 ID_MAX = 2_147_483_647
 _ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -76,7 +75,7 @@ def funds_for(user: Any) -> list[SubsidyFund]:
         )
         .order_by("-year", "zone__name", "id")
     )
-    out = list(rows)
+    out: list[Any] = list(rows)  # with the annotations above and two figures set below
     for f in out:
         f.remaining = f.budget - f.approved
         f.rate_cap_text = pct(f.rate_cap)
@@ -111,7 +110,7 @@ def fund_get(*, user: Any, fund_id: Any) -> FundPage:
     loans_qs = SubsidisedLoan.objects.filter(fund=fund)
     if not whole:
         loans_qs = loans_qs.filter(pk__in=visible_loans(user).values("pk"))
-    loans = list(
+    loans: list[Any] = list(
         loans_qs.select_related("borrower", "province")
         .annotate(
             approved=_sum("statements__instalment__amount"),
@@ -201,3 +200,38 @@ def statement_view(st: InterestStatement) -> StatementView:
         return StatementView(st, [], Decimal("0.00"), preview=False)
     result = computation(st)
     return StatementView(st, result.lines, result.amount, preview=True)
+
+
+# --- the computation (services/subsidies.py approves with the same) -------------------------
+
+
+def _used(loan: SubsidisedLoan, year: int, exclude_statement: int | None) -> tuple[Decimal, Decimal]:
+    """(this loan's instalments in `year`, the fund's instalments) other than the statement's own."""
+    base = SubsidyInstalment.objects.exclude(statement_id=exclude_statement)
+    in_year = base.filter(statement__loan=loan, year=year).aggregate(s=Sum("amount"))["s"]
+    in_fund = base.filter(statement__loan__fund_id=loan.fund_id).aggregate(s=Sum("amount"))["s"]
+    return in_year or Decimal("0"), in_fund or Decimal("0")
+
+
+def computation(statement: InterestStatement) -> Computation:
+    """The subsidy of `statement` as it would be approved now (the stored lines once approved)."""
+    loan, fund = statement.loan, statement.loan.fund
+    facts = StatementFacts(
+        principal_outstanding=statement.principal_outstanding,
+        subsidised_rate=loan.subsidised_rate,
+        rate_cap=fund.rate_cap,
+        day_count=fund.day_count,
+        period_start=statement.period_start,
+        period_end=statement.period_end,
+        loan_start=loan.start_date,
+        max_term_months=fund.max_term_months,
+        interest_paid=statement.interest_paid,
+        overdue_interest=statement.overdue_interest,
+        penalty_interest=statement.penalty_interest,
+        cap_per_project_year=fund.cap_per_project_year,
+        used_in_year=Decimal(0),
+        fund_budget=fund.budget,
+        fund_used=Decimal(0),
+    )
+    in_year, in_fund = _used(loan, interest_year(facts), statement.pk)
+    return compute(replace(facts, used_in_year=in_year, fund_used=in_fund))

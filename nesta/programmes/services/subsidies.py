@@ -7,12 +7,11 @@ decision and the payment each lock the statement, and the approval also locks th
 two approvals cannot both spend the fund's last money or the loan's cap of the year.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +29,8 @@ from nesta.programmes.models import (
     SubsidyFund,
     SubsidyInstalment,
 )
-from nesta.programmes.subsidy_math import Computation, StatementFacts, add_months, compute, interest_year
+from nesta.programmes.selectors.subsidies import computation
+from nesta.programmes.subsidy_math import Computation, add_months
 
 ZONE_PROGRAMME = "zone-special-support"
 ID_MAX = 2_147_483_647
@@ -162,7 +162,7 @@ def fund_create(*, actor: Any, data: dict[str, Any]) -> SubsidyFund:
     p.raise_if_any()
     assert zone is not None and programme is not None
     with write_transaction():
-        fund = SubsidyFund.objects.create(
+        fund = SubsidyFund.objects.create(  # type: ignore[misc]  # every value checked: p.raise_if_any() above
             programme=programme,
             zone=zone,
             name=name,
@@ -220,7 +220,7 @@ def loan_create(*, actor: Any, fund_id: Any, data: dict[str, Any]) -> Subsidised
     p.raise_if_any()
     assert borrower is not None
     with write_transaction():
-        loan = SubsidisedLoan.objects.create(
+        loan = SubsidisedLoan.objects.create(  # type: ignore[misc]  # every value checked: p.raise_if_any() above
             fund=fund,
             borrower=borrower,
             project_name=project_name,
@@ -255,38 +255,6 @@ def _loan(loan_id: Any) -> SubsidisedLoan:
     return loan
 
 
-def _used(loan: SubsidisedLoan, year: int, exclude_statement: int | None) -> tuple[Decimal, Decimal]:
-    """(this loan's instalments in `year`, the fund's instalments) other than the statement's own."""
-    base = SubsidyInstalment.objects.exclude(statement_id=exclude_statement)
-    in_year = base.filter(statement__loan=loan, year=year).aggregate(s=Sum("amount"))["s"]
-    in_fund = base.filter(statement__loan__fund_id=loan.fund_id).aggregate(s=Sum("amount"))["s"]
-    return in_year or Decimal("0"), in_fund or Decimal("0")
-
-
-def computation(statement: InterestStatement) -> Computation:
-    """The subsidy of `statement` as it would be approved now (the stored lines once approved)."""
-    loan, fund = statement.loan, statement.loan.fund
-    facts = StatementFacts(
-        principal_outstanding=statement.principal_outstanding,
-        subsidised_rate=loan.subsidised_rate,
-        rate_cap=fund.rate_cap,
-        day_count=fund.day_count,
-        period_start=statement.period_start,
-        period_end=statement.period_end,
-        loan_start=loan.start_date,
-        max_term_months=fund.max_term_months,
-        interest_paid=statement.interest_paid,
-        overdue_interest=statement.overdue_interest,
-        penalty_interest=statement.penalty_interest,
-        cap_per_project_year=fund.cap_per_project_year,
-        used_in_year=Decimal(0),
-        fund_budget=fund.budget,
-        fund_used=Decimal(0),
-    )
-    in_year, in_fund = _used(loan, interest_year(facts), statement.pk)
-    return compute(replace(facts, used_in_year=in_year, fund_used=in_fund))
-
-
 @dataclass
 class Submitted:
     statement: InterestStatement
@@ -305,10 +273,14 @@ def statement_submit(*, actor: Any, loan_id: Any, data: dict[str, Any], now: dat
     principal = _money(p, data, "principal_outstanding")
     interest = _money(p, data, "interest_paid", positive=False)
     overdue = (
-        _money(p, data, "overdue_interest", positive=False) if data.get("overdue_interest") not in (None, "") else Decimal(0)
+        _money(p, data, "overdue_interest", positive=False)
+        if data.get("overdue_interest") not in (None, "")
+        else Decimal(0)
     )
     penalty = (
-        _money(p, data, "penalty_interest", positive=False) if data.get("penalty_interest") not in (None, "") else Decimal(0)
+        _money(p, data, "penalty_interest", positive=False)
+        if data.get("penalty_interest") not in (None, "")
+        else Decimal(0)
     )
     reference = _text(p, data, "bank_reference", 60)
     if start and end:
@@ -335,7 +307,7 @@ def statement_submit(*, actor: Any, loan_id: Any, data: dict[str, Any], now: dat
             p.add("period_start", "period_overlaps", _("该计息期与已提交的付息凭证重叠。"))
     p.raise_if_any()
     with write_transaction():
-        statement = InterestStatement.objects.create(
+        statement = InterestStatement.objects.create(  # type: ignore[misc]  # every value checked: p.raise_if_any() above
             loan=loan,
             period_start=start,
             period_end=end,
