@@ -48,7 +48,7 @@ class ApplicationPatch(_AppFields):
     """Only the parts given change; a list given replaces the stored one."""
 
 
-class ReasonIn(Schema):
+class ApplicationReasonIn(Schema):
     model_config = ConfigDict(extra="forbid")
     reason: str = Field("", max_length=4000)
 
@@ -61,7 +61,7 @@ class CheckIn(Schema):
     reason: str = Field("", max_length=4000)
 
 
-class Ref(Schema):
+class ApplicationRef(Schema):
     code: str
     name: str
 
@@ -79,8 +79,8 @@ class ApplicationItem(Schema):
     status_display: str
     call: IdName
     organization: IdName
-    province: Ref
-    field: Ref
+    province: ApplicationRef
+    field: ApplicationRef
     requested_amount: Decimal
     submitted_at: datetime | None = None
     url: str
@@ -97,15 +97,15 @@ class TeamOut(Schema):
     months: int
 
 
-class BudgetLineOut(Schema):
+class ApplicationBudgetLineOut(Schema):
     category: str
     from_grant: bool
     amount: Decimal
     note: str
 
 
-class BudgetOut(Schema):
-    lines: list[BudgetLineOut]
+class ApplicationBudgetOut(Schema):
+    lines: list[ApplicationBudgetLineOut]
     direct: Decimal
     base: Decimal
     indirect: Decimal
@@ -115,7 +115,7 @@ class BudgetOut(Schema):
     within_cap: bool
 
 
-class AttachmentOut(Schema):
+class ApplicationAttachmentOut(Schema):
     id: int
     kind: str
     name: str
@@ -140,8 +140,8 @@ class ApplicationOut(ApplicationItem):
     status_note: str
     formal_check: dict[str, Any]
     team: list[TeamOut]
-    budget: BudgetOut
-    attachments: list[AttachmentOut]
+    budget: ApplicationBudgetOut
+    attachments: list[ApplicationAttachmentOut]
     avoid_requests: list[AvoidOut]
     awarded_amount: Decimal | None = None
     transitions: list[str]

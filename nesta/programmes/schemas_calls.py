@@ -56,12 +56,12 @@ class CallPatch(_CallFields):
     """Only the fields given change; what may change depends on the call's state."""
 
 
-class Ref(Schema):
+class CallRef(Schema):
     code: str
     name: str
 
 
-class CriterionOut(Schema):
+class CallCriterionOut(Schema):
     code: str
     name: str
     description: str
@@ -70,7 +70,7 @@ class CriterionOut(Schema):
     max_score: int
 
 
-class RoundOut(Schema):
+class CallRoundOut(Schema):
     kind: str
     order: int
     reviewers_per_application: int
@@ -84,11 +84,11 @@ class CallItem(Schema):
     id: int
     code: str
     title: str
-    programme: Ref
+    programme: CallRef
     year: int
     status: str
     status_display: str
-    owner_province: Ref | None = None
+    owner_province: CallRef | None = None
     opens_at: datetime
     closes_at: datetime
     budget: Decimal
@@ -98,11 +98,11 @@ class CallItem(Schema):
 
 class CallOut(CallItem):
     summary: str
-    fields: list[Ref]
-    provinces: list[Ref]
+    fields: list[CallRef]
+    provinces: list[CallRef]
     form_fields: list[dict[str, Any]]
-    criteria: list[CriterionOut]
-    rounds: list[RoundOut]
+    criteria: list[CallCriterionOut]
+    rounds: list[CallRoundOut]
     blind: bool
     max_avoid: int
     tilt_group: str

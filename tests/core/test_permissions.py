@@ -817,6 +817,7 @@ def test_restrict_organizations(db, world, role, expected):
         ("instrument_manager", {"本人3"}),
         ("expert", {"本人4"}),
         ("member", {"本人5"}),
+        ("finance", set()),
         ("anonymous", set()),
     ],
 )
@@ -831,7 +832,7 @@ def test_restrict_people(db, world, role, expected):
     )
     names = {p.name for p in qs}
     if expected == "ALL":
-        assert names == {"沈阳人员", "大连人员", "长春人员", *(f"本人{i}" for i in range(6))}
+        assert names == {"沈阳人员", "大连人员", "长春人员", *(f"本人{i}" for i in range(7))}
     else:
         assert names == expected
 

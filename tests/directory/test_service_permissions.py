@@ -37,6 +37,7 @@ CREATE_ORG = {
     "instrument_manager": "..",
     "expert": "..",
     "member": "..",
+    "finance": "..",
     "anonymous": "..",
 }
 PROVINCE_CITY = [("210000", "210200"), ("220000", "220500")]
@@ -69,6 +70,7 @@ CHANGE_ORG = {
     "instrument_manager": "...",
     "expert": "...",
     "member": "...",
+    "finance": "...",
     "anonymous": "...",
 }
 ORGS = ["org_ln", "org_ln2", "org_jl"]
@@ -134,6 +136,7 @@ CHANGE_PERSON = {
     "instrument_manager": "...Y",
     "expert": "...Y",
     "member": "...Y",
+    "finance": "....",
     "anonymous": "....",
 }
 PEOPLE = ["p_ln", "p_ln2", "p_jl", "own"]

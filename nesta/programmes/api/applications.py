@@ -22,8 +22,8 @@ from nesta.programmes.schemas_applications import (
     ApplicationPage,
     ApplicationPatch,
     ApplicationQuery,
+    ApplicationReasonIn,
     CheckIn,
-    ReasonIn,
 )
 from nesta.programmes.selectors import applications as reads
 from nesta.programmes.services import applications as services
@@ -181,10 +181,10 @@ transition_endpoints(
     operation_id=lambda t: f"{t.name}_application",
     module=__name__,
     inputs={
-        "not_recommend": _payload(ReasonIn, inspect.Parameter.empty),
+        "not_recommend": _payload(ApplicationReasonIn, inspect.Parameter.empty),
         "return": _payload(CheckIn, inspect.Parameter.empty),
         "pass_check": _payload(CheckIn | None, None),
-        "recommend": _payload(ReasonIn | None, None),
-        "withdraw": _payload(ReasonIn | None, None),
+        "recommend": _payload(ApplicationReasonIn | None, None),
+        "withdraw": _payload(ApplicationReasonIn | None, None),
     },
 )

@@ -82,7 +82,7 @@ class AssignmentOut(Schema):
     applications: list[ApplicationSeatsOut]
 
 
-class ReasonOut(Schema):
+class AssignmentReasonOut(Schema):
     kind: str
     reason: str
 
@@ -93,7 +93,7 @@ class ConflictOut(Schema):
     expert_id: int
     expert_name: str
     expert_organization: str
-    reasons: list[ReasonOut]
+    reasons: list[AssignmentReasonOut]
 
 
 class ConflictPage(Schema):
@@ -107,7 +107,7 @@ class PageQuery(Schema):
     limit: BoundedInt(1, 200) = 50  # type: ignore[valid-type]
 
 
-class SeatOut(Schema):
+class AssignmentSeatOut(Schema):
     id: int
     call_id: int
     application_id: int
@@ -125,7 +125,7 @@ class SeatOut(Schema):
 
 
 class SeatPage(Schema):
-    items: list[SeatOut]
+    items: list[AssignmentSeatOut]
     next_cursor: str | None
 
 
@@ -133,7 +133,7 @@ class AppSeatsOut(Schema):
     id: int
     number: str
     title: str
-    seats: list[SeatOut]
+    seats: list[AssignmentSeatOut]
 
 
 class SwapIn(Schema):
@@ -141,12 +141,12 @@ class SwapIn(Schema):
     reason: CleanText(300) = ""  # type: ignore[valid-type]
 
 
-class ReasonIn(Schema):
+class AssignmentReasonIn(Schema):
     reason: CleanText(300, min_length=1)  # type: ignore[valid-type]
 
 
 class DeclineOut(Schema):
-    seat: SeatOut
+    seat: AssignmentSeatOut
     replacements: int
 
 
@@ -269,7 +269,7 @@ def call_conflicts(request: HttpRequest, query: Query[PageQuery], call_id: int =
 
 @router.post(
     "/assignments/{assignment_id}/swap",
-    response={200: SeatOut, **ERRORS},
+    response={200: AssignmentSeatOut, **ERRORS},
     summary="调换评审专家（同样检查利益冲突、评审量与回避规则）",
 )
 def swap(request: HttpRequest, payload: SwapIn, assignment_id: int = Path(..., ge=1, le=ID_MAX)):
@@ -291,7 +291,7 @@ def my_invitations(request: HttpRequest, query: Query[PageQuery]):
     return {"items": [seat_out(s) for s in page.items], "next_cursor": page.next_cursor}
 
 
-@router.post("/assignments/{assignment_id}/accept", response={200: SeatOut, **ERRORS}, summary="接受评审邀请")
+@router.post("/assignments/{assignment_id}/accept", response={200: AssignmentSeatOut, **ERRORS}, summary="接受评审邀请")
 def accept(request: HttpRequest, assignment_id: int = Path(..., ge=1, le=ID_MAX)):
     seat = invitations.assignment_accept(actor=api_user_required(request), assignment_id=assignment_id)
     return seat_out(seat)
@@ -302,7 +302,7 @@ def accept(request: HttpRequest, assignment_id: int = Path(..., ge=1, le=ID_MAX)
     response={200: DeclineOut, **ERRORS},
     summary="谢绝评审邀请（须说明理由；空出的席位随即重新求解补齐）",
 )
-def decline(request: HttpRequest, payload: ReasonIn, assignment_id: int = Path(..., ge=1, le=ID_MAX)):
+def decline(request: HttpRequest, payload: AssignmentReasonIn, assignment_id: int = Path(..., ge=1, le=ID_MAX)):
     user = api_user_required(request)
     new = invitations.assignment_decline(actor=user, assignment_id=assignment_id, reason=payload.reason)
     seat = reads.seat_by_id(assignment_id)
@@ -314,7 +314,9 @@ def decline(request: HttpRequest, payload: ReasonIn, assignment_id: int = Path(.
     response={200: DeclineOut, **ERRORS},
     summary="声明利益冲突（本人的评审邀请；随即谢绝并补齐）",
 )
-def declare_conflict(request: HttpRequest, payload: ReasonIn, assignment_id: int = Path(..., ge=1, le=ID_MAX)):
+def declare_conflict(
+    request: HttpRequest, payload: AssignmentReasonIn, assignment_id: int = Path(..., ge=1, le=ID_MAX)
+):
     user = api_user_required(request)
     _decl, new = conflict_services.conflict_declare(actor=user, assignment_id=assignment_id, reason=payload.reason)
     seat = reads.seat_by_id(assignment_id)

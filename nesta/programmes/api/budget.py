@@ -29,7 +29,7 @@ class BudgetRowOut(Schema):
     remaining: Decimal
 
 
-class BudgetOut(Schema):
+class ProgrammeBudgetOut(Schema):
     year: int | None
     province: str | None
     programme: str | None
@@ -45,7 +45,7 @@ class BudgetOut(Schema):
 
 @router.get(
     "/budget",
-    response={200: BudgetOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    response={200: ProgrammeBudgetOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     auth=login_required,
     summary="经费执行：计划、已承诺（立项资助与核定贴息）、已拨付、剩余（均由记录汇总）",
     description=(

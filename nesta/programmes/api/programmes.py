@@ -23,7 +23,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 READ_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-class Ref(Schema):
+class FundingRef(Schema):
     code: str
     name: str
 
@@ -36,7 +36,7 @@ class ProgrammeOut(Schema):
     summary: str
     seed_section: str
     sort_order: int
-    fields: list[Ref]
+    fields: list[FundingRef]
 
 
 class ProgrammeIn(Schema):
@@ -59,12 +59,12 @@ class ProgrammePatch(Schema):
     fields: list[CleanText(60, multiline=False)] | None = Field(None, max_length=50)
 
 
-class BudgetLineOut(Schema):
+class FundingBudgetLineOut(Schema):
     id: int
     year: int
-    programme: Ref | None
-    province: Ref | None
-    field: Ref | None
+    programme: FundingRef | None
+    province: FundingRef | None
+    field: FundingRef | None
     baseline_amount: Decimal
     additional_amount: Decimal
     total: Decimal
@@ -160,7 +160,7 @@ def update_programme(request: HttpRequest, payload: ProgrammePatch, programme_id
 
 @router.get(
     "/budget-lines",
-    response={200: list[BudgetLineOut], **READ_ERRORS},
+    response={200: list[FundingBudgetLineOut], **READ_ERRORS},
     auth=login_required,
     summary="预算额度（按年度、计划、省份、重点领域；省科技厅只见本省）",
 )
@@ -171,7 +171,7 @@ def list_budget_lines(request: HttpRequest, query: Query[LinesQuery]):
 
 
 @router.post(
-    "/budget-lines", response={201: BudgetLineOut, **ERRORS}, summary="新增预算额度（年度×计划×省份×领域唯一）"
+    "/budget-lines", response={201: FundingBudgetLineOut, **ERRORS}, summary="新增预算额度（年度×计划×省份×领域唯一）"
 )
 def create_budget_line(request: HttpRequest, payload: BudgetLineIn):
     user = api_user_required(request)
@@ -180,7 +180,10 @@ def create_budget_line(request: HttpRequest, payload: BudgetLineIn):
 
 
 @router.get(
-    "/budget-lines/{line_id}", response={200: BudgetLineOut, **READ_ERRORS}, auth=login_required, summary="预算额度详情"
+    "/budget-lines/{line_id}",
+    response={200: FundingBudgetLineOut, **READ_ERRORS},
+    auth=login_required,
+    summary="预算额度详情",
 )
 def get_budget_line(request: HttpRequest, line_id: int = Path(..., ge=1, le=ID_MAX)):
     return line_out(reads.budget_line_get(viewer=api_user(request), line_id=line_id))
@@ -188,7 +191,7 @@ def get_budget_line(request: HttpRequest, line_id: int = Path(..., ge=1, le=ID_M
 
 @router.patch(
     "/budget-lines/{line_id}",
-    response={200: BudgetLineOut, **ERRORS},
+    response={200: FundingBudgetLineOut, **ERRORS},
     summary="修改预算额度（只改所给字段；空值表示不限）",
 )
 def update_budget_line(request: HttpRequest, payload: BudgetLinePatch, line_id: int = Path(..., ge=1, le=ID_MAX)):

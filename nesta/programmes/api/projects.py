@@ -52,12 +52,12 @@ class PaymentIn(Schema):
     note: CleanText(300, multiline=False) = ""
 
 
-class ReviewIn(Schema):
+class ProjectReviewIn(Schema):
     accept: bool
     note: CleanText(1000) = ""
 
 
-class NoteIn(Schema):
+class ProjectNoteIn(Schema):
     note: CleanText(1000, min_length=1)
 
 
@@ -316,7 +316,7 @@ def submit_report(request: HttpRequest, project_id: int = Id, milestone_id: int 
     summary="审核节点报告（通过 / 退回修改，退回须说明原因）",
 )
 def review_report(
-    request: HttpRequest, payload: ReviewIn, project_id: int = Id, report_id: int = Path(..., ge=1, le=ID_MAX)
+    request: HttpRequest, payload: ProjectReviewIn, project_id: int = Id, report_id: int = Path(..., ge=1, le=ID_MAX)
 ):
     user = api_user_required(request)
     services.milestone_report_review(
@@ -337,7 +337,7 @@ def record_payment(request: HttpRequest, payload: PaymentIn, project_id: int = I
 
 
 @router.post("/projects/{project_id}/mid-term", response={200: ProjectOut, **ERRORS}, summary="中期检查意见")
-def mid_term(request: HttpRequest, payload: NoteIn, project_id: int = Id):
+def mid_term(request: HttpRequest, payload: ProjectNoteIn, project_id: int = Id):
     user = api_user_required(request)
     services.project_mid_term(actor=user, project_id=project_id, note=payload.note)
     return _detail(user, project_id)

@@ -27,7 +27,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 ScoreValue = StrictInt | StrictFloat | StrictStr  # strict: true/false are no scores
 
 
-class ReviewIn(Schema):
+class ExpertReviewIn(Schema):
     assignment_id: BoundedInt(1, ID_MAX)  # type: ignore[valid-type]
     scores: dict[CleanText(30, min_length=1, multiline=False), ScoreValue] = Field(  # type: ignore[valid-type]
         ...,
@@ -53,7 +53,7 @@ class ReviewOut(Schema):
     submitted_at: datetime
 
 
-class CriterionOut(Schema):
+class ExpertCriterionOut(Schema):
     code: str
     name: str
     description: str
@@ -78,13 +78,13 @@ class ExpertViewOut(Schema):
     budget: list[dict[str, Any]]
 
 
-class SeatOut(Schema):
+class ExpertSeatOut(Schema):
     assignment_id: int
     status: str
     call_id: int
     round: str
     application: ExpertViewOut
-    criteria: list[CriterionOut]
+    criteria: list[ExpertCriterionOut]
     review: ReviewOut | None
 
 
@@ -104,7 +104,7 @@ def review_out(r: Review) -> dict[str, Any]:
 
 
 @router.post("/reviews", response={201: ReviewOut, **ERRORS}, summary="提交评审意见（专家：本人已接受的评审任务）")
-def submit_review(request: HttpRequest, payload: ReviewIn):
+def submit_review(request: HttpRequest, payload: ExpertReviewIn):
     user = api_user_required(request)
     data = services.ReviewInput(
         scores=dict(payload.scores),
@@ -119,7 +119,7 @@ def submit_review(request: HttpRequest, payload: ReviewIn):
 
 @router.get(
     "/reviews/seats/{assignment_id}",
-    response={200: SeatOut, **ERRORS},
+    response={200: ExpertSeatOut, **ERRORS},
     auth=login_required,
     summary="评审任务：专家所见的申请（匿名评审不含申请单位与团队）、评审指标、已提交的评审意见",
 )

@@ -230,7 +230,7 @@ class PanelOut(Schema):
     boundary: float | None
 
 
-class ScoresOut(Schema):
+class SelectionScoresOut(Schema):
     call_id: int
     round_id: int | None
     kind: str
@@ -244,7 +244,7 @@ class ScoresOut(Schema):
 
 @router.get(
     "/calls/{call_id}/scores",
-    response={200: ScoresOut, **ERRORS},
+    response={200: SelectionScoresOut, **ERRORS},
     auth=login_required,
     summary="评审得分：原始均分、标准分校准、模型校准分（质量 + 专家偏差），异常评审，专家偏差，会议评审分数线",
 )

@@ -98,13 +98,13 @@ class StatementIn(Schema):
     bank_reference: str = Field("", max_length=1000, description="银行回单号")
 
 
-class LineOut(Schema):
+class SubsidyLineOut(Schema):
     label: str
     formula: str
     value: str
 
 
-class StatementOut(Schema):
+class SubsidyStatementOut(Schema):
     id: int
     loan_id: int
     status: str
@@ -120,7 +120,7 @@ class StatementOut(Schema):
     note: str
     amount: Decimal = Field(..., description="贴息金额（元）：已核定的，或待审核时按现在核定的测算")
     preview: bool = Field(..., description="true：尚未核定，金额为测算")
-    lines: list[LineOut]
+    lines: list[SubsidyLineOut]
     instalment_paid_on: date | None = None
 
 
@@ -251,7 +251,7 @@ def get_loan(request: HttpRequest, loan_id: int = Id):
 
 
 @router.get(
-    "/subsidies/{int:loan_id}/statements", response={200: list[StatementOut], **READ_ERRORS}, auth=login_required
+    "/subsidies/{int:loan_id}/statements", response={200: list[SubsidyStatementOut], **READ_ERRORS}, auth=login_required
 )
 def list_statements(request: HttpRequest, loan_id: int = Id):
     loan = selectors.loan_get(user=request.auth, loan_id=loan_id)
@@ -260,7 +260,7 @@ def list_statements(request: HttpRequest, loan_id: int = Id):
 
 @router.post(
     "/subsidies/{int:loan_id}/statements",
-    response={201: StatementOut, **ERRORS},
+    response={201: SubsidyStatementOut, **ERRORS},
     summary="提交银行付息凭证（借款单位），返回逐项计算的贴息",
     description="422 code：period_before_loan, period_after_maturity, period_end_before_start, period_overlaps, "
     "paid_on_future, paid_on_before_period, principal_above_loan, <字段>_invalid",
@@ -272,7 +272,7 @@ def submit_statement(request: HttpRequest, payload: StatementIn, loan_id: int = 
 
 
 @router.get(
-    "/subsidies/statements/{int:statement_id}", response={200: StatementOut, **READ_ERRORS}, auth=login_required
+    "/subsidies/statements/{int:statement_id}", response={200: SubsidyStatementOut, **READ_ERRORS}, auth=login_required
 )
 def get_statement(request: HttpRequest, statement_id: int = Id):
     return statement_out(selectors.statement_get(user=request.auth, statement_id=statement_id))
@@ -280,7 +280,7 @@ def get_statement(request: HttpRequest, statement_id: int = Id):
 
 @router.post(
     "/subsidies/statements/{int:statement_id}/decision",
-    response={200: StatementOut, **ERRORS},
+    response={200: SubsidyStatementOut, **ERRORS},
     summary="核定贴息或不予贴息（办公室、省厅）",
 )
 def decide_statement(request: HttpRequest, payload: DecisionIn, statement_id: int = Id):
@@ -291,7 +291,9 @@ def decide_statement(request: HttpRequest, payload: DecisionIn, statement_id: in
 
 
 @router.post(
-    "/subsidies/statements/{int:statement_id}/pay", response={200: StatementOut, **ERRORS}, summary="拨付贴息（财务）"
+    "/subsidies/statements/{int:statement_id}/pay",
+    response={200: SubsidyStatementOut, **ERRORS},
+    summary="拨付贴息（财务）",
 )
 def pay_statement(request: HttpRequest, payload: PayIn, statement_id: int = Id):
     services.instalment_pay(actor=api_user_required(request), statement_id=statement_id, paid_on=payload.paid_on)
