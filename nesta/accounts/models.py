@@ -61,7 +61,11 @@ class RoleAssignment(models.Model):
                 condition=(
                     (Q(role="province") & Q(province__isnull=False) & Q(organization__isnull=True))
                     | (Q(role__in=["org_admin", "instrument_manager", "member"]) & Q(organization__isnull=False))
-                    | (Q(role__in=["office", "expert", "finance"]) & Q(organization__isnull=True) & Q(province__isnull=True))
+                    | (
+                        Q(role__in=["office", "expert", "finance"])
+                        & Q(organization__isnull=True)
+                        & Q(province__isnull=True)
+                    )
                 ),
             ),
         ]
