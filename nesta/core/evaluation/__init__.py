@@ -1,0 +1,34 @@
+"""One evaluation engine for every scheme of weighted indicators (bases, zones, incubators).
+
+See engine.py and docs/evaluation.md.
+"""
+
+from nesta.core.evaluation.engine import (
+    NORMALISATIONS,
+    SENSITIVITY_STEP,
+    Criterion,
+    Outcome,
+    Reason,
+    SchemeError,
+    Shift,
+    Subject,
+    competition_ranks,
+    evaluate,
+    normalise,
+    top_count,
+)
+
+__all__ = [
+    "NORMALISATIONS",
+    "SENSITIVITY_STEP",
+    "Criterion",
+    "Outcome",
+    "Reason",
+    "SchemeError",
+    "Shift",
+    "Subject",
+    "competition_ranks",
+    "evaluate",
+    "normalise",
+    "top_count",
+]
