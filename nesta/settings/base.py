@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "nesta.programmes",
     "nesta.instruments",
     "nesta.market",
+    "nesta.bases",  # reads the instruments', market's and programmes' records for its derived figures
     "nesta.portal",  # home page, navigation
     "nesta.demo",  # demo data: above the domain apps, plugged in through the registry
 ]
@@ -132,7 +133,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "nesta" / "static", ("bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist")]
+STATICFILES_DIRS = [
+    BASE_DIR / "nesta" / "static",
+    ("bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
