@@ -15,6 +15,7 @@ from nesta.core.errors import NotAuthenticated, PermissionDenied
 from nesta.core.models import AuditLog
 from nesta.core.permissions import POLICY, PUBLIC_ACTIONS, Target, can, grants_of, require, restrict
 from nesta.directory.models import Organization, Person
+from tests.bases.permission_rows import ROWS as BASE_ROWS
 from tests.core.world import ROLES, module_world
 from tests.factories import UserFactory, grant
 from tests.instruments.permission_rows import ROWS as INSTRUMENT_ROWS
@@ -108,6 +109,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "taxonomy.view": dict.fromkeys(ROLES, ALL),
     **MARKET_ROWS,
     **PROGRAMME_ROWS,
+    **BASE_ROWS,
 }
 
 CASES = [

@@ -1,0 +1,3 @@
+from nesta.bases.lifecycles.report import REPORT
+
+__all__ = ["REPORT"]

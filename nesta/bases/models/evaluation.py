@@ -1,0 +1,130 @@
+"""The office's evaluation schemes (per base type and year) and their runs' results.
+
+A scheme names its criteria (an indicator, weight, normalisation, direction, minimum and — for
+选择晋升 — the national threshold a provincial base must reach); a run freezes every base's score,
+ranks, recommendation and the reasons behind it, so last year's recommendations read the same
+after this year's figures change. The arithmetic is core.evaluation's (docs/evaluation.md).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from nesta.bases.models.bases import Base, BaseType
+
+
+class Normalisation(models.TextChoices):
+    MINMAX = "minmax", _("极差标准化（类型内）")
+    ZSCORE = "zscore", _("Z分数")
+    MEDIAN_RATIO = "median_ratio", _("与中位数之比")
+
+
+class Recommendation(models.TextChoices):
+    SUPPORT = "support", _("重点支持")
+    PROMOTE = "promote", _("选择晋升")
+    RECTIFY = "rectify", _("整改")
+    NONE = "none", _("保持")
+
+
+class EvaluationScheme(models.Model):
+    base_type = models.CharField(_("基地类型"), max_length=20, choices=BaseType.choices)
+    year = models.PositiveSmallIntegerField(_("评估年度"))
+    name = models.CharField(_("方案名称"), max_length=120)
+    # shares of each type's ranked bases: the top share is recommended for 重点支持, the bottom for 整改
+    top_share = models.DecimalField(_("重点支持比例"), max_digits=4, decimal_places=3, default=0.2)
+    bottom_share = models.DecimalField(_("整改比例"), max_digits=4, decimal_places=3, default=0.1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "base_type"]
+        verbose_name = _("评估方案")
+        verbose_name_plural = _("评估方案")
+        constraints = [
+            models.UniqueConstraint(fields=["base_type", "year", "name"], name="evaluation_scheme_unique_name"),
+            models.CheckConstraint(
+                name="evaluation_scheme_year_in_range", condition=Q(year__gte=2000) & Q(year__lte=2100)
+            ),
+            models.CheckConstraint(
+                name="evaluation_scheme_shares_in_range",
+                condition=Q(top_share__gte=0) & Q(bottom_share__gte=0) & Q(top_share__lte=1) & Q(bottom_share__lte=1),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchemeCriterion(models.Model):
+    scheme = models.ForeignKey(EvaluationScheme, on_delete=models.CASCADE, related_name="criteria")
+    indicator = models.CharField(_("指标"), max_length=40)  # a key of bases.indicators.ALL
+    weight = models.DecimalField(_("权重"), max_digits=6, decimal_places=3)
+    normalisation = models.CharField(
+        _("标准化方法"), max_length=14, choices=Normalisation.choices, default=Normalisation.MINMAX
+    )
+    higher_is_better = models.BooleanField(_("越大越好"), default=True)
+    minimum = models.DecimalField(_("最低要求"), null=True, blank=True, max_digits=18, decimal_places=2)
+    national_threshold = models.DecimalField(_("国家级门槛"), null=True, blank=True, max_digits=18, decimal_places=2)
+    cap = models.DecimalField(_("比值上限"), null=True, blank=True, max_digits=6, decimal_places=2)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["scheme", "sort_order", "id"]
+        verbose_name = _("评估指标")
+        verbose_name_plural = _("评估指标")
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "indicator"], name="scheme_criterion_once"),
+            models.CheckConstraint(name="scheme_criterion_weight_positive", condition=Q(weight__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} × {self.weight}"
+
+
+class EvaluationRun(models.Model):
+    scheme = models.ForeignKey(EvaluationScheme, on_delete=models.CASCADE, related_name="runs")
+    ran_at = models.DateTimeField(_("运行时间"), auto_now_add=True)
+    ran_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # the criteria as they were when it ran (a scheme edited later does not rewrite old results)
+    criteria_snapshot = models.JSONField(default=list)
+    base_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-ran_at", "-id"]
+        verbose_name = _("评估运行")
+        verbose_name_plural = _("评估运行")
+
+    def __str__(self) -> str:
+        return f"{self.scheme} @ {self.ran_at:%Y-%m-%d %H:%M}"
+
+
+class EvaluationResult(models.Model):
+    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="results")
+    base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="evaluation_results")
+    score = models.FloatField(_("得分"))
+    rank = models.PositiveIntegerField(_("类型内排名"))
+    cohort_size = models.PositiveIntegerField()
+    field_rank = models.PositiveIntegerField(_("领域内排名"), null=True)
+    field_size = models.PositiveIntegerField(null=True)
+    recommendation = models.CharField(_("建议"), max_length=10, choices=Recommendation.choices)
+    # [{indicator, value, normalised, weight, contribution, missing}] — what produced the score
+    reasons = models.JSONField(default=list)
+    # [{indicator, rank_if_lower, rank_if_higher}] — the rank if one weight moved by ±10 %
+    sensitivity = models.JSONField(default=list)
+    # why the recommendation: "top_share", "national_thresholds", "below_minimum:<key>", "bottom_share"
+    grounds = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["run", "rank", "base_id"]
+        verbose_name = _("评估结果")
+        verbose_name_plural = _("评估结果")
+        constraints = [models.UniqueConstraint(fields=["run", "base"], name="evaluation_result_once_per_run")]
+
+    def __str__(self) -> str:
+        return f"{self.base_id}: {self.score:.4f} #{self.rank}"
