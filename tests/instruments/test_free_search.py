@@ -201,9 +201,10 @@ def test_query_count_does_not_grow_with_page_size(org_ln, users):
             [(i.owner.name, i.policy.min_minutes, i.category.name) for i in page.items]
         assert len(page.items) == limit
         counts.append(len(ctx.captured_queries))
-    # candidates (with policy) + bookings + blackouts + the user's offences (no candidate needs
-    # training: the prefilter left out those the user has no qualification for)
-    assert counts == [4, 4, 4]
+    # the free-time index + candidates (with policy) + bookings + blackouts + waiting-list holds +
+    # the user's offences (no candidate needs training: the prefilter left out those the user
+    # has no qualification for)
+    assert counts == [6, 6, 6]
 
 
 def test_bounds_are_checked():

@@ -10,6 +10,7 @@ from nesta.instruments.models.booking import (
     Qualification,
     UsageSession,
 )
+from nesta.instruments.models.freeindex import PolicyShape
 from nesta.instruments.models.orders import Charge, ServiceItem, TestOrder, _report_path  # noqa: F401 (migration 0003)
 from nesta.instruments.models.registry import MONEY, Instrument, InstrumentCategory
 from nesta.instruments.models.support import ProblemReport, TrainingRequest, WaitlistEntry
@@ -24,6 +25,7 @@ __all__ = [
     "Instrument",
     "InstrumentCategory",
     "PayerAccount",
+    "PolicyShape",
     "ProblemReport",
     "Qualification",
     "ServiceItem",

@@ -3,9 +3,13 @@ open_from–open_until) minus active bookings (widened by the policy's gap) and 
 the policy's minimum notice and its advance window, keeping windows at least the minimum booking
 long; plus the busy intervals themselves — only that they are busy, never who booked them.
 
-Two queries whatever the range: one for the bookings, on the (instrument, start) index — a
+A slot an open waiting-list offer holds for someone else (kind "held") is busy for everyone but
+the offered user (`viewer_id`) until the claim lapses, as the booking service refuses them.
+
+Three queries whatever the range: one for the bookings, on the (instrument, start) index — a
 booking overlaps [a, b) when start < b and end > a, and since no booking is longer than the
-look-back, start > a - look-back bounds the index range on both sides — and one for blackouts.
+look-back, start > a - look-back bounds the index range on both sides — one for blackouts, one
+for the open offers.
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from nesta.instruments.models import Blackout, Booking, BookingPolicy, Instrument
+from nesta.instruments.models import Blackout, Booking, BookingPolicy, Instrument, WaitlistEntry
 from nesta.instruments.policy import LOCAL, bounded
 
 MIN_LOOKBACK = timedelta(days=1)
@@ -33,7 +37,7 @@ class Interval:
 class Busy:
     start: datetime
     end: datetime
-    kind: str  # "booked", "pending" (awaiting approval), "maintenance" or "blackout"
+    kind: str  # "booked", "pending" (awaiting approval), "held" (a waiting-list offer), or a blackout's kind
     label: str = ""  # a blackout's reason; never anything about a booker
 
 
@@ -120,7 +124,12 @@ def _subtract(
 
 
 def availability(
-    instrument: Instrument, start: datetime, end: datetime, *, now: datetime | None = None
+    instrument: Instrument,
+    start: datetime,
+    end: datetime,
+    *,
+    now: datetime | None = None,
+    viewer_id: int | None = None,
 ) -> Availability:
     """Bookable windows and busy intervals of `instrument` in [start, end) (aware datetimes; the
     caller bounds the range). `instrument.policy` should be loaded (select_related). Times come
@@ -148,14 +157,25 @@ def availability(
         .order_by("start")
         .values_list("start", "end", "kind", "reason")
     )
+    offers = WaitlistEntry.objects.filter(
+        instrument_id=instrument.pk,
+        status=WaitlistEntry.Status.OFFERED,
+        offer_expires_at__gt=now,
+        start__lt=end,
+        end__gt=start,
+    )
+    if viewer_id is not None:
+        offers = offers.exclude(user_id=viewer_id)
+    held = list(offers.values_list("start", "end"))
     busy = [
         Busy(s.astimezone(LOCAL), e.astimezone(LOCAL), "pending" if status == Booking.Status.PENDING else "booked")
         for s, e, status in bookings
         if s < end and e > start  # the gap query looks a little wider than the range
     ]
     busy += [Busy(s.astimezone(LOCAL), e.astimezone(LOCAL), kind, reason) for s, e, kind, reason in blackouts]
+    busy += [Busy(s.astimezone(LOCAL), e.astimezone(LOCAL), "held") for s, e in held]
     busy.sort(key=lambda b: (b.start, b.end))
-    blocked = _merge([(s - gap, e + gap) for s, e, _status in bookings] + [(s, e) for s, e, _k, _r in blackouts])
+    blocked = _merge([(s - gap, e + gap) for s, e, _status in bookings] + [(s, e) for s, e, _k, _r in blackouts] + held)
 
     bookable = instrument.status == Instrument.Status.IN_USE
     earliest = max(start, now + timedelta(minutes=bounded("min_notice_minutes", policy.min_notice_minutes)))

@@ -270,7 +270,8 @@ def calendar_grid(
     range_start, range_end = _local(days[0], 0), _local(days[-1], 24 * 60)
     # Who booked is never shown: the availability selector knows only that a slot is taken; the
     # user's own bookings come from a query of their own.
-    avail = availability_selectors.availability(instrument, range_start, range_end, now=now)
+    viewer_id = user.pk if getattr(user, "is_authenticated", False) else None
+    avail = availability_selectors.availability(instrument, range_start, range_end, now=now, viewer_id=viewer_id)
     free = avail.free
     mine = own_bookings(instrument=instrument, user=user, start=range_start, end=range_end)
     bookers = bookings_with_bookers(instrument=instrument, start=range_start, end=range_end) if show_bookers else []
@@ -299,6 +300,9 @@ def calendar_grid(
                     cell.info = booker_text(whose)
                     if whose.organization is not None:
                         cell.detail = f"{cell.detail} {whose.organization.name}"
+            elif busy is not None and busy.kind == "held":  # offered to the first on the waiting list
+                cell.state, cell.key, cell.label = "busy", f"h{busy.start.isoformat()}", _("候补保留")
+                cell.detail = _("该时段已留给候补用户确认") + " " + span_text(busy.start, busy.end)
             elif busy is not None:
                 cell.state, cell.key = "blackout", f"x{busy.start.isoformat()}"
                 cell.label = str(Blackout.Kind(busy.kind).label) if busy.kind in Blackout.Kind.values else _("停机维护")

@@ -26,6 +26,7 @@ page is full or MAX_SCAN candidates were looked at; the cursor resumes after the
 at, so a page may come back shorter than asked while more follow. No total is counted.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -33,9 +34,11 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from nesta.core.pagination import Page, decode_cursor, encode_cursor
-from nesta.instruments.models import Blackout, Booking, Instrument, Qualification
+from nesta.instruments.models import Blackout, Booking, BookingPolicy, Instrument, PolicyShape, Qualification
+from nesta.instruments.models.freeindex import SHAPE_FIELDS
 from nesta.instruments.policy import LOCAL
 from nesta.instruments.selectors import freetime
+from nesta.instruments.selectors.availability import _as_time
 
 MAX_SCAN = 600  # candidates judged per page at most
 MAX_BATCH = 200
@@ -62,75 +65,140 @@ def _day_parts(start: datetime, end: datetime) -> list[tuple[set[str], int, int]
     return [(digits, lo, hi) for (lo, hi), digits in parts.items()]
 
 
-def _weekday_q(digits: set[str]) -> Q:
-    q = Q()
-    for d in sorted(digits):
-        q |= Q(policy__weekdays__contains=d)
-    return q
+@dataclass(frozen=True)
+class Terms:
+    """The policy conditions of one window: rendered as SQL on the policy rows (`q`) and checked
+    in Python on the free-time index's shapes (`fits`) — one source, so both say the same."""
 
+    length: int  # minutes a slot needs (at least 1)
+    window: int  # minutes of the window from max(start, now)
+    notice_room: int  # the largest min_notice that still leaves a slot
+    parts: tuple[tuple[frozenset[str], int, int], ...]  # (weekdays, from, to minute) a slot fits in
+    digits: frozenset[str]  # every weekday the window touches
+    advance: int | None  # the smallest advance_days that reaches the start (None: starts now)
+    max_needed: int | None  # max_minutes must allow the asked duration
 
-def _hours_q(start: datetime, end: datetime, length: int) -> Q:
-    """Some covered day is an opening day whose hours overlap the window's part of that day by at
-    least `length` minutes (round-the-clock instruments: any covered opening day)."""
-    parts = _day_parts(start, end)
-    round_clock = Q(policy__open_from=F("policy__open_until")) & _weekday_q(set().union(*(p[0] for p in parts)))
-    q = round_clock
-    for digits, lo, hi in parts:
-        if hi - lo < length or lo + length >= DAY_MINUTES:
-            continue
-        q |= (
-            _weekday_q(digits)
-            & Q(policy__open_from__lt=F("policy__open_until"))
-            & Q(policy__open_from__lte=_t(hi - length))
-            & Q(policy__open_until__gte=_t(lo + length))
+    def q(self, prefix: str = "policy__") -> Q:
+        def f(name: str) -> str:
+            return prefix + name
+
+        def weekday(digits) -> Q:
+            out = Q()
+            for d in sorted(digits):
+                out |= Q(**{f("weekdays__contains"): d})
+            return out
+
+        hours = Q(**{f("open_from"): F(f("open_until"))}) & weekday(self.digits)  # round the clock
+        for digits, lo, hi in self.parts:
+            hours |= (
+                weekday(digits)
+                & Q(**{f("open_from__lt"): F(f("open_until"))})
+                & Q(**{f("open_from__lte"): _t(hi - self.length)})
+                & Q(**{f("open_until__gte"): _t(lo + self.length)})
+            )
+        q = Q(**{f("min_notice_minutes__lte"): self.notice_room, f("min_minutes__lte"): self.window}) & hours
+        if self.advance is not None:
+            q &= Q(**{f("advance_days__gte"): self.advance})
+        if self.max_needed is not None:
+            q &= Q(**{f("max_minutes__gte"): self.max_needed})
+        return q
+
+    def fits(self, shape: Any) -> bool:
+        """The same conditions on one shape (a PolicyShape, a BookingPolicy)."""
+        if shape.min_notice_minutes > self.notice_room or shape.min_minutes > self.window:
+            return False
+        if self.advance is not None and shape.advance_days < self.advance:
+            return False
+        if self.max_needed is not None and shape.max_minutes < self.max_needed:
+            return False
+        a, b, days = _as_time(shape.open_from), _as_time(shape.open_until), shape.weekdays or ""
+        if a == b:
+            return any(d in days for d in self.digits)
+        return a < b and any(
+            any(d in days for d in digits) and a <= _t(hi - self.length) and b >= _t(lo + self.length)
+            for digits, lo, hi in self.parts
         )
-    return q
 
 
-def prefilter_q(*, start: datetime, end: datetime, duration: timedelta | None, user: Any, now: datetime) -> Q | None:
-    """The SQL conditions every free instrument meets (None: none can be free)."""
+def terms(*, start: datetime, end: datetime, duration: timedelta | None, now: datetime) -> Terms | None:
+    """The window's policy conditions (None: no policy can hold a slot in it)."""
     length = max(int(duration.total_seconds() // 60) if duration else 1, 1)
     from_ = max(start, now)
     window = int((end - from_).total_seconds() // 60)
     notice_room = int((end - timedelta(minutes=length) - now).total_seconds() // 60)
     if notice_room < 0 or window < length:
         return None
-    policy = Q(policy__min_notice_minutes__lte=notice_room) & Q(policy__min_minutes__lte=window)
-    policy &= _hours_q(from_, end, length)
+    day_parts = _day_parts(from_, end)
+    parts = tuple(
+        (frozenset(digits), lo, hi) for digits, lo, hi in day_parts if hi - lo >= length and lo + length < DAY_MINUTES
+    )
+    advance = None
     if start > now:
         ahead = start - now
-        policy &= Q(policy__advance_days__gte=ahead.days + (1 if ahead % timedelta(days=1) else 0))
-    if duration is not None:
-        policy &= Q(policy__max_minutes__gte=length)
+        advance = ahead.days + (1 if ahead % timedelta(days=1) else 0)
+    return Terms(
+        length=length,
+        window=window,
+        notice_room=notice_room,
+        parts=parts,
+        digits=frozenset().union(*(p[0] for p in day_parts)),
+        advance=advance,
+        max_needed=length if duration is not None else None,
+    )
+
+
+def fitting_shapes(t: Terms) -> tuple[bool, bool]:
+    """(some stored policy may fit, the default policy fits) — one small query on the free-time
+    index instead of a scan of every policy."""
+    shapes = PolicyShape.objects.filter(policies__gt=0).only(*SHAPE_FIELDS)
+    return any(t.fits(s) for s in shapes), t.fits(BookingPolicy())
+
+
+def prefilter_q(*, start: datetime, end: datetime, duration: timedelta | None, user: Any, now: datetime) -> Q | None:
+    """The SQL conditions every free instrument meets (None: none can be free)."""
+    t = terms(start=start, end=end, duration=duration, now=now)
+    if t is None:
+        return None
+    stored, default = fitting_shapes(t)
+    if not stored and not default:
+        return None  # no opening shape holds the window: answered from the index alone
+    length = t.length
+    from_ = max(start, now)
+    policy = t.q()
     if freetime.needs_person_query(user):
         trained = Qualification.objects.filter(instrument=OuterRef("pk"), user_id=user.pk).filter(
             Q(expires_at__isnull=True) | Q(expires_at__gte=from_ + timedelta(minutes=length))
         )
         policy &= Q(policy__requires_training=False) | Q(Exists(trained))
-    q = Q(status=Instrument.Status.IN_USE) & (Q(policy__isnull=True) | policy) & freetime.person_q(user)
+    if not stored:
+        rules = Q(policy__isnull=True)
+    elif default:
+        rules = Q(policy__isnull=True) | policy
+    else:
+        rules = Q(policy__isnull=False) & policy
+    q = Q(status=Instrument.Status.IN_USE) & rules & freetime.person_q(user)
     # One booking or blackout that leaves less than `length` on both of its sides leaves no room
     # anywhere in the window (the index range: it starts before from_ + length, at most the
     # longest booking before from_).
     room = timedelta(minutes=length)
     # Correlated on the policy row (not the instrument's): the database then checks them only
     # for the rows whose policy passed the cheap conditions above (SQLite's plan otherwise runs
-    # them first, for every instrument).
+    # them first, for every instrument). Only instruments without a policy left: on their own id.
+    outer = "policy__instrument_id" if stored else "pk"
     covering = Booking.objects.filter(
-        instrument_id=OuterRef("policy__instrument_id"),
+        instrument_id=OuterRef(outer),
         status__in=Booking.ACTIVE,
         start__lt=from_ + room,
         start__gt=from_ - freetime.LONGEST,
         end__gt=end - room,
     )
-    closed = Blackout.objects.filter(
-        instrument_id=OuterRef("policy__instrument_id"), start__lt=from_ + room, end__gt=end - room
-    )
+    closed = Blackout.objects.filter(instrument_id=OuterRef(outer), start__lt=from_ + room, end__gt=end - room)
     return q & ~Exists(covering) & ~Exists(closed)
 
 
 def _judge_batch(batch: list[Instrument], *, start, end, duration, user, now) -> list[Instrument]:
     person = freetime.person_of(user, batch, now=now)
-    blocks = freetime.load_blocks(batch, start, end)
+    blocks = freetime.load_blocks(batch, start, end, now=now)
     free = []
     for i in batch:
         verdict = freetime.judge(i, person, blocks, start, end, now=now, duration=duration)

@@ -8,6 +8,9 @@ for this user, by every rule the booking service checks before the write lock:
 - opening days and hours; a slot never crosses midnight unless the instrument is open around the
   clock; blackouts of every kind (maintenance, closed, shutdown);
 - other active bookings, widened by the policy's gap;
+- waiting-list holds: a slot offered to the first in line (an open, time-limited claim) is not
+  free for anyone else until the claim lapses (the booking service refuses them: 409
+  slot_offered); for the offered user it is free;
 - minimum notice (from `now`) and the advance window (the slot must start by now + advance_days);
 - minimum and maximum duration (a requested duration above the maximum is never free);
 - training: a user without a valid Qualification is not free; one that expires cuts the window;
@@ -29,8 +32,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
-from nesta.instruments.models import Blackout, Booking, BookingPolicy, Instrument, Qualification
+from nesta.instruments.models import Blackout, Booking, BookingPolicy, Instrument, Qualification, WaitlistEntry
 from nesta.instruments.policy import LOCAL, WEEK, bounded
 from nesta.instruments.selectors.availability import Interval, opening_hours, policy_of
 
@@ -90,6 +94,12 @@ class Blocks:
     # the booking rows themselves, for the planner's busy cells: (instrument, start, end, status)
     rows: list[tuple[int, datetime, datetime, str]] = field(default_factory=list)
     blackout_rows: list[tuple[int, datetime, datetime, str, str]] = field(default_factory=list)
+    # open waiting-list offers: (start, end, the offered user) per instrument
+    holds: dict[int, list[tuple[datetime, datetime, int]]] = field(default_factory=lambda: defaultdict(list))
+
+    def held(self, instrument_id: int, user_id: int | None) -> list[tuple[datetime, datetime]]:
+        """The instrument's slots held for someone other than `user_id` (None: for anyone)."""
+        return [(s, e) for s, e, holder in self.holds.get(instrument_id, ()) if holder != user_id]
 
 
 def person_of(user: Any, instruments: list[Instrument], *, now: datetime) -> Person:
@@ -123,10 +133,18 @@ def person_of(user: Any, instruments: list[Instrument], *, now: datetime) -> Per
     )
 
 
-def load_blocks(instruments: list[Instrument], start: datetime, end: datetime, *, with_rows: bool = False) -> Blocks:
-    """Active bookings and blackouts of `instruments` touching [start, end): one query each. The
-    booking query reads the (instrument, start) index over a bounded range: a booking that
-    overlaps starts after start − gap − the longest booking of these policies."""
+def load_blocks(
+    instruments: list[Instrument],
+    start: datetime,
+    end: datetime,
+    *,
+    with_rows: bool = False,
+    now: datetime | None = None,
+) -> Blocks:
+    """Active bookings, blackouts and open waiting-list offers (at `now`) of `instruments`
+    touching [start, end): one query each. The booking query reads the (instrument, start) index
+    over a bounded range: a booking that overlaps starts after start − gap − the longest booking
+    of these policies."""
     out = Blocks()
     if not instruments:
         return out
@@ -158,6 +176,16 @@ def load_blocks(instruments: list[Instrument], start: datetime, end: datetime, *
         out.blackouts[instrument_id].append((s, e))
         if with_rows:
             out.blackout_rows.append((instrument_id, s, e, kind, reason))
+    # as services.waitlist's hold: an offer holds exactly its slot (no gap) until its deadline
+    offers = WaitlistEntry.objects.filter(
+        instrument_id__in=ids,
+        status=WaitlistEntry.Status.OFFERED,
+        offer_expires_at__gt=now or timezone.now(),
+        start__lt=end,
+        end__gt=start,
+    ).values_list("instrument_id", "start", "end", "user_id")
+    for instrument_id, s, e, holder in offers:
+        out.holds[instrument_id].append((s, e, holder))
     return out
 
 
@@ -263,6 +291,7 @@ def judge(
     blocked = _merge(
         [(s - gap, e + gap) for s, e in blocks.bookings.get(instrument.pk, ())]
         + list(blocks.blackouts.get(instrument.pk, ()))
+        + blocks.held(instrument.pk, person.user_id)
     )
     first: Interval | None = None
     windows: list[Interval] = []

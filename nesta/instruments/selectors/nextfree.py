@@ -5,7 +5,7 @@
 
 Every rule of selectors.freetime applies (opening days and hours, blackouts of every kind, other
 bookings widened by the gap, minimum notice, the advance window, minimum and maximum duration,
-training, status, openness to outsiders, suspension); `user` None or anonymous gets the rules
+training, status, openness to outsiders, suspension, waiting-list holds for others); `user` None or anonymous gets the rules
 that do not depend on a person. A duration below the policy's minimum asks for the minimum. The
 slot starts on a quarter hour when it can, in local time (Asia/Shanghai).
 
@@ -55,7 +55,7 @@ def next_free_verdict(
 
 
 def _scan(instrument, person, start, end, now, duration) -> freetime.Verdict:
-    blocks = freetime.load_blocks([instrument], start, end)
+    blocks = freetime.load_blocks([instrument], start, end, now=now)
     return freetime.judge(instrument, person, blocks, start, end, now=now, duration=duration)
 
 

@@ -84,7 +84,7 @@ class Planner:
 
 def _judge_rows(instruments, user, start, end, now) -> tuple[list[Row], freetime.Blocks]:
     person = freetime.person_of(user, instruments, now=now)
-    blocks = freetime.load_blocks(instruments, start, end, with_rows=True)
+    blocks = freetime.load_blocks(instruments, start, end, with_rows=True, now=now)
     rows = []
     for i in instruments:
         verdict = freetime.judge(i, person, blocks, start, end, now=now, with_windows=True)
@@ -96,10 +96,16 @@ def _judge_rows(instruments, user, start, end, now) -> tuple[list[Row], freetime
     return rows, blocks
 
 
-def _busy_of(blocks: freetime.Blocks) -> dict[int, list[tuple[datetime, datetime, str]]]:
+def _busy_of(blocks: freetime.Blocks, user: Any) -> dict[int, list[tuple[datetime, datetime, str]]]:
     out: dict[int, list[tuple[datetime, datetime, str]]] = {}
     for instrument_id, s, e, _status in blocks.rows:
         out.setdefault(instrument_id, []).append((s, e, "busy"))
+    # a slot held for the first in line of the waiting list is taken for everyone else
+    viewer = user.pk if getattr(user, "is_authenticated", False) else None
+    for instrument_id, holds in blocks.holds.items():
+        for s, e, holder in holds:
+            if holder != viewer:
+                out.setdefault(instrument_id, []).append((s, e, "busy"))
     for instrument_id, s, e, _kind, _reason in blocks.blackout_rows:
         out.setdefault(instrument_id, []).append((s, e, "blackout"))
     return out
@@ -196,7 +202,7 @@ def planner(
         days, step = [day], timedelta(days=1)
     start, end = _midnight(days[0]), _midnight(days[-1] + timedelta(days=1))
     rows, blocks = _judge_rows(instruments, user, start, end, now)
-    busy = _busy_of(blocks)
+    busy = _busy_of(blocks, user)
     times: list[str] = []
     if view == "day":
         first, last = _span(instruments, day)
@@ -250,7 +256,7 @@ def month_view(*, instrument: Instrument, user: Any, month: date, now: datetime 
     following = (first + timedelta(days=32)).replace(day=1)
     rows, blocks = _judge_rows([instrument], user, _midnight(first), _midnight(following), now)
     row = rows[0]
-    busy = _busy_of(blocks).get(instrument.pk, [])
+    busy = _busy_of(blocks, user).get(instrument.pk, [])
     cells: list[DayCell | None] = [None] * first.weekday()
     day = first
     while day < following:
