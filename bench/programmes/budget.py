@@ -265,15 +265,23 @@ def measure(args: argparse.Namespace) -> dict:
     data = ensure_data(args.applications, args.payments, args.seed, backend)
     from django.db.models import Sum
 
-    from nesta.programmes.selectors.budget import payment_cells_drift
-    from nesta.programmes.services.payments import payment_cells_rebuild
+    from nesta.programmes.selectors.budget import budget_cells_drift
+    from nesta.programmes.services.budget_cells import budget_cells_rebuild
 
-    # the bulk load writes around the triggers on PostgreSQL (replica role): cells rebuilt, then checked
+    # the cells as the triggers (SQLite's load) or the migration's rebuild left them; the
+    # PostgreSQL load writes around the triggers (replica role): rebuilt then, and checked again
     t = time.perf_counter()
-    cells = payment_cells_rebuild()
-    rebuild_s = round(time.perf_counter() - t, 1)
-    drift = payment_cells_drift()
-    say(f"[{backend}] {cells} payment cells rebuilt in {rebuild_s} s; drift: {drift[:3]}")
+    drift_before = budget_cells_drift()
+    drift_s = round(time.perf_counter() - t, 1)
+    rebuild_s = None
+    if drift_before:
+        t = time.perf_counter()
+        budget_cells_rebuild()
+        rebuild_s = round(time.perf_counter() - t, 1)
+    drift = budget_cells_drift()
+    say(
+        f"[{backend}] cells drifting before: {len(drift_before)} (check {drift_s} s), rebuilt in {rebuild_s} s; after: {drift[:3]}"
+    )
     office, created = User.objects.get_or_create(username="bench-budget-office")
     if created:
         RoleAssignment.objects.create(user=office, role="office")
@@ -283,12 +291,16 @@ def measure(args: argparse.Namespace) -> dict:
     cases += [{"province": p} for p in PROVINCES]
     cases += [{"programme": c} for c in codes]
     whole_ms, filtered_ms, whole_cpu_ms = [], [], []
+    by_kind: dict[str, list[float]] = {"year": [], "province": [], "programme": []}
     budget_view(viewer=office)  # warm: the user's grants, the connection
     for _r in range(args.repeat):
         for case in cases:
             t, c = time.perf_counter(), time.process_time()
             budget_view(viewer=office, **case)
-            (filtered_ms if case else whole_ms).append((time.perf_counter() - t) * 1000)
+            ms = (time.perf_counter() - t) * 1000
+            (filtered_ms if case else whole_ms).append(ms)
+            for kind in case:
+                by_kind[kind].append(ms)
             if not case:
                 whole_cpu_ms.append((time.process_time() - c) * 1000)
     view = budget_view(viewer=office)
@@ -298,6 +310,25 @@ def measure(args: argparse.Namespace) -> dict:
         t = time.perf_counter()
         list(Payment.objects.values_list("year", "programme_id", "province_id").annotate(s=Sum("amount")).order_by())
         plain_ms.append((time.perf_counter() - t) * 1000)
+    # the reads the award cells replace: the awards grouped over the applications, the failed
+    # projects' payments read per project (what the view did before migration 0004)
+    from nesta.programmes.models import Application, Project
+    from nesta.programmes.selectors.budget import FULL_AWARD, PAID_ONLY
+
+    awards_plain_ms = []
+    for _r in range(3):
+        t = time.perf_counter()
+        list(
+            Application.objects.filter(status__in=FULL_AWARD, awarded_amount__gt=0)
+            .values_list("call_id", "province_id")
+            .annotate(s=Sum("awarded_amount"))
+            .order_by()
+        )
+        failed = list(Project.objects.filter(application__status__in=PAID_ONLY).values_list("pk", flat=True))
+        list(
+            Payment.objects.filter(project_id__in=failed).values_list("project_id").annotate(s=Sum("amount")).order_by()
+        )
+        awards_plain_ms.append((time.perf_counter() - t) * 1000)
     baseline_ms = []
     for _r in range(args.baseline_repeat):
         t = time.perf_counter()
@@ -312,12 +343,14 @@ def measure(args: argparse.Namespace) -> dict:
         "insert_s": data["insert_s"],
         "whole_ms": _summary(whole_ms),
         "filtered_ms": _summary(filtered_ms),
+        "by_filter_ms": {k: _summary(v) for k, v in by_kind.items() if v},
         "whole_cpu_ms": _summary(whole_cpu_ms),
         "baseline_ms": _summary(baseline_ms),
         "agree": agree and not drift,
-        "cells": cells,
+        "drift_before": len(drift_before),
         "rebuild_s": rebuild_s,
         "plain_ms": _summary(plain_ms),
+        "awards_plain_ms": _summary(awards_plain_ms),
         "plan": str(view.plan),
         "committed": str(view.committed),
         "paid": str(view.paid),
@@ -350,25 +383,30 @@ def report(results: list[dict]) -> list[str]:
         "### Programmes: the budget view (plan, committed, paid, remaining — derived from the records)",
         "",
         "`python -m bench.programmes.budget` (both backends; `--only sqlite|postgres`). `budget_view` — what "
-        "/projects/budget/ and `GET /api/v1/budget` read: one grouped query per source (plan lines, awards, failed "
-        "projects' payments, the payment cells kept by triggers, subsidy instalments) — for the whole Action and for each year, province and "
-        "programme, beside the naive baseline in the same run (every record read into Python and summed), whose "
-        f"totals equalled the view's, and the plain GROUP BY over the payments that the cells replace (the view read "
-        "it before). The cells are rebuilt after the bulk load (it bypasses triggers) and checked against the plain "
-        f"aggregate (no drift). Target: the whole Action ≤ {TARGET_MS} ms.",
+        "/projects/budget/ and `GET /api/v1/budget` read: the plan lines, the calls, and three tables of cells the "
+        "database's triggers keep (payments per year × programme × province, committed awards per call × province "
+        "with failed projects' payments, subsidy instalments) — for the whole Action, each year, each province and "
+        "each programme, beside the naive baseline in the same run (every record read into Python and summed), whose "
+        "totals equalled the view's, and the plain reads the cells replace (GROUP BY over the payments; the awards "
+        "grouped over the applications plus the failed projects' payments). Every cell was checked against the plain "
+        "aggregate (after the rebuild where the bulk load bypassed the triggers). "
+        f"Target: the whole Action ≤ {TARGET_MS} ms.",
         "",
         "| backend | applications | payments | rows | insert | whole Action p50 / p95 (this process's CPU p50) | "
-        "one filter p50 / p95 | "
-        "plain GROUP BY payments | naive baseline | load avg |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "one filter p50 / p95 (year · province · programme p50) | plain GROUP BY payments | plain awards read | "
+        "naive baseline | cells drifting before / after | load avg |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         w, f, b = r["whole_ms"], r["filtered_ms"], r["baseline_ms"]
+        kinds = " · ".join(str(r["by_filter_ms"][k]["p50"]) for k in ("year", "province", "programme"))
         insert = f"{r['insert_s']} s" if r["insert_s"] is not None else "reused"
+        rebuilt = f" (rebuilt {r['rebuild_s']} s)" if r["rebuild_s"] is not None else ""
         lines.append(
             f"| {r['backend']} | {r['applications']:,} | {r['payments']:,} | {r['rows']} | {insert} | "
-            f"{w['p50']} / {w['p95']} ms ({r['whole_cpu_ms']['p50']} ms) | {f['p50']} / {f['p95']} ms | {r['plain_ms']['p50']} ms | {b['p50']} ms | "
-            f"{r['load']:.1f} |"
+            f"{w['p50']} / {w['p95']} ms ({r['whole_cpu_ms']['p50']} ms) | {f['p50']} / {f['p95']} ms ({kinds}) | "
+            f"{r['plain_ms']['p50']} ms | {r['awards_plain_ms']['p50']} ms | {b['p50']} ms | "
+            f"{r['drift_before']}{rebuilt} / {0 if r['agree'] else 'DRIFT'} | {r['load']:.1f} |"
         )
     lines.append("")
     return lines
@@ -380,13 +418,13 @@ def _env(backend: str, pg_url: str) -> dict | None:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     if backend == "sqlite":
         env.pop("DATABASE_URL", None)
-        path = ROOT / "var" / "bench" / "programmes.sqlite3"
+        path = ROOT / "var" / "bench" / "B_budget.sqlite3"
         path.parent.mkdir(parents=True, exist_ok=True)
         env["SQLITE_PATH"] = str(path)
         return env
     from bench.__main__ import ensure_postgres_database
 
-    url = pg_url.rpartition("/")[0] + "/nesta_bench_programmes"
+    url = pg_url.rpartition("/")[0] + "/nesta_bench_b_budget"
     problem = ensure_postgres_database(url)
     if problem:
         say(f"[postgresql] SKIPPED: {problem}")

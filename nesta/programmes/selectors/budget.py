@@ -11,13 +11,15 @@
 - remaining = plan − committed (negative when more was committed than planned).
 
 Year, programme and province of an award are its call's year and programme and the applicant's
-province; a Payment and an instalment carry copies of them (recorded with the payment), so the
-view is one grouped query per source over indexed columns: plan, awards, failed projects,
-their payments, the payment cells, instalments, plus the programme and province names — eight
-queries (nine with the calls) whatever the number of rows. Paid money is read from programmes_paymentcell, Σ payments
-per (year, programme, province) kept by database triggers on every insert, update and delete of a
-payment (migration 0003) — derived by the database in the same transaction as the payment, never
-edited, checked against the plain aggregate by payment_cells_drift(); nothing else is stored.
+province; a Payment and an instalment carry copies of them (recorded with the payment). The view
+reads only small tables the database keeps itself, by triggers in the same transaction as every
+insert, update and delete of the records (so bulk and raw writes stay right too), never edited:
+programmes_paymentcell (Σ payments per year, programme, province — migration 0003),
+programmes_awardcell (committed per call and province: full awards, and what was paid to failed
+projects) and programmes_subsidycell (instalments committed and paid) — migration 0004. Seven
+queries (plan, calls, the three cell tables, programme and province names) whatever the number of
+records; budget_cells_drift() compares every cell with the plain aggregate (tests, benchmark) and
+services.budget_cells.budget_cells_rebuild() recomputes them after a load that bypassed triggers.
 
 Who sees what: `budget.view` — the office and finance everywhere, a province's staff their own
 province (asking for another is 403; without a filter they see theirs).
@@ -205,66 +207,44 @@ def budget_view(
     for y, prog, prov, total in plan:
         cell((y, prog, prov)).plan += _dec(total)
 
-    # awards by call and province (no join): the calls, a few dozen, give year and programme
+    # committed awards per (call, province) from the cells the triggers keep (migration 0004),
+    # failed projects' payments included; the calls, a few dozen, give year and programme
     call_where = Q(year=year) if year is not None else Q()
     if programme_id is not None:
         call_where &= Q(programme_id=programme_id)
     calls = {pk: (y, prog) for pk, y, prog in Call.objects.filter(call_where).values_list("pk", "year", "programme_id")}
-    award_where = Q(call_id__in=list(calls)) & (Q(province_id__in=province_ids) if province_ids is not None else Q())
-    awards = (
-        Application.objects.filter(award_where, status__in=FULL_AWARD, awarded_amount__gt=0)
-        .values_list("call_id", "province_id")
-        .annotate(total=Sum("awarded_amount"))
-        .order_by()
-    )
-    for call_id, prov, total in awards:
-        y, prog = calls[call_id]
-        cell((y, prog, prov)).committed += _dec(total)
-
-    # a failed project keeps what was paid to it: its payments, read per project (project index)
-    failed = {
-        pk: (y, prog, prov)
-        for pk, y, prog, prov in Project.objects.filter(
-            where("application__call__year", "application__call__programme_id", "application__province_id"),
-            application__status__in=PAID_ONLY,
-        ).values_list("pk", "application__call__year", "application__call__programme_id", "application__province_id")
-    }
-    if failed:
-        kept = (
-            Payment.objects.filter(project_id__in=list(failed))
-            .values_list("project_id")
-            .annotate(total=Sum("amount"))
-            .order_by()
-        )
-        for project_id, total in kept:
-            cell(failed[project_id]).committed += _dec(total)
+    for call_id, prov, fen in _award_cells(list(calls) if call_where else None, province_ids):
+        if call_id in calls:
+            y, prog = calls[call_id]
+            cell((y, prog, prov)).committed += Decimal(fen) / 100
 
     for y, prog, prov, fen in _payment_cells(year, programme_id, province_ids):
         cell((y, prog, prov)).paid += Decimal(fen) / 100
 
-    subsidies = (
-        SubsidyInstalment.objects.filter(where("year", "programme_id", "province_id"))
-        .values_list("year", "programme_id", "province_id")
-        .annotate(
-            committed=Sum("amount", filter=Q(statement__status__in=SUBSIDY_COMMITTED)),
-            paid=Sum("amount", filter=Q(paid_on__isnull=False)),
-        )
-        .order_by()
-    )
-    for y, prog, prov, committed, paid_amount in subsidies:
+    for y, prog, prov, committed_fen, paid_fen in _subsidy_cells(year, programme_id, province_ids):
         c = cell((y, prog, prov))
-        c.committed += _dec(committed)
-        c.paid += _dec(paid_amount)
+        c.committed += Decimal(committed_fen) / 100
+        c.paid += Decimal(paid_fen) / 100
 
     return _assemble(cells, programmes, regions, year, province, programme, visible, by_code)
 
 
-def _payment_cells(
-    year: int | None, programme_id: int | None, province_ids: list[int] | None
-) -> list[tuple[int, int, int, int]]:
-    """Σ payments per (year, programme, province) in 分, from the cells the database's triggers
-    keep on programmes_payment (migration 0003): tens of rows instead of a million payments."""
-    clauses, params = ["payments <> 0 OR amount_fen <> 0"], []
+def _read(sql: str, clauses: list[str], params: list[Any]) -> list[tuple[int, ...]]:
+    with connection.cursor() as cur:
+        cur.execute(sql + " WHERE " + " AND ".join(f"({c})" for c in clauses), params)
+        return [tuple(int(v) for v in row) for row in cur.fetchall()]
+
+
+def _in(column: str, ids: list[int], clauses: list[str], params: list[Any]) -> None:
+    clauses.append(f"{column} IN ({', '.join(['%s'] * len(ids))})")
+    params.extend(ids)
+
+
+def _cell_filter(
+    year: int | None, programme_id: int | None, province_ids: list[int] | None, nonzero: str
+) -> tuple[list[str], list[Any]] | None:
+    """WHERE clauses on a (year, programme, province) cell table; None when nothing can match."""
+    clauses, params = [nonzero], list[Any]()
     if year is not None:
         clauses.append("year = %s")
         params.append(year)
@@ -273,15 +253,40 @@ def _payment_cells(
         params.append(programme_id)
     if province_ids is not None:
         if not province_ids:
-            return []
-        clauses.append(f"province_id IN ({', '.join(['%s'] * len(province_ids))})")
-        params.extend(province_ids)
-    sql = "SELECT year, programme_id, province_id, amount_fen FROM programmes_paymentcell WHERE " + " AND ".join(
-        f"({c})" for c in clauses
-    )
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return [(int(y), int(p), int(r), int(f)) for y, p, r, f in cur.fetchall()]
+            return None
+        _in("province_id", province_ids, clauses, params)
+    return clauses, params
+
+
+def _payment_cells(year: int | None, programme_id: int | None, province_ids: list[int] | None) -> list[tuple[int, ...]]:
+    """Σ payments per (year, programme, province) in 分, from the cells the database's triggers
+    keep on programmes_payment (migration 0003): tens of rows instead of a million payments."""
+    where = _cell_filter(year, programme_id, province_ids, "payments <> 0 OR amount_fen <> 0")
+    if where is None:
+        return []
+    sql = "SELECT year, programme_id, province_id, amount_fen FROM programmes_paymentcell"
+    return _read(sql, *where)
+
+
+def _award_cells(call_ids: list[int] | None, province_ids: list[int] | None) -> list[tuple[int, ...]]:
+    """Committed money per (call, province) in 分 (migration 0004): every award funded and on, and
+    what was paid to failed projects — tens of rows instead of 100,000 applications."""
+    clauses, params = ["committed_fen <> 0"], list[Any]()
+    for column, ids in (("call_id", call_ids), ("province_id", province_ids)):
+        if ids is not None:
+            if not ids:
+                return []
+            _in(column, ids, clauses, params)
+    return _read("SELECT call_id, province_id, committed_fen FROM programmes_awardcell", clauses, params)
+
+
+def _subsidy_cells(year: int | None, programme_id: int | None, province_ids: list[int] | None) -> list[tuple[int, ...]]:
+    """Interest subsidies committed and paid per (year, programme, province) in 分 (migration 0004)."""
+    where = _cell_filter(year, programme_id, province_ids, "committed_fen <> 0 OR paid_fen <> 0")
+    if where is None:
+        return []
+    sql = "SELECT year, programme_id, province_id, committed_fen, paid_fen FROM programmes_subsidycell"
+    return _read(sql, *where)
 
 
 def payment_cells_drift() -> list[dict[str, Any]]:
@@ -302,6 +307,62 @@ def payment_cells_drift() -> list[dict[str, Any]]:
         for k in sorted(keys)
         if plain.get(k, (0, 0)) != stored.get(k, (0, 0))
     ]
+
+
+def _fen(amount: Decimal | None) -> int:
+    return int((amount * 100).to_integral_value()) if amount is not None else 0
+
+
+def _stored(sql: str) -> dict[tuple[int, ...], tuple[int, ...]]:
+    """A cell table's rows: key columns → amounts; all-zero rows are as good as absent."""
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        return {k: v for k, v in ((tuple(map(int, r[:-1])), (int(r[-1]),)) for r in cur.fetchall())}
+
+
+def _differences(kind: str, plain: dict, stored: dict, zero: tuple[int, ...]) -> list[dict[str, Any]]:
+    keys = {k for k, v in plain.items() if v != zero} | {k for k, v in stored.items() if v != zero}
+    return [
+        {"table": kind, "cell": k, "plain": plain.get(k), "stored": stored.get(k)}
+        for k in sorted(keys)
+        if plain.get(k, zero) != stored.get(k, zero)
+    ]
+
+
+def budget_cells_drift() -> list[dict[str, Any]]:
+    """Every cell (payments, awards, subsidies) whose stored sum differs from the plain aggregate of
+    the records — none unless the triggers were bypassed: the tests' and the benchmark's check."""
+    out = [{"table": "payments", **d} for d in payment_cells_drift()]
+    awards: dict[tuple[int, ...], tuple[int, ...]] = {}
+    full = (
+        Application.objects.filter(status__in=FULL_AWARD)
+        .values_list("call_id", "province_id")
+        .annotate(total=Sum("awarded_amount"))
+        .order_by()
+    )
+    kept = (
+        Payment.objects.filter(project__application__status__in=PAID_ONLY)
+        .values_list("project__application__call_id", "project__application__province_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for call_id, prov, total in [*full, *kept]:
+        awards[(call_id, prov)] = (awards.get((call_id, prov), (0,))[0] + _fen(total),)
+    stored = _stored("SELECT call_id, province_id, committed_fen FROM programmes_awardcell")
+    out += _differences("awards", awards, stored, (0,))
+    subsidies = {
+        (y, p, r): (_fen(c), _fen(pd))
+        for y, p, r, c, pd in SubsidyInstalment.objects.values_list("year", "programme_id", "province_id")
+        .annotate(
+            c=Sum("amount", filter=Q(statement__status__in=SUBSIDY_COMMITTED)),
+            pd=Sum("amount", filter=Q(paid_on__isnull=False)),
+        )
+        .order_by()
+    }
+    with connection.cursor() as cur:
+        cur.execute("SELECT year, programme_id, province_id, committed_fen, paid_fen FROM programmes_subsidycell")
+        stored_subsidies = {(int(y), int(p), int(r)): (int(c), int(pd)) for y, p, r, c, pd in cur.fetchall()}
+    return out + _differences("subsidies", subsidies, stored_subsidies, (0, 0))
 
 
 def _programme_label(p: Programme | None) -> str:

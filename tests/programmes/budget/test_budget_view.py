@@ -89,11 +89,11 @@ def test_anonymous_and_bad_filters(budget):
 
 def test_query_count_does_not_grow_with_records(budget, django_assert_num_queries):
     budget_view(viewer=budget["office"])  # the user's grants are read once per user object
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         budget_view(viewer=budget["office"], year=2026)
     build_budget()
     build_budget()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         v = budget_view(viewer=budget["office"], year=2026)
     assert v.paid == 3 * D("1550000")
 
