@@ -57,28 +57,65 @@ def time_finding(args, rng: random.Random, ids: list[int], user, now: datetime) 
     try:
         for args_ in queries[:10]:
             free_search(*args_)
-        times, empty = [], 0
+        times, empty, none_ms, some_ms, cpu = [], 0, [], [], []
         for args_ in queries:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             found = free_search(*args_)
-            times.append((time.perf_counter() - t0) * 1000)
+            ms = (time.perf_counter() - t0) * 1000
+            cpu.append((time.process_time() - c0) * 1000)
+            times.append(ms)
             empty += not found
-        backend_out["free_between"] = {**summary(times), "empty_pages": empty}
+            (some_ms if found else none_ms).append(ms)
+        # CPU of this process per query (SQLite runs in it; PostgreSQL's server CPU is not in
+        # it): what a shared machine's wall-clock figures cannot show
+        backend_out["free_between"] = {**summary(times), "empty_pages": empty, "cpu": summary(cpu)}
+        # the windows where nothing is free are the ones the free-time index answers alone
+        if none_ms:
+            backend_out["free_between"]["nothing_free"] = summary(none_ms)
+        if some_ms:
+            backend_out["free_between"]["something_free"] = summary(some_ms)
         say(f"free between {backend_out['free_between']}")
+        backend_out["free_between_unindexed"] = _unindexed_baseline(queries, free_search)
+        say(f"free between, the index switched off (baseline) {backend_out['free_between_unindexed']}")
     except TypeError as exc:  # the selector without the rule-aware search
         say(f"free between: not measured ({exc})")
     if next_free_slot is not None:
-        times, none = [], 0
+        times, none, cpu = [], 0, []
         for _ in range(args.queries):
             pk = rng.choice(ids)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             inst = Instrument.objects.select_related("policy").get(pk=pk)
             slot = next_free_slot(inst, user, timedelta(hours=rng.choice([1, 2])), now=now)
             times.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
             none += slot is None
-        backend_out["next_free"] = {**summary(times), "none": none}
+        backend_out["next_free"] = {**summary(times), "none": none, "cpu": summary(cpu)}
         say(f"next free {backend_out['next_free']}")
     return backend_out
+
+
+def _unindexed_baseline(queries, free_search) -> dict:
+    """The same queries with the free-time index switched off (every window scans the policies,
+    as before it existed): the baseline of the same run, on the same machine load."""
+    from nesta.instruments.selectors import freesearch
+
+    if not hasattr(freesearch, "fitting_shapes"):
+        return {}
+    indexed = freesearch.fitting_shapes
+    freesearch.fitting_shapes = lambda t: (True, True)
+    try:
+        times, none_ms, cpu = [], [], []
+        for args_ in queries:
+            t0, c0 = time.perf_counter(), time.process_time()
+            found = free_search(*args_)
+            ms = (time.perf_counter() - t0) * 1000
+            cpu.append((time.process_time() - c0) * 1000)
+            times.append(ms)
+            if not found:
+                none_ms.append(ms)
+    finally:
+        freesearch.fitting_shapes = indexed
+    return {**summary(times), "cpu": summary(cpu), **({"nothing_free": summary(none_ms)} if none_ms else {})}
 
 
 def _has_move_endpoint(server: Server) -> bool:
