@@ -146,6 +146,7 @@ def api_not_found(request: HttpRequest, rest: str = ""):
 
 # Routers register themselves here; imported last so they can use the helpers above.
 from nesta.accounts.api import router as accounts_router  # noqa: E402
+from nesta.bases.api import router as bases_router  # noqa: E402
 from nesta.core.api import router as core_router  # noqa: E402
 from nesta.core.api_inbox import router as inbox_router  # noqa: E402
 from nesta.directory.api import router as directory_router  # noqa: E402
@@ -160,3 +161,4 @@ api.add_router("/", directory_router)
 api.add_router("/", instruments_router)
 api.add_router("/market", market_router)
 api.add_router("/", programmes_router)
+api.add_router("/", bases_router)

@@ -10,7 +10,7 @@ class BasesConfig(AppConfig):
     verbose_name = _("创新基地")
 
     def ready(self) -> None:
-        from nesta.bases import lifecycles  # noqa: F401 — the report lifecycle registers its events
+        from nesta.bases import lifecycles  # noqa: F401 — the lifecycle tables register their events
         from nesta.bases import models as m
         from nesta.core.registry import registry
 
@@ -38,10 +38,8 @@ PERMISSIONS: dict[str, dict[str, str]] = {
     "evaluation.view": dict(_OPERATOR),  # results and their reasons
 }
 
+# Named audit events other than the lifecycle tables' own (lifecycles/).
 AUDIT_EVENTS = {
-    "base.created": _("登记创新基地"),
-    "base.updated": _("修改创新基地"),
-    "base.status_changed": _("变更基地状态"),
     "evaluation_scheme.created": _("新建评估方案"),
     "evaluation_scheme.updated": _("修改评估方案"),
     "evaluation.run": _("运行基地评估"),

@@ -7,26 +7,11 @@ from nesta.bases.lifecycles import REPORT
 from nesta.bases.models import ReportStatus
 from nesta.core.errors import Conflict, PermissionDenied
 from nesta.core.models import AuditLog, Notification
-from tests.bases.factories import BaseFactory, BaseReportFactory
-from tests.factories import UserFactory, grant
+from tests.bases.factories import BaseReportFactory
 
 pytestmark = pytest.mark.django_db
 
 ACTOR = {"submit": "member", "check": "province", "return": "province", "accept": "office", "send_back": "office"}
-
-
-@pytest.fixture
-def people(reference, liaoning, jilin):
-    base = BaseFactory()
-    member = grant(UserFactory(), "member", organization=base.host)
-    return {
-        "base": base,
-        "member": member,
-        "province": grant(UserFactory(), "province", province=liaoning),
-        "office": grant(UserFactory(), "office"),
-        "other_member": grant(UserFactory(), "member", organization=BaseFactory().host),
-        "jilin": grant(UserFactory(), "province", province=jilin),
-    }
 
 
 def test_every_offered_transition_has_an_actor():

@@ -1,0 +1,149 @@
+"""The bases over the API: the public register, its management, the annual reports and their
+workflow. Thin: each endpoint calls one service or selector."""
+
+import inspect
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Path, Query, Router
+from ninja.responses import Status
+
+from nesta.bases import schemas as s
+from nesta.bases.lifecycles import BASE, REPORT
+from nesta.bases.selectors import bases as reads
+from nesta.bases.services import bases as base_services
+from nesta.bases.services import reports as report_services
+from nesta.core.api_auth import api_user, api_user_required, login_required
+from nesta.core.api_lifecycle import transition_endpoints
+from nesta.core.lifecycle import Transition
+from nesta.core.schemas import ErrorOut
+
+router = Router(tags=["bases"])
+ID_MAX = s.ID_MAX
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 503: ErrorOut}
+READ_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _detail(base_id: int) -> dict[str, Any]:
+    base = reads.base_get(base_id=base_id)
+    return s.base_out(base, reads.status_history(base))
+
+
+@router.get("/bases", response={200: s.BasePageOut, **READ_ERRORS}, summary="创新基地名录（工程中心、重点实验室）")
+def list_bases(request: HttpRequest, query: Query[s.BaseQuery]):
+    api_user(request)
+    page = reads.base_page(
+        base_type=query.base_type.value if query.base_type else None,
+        level=query.level.value if query.level else None,
+        status=query.status.value if query.status else None,
+        province=query.province,
+        field=query.field,
+        host_id=query.host,
+        cursor=query.cursor,
+        limit=query.limit,
+    )
+    return {"items": [s.base_out(b) for b in page.items], "next_cursor": page.next_cursor, "total": page.total}
+
+
+@router.post("/bases", response={201: s.BaseDetailOut, **ERRORS}, summary="登记创新基地（办公室；省科技厅限本省）")
+def create_base(request: HttpRequest, payload: s.BaseIn):
+    user = api_user_required(request)
+    base = base_services.base_create(actor=user, data=payload.model_dump(mode="json"))
+    return Status(201, _detail(base.pk))
+
+
+@router.get("/bases/{base_id}", response={200: s.BaseDetailOut, **READ_ERRORS}, summary="创新基地详情与状态历史")
+def get_base(request: HttpRequest, base_id: int = Path(..., ge=1, le=ID_MAX)):
+    api_user(request)
+    return _detail(base_id)
+
+
+@router.patch("/bases/{base_id}", response={200: s.BaseDetailOut, **ERRORS}, summary="修改创新基地（只改所给字段）")
+def update_base(request: HttpRequest, payload: s.BasePatch, base_id: int = Path(..., ge=1, le=ID_MAX)):
+    user = api_user_required(request)
+    base_services.base_update(actor=user, base_id=base_id, data=payload.model_dump(exclude_unset=True, mode="json"))
+    return _detail(base_id)
+
+
+@router.get(
+    "/bases/{base_id}/reports",
+    response={200: list[s.BaseReportOut], **READ_ERRORS},
+    auth=login_required,
+    summary="基地的年度报告（依托单位、所在省与办公室可见）",
+)
+def list_reports(request: HttpRequest, base_id: int = Path(..., ge=1, le=ID_MAX)):
+    base = reads.base_get(base_id=base_id)
+    return [s.report_out(r) for r in reads.base_reports(viewer=api_user(request), base=base)]
+
+
+@router.post("/bases/{base_id}/reports", response={201: s.BaseReportOut, **ERRORS}, summary="新建年度报告（依托单位）")
+def create_report(request: HttpRequest, payload: s.BaseReportIn, base_id: int = Path(..., ge=1, le=ID_MAX)):
+    user = api_user_required(request)
+    data = payload.model_dump()
+    year = data.pop("year")
+    report = report_services.report_create(actor=user, base_id=base_id, year=year, data=data)
+    return Status(201, s.report_out(reads.report_get(viewer=user, report_id=report.pk)))
+
+
+@router.get(
+    "/base-reports/{report_id}",
+    response={200: s.BaseReportOut, **READ_ERRORS},
+    auth=login_required,
+    summary="年度报告详情",
+)
+def get_report(request: HttpRequest, report_id: int = Path(..., ge=1, le=ID_MAX)):
+    return s.report_out(reads.report_get(viewer=api_user(request), report_id=report_id))
+
+
+@router.patch(
+    "/base-reports/{report_id}", response={200: s.BaseReportOut, **ERRORS}, summary="修改年度报告（草稿或退回修改时）"
+)
+def update_report(request: HttpRequest, payload: s.BaseReportPatch, report_id: int = Path(..., ge=1, le=ID_MAX)):
+    user = api_user_required(request)
+    report_services.report_update(actor=user, report_id=report_id, data=payload.model_dump(exclude_unset=True))
+    return s.report_out(reads.report_get(viewer=user, report_id=report_id))
+
+
+def _payload(annotation: Any, default: Any) -> list[inspect.Parameter]:
+    return [inspect.Parameter("payload", inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)]
+
+
+def _run_base(t: Transition, user: Any, base_id: int, payload: Any = None) -> dict[str, Any]:
+    base_services.base_run(
+        t.name,
+        actor=user,
+        base_id=base_id,
+        reason=getattr(payload, "reason", ""),
+        effective_on=getattr(payload, "effective_on", None),
+    )
+    return _detail(base_id)
+
+
+def _run_report(t: Transition, user: Any, report_id: int, payload: Any = None) -> dict[str, Any]:
+    report_services.report_run(t.name, actor=user, report_id=report_id, reason=getattr(payload, "reason", ""))
+    return s.report_out(reads.report_get(viewer=user, report_id=report_id))
+
+
+transition_endpoints(
+    router,
+    BASE,
+    prefix="/bases",
+    id_name="base_id",
+    run=_run_base,
+    response={200: s.BaseDetailOut, **ERRORS},
+    operation_id=lambda t: f"{t.name}_base",
+    module=__name__,
+    inputs={t.name: _payload(s.BaseStatusIn | None, None) for t in BASE.offered()},
+)
+
+transition_endpoints(
+    router,
+    REPORT,
+    prefix="/base-reports",
+    id_name="report_id",
+    run=_run_report,
+    response={200: s.BaseReportOut, **ERRORS},
+    operation_id=lambda t: f"{t.name}_base_report",
+    module=__name__,
+    inputs={t.name: _payload(s.BaseReportReasonIn | None, None) for t in REPORT.offered()},
+)
