@@ -2,7 +2,8 @@
 
 Thin: the figures are `selectors.statistics.year_statistics` (five queries over the cells), the
 workbook is `statistics_export`; the page only adds the charts' geometry (bar lengths and donut
-segments in percent of the largest or of the whole). A bad year or province is a 400 page.
+segments in percent of the largest or of the whole) and the month chart (core.charts, with its
+own XLSX at ?export=xlsx&chart=by_month). A bad year or province is a 400 page.
 """
 
 from decimal import Decimal
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from nesta.core.charts import Chart, Series, xlsx_export
 from nesta.core.errors import BadRequest
 from nesta.core.generic import domain_errors, login_required_or_redirect
 from nesta.core.generic.download import file_download
@@ -106,30 +108,27 @@ def _donut(lines: list[Figures]) -> list[dict[str, Any]]:
     return segments
 
 
-def _months(lines: list[Figures]) -> dict[str, Any]:
-    """Column chart geometry (viewBox 0 0 360 150): this year's 成交额 per month, last year's as a
-    thin line beside it."""
-    tallest = max([f.contract_amount for f in lines] + [f.prev_contract_amount for f in lines] + [Decimal(0)])
-    height = Decimal(110)
-    columns = []
-    for i, f in enumerate(lines):
-        bar = (f.contract_amount * height / tallest) if tallest else Decimal(0)
-        prev = (f.prev_contract_amount * height / tallest) if tallest else Decimal(0)
-        columns.append(
-            {
-                "f": f,
-                "month": i + 1,
-                "x": 8 + i * 29,
-                "y": float(120 - bar),
-                "h": float(bar),
-                "prev_y": float(120 - prev),
-                "prev_h": float(prev),
-            }
-        )
-    return {"columns": columns, "tallest": tallest}
+def month_chart(stats: YearStatistics) -> Chart:
+    """This year's 成交额 per month beside last year's, with the month's count and 技术交易额 in
+    the table (core.charts: drawn by ECharts, the same numbers in the table and the XLSX)."""
+    lines = stats.by_month
+    return Chart(
+        id="by_month",
+        kind="bar",
+        title=_("%(y)d年各月合同成交额（与上年同月对比）") % {"y": stats.year},
+        categories=[str(f.label) for f in lines],
+        category_heading=str(_("月份")),
+        series=[
+            Series(_("%(y)d年合同成交额") % {"y": stats.year}, [f.contract_amount for f in lines], colour="#1f4e8c"),
+            Series(str(_("上年同月成交额")), [f.prev_contract_amount for f in lines], colour="#b8c0cc"),
+            Series(str(_("合同数")), [f.contracts for f in lines], unit=str(_("项")), decimals=0, plotted=False),
+            Series(str(_("技术交易额")), [f.technology_amount for f in lines], plotted=False),
+        ],
+        filename=str(_("%(y)d年各月技术合同成交额") % {"y": stats.year}),
+    )
 
 
-def _context(stats: YearStatistics, request: HttpRequest, form: StatisticsFilter) -> dict[str, Any]:
+def _context(stats: YearStatistics, request: HttpRequest, form: StatisticsFilter, months: Chart) -> dict[str, Any]:
     target = Target(province_code=stats.province)
     return {
         "stats": stats,
@@ -144,7 +143,7 @@ def _context(stats: YearStatistics, request: HttpRequest, form: StatisticsFilter
             for key, title, lines in stats.tables()
             if key not in ("by_family", "by_month")
         ],
-        "months": _months(stats.by_month),
+        "month_chart": months,
         "flows": [{"p": p, "output": _donut(p.output), "absorption": _donut(p.absorption)} for p in stats.flows],
     }
 
@@ -153,7 +152,10 @@ def _context(stats: YearStatistics, request: HttpRequest, form: StatisticsFilter
 @domain_errors
 def statistics_page(request: HttpRequest) -> HttpResponse:
     stats, form = _statistics(request)
-    return render(request, "market/statistics/summary.html", _context(stats, request, form))
+    months = month_chart(stats)
+    if export := xlsx_export(request, months):  # the month chart's table, from this page's figures
+        return export
+    return render(request, "market/statistics/summary.html", _context(stats, request, form, months))
 
 
 @require_GET

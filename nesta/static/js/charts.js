@@ -24,13 +24,11 @@
       color: spec.palette,
       textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
       tooltip: {},
-      legend: { show: spec.series.length > 1 || spec.kind === "pie", type: "scroll", top: 0 }
+      legend: { show: spec.series.length > 1 || spec.kind === "pie", type: "scroll", bottom: 0 }
     };
     if (spec.kind === "pie") {
       var s = spec.series[0];
       base.tooltip = { trigger: "item", valueFormatter: function (v) { return fmt(v, s.decimals) + unit; } };
-      base.legend.top = "auto";
-      base.legend.bottom = 0;
       base.series = [{
         type: "pie", name: s.name, radius: small ? ["30%", "58%"] : ["38%", "68%"], center: ["50%", "45%"],
         label: { show: !small, formatter: "{b}: {d}%" },
@@ -43,14 +41,16 @@
       axisLabel: { hideOverlap: true, width: small ? 80 : 140, overflow: "truncate", interval: spec.horizontal ? 0 : "auto" }
     };
     var value = {
-      type: "value", name: spec.unit, nameTextStyle: { align: spec.horizontal ? "right" : "left" },
+      type: "value", name: spec.unit, position: spec.horizontal ? "top" : undefined,
+      nameTextStyle: { align: spec.horizontal ? "right" : "left", verticalAlign: spec.horizontal ? "bottom" : undefined },
       axisLabel: { formatter: function (v) { return fmt(v, 2); }, hideOverlap: true }
     };
     base.tooltip = {
       trigger: "axis", axisPointer: { type: spec.kind === "line" ? "line" : "shadow" },
       valueFormatter: function (v) { return fmt(v, 2) + unit; }
     };
-    base.grid = { left: 8, right: small ? 8 : 24, bottom: 8, top: base.legend.show ? 40 : 28, containLabel: true };
+    // the legend below, the unit (the value axis' name) above: they never overlap
+    base.grid = { left: 8, right: small ? 16 : 32, bottom: base.legend.show ? 36 : 8, top: 32, containLabel: true };
     base.xAxis = spec.horizontal ? value : category;
     base.yAxis = spec.horizontal ? category : value;
     base.series = spec.series.map(function (s) {

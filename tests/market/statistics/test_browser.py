@@ -51,7 +51,8 @@ def test_the_page_fits_and_draws(browser, live_server, year_of_contracts, width,
     assert "亿元" in page.locator('[data-testid="total-amount"]').inner_text()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{overflow}px wider than the {width}px screen"
-    assert page.locator('[data-testid="month-chart"] rect.cur').count() == 12
+    assert page.locator('[data-testid="chart-by_month"] canvas').count() >= 1  # ECharts drew it
+    assert page.locator('[data-testid="chart-table-by_month"] [data-testid="chart-row"]').count() == 12
     visible = "stat-cards-by_field" if width < 768 else "stat-table-by_field"
     assert page.locator(f'[data-testid="{visible}"]').is_visible()
     page.select_option("#id_year", "2025")

@@ -36,7 +36,7 @@ def test_anyone_sees_the_summary_with_charts_and_numbers(client, market_year):
         "by_plan",
     ):
         assert f'data-testid="stat-section-{section}"' in html
-    assert 'data-testid="donut-by_family"' in html and 'data-testid="month-chart"' in html
+    assert 'data-testid="donut-by_family"' in html and 'data-testid="chart-by_month"' in html
     assert 'data-testid="donut-output-210000"' in html and 'data-testid="donut-absorption-210000"' in html
     assert "技术开发（委托）" in html and "生物、医药和医疗器械" in html and "境外" in html
     assert "<svg" in html and "cdn" not in html.lower()
