@@ -5,15 +5,18 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
 from django.test import Client
 
 from nesta.core.errors import NotAuthenticated
 from nesta.core.models import Notification
 from nesta.core.notifications import (
+    Message,
     notifications_mark_read,
     notifications_page,
     notifications_unread_count,
     notify,
+    notify_many,
 )
 from tests.factories import UserFactory
 
@@ -159,3 +162,22 @@ def test_api_query_count_is_constant(alice, django_assert_num_queries):
     make_notes(alice, 30)
     with django_assert_num_queries(4):
         assert len(c.get("/api/v1/me/notifications").json()["items"]) == 20
+
+
+def test_notify_many_writes_every_message_in_bulk_and_mails_after_commit(
+    django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    users = [UserFactory(username=f"bulk_n{i}", email=f"bulk{i}@example.cn" if i % 2 else "") for i in range(30)]
+    messages = [Message(user=u, kind="bulk", title="邀请" + "长" * 300, body="请查看", url="/x/") for u in users]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        with django_assert_max_num_queries(2):  # one INSERT per batch, whatever the count
+            notes = notify_many(messages)
+    assert len(notes) == 30 and mail.outbox == []
+    rows = Notification.objects.filter(kind="bulk")
+    assert sorted(rows.values_list("user__username", flat=True)) == sorted(u.username for u in users)
+    assert {len(t) for t in rows.values_list("title", flat=True)} == {200}  # cut like notify
+    assert notifications_unread_count(user=users[3]) == 1
+    for callback in callbacks:
+        callback()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users if u.email)
+    assert mail.outbox[0].body == "请查看\n\n/x/"
