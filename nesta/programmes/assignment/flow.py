@@ -11,8 +11,10 @@ capacity k − 1 through which every in-province candidate passes (an organisati
 province, so the two layers nest). Minimum loads are lower bounds by the standard transformation:
 the expert node supplies its minimum itself and the source arc carries only the rest.
 
-Candidates: each application's best L eligible experts and each expert's best M applications (the
-union); if that graph is infeasible, 4L, then every eligible pair, before declaring it impossible.
+Candidates (candidates.py): each application's best L eligible experts and each expert's best M
+applications (the union). Where a maximum flow on that graph leaves applications short, the graph
+grows around them and is solved again, a few rounds; only when growing stops helping does the
+solver take every eligible pair, before declaring the call impossible.
 
 Fairness (`fair=True`): the largest floor t such that every application can have all its
 reviewers at affinity ≥ min(t, q_i) — q_i its own need-th best candidate, so a hard application
@@ -23,45 +25,39 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+from ortools.graph.python import max_flow as max_flow_lib
 from ortools.graph.python import min_cost_flow
 
-from nesta.programmes.assignment import feasibility
+from nesta.programmes.assignment import feasibility, pricing
+from nesta.programmes.assignment.candidates import Candidates, candidates, grow, grow_for_min_loads
 from nesta.programmes.assignment.problem import Problem, Solution
 
 SCALE = 1000
-PER_APP = 20
+PER_APP = 10
 FAIR_STEPS = 8
+GROW_ROUNDS = 6  # growth rounds before every eligible pair is taken
+GROW_PER_APP = 10  # what a short application gets per round (next best, with room, outside, other orgs)
+PRICE_ROUNDS = 2  # column-generation rounds at most once the graph is feasible
+PRICE_PER_SIDE = 10  # pairs of most negative reduced cost added per application and per expert
+PRICE_GAIN = 1e-4  # stop once a round raises the total by less than this share
 
 
 @dataclass
-class Candidates:
-    apps: np.ndarray  # int64 (m,)
-    experts: np.ndarray  # int64 (m,)
+class Graph:
+    """The network's arcs and supplies as arrays, for a min-cost or a maximum flow."""
 
-    def __len__(self) -> int:
-        return len(self.apps)
+    tails: np.ndarray
+    heads: np.ndarray
+    caps: np.ndarray
+    costs: np.ndarray
+    supplies: np.ndarray
+    pair_arcs: np.ndarray
+    cand: Candidates
+    inprov_node: np.ndarray  # int (n_apps,): the application's in-province node, -1 none
 
-
-def candidates(p: Problem, per_app: int | None) -> Candidates:
-    n_a, n_e = p.shape
-    usable = p.eligible & (p.capacity > 0)[None, :]
-    if per_app is None or per_app >= n_e:
-        ai, ej = np.nonzero(usable)
-        return Candidates(ai.astype(np.int64), ej.astype(np.int64))
-    score = np.where(usable, p.affinity, -1.0).astype(np.float32)
-    pick = np.zeros((n_a, n_e), dtype=bool)
-    top = np.argpartition(-score, per_app - 1, axis=1)[:, :per_app]
-    pick[np.arange(n_a)[:, None], top] = True
-    # each expert's best applications: enough to use their whole capacity several times over
-    per_expert = int(min(n_a, max(2 * int(p.capacity.max(initial=0)), per_app // 2, 1)))
-    if per_expert < n_a:
-        top_e = np.argpartition(-score, per_expert - 1, axis=0)[:per_expert, :]
-        pick[top_e, np.arange(n_e)[None, :]] = True
-    else:
-        pick[:] = True
-    pick &= usable
-    ai, ej = np.nonzero(pick)
-    return Candidates(ai.astype(np.int64), ej.astype(np.int64))
+    @property
+    def arcs(self) -> int:
+        return len(self.tails)
 
 
 @dataclass
@@ -70,12 +66,16 @@ class Network:
     pair_arcs: np.ndarray
     cand: Candidates
     arcs: int
+    graph: Graph
 
 
-def network(p: Problem, cand: Candidates, *, with_min_loads: bool = True) -> Network:
+SOURCE, SINK, FIRST_EXPERT = 0, 1, 2
+
+
+def graph(p: Problem, cand: Candidates, *, with_min_loads: bool = True) -> Graph:
     n_a, n_e = p.shape
     ca, ce = cand.apps, cand.experts
-    src, snk, e0 = 0, 1, 2
+    src, snk, e0 = SOURCE, SINK, FIRST_EXPERT
     a0 = e0 + n_e
     next_node = a0 + n_a
     tails: list[np.ndarray] = []
@@ -94,12 +94,12 @@ def network(p: Problem, cand: Candidates, *, with_min_loads: bool = True) -> Net
     arcs(a0 + np.arange(n_a), np.full(n_a, snk), p.need)
 
     after_org = a0 + ca  # where a pair's flow goes once past the organisation layer
+    node = np.full(n_a, -1, dtype=np.int64)
     if p.inprov_cap is not None:
         inprov = (p.expert_province[ce] >= 0) & (p.expert_province[ce] == p.app_province[ca])
         count = np.bincount(ca[inprov], minlength=n_a)
         binds = count > np.maximum(p.inprov_cap, 0)
         idx = np.nonzero(binds)[0]
-        node = np.full(n_a, -1, dtype=np.int64)
         node[idx] = next_node + np.arange(len(idx))
         next_node += len(idx)
         arcs(node[idx], a0 + idx, np.maximum(p.inprov_cap[idx], 0))
@@ -125,18 +125,58 @@ def network(p: Problem, cand: Candidates, *, with_min_loads: bool = True) -> Net
     aff = p.affinity[ca, ce]
     arcs(e0 + ce, pair_heads, np.ones(len(ca)), -np.rint(aff.astype(np.float64) * SCALE).astype(np.int64))
 
-    f = min_cost_flow.SimpleMinCostFlow()
-    f.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate(tails), np.concatenate(heads), np.concatenate(caps), np.concatenate(costs)
-    )
     demand = int(p.need.sum())
     supplies = np.zeros(next_node, dtype=np.int64)
     supplies[src] = demand - int(minimum.sum())
     supplies[e0 : e0 + n_e] = minimum
     supplies[snk] = -demand
-    f.set_nodes_supplies(np.arange(next_node, dtype=np.int64), supplies)
-    pair_arcs = np.arange(pair_start, pair_start + len(ca), dtype=np.int64)
-    return Network(f, pair_arcs, cand, pair_start + len(ca))
+    return Graph(
+        tails=np.concatenate(tails),
+        heads=np.concatenate(heads),
+        caps=np.concatenate(caps),
+        costs=np.concatenate(costs),
+        supplies=supplies,
+        pair_arcs=np.arange(pair_start, pair_start + len(ca), dtype=np.int64),
+        cand=cand,
+        inprov_node=node,
+    )
+
+
+def network(p: Problem, cand: Candidates, *, with_min_loads: bool = True) -> Network:
+    g = graph(p, cand, with_min_loads=with_min_loads)
+    f = min_cost_flow.SimpleMinCostFlow()
+    f.add_arcs_with_capacity_and_unit_cost(g.tails, g.heads, g.caps, g.costs)
+    f.set_nodes_supplies(np.arange(len(g.supplies), dtype=np.int64), g.supplies)
+    return Network(f, g.pair_arcs, cand, g.arcs, g)
+
+
+@dataclass
+class Shortfall:
+    """What a maximum flow (no minimum loads, no costs) fills on a candidate graph."""
+
+    seats: np.ndarray  # int (n_apps,)
+    room: np.ndarray  # int (n_experts,): seats left
+    pairs: np.ndarray  # bool (m,): the candidate pairs it uses
+
+    def short(self, need: np.ndarray) -> np.ndarray:
+        return np.nonzero(self.seats < need)[0]
+
+    def missing(self, need: np.ndarray) -> int:
+        return int(np.maximum(need - self.seats, 0).sum())
+
+
+def max_flow(p: Problem, cand: Candidates) -> Shortfall:
+    """Push-relabel maximum flow (OR-Tools SimpleMaxFlow): a fraction of a min-cost flow's time,
+    enough to see whether the graph can fill every seat and where it cannot."""
+    g = graph(p, cand, with_min_loads=False)
+    f = max_flow_lib.SimpleMaxFlow()
+    f.add_arcs_with_capacity(g.tails, g.heads, g.caps)
+    f.solve(SOURCE, SINK)
+    used = f.flows(g.pair_arcs) > 0
+    n_a, n_e = p.shape
+    seats = np.bincount(cand.apps[used], minlength=n_a)
+    load = np.bincount(cand.experts[used], minlength=n_e)
+    return Shortfall(seats=seats, room=np.asarray(p.capacity) - load, pairs=used)
 
 
 def _extract(p: Problem, net: Network) -> Solution:
@@ -150,11 +190,78 @@ def _extract(p: Problem, net: Network) -> Solution:
     )
 
 
-def _solve(p: Problem, cand: Candidates) -> Solution | None:
+def _optimum(p: Problem, cand: Candidates) -> tuple[Solution, Network] | None:
     net = network(p, cand)
     if net.flow.solve() != net.flow.OPTIMAL:
         return None
-    return _extract(p, net)
+    return _extract(p, net), net
+
+
+def _solve(p: Problem, cand: Candidates) -> Solution | None:
+    found = _optimum(p, cand)
+    return found[0] if found else None
+
+
+def _priced(p: Problem, cand: Candidates, net: Network, pricer: pricing.Pricer) -> tuple[Candidates, int]:
+    """The candidates with the pairs of negative reduced cost (pricing.py) added."""
+    g = net.graph
+    flows = net.flow.flows(np.arange(g.arcs, dtype=np.int64))
+    d = pricing.potentials(pricing.residual(g.tails, g.heads, g.caps, g.costs, flows, len(g.supplies)))
+    if d is None:
+        return cand, 0
+    n_a, n_e = p.shape
+    a0 = FIRST_EXPERT + n_e
+    inprov = np.where(g.inprov_node >= 0, d[np.maximum(g.inprov_node, 0)], np.iinfo(np.int64).min)
+    return pricer.price(
+        cand, d[FIRST_EXPERT:a0], d[a0 : a0 + n_a], inprov if p.inprov_cap is not None else None, PRICE_PER_SIDE
+    )
+
+
+def _improve(p: Problem, cand: Candidates, solution: Solution, net: Network) -> tuple[Candidates, Solution, int]:
+    """Column generation from a feasible candidate optimum: add the pairs whose reduced cost is
+    negative and solve again, until none is left, a round gains little, or PRICE_ROUNDS."""
+    rounds = 0
+    pricer = pricing.Pricer.of(p, cand, SCALE)
+    for rounds in range(1, PRICE_ROUNDS + 1):
+        more, negative = _priced(p, cand, net, pricer)
+        if not negative:
+            solution.priced_out = True
+            return cand, solution, rounds - 1
+        found = _optimum(p, more)
+        if found is None:  # cannot happen (a superset of a feasible graph); keep what we have
+            break
+        before = float(solution.pair_affinity.sum())
+        cand, (solution, net) = more, found
+        if float(solution.pair_affinity.sum()) - before < PRICE_GAIN * max(before, 1.0):
+            break
+    return cand, solution, rounds
+
+
+def grown(p: Problem, per_app: int = PER_APP) -> tuple[Candidates, tuple[Solution, Network] | None, int]:
+    """The pruned graph, grown where a maximum flow falls short, and its optimum (None when
+    growing stopped helping first); with the number of growth rounds taken."""
+    cand = candidates(p, per_app if per_app < p.shape[1] else None)
+    need = p.need
+    best_missing, stalled = None, 0
+    for rounds in range(GROW_ROUNDS + 1):
+        fill = max_flow(p, cand)
+        missing = fill.missing(need)
+        if missing == 0:
+            found = _optimum(p, cand)
+            if found is not None:
+                return cand, found, rounds
+            more = grow_for_min_loads(p, cand, per_expert=max(2 * int(p.min_load.max(initial=0)), per_app))
+        else:
+            if best_missing is not None and missing >= best_missing:
+                stalled += 1
+                if stalled >= 2:
+                    break
+            best_missing = missing if best_missing is None else min(best_missing, missing)
+            more = grow(p, cand, fill.short(need), fill.room, GROW_PER_APP)
+        if len(more) == len(cand):
+            break  # nothing left to add
+        cand = more
+    return cand, None, GROW_ROUNDS
 
 
 def solve(p: Problem, *, fair: bool = False, per_app: int = PER_APP) -> Solution:
@@ -166,30 +273,29 @@ def solve(p: Problem, *, fair: bool = False, per_app: int = PER_APP) -> Solution
         return Solution(status="infeasible", reasons=reasons, seconds=time.perf_counter() - started)
     if int(p.need.sum()) == 0:
         return Solution(status="optimal", seconds=time.perf_counter() - started)
-    n_e = p.shape[1]
-    sizes: list[int | None] = [s for s in (per_app, 4 * per_app) if s < n_e]
-    solution, cand = None, None
-    for size in [*sizes, None]:
-        cand = candidates(p, size)
-        solution = _solve(p, cand)
-        if solution is not None:
-            break
-    if solution is None or cand is None:
+    cand, found, rounds = grown(p, per_app)
+    priced = 0
+    if found is None:  # growing stopped helping: every eligible pair, before declaring it impossible
+        cand = candidates(p, None)
+        found = _optimum(p, cand)
+        rounds = -1
+    if found is None:
         return Solution(status="infeasible", reasons=_explain(p), seconds=time.perf_counter() - started)
+    solution, net = found
+    if rounds >= 0:
+        cand, solution, priced = _improve(p, cand, solution, net)
+    solution.grow_rounds, solution.price_rounds = rounds, priced
     if fair:
         solution = _fair(p, cand, solution)
+        solution.grow_rounds, solution.price_rounds = rounds, priced
     solution.seconds = time.perf_counter() - started
     return solution
 
 
 def _explain(p: Problem) -> list[dict]:
     """Every static check passed and still no flow: which applications a max flow leaves short."""
-    cand = candidates(p, None)
-    net = network(p, cand, with_min_loads=False)
-    net.flow.solve_max_flow_with_min_cost()
-    solution = _extract(p, net)
-    seats, _total = solution.per_app(p.shape[0])
-    short = {int(i): int(p.need[i] - seats[i]) for i in np.nonzero(seats < p.need)[0]}
+    fill = max_flow(p, candidates(p, None))
+    short = {int(i): int(p.need[i] - fill.seats[i]) for i in fill.short(p.need)}
     if short:
         return feasibility.competing_reasons(short, p.need)
     return [feasibility.min_load_reason()]

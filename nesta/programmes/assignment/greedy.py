@@ -6,8 +6,10 @@ import time
 
 import numpy as np
 
-from nesta.programmes.assignment.flow import PER_APP, candidates
+from nesta.programmes.assignment.candidates import candidates
 from nesta.programmes.assignment.problem import Problem, Solution
+
+PER_APP = 20  # the secretary's sorted list: each application's best 20 and each expert's best
 
 
 def greedy(p: Problem, *, per_app: int = PER_APP) -> Solution:

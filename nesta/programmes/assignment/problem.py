@@ -40,6 +40,9 @@ class Solution:
     seconds: float = 0.0
     arcs: int = 0
     threshold: float | None = None  # the fairness floor reached
+    grow_rounds: int = 0  # rounds the candidate graph grew before it was feasible; -1: every pair taken
+    price_rounds: int = 0  # column-generation rounds after that
+    priced_out: bool = False  # no pair outside the graph had a negative reduced cost: optimal over all
 
     def per_app(self, n_apps: int) -> tuple[np.ndarray, np.ndarray]:
         """(seats, summed affinity) per application."""

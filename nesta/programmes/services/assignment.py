@@ -4,7 +4,8 @@ office's manual swap with the same checks, and filling seats a decline left open
 A run reads the whole pool in a constant number of queries (selectors/conflicts.load_pool),
 computes the affinity in memory, solves the min-cost flow (assignment/flow.py) and, beside it, the
 greedy baseline. Saving creates the Assignment rows (status invited) in one transaction, with one
-audit row `assignment.created` for the round and one notification per invited expert.
+audit row `assignment.created` for the round and one notification per invited expert — rows and
+notifications in bulk inserts, so the save takes a bounded number of queries whatever the size.
 """
 
 import time
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from nesta.core.audit import audit_record
 from nesta.core.errors import Conflict, DomainError, NotFound, ValidationFailed
-from nesta.core.notifications import notify
+from nesta.core.notifications import Message, notify_many
 from nesta.core.permissions import require
 from nesta.core.transactions import write_transaction
 from nesta.core.validators import bounded_int, clean_text
@@ -233,21 +234,24 @@ def _save(actor: Any, rnd: ReviewRound, params: Params | None, pairs: list[Pair]
 
 
 def _tell_experts(pairs: list[Pair], rnd: ReviewRound) -> None:
+    """One notification per invited expert (with their seat count), in bulk inserts."""
     per_expert: dict[int, list[Pair]] = defaultdict(list)
     for p in pairs:
         per_expert[p.expert.pk].append(p)
     url = reverse("programmes:my_invitations")
-    for seats in per_expert.values():
-        expert = seats[0].expert
-        if expert.user_id is None:
-            continue
-        notify(
-            user=expert.user,
+    call_title = rnd.call.title[:60]
+    body = _("请在“我的评审邀请”中接受或谢绝。")
+    notify_many(
+        Message(
+            user=seats[0].expert.user,
             kind="review_invitation",
-            title=_("评审邀请：%(call)s（%(n)s 项）") % {"call": rnd.call.title[:60], "n": len(seats)},
-            body=_("请在“我的评审邀请”中接受或谢绝。"),
+            title=_("评审邀请：%(call)s（%(n)s 项）") % {"call": call_title, "n": len(seats)},
+            body=body,
             url=url,
         )
+        for seats in per_expert.values()
+        if seats[0].expert.user_id is not None
+    )
 
 
 # --- filling the seats a decline left open -------------------------------------------------------

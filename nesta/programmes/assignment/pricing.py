@@ -1,0 +1,125 @@
+"""Pricing: the pairs left out of the candidate graph that could still raise the total affinity.
+
+After a min-cost flow on the candidates, node potentials are the shortest distances in its
+residual graph (Bellman–Ford from a virtual root, vectorised: an optimal flow's residual graph has
+no negative cycle, and the paths are short). A pair (i, j) outside the graph, added as an arc
+expert j → application i, would have the reduced cost −1000·affinity + π(j) − π(head), where
+head is i's in-province node for an in-province expert when the application has one, else i's
+node (an organisation node a new pair would share is not priced: the figure is a guide, not a
+bound). A negative reduced cost means the arc could carry flow profitably; none left means the
+candidate optimum is the optimum over every eligible pair (up to those organisation nodes).
+Column generation: add the most negative pairs per application and per expert, solve again.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nesta.programmes.assignment.candidates import Candidates, usable
+from nesta.programmes.assignment.problem import Problem
+
+BLOCK = 256  # application rows per block of the dense pricing pass
+MAX_SWEEPS = 2000  # Bellman–Ford sweeps; paths of an assignment's residual graph are far shorter
+
+
+@dataclass
+class Residual:
+    tails: np.ndarray
+    heads: np.ndarray
+    costs: np.ndarray
+    nodes: int
+
+
+def residual(
+    tails: np.ndarray, heads: np.ndarray, caps: np.ndarray, costs: np.ndarray, flows: np.ndarray, nodes: int
+) -> Residual:
+    fw, bw = flows < caps, flows > 0
+    return Residual(
+        tails=np.concatenate([tails[fw], heads[bw]]),
+        heads=np.concatenate([heads[fw], tails[bw]]),
+        costs=np.concatenate([costs[fw], -costs[bw]]),
+        nodes=nodes,
+    )
+
+
+def potentials(r: Residual) -> np.ndarray | None:
+    """Shortest distances from a virtual root joined to every node at cost 0; None if the sweeps
+    do not settle (a negative cycle: the flow was not optimal)."""
+    order = np.argsort(r.heads, kind="stable")
+    tails, costs = r.tails[order], r.costs[order]
+    heads, start = np.unique(r.heads[order], return_index=True)
+    d = np.zeros(r.nodes, dtype=np.int64)
+    if not len(heads):
+        return d
+    for _sweep in range(MAX_SWEEPS):
+        best = np.minimum.reduceat(d[tails] + costs, start)
+        lower = best < d[heads]
+        if not lower.any():
+            return d
+        d[heads[lower]] = best[lower]
+    return None
+
+
+@dataclass
+class Pricer:
+    """The dense masks a pricing round needs, built once per solve: the eligible pairs not yet in
+    the graph, and which pairs are in-province."""
+
+    outside: np.ndarray  # bool (n_apps, n_experts)
+    inside: np.ndarray | None  # bool (n_apps, n_experts): expert in the applicant's province
+    scaled: np.ndarray  # float32 (n_apps, n_experts): affinity × scale, rounded like the costs
+
+    @classmethod
+    def of(cls, p: Problem, cand: Candidates, scale: int) -> "Pricer":
+        outside = usable(p)
+        outside[cand.apps, cand.experts] = False
+        inside = p.in_province() if p.inprov_cap is not None else None
+        return cls(outside, inside, np.rint(p.affinity * np.float32(scale)))
+
+    def price(
+        self, cand: Candidates, expert_pi: np.ndarray, app_pi: np.ndarray, inprov_pi: np.ndarray | None, per_side: int
+    ) -> tuple[Candidates, int]:
+        """The candidates with each application's and each expert's `per_side` most negative
+        reduced-cost pairs added; and how many pairs outside the graph have a negative one."""
+        # reduced cost −scaled + π(j) − π(head) < 0  ⇔  scaled > π(j) − π(head); in row blocks,
+        # so the temporaries stay in cache
+        ep = expert_pi.astype(np.float32)[None, :]
+        ap = app_pi.astype(np.float32)
+        none = np.iinfo(np.int64).min
+        use_inside = self.inside is not None and inprov_pi is not None
+        ip = inprov_pi.astype(np.float32) if inprov_pi is not None else ap
+        found_a: list[np.ndarray] = []
+        found_e: list[np.ndarray] = []
+        n_a = len(app_pi)
+        for lo in range(0, n_a, BLOCK):
+            hi = min(lo + BLOCK, n_a)
+            scaled = self.scaled[lo:hi]
+            neg = scaled > ep - ap[lo:hi, None]
+            if use_inside:
+                assert self.inside is not None and inprov_pi is not None
+                rows = np.nonzero(inprov_pi[lo:hi] != none)[0]
+                if len(rows):
+                    alt = scaled[rows] > ep - ip[lo + rows, None]
+                    neg[rows] = np.where(self.inside[lo + rows], alt, neg[rows])
+            neg &= self.outside[lo:hi]
+            r, c = np.nonzero(neg)
+            found_a.append(r + lo)
+            found_e.append(c)
+        ai, ej = np.concatenate(found_a), np.concatenate(found_e)
+        if not len(ai):
+            return cand, 0
+        count = len(ai)
+        head = app_pi[ai]
+        if self.inside is not None and inprov_pi is not None:
+            via = self.inside[ai, ej] & (inprov_pi[ai] != np.iinfo(np.int64).min)
+            head = np.where(via, inprov_pi[ai], head)
+        gain = self.scaled[ai, ej].astype(np.int64) - expert_pi[ej] + head
+        keep = np.zeros(len(ai), dtype=bool)
+        for group in (ai, ej):  # each application's and each expert's per_side most negative
+            order = np.lexsort((-gain, group))
+            g = group[order]
+            first = np.searchsorted(g, g, side="left")
+            keep[order[np.arange(len(g)) - first < per_side]] = True
+        ai, ej = ai[keep].astype(np.int64), ej[keep].astype(np.int64)
+        self.outside[ai, ej] = False
+        return Candidates(np.concatenate([cand.apps, ai]), np.concatenate([cand.experts, ej])), count
