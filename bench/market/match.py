@@ -167,12 +167,13 @@ def _exhaustive(listing, method: str = "bm25") -> list[int]:
     from nesta.market.matching import weights as W
     from nesta.market.matching.engine import top_matches
 
-    saved = (W.MAX_QUERY_TERMS, W.POSTING_BUDGET, W.TERM_CAP, W.CANDIDATES, W.MERGE_TWINS)
+    saved = (W.MAX_QUERY_TERMS, W.POSTING_BUDGET, W.TERM_CAP, W.CANDIDATES, W.MERGE_TWINS, W.PRUNE)
     W.MAX_QUERY_TERMS, W.POSTING_BUDGET, W.TERM_CAP, W.CANDIDATES, W.MERGE_TWINS = 10_000, 10**12, 10**12, 10**9, False
+    W.PRUNE = False
     try:
         return [m.listing.pk for m in top_matches(listing, limit=20, method=method)]
     finally:
-        W.MAX_QUERY_TERMS, W.POSTING_BUDGET, W.TERM_CAP, W.CANDIDATES, W.MERGE_TWINS = saved
+        W.MAX_QUERY_TERMS, W.POSTING_BUDGET, W.TERM_CAP, W.CANDIDATES, W.MERGE_TWINS, W.PRUNE = saved
 
 
 class TantivyIndex:

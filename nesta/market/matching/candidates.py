@@ -56,6 +56,7 @@ class Collection:
     df: dict[str, float]
     term_ids: dict[str, int] = field(default_factory=dict)
     df_by_kind: dict[str, dict[int, int]] = field(default_factory=dict)
+    max_by_kind: dict[str, dict[int, int]] = field(default_factory=dict)  # upper bounds of the impacts
 
     def idf(self, token: str) -> float:
         df = self.df.get(token, 0.0)
@@ -71,6 +72,7 @@ def collection(kinds: Sequence[str], tokens: Iterable[str]) -> Collection:
     df: dict[str, float] = {}
     term_ids: dict[str, int] = {}
     by_kind: dict[str, dict[int, int]] = {}
+    tops: dict[str, dict[int, int]] = {}
     with connection.cursor() as cur:
         marks = ", ".join(["%s"] * len(kinds))
         cur.execute(f"SELECT docs, length FROM {I.T_KIND} WHERE kind IN ({marks})", list(kinds))
@@ -79,18 +81,25 @@ def collection(kinds: Sequence[str], tokens: Iterable[str]) -> Collection:
             length += total
         if words and codes:
             cur.execute(
-                f"SELECT t.term, t.id, s.kind, s.df FROM {I.T_TERM} t JOIN {I.T_STAT} s ON s.term_id = t.id "
+                f"SELECT t.term, t.id, s.kind, s.df, s.max_impact FROM {I.T_TERM} t JOIN {I.T_STAT} s ON s.term_id = t.id "
                 f"WHERE t.term IN ({', '.join(['%s'] * len(words))}) "
                 f"AND s.kind IN ({', '.join(['%s'] * len(codes))}) AND s.df > 0",
                 [*words, *codes],
             )
-            for term, term_id, code, n in cur.fetchall():
+            for term, term_id, code, n, top in cur.fetchall():
                 term_ids[term] = term_id
                 by_kind.setdefault(term, {})[code] = n
+                tops.setdefault(term, {})[code] = top
                 df[term] = df.get(term, 0.0) + n
     avgdl = length / n_docs if n_docs else 1.0
     return Collection(
-        kinds=kinds, n_docs=float(n_docs), avgdl=avgdl or 1.0, df=df, term_ids=term_ids, df_by_kind=by_kind
+        kinds=kinds,
+        n_docs=float(n_docs),
+        avgdl=avgdl or 1.0,
+        df=df,
+        term_ids=term_ids,
+        df_by_kind=by_kind,
+        max_by_kind=tops,
     )
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 
 from nesta.core.models import TaxonomyNode
 from nesta.market.matching import candidates as C
+from nesta.market.matching import pruning as P
 from nesta.market.matching import reasons as R
 from nesta.market.matching import scoring as S
 from nesta.market.matching import thesaurus as T
@@ -106,13 +107,17 @@ def top_matches(listing: Any, *, limit: int = 20, method: str = "hybrid", candid
     if not query:
         return []
     coll = C.collection(kinds, query.keys())
-    lexical: list[tuple[float, dict[str, float], int]] = []
-    for cand in C.draw(query, coll, exclude=listing.pk):
-        raw, parts = S.bm25(query, cand.tokens, coll)
-        if raw > 0:
-            lexical.append((raw, parts, cand.object_id))
-    lexical.sort(key=lambda x: (-x[0], x[2]))
-    pool = lexical[: max(POOL, limit * 3) if hybrid else limit * 2]
+    k = max(POOL, limit * 3) if hybrid else limit * 2
+    if W.PRUNE:
+        pool = P.top_k(query, coll, k, exclude=listing.pk)  # exact, reading only the lists that matter
+    else:  # the bounded draw alone (candidates.py; the bench's exhaustive run lifts its bounds)
+        lexical: list[tuple[float, dict[str, float], int]] = []
+        for cand in C.draw(query, coll, exclude=listing.pk):
+            raw, parts = S.bm25(query, cand.tokens, coll)
+            if raw > 0:
+                lexical.append((raw, parts, cand.object_id))
+        lexical.sort(key=lambda x: (-x[0], x[2]))
+        pool = lexical[:k]
     if not pool:
         return []
     rows = _rows([oid for _, _, oid in pool], kinds)

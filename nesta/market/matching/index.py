@@ -124,16 +124,20 @@ def _insert(table: str, columns: Sequence[str], rows: list[tuple]) -> None:
         cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
-def _add_stats(df: Counter, kinds: dict[str, list[int]]) -> None:
-    """Upsert the deltas, in key order (concurrent writers lock the rows in the same order)."""
+def _add_stats(df: Counter, kinds: dict[str, list[int]], top: dict[tuple[int, int], int] | None = None) -> None:
+    """Upsert the deltas, in key order (concurrent writers lock the rows in the same order);
+    `top`: the largest impact inserted per (term, kind), which raises the stored bound."""
+    top = top or {}
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
     with connection.cursor() as cur:
-        items = sorted((k, v) for k, v in df.items() if v)
+        items = sorted((k, v) for k, v in df.items() if v or top.get(k))
         for part in _chunks(items, 1000):
-            values = ", ".join(["(%s, %s, %s)"] * len(part))
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(part))
             cur.execute(
-                f"INSERT INTO {T_STAT} (term_id, kind, df) VALUES {values} "
-                f"ON CONFLICT (term_id, kind) DO UPDATE SET df = {T_STAT}.df + excluded.df",
-                [x for (term_id, code), d in part for x in (term_id, code, d)],
+                f"INSERT INTO {T_STAT} (term_id, kind, df, max_impact) VALUES {values} "
+                f"ON CONFLICT (term_id, kind) DO UPDATE SET df = {T_STAT}.df + excluded.df, "
+                f"max_impact = {greatest}({T_STAT}.max_impact, excluded.max_impact)",
+                [x for (term_id, code), d in part for x in (term_id, code, d, top.get((term_id, code), 0))],
             )
         rows = sorted((k, v) for k, v in kinds.items() if v[0] or v[1])
         if rows:
@@ -155,6 +159,7 @@ def apply(removed: list[Doc], added: list[Doc], *, fresh: bool = False) -> None:
     if missing:
         ids.update(_term_ids(missing, create=False))
     df: Counter = Counter()
+    top: dict[tuple[int, int], int] = {}
     kinds: dict[str, list[int]] = {}
     with transaction.atomic(), connection.cursor() as cur:
         if removed:
@@ -187,13 +192,15 @@ def apply(removed: list[Doc], added: list[Doc], *, fresh: bool = False) -> None:
                 ("listing_id", "kind", "length", "tokens"),
                 [(d[0], d[1], len(d[2]), " ".join(d[2])) for d in added],
             )
-            for term_id, code, _i, _l in posts:
+            for term_id, code, imp, _l in posts:
                 df[(term_id, code)] += 1
+                if imp > top.get((term_id, code), 0):
+                    top[(term_id, code)] = imp
             for _pk, kind, tokens in added:
                 k = kinds.setdefault(kind, [0, 0])
                 k[0] += 1
                 k[1] += len(tokens)
-        _add_stats(df, kinds)
+        _add_stats(df, kinds, top)
 
 
 def _stored(listing_ids: Sequence[int]) -> dict[int, tuple[str, str]]:

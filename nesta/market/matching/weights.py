@@ -44,6 +44,12 @@ TERM_CAP = 4_000
 TERM_FLOOR = 300
 MERGE_TWINS = True  # a compound's parts with the same frequencies draw once (candidates.plan)
 CANDIDATES = 200
+# The exact top k (pruning.py): the bounded draw above only gives a first threshold, then MaxScore
+# reads the lists that can still matter. False: the bounded draw alone (approximate).
+PRUNE = True
+PRUNE_RESIDUAL = 0.3  # the unread lists may add at most this share of the k-th score (pruning.plan)
+PRUNE_FIRST_BUDGET = 4_000  # the first draw's postings (its k-th exact score is the first θ)
+PRUNE_FIRST_CANDIDATES = 100
 
 # --- the context components --------------------------------------------------------------------
 BASE = 0.60

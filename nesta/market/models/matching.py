@@ -29,6 +29,9 @@ class MatchTermStat(models.Model):
     term_id = models.IntegerField()
     kind = models.SmallIntegerField()  # matching.index.KIND_CODES
     df = models.IntegerField(default=0)
+    # the largest impact of the term's postings of this kind (raised by inserts, never lowered by
+    # deletes, so always an upper bound; exact after a rebuild): the pruned top-k's term bound
+    max_impact = models.SmallIntegerField(default=1000)
 
     class Meta:
         verbose_name = "matcher term frequency"
