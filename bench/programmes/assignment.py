@@ -419,9 +419,8 @@ def report(results: list[dict]) -> list[str]:
     return lines
 
 
-def _env(backend: str, pg_url: str) -> dict | None:
-    from bench.programmes import programmes_env
-
+def _env(backend: str, pg_url: str) -> dict:
+    """The environment of the worker; its database is chosen by own_env (one per size)."""
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "nesta.settings.prod")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
@@ -429,7 +428,7 @@ def _env(backend: str, pg_url: str) -> dict | None:
         env["DATABASE_URL"] = pg_url
     else:
         env.pop("DATABASE_URL", None)
-    return programmes_env(env, backend, argparse.Namespace(sqlite_path=str(ROOT / "var" / "bench" / "bench.sqlite3")))
+    return env
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -455,8 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     results = []
     for backend in [args.only] if args.only else ["sqlite", "postgres"]:
-        env = _env(backend, args.pg_url)
-        result = run_backend(backend, env, args) if env else None
+        result = run_backend(backend, _env(backend, args.pg_url), args)
         if result:
             results.append(result)
     lines = report(results) if results else []

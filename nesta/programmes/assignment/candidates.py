@@ -34,13 +34,13 @@ def usable(p: Problem) -> np.ndarray:
 
 
 def _scores(affinity: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    return np.where(mask, affinity, -1.0).astype(np.float32)
+    return np.where(mask, affinity, np.float32(-1.0)).astype(np.float32, copy=False)
 
 
 def _top_rows(score: np.ndarray, n: int) -> np.ndarray:
     """Column indices of each row's n best scores (unordered)."""
     n = min(n, score.shape[1])
-    return np.argpartition(-score, n - 1, axis=1)[:, :n]
+    return np.argpartition(score, score.shape[1] - n, axis=1)[:, score.shape[1] - n :]
 
 
 def _pairs(pick: np.ndarray) -> Candidates:
@@ -59,8 +59,8 @@ def candidates(p: Problem, per_app: int | None) -> Candidates:
     # each expert's best applications: enough to use their whole capacity several times over
     per_expert = int(min(n_a, max(2 * int(p.capacity.max(initial=0)), per_app // 2, 1)))
     if per_expert < n_a:
-        top_e = np.argpartition(-score, per_expert - 1, axis=0)[:per_expert, :]
-        pick[top_e, np.arange(n_e)[None, :]] = True
+        top_e = _top_rows(np.ascontiguousarray(score.T), per_expert)  # rows: experts (faster than axis 0)
+        pick[top_e, np.arange(n_e)[:, None]] = True
     else:
         pick[:] = True
     pick &= ok

@@ -115,8 +115,9 @@ class Pricer:
             head = np.where(via, inprov_pi[ai], head)
         gain = self.scaled[ai, ej].astype(np.int64) - expert_pi[ej] + head
         keep = np.zeros(len(ai), dtype=bool)
+        span = int(gain.max()) + 1
         for group in (ai, ej):  # each application's and each expert's per_side most negative
-            order = np.lexsort((-gain, group))
+            order = np.argsort(group.astype(np.int64) * span + (span - 1 - gain))  # by group, best first
             g = group[order]
             first = np.searchsorted(g, g, side="left")
             keep[order[np.arange(len(g)) - first < per_side]] = True
