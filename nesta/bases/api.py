@@ -9,9 +9,12 @@ from ninja import Path, Query, Router
 from ninja.responses import Status
 
 from nesta.bases import schemas as s
+from nesta.bases.indicators import ALL as ALL_INDICATORS
 from nesta.bases.lifecycles import BASE, REPORT
 from nesta.bases.selectors import bases as reads
+from nesta.bases.selectors import evaluation as eval_reads
 from nesta.bases.services import bases as base_services
+from nesta.bases.services import evaluation as eval_services
 from nesta.bases.services import reports as report_services
 from nesta.core.api_auth import api_user, api_user_required, login_required
 from nesta.core.api_lifecycle import transition_endpoints
@@ -147,3 +150,73 @@ transition_endpoints(
     module=__name__,
     inputs={t.name: _payload(s.BaseReportReasonIn | None, None) for t in REPORT.offered()},
 )
+
+
+# --- indicators and evaluation ---------------------------------------------------------------
+
+
+@router.get("/base-indicators", response=list[s.BaseIndicatorOut], summary="基地年度指标目录（填报项与派生项）")
+def list_indicators(request: HttpRequest):
+    return [
+        {
+            "key": i.key,
+            "label": str(i.label),
+            "unit": str(i.unit),
+            "money": i.money,
+            "derived": i.derived,
+            "source": i.source,
+        }
+        for i in ALL_INDICATORS
+    ]
+
+
+@router.get(
+    "/evaluation-schemes",
+    response={200: list[s.EvaluationSchemeOut], **READ_ERRORS},
+    auth=login_required,
+    summary="评估方案（办公室、省科技厅）",
+)
+def list_schemes(request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100)):
+    schemes = eval_reads.scheme_list(viewer=api_user(request), year=year)
+    return [s.scheme_out(x, getattr(eval_reads.latest_run(scheme=x), "pk", None)) for x in schemes]
+
+
+@router.post("/evaluation-schemes", response={201: s.EvaluationSchemeOut, **ERRORS}, summary="新建评估方案（办公室）")
+def create_scheme(request: HttpRequest, payload: s.EvaluationSchemeIn):
+    user = api_user_required(request)
+    scheme = eval_services.scheme_create(actor=user, data=payload.model_dump(mode="json"))
+    return Status(201, s.scheme_out(eval_reads.scheme_get(viewer=user, scheme_id=scheme.pk), None))
+
+
+@router.get(
+    "/evaluation-schemes/{scheme_id}",
+    response={200: s.EvaluationSchemeOut, **READ_ERRORS},
+    auth=login_required,
+    summary="评估方案详情",
+)
+def get_scheme(request: HttpRequest, scheme_id: int = Path(..., ge=1, le=ID_MAX)):
+    scheme = eval_reads.scheme_get(viewer=api_user(request), scheme_id=scheme_id)
+    return s.scheme_out(scheme, getattr(eval_reads.latest_run(scheme=scheme), "pk", None))
+
+
+@router.post(
+    "/evaluation-schemes/{scheme_id}/run",
+    response={201: s.EvaluationRunOut, **ERRORS},
+    summary="运行评估：每个基地的得分、排名、建议及其依据（指标值、标准化值、权重、±10%权重敏感性）",
+)
+def run_scheme(request: HttpRequest, scheme_id: int = Path(..., ge=1, le=ID_MAX)):
+    user = api_user_required(request)
+    run = eval_services.evaluation_run(actor=user, scheme_id=scheme_id)
+    found, results = eval_reads.run_results(viewer=user, run_id=run.pk)
+    return Status(201, s.run_out(found, results))
+
+
+@router.get(
+    "/evaluation-runs/{run_id}",
+    response={200: s.EvaluationRunOut, **READ_ERRORS},
+    auth=login_required,
+    summary="评估运行结果（省科技厅只见本省基地）",
+)
+def get_run(request: HttpRequest, run_id: int = Path(..., ge=1, le=ID_MAX)):
+    run, results = eval_reads.run_results(viewer=api_user(request), run_id=run_id)
+    return s.run_out(run, results)

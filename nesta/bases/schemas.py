@@ -6,8 +6,19 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from nesta.bases.indicators import DERIVED, TYPED
-from nesta.bases.models import Base, BaseLevel, BaseReport, BaseStatus, BaseStatusChange, BaseType
+from nesta.bases.indicators import BY_KEY, DERIVED, TYPED
+from nesta.bases.models import (
+    Base,
+    BaseLevel,
+    BaseReport,
+    BaseStatus,
+    BaseStatusChange,
+    BaseType,
+    EvaluationResult,
+    EvaluationRun,
+    EvaluationScheme,
+    Normalisation,
+)
 from nesta.core.inputs import BoundedInt, CleanText
 
 ID_MAX = 2_147_483_647
@@ -202,4 +213,159 @@ def report_out(report: BaseReport) -> dict[str, Any]:
         "checked_at": report.checked_at,
         "accepted_at": report.accepted_at,
         "returned_at": report.returned_at,
+    }
+
+
+# --- evaluation --------------------------------------------------------------------------------
+
+
+class EvaluationCriterionIn(Schema):
+    indicator: str = Field(..., max_length=40, description="指标键（见 GET /api/v1/base-indicators）")
+    weight: Decimal = Field(..., gt=0, le=1000, max_digits=7, decimal_places=3)
+    normalisation: Normalisation = Normalisation.MINMAX
+    higher_is_better: bool = True
+    minimum: Decimal | None = Field(None, ge=0, lt=Decimal(10) ** 15, max_digits=17, decimal_places=2)
+    national_threshold: Decimal | None = Field(None, ge=0, lt=Decimal(10) ** 15, max_digits=17, decimal_places=2)
+    cap: Decimal | None = Field(None, gt=0, le=100, max_digits=5, decimal_places=2)
+
+
+class EvaluationSchemeIn(Schema):
+    base_type: BaseType
+    year: BoundedInt(2000, 2100)
+    name: CleanText(120, min_length=1, multiline=False)
+    top_share: Decimal = Field(Decimal("0.2"), ge=0, le=1, max_digits=4, decimal_places=3)
+    bottom_share: Decimal = Field(Decimal("0.1"), ge=0, le=1, max_digits=4, decimal_places=3)
+    criteria: list[EvaluationCriterionIn] = Field(..., min_length=1, max_length=40)
+
+
+class EvaluationCriterionOut(Schema):
+    indicator: str
+    label: str
+    weight: Decimal
+    normalisation: str
+    higher_is_better: bool
+    minimum: Decimal | None
+    national_threshold: Decimal | None
+    cap: Decimal | None
+
+
+class EvaluationSchemeOut(Schema):
+    id: int
+    base_type: str
+    year: int
+    name: str
+    top_share: Decimal
+    bottom_share: Decimal
+    criteria: list[EvaluationCriterionOut]
+    latest_run: int | None
+
+
+class EvaluationReasonOut(Schema):
+    indicator: str
+    label: str
+    value: float | None
+    normalised: float
+    weight: float
+    contribution: float
+    missing: bool
+
+
+class EvaluationShiftOut(Schema):
+    indicator: str
+    rank_if_lower: int
+    rank_if_higher: int
+
+
+class EvaluationResultOut(Schema):
+    base: BaseOrgRef
+    base_id: int
+    level: str
+    province: str
+    field: str
+    score: float
+    rank: int
+    cohort_size: int
+    field_rank: int | None
+    field_size: int | None
+    recommendation: str
+    recommendation_label: str
+    grounds: list[str]
+    reasons: list[EvaluationReasonOut]
+    sensitivity: list[EvaluationShiftOut]
+
+
+class EvaluationRunOut(Schema):
+    id: int
+    scheme: int
+    ran_at: datetime
+    base_count: int
+    results: list[EvaluationResultOut]
+
+
+class BaseIndicatorOut(Schema):
+    key: str
+    label: str
+    unit: str
+    money: bool
+    derived: bool
+    source: str
+
+
+def scheme_out(scheme: EvaluationScheme, latest: int | None) -> dict[str, Any]:
+    return {
+        "id": scheme.pk,
+        "base_type": scheme.base_type,
+        "year": scheme.year,
+        "name": scheme.name,
+        "top_share": scheme.top_share,
+        "bottom_share": scheme.bottom_share,
+        "criteria": [
+            {
+                "indicator": c.indicator,
+                "label": str(BY_KEY[c.indicator].label) if c.indicator in BY_KEY else c.indicator,
+                "weight": c.weight,
+                "normalisation": c.normalisation,
+                "higher_is_better": c.higher_is_better,
+                "minimum": c.minimum,
+                "national_threshold": c.national_threshold,
+                "cap": c.cap,
+            }
+            for c in scheme.criteria.all()
+        ],
+        "latest_run": latest,
+    }
+
+
+def _label(key: str) -> str:
+    return str(BY_KEY[key].label) if key in BY_KEY else key
+
+
+def result_out(r: EvaluationResult) -> dict[str, Any]:
+    base = r.base
+    return {
+        "base": _ref(base.organization),
+        "base_id": base.pk,
+        "level": base.level,
+        "province": base.host.province.code,
+        "field": base.field.name,
+        "score": r.score,
+        "rank": r.rank,
+        "cohort_size": r.cohort_size,
+        "field_rank": r.field_rank,
+        "field_size": r.field_size,
+        "recommendation": r.recommendation,
+        "recommendation_label": str(r.get_recommendation_display()),
+        "grounds": r.grounds,
+        "reasons": [{**x, "label": _label(x["indicator"])} for x in r.reasons],
+        "sensitivity": r.sensitivity,
+    }
+
+
+def run_out(run: EvaluationRun, results: list[EvaluationResult]) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "scheme": run.scheme_id,
+        "ran_at": run.ran_at,
+        "base_count": run.base_count,
+        "results": [result_out(r) for r in results],
     }
