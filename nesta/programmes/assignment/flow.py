@@ -202,13 +202,14 @@ def _solve(p: Problem, cand: Candidates) -> Solution | None:
     return found[0] if found else None
 
 
-def _priced(p: Problem, cand: Candidates, net: Network, pricer: pricing.Pricer) -> tuple[Candidates, int]:
-    """The candidates with the pairs of negative reduced cost (pricing.py) added."""
+def _priced(p: Problem, cand: Candidates, net: Network, pricer: pricing.Pricer) -> tuple[Candidates, int | None]:
+    """The candidates with the pairs of negative reduced cost (pricing.py) added, and how many
+    pairs had one (None: the potentials did not settle, so nothing can be said)."""
     g = net.graph
     flows = net.flow.flows(np.arange(g.arcs, dtype=np.int64))
     d = pricing.potentials(pricing.residual(g.tails, g.heads, g.caps, g.costs, flows, len(g.supplies)))
     if d is None:
-        return cand, 0
+        return cand, None
     n_a, n_e = p.shape
     a0 = FIRST_EXPERT + n_e
     inprov = np.where(g.inprov_node >= 0, d[np.maximum(g.inprov_node, 0)], np.iinfo(np.int64).min)
@@ -225,7 +226,7 @@ def _improve(p: Problem, cand: Candidates, solution: Solution, net: Network) -> 
     for rounds in range(1, PRICE_ROUNDS + 1):
         more, negative = _priced(p, cand, net, pricer)
         if not negative:
-            solution.priced_out = True
+            solution.priced_out = negative == 0
             return cand, solution, rounds - 1
         found = _optimum(p, more)
         if found is None:  # cannot happen (a superset of a feasible graph); keep what we have

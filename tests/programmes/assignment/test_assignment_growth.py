@@ -97,3 +97,14 @@ def test_a_random_instance_grown_equals_all_pairs_on_small_sizes():
         check(p, s)
         everything = flow._solve(p, candidates(p, None))
         assert float(s.pair_affinity.sum()) >= float(everything.pair_affinity.sum()) - 0.05
+
+
+def test_potentials_are_shortest_distances_and_a_negative_cycle_gives_none():
+    from nesta.programmes.assignment import pricing
+
+    arcs = pricing.Residual(
+        tails=np.array([0, 1, 0, 3]), heads=np.array([1, 2, 2, 2]), costs=np.array([-2, -3, 1, 4]), nodes=4
+    )
+    assert pricing.potentials(arcs).tolist() == [0, -2, -5, 0]  # from a virtual root at cost 0
+    cycle = pricing.Residual(tails=np.array([0, 1]), heads=np.array([1, 0]), costs=np.array([-1, -1]), nodes=2)
+    assert pricing.potentials(cycle) is None
