@@ -27,3 +27,10 @@ class DemoConfig(AppConfig):
 
         registry.demo_provider("programmes.calls", programmes.load_calls, after=("directory",))
         registry.demo_provider("programmes.subsidies", programmes.load_subsidies, after=("directory",))
+        # the innovation bases of issue 11: their derived figures read the instruments, the
+        # contracts and the awards, so they come after those
+        from nesta.demo import bases
+
+        registry.demo_provider(
+            "bases", bases.load, after=("directory", "instruments", "market.contracts", "programmes.calls")
+        )
