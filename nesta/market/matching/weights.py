@@ -47,7 +47,7 @@ CANDIDATES = 200
 # The exact top k (pruning.py): the bounded draw above only gives a first threshold, then MaxScore
 # reads the lists that can still matter. False: the bounded draw alone (approximate).
 PRUNE = True
-PRUNE_RESIDUAL = 0.3  # the unread lists may add at most this share of the k-th score (pruning.plan)
+PRUNE_RESIDUAL = 0.15  # the unread lists may add at most this share of the k-th score (pruning.plan)
 PRUNE_FIRST_BUDGET = 4_000  # the first draw's postings (its k-th exact score is the first θ)
 PRUNE_FIRST_CANDIDATES = 100
 
