@@ -86,23 +86,46 @@ def grow(p: Problem, cand: Candidates, short: np.ndarray, room: np.ndarray, per_
         keep = np.arange(order.shape[1])[None, :] < want[:, None]
         rows, cols = np.nonzero(keep)
         pick[short[order[rows, cols]], spare[rows]] = True
-    inside = p.in_province()[short] if p.inprov_cap is not None else None
-    for row, i in enumerate(short.tolist()):
-        score = np.where(new[i], p.affinity[i], -1.0)
-        order = np.argsort(-score, kind="stable")
-        order = order[score[order] >= 0]
-        pick[i, order[:per_app]] = True  # its next best, room or not (a reroute may free them)
-        with_room = order[room[order] > 0]
-        pick[i, with_room[:per_app]] = True
-        if inside is not None:
-            pick[i, with_room[~inside[row][with_room]][:per_app]] = True
+    if len(short):
+        rows = short[:, None]
+        score = _scores(p.affinity[short], new[short])  # (short, experts)
+        _mark(pick, rows, score, per_app)  # its next best, room or not (a reroute may free them)
+        score = np.where((room > 0)[None, :], score, np.float32(-1.0))
+        _mark(pick, rows, score, per_app)  # its best with room
+        if p.inprov_cap is not None:
+            outside = np.where(p.in_province()[short], np.float32(-1.0), score)
+            _mark(pick, rows, outside, per_app)  # … from outside its province
         if p.one_per_org:
-            orgs = p.expert_org[with_room]
-            _u, first = np.unique(orgs, return_index=True)  # the best of each organisation
-            pick[i, with_room[np.sort(first)][:per_app]] = True
+            _mark_per_group(pick, short, score, p.expert_org, per_app)  # … the best of each organisation
     pick &= new
     added = _pairs(pick)
     return Candidates(np.concatenate([cand.apps, added.apps]), np.concatenate([cand.experts, added.experts]))
+
+
+def _mark(pick: np.ndarray, rows: np.ndarray, score: np.ndarray, n: int) -> None:
+    """Mark each row's n best columns of non-negative score."""
+    top = _top_rows(score, n)
+    ok = np.take_along_axis(score, top, axis=1) >= 0
+    pick[np.broadcast_to(rows, top.shape)[ok], top[ok]] = True
+
+
+def _mark_per_group(pick: np.ndarray, short: np.ndarray, score: np.ndarray, expert_org: np.ndarray, n: int) -> None:
+    """Mark, per row, the best expert of each of its n best organisations (an expert without one
+    is an organisation alone); ties may mark two of one organisation, which costs an arc only."""
+    n_e = score.shape[1]
+    key = np.where(expert_org >= 0, expert_org.astype(np.int64), -1 - np.arange(n_e, dtype=np.int64))
+    order = np.argsort(key, kind="stable")
+    starts = np.concatenate([[0], np.nonzero(np.diff(key[order]))[0] + 1])
+    sizes = np.diff(np.append(starts, n_e))
+    by_group = score[:, order]
+    best = np.maximum.reduceat(by_group, starts, axis=1)  # (short, groups)
+    chosen = np.zeros(best.shape, dtype=bool)
+    top = _top_rows(best, n)
+    chosen[np.arange(len(short))[:, None], top] = True
+    chosen &= best >= 0
+    hit = chosen.repeat(sizes, axis=1) & (by_group == best.repeat(sizes, axis=1))
+    r, c = np.nonzero(hit)
+    pick[short[r], order[c]] = True
 
 
 def grow_for_min_loads(p: Problem, cand: Candidates, per_expert: int) -> Candidates:

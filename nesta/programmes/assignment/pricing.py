@@ -81,8 +81,9 @@ class Pricer:
     ) -> tuple[Candidates, int]:
         """The candidates with each application's and each expert's `per_side` most negative
         reduced-cost pairs added; and how many pairs outside the graph have a negative one."""
-        # reduced cost −scaled + π(j) − π(head) < 0  ⇔  scaled > π(j) − π(head); in row blocks,
-        # so the temporaries stay in cache
+        # reduced cost −scaled + π(j) − π(head) < 0  ⇔  gain = scaled − (π(j) − π(head)) > 0; in
+        # row blocks (the temporaries stay in cache), each block keeping only its rows' and its
+        # columns' per_side best — a superset of what the whole matrix's selection needs
         ep = expert_pi.astype(np.float32)[None, :]
         ap = app_pi.astype(np.float32)
         none = np.iinfo(np.int64).min
@@ -90,37 +91,43 @@ class Pricer:
         ip = inprov_pi.astype(np.float32) if inprov_pi is not None else ap
         found_a: list[np.ndarray] = []
         found_e: list[np.ndarray] = []
-        n_a = len(app_pi)
+        found_g: list[np.ndarray] = []
+        count = 0
+        n_a, n_e = self.scaled.shape
         for lo in range(0, n_a, BLOCK):
             hi = min(lo + BLOCK, n_a)
-            scaled = self.scaled[lo:hi]
-            neg = scaled > ep - ap[lo:hi, None]
+            thr = ep - ap[lo:hi, None]
             if use_inside:
                 assert self.inside is not None and inprov_pi is not None
                 rows = np.nonzero(inprov_pi[lo:hi] != none)[0]
                 if len(rows):
-                    alt = scaled[rows] > ep - ip[lo + rows, None]
-                    neg[rows] = np.where(self.inside[lo + rows], alt, neg[rows])
-            neg &= self.outside[lo:hi]
-            r, c = np.nonzero(neg)
+                    thr[rows] = np.where(self.inside[lo + rows], ep - ip[lo + rows, None], thr[rows])
+            gain = self.scaled[lo:hi] - thr
+            neg = (gain > 0) & self.outside[lo:hi]
+            count += int(neg.sum())
+            gain[~neg] = 0
+            keep = np.zeros(neg.shape, dtype=bool)
+            top_r = min(per_side, n_e)
+            keep[np.arange(hi - lo)[:, None], np.argpartition(gain, n_e - top_r, axis=1)[:, n_e - top_r :]] = True
+            top_c = min(per_side, hi - lo)
+            keep[np.argpartition(gain, hi - lo - top_c, axis=0)[hi - lo - top_c :, :], np.arange(n_e)[None, :]] = True
+            keep &= neg
+            r, c = np.nonzero(keep)
             found_a.append(r + lo)
             found_e.append(c)
-        ai, ej = np.concatenate(found_a), np.concatenate(found_e)
-        if not len(ai):
+            found_g.append(gain[r, c].astype(np.int64))
+        if not count:
             return cand, 0
-        count = len(ai)
-        head = app_pi[ai]
-        if self.inside is not None and inprov_pi is not None:
-            via = self.inside[ai, ej] & (inprov_pi[ai] != np.iinfo(np.int64).min)
-            head = np.where(via, inprov_pi[ai], head)
-        gain = self.scaled[ai, ej].astype(np.int64) - expert_pi[ej] + head
-        keep = np.zeros(len(ai), dtype=bool)
-        span = int(gain.max()) + 1
+        ai, ej, gain_all = np.concatenate(found_a), np.concatenate(found_e), np.concatenate(found_g)
+        span = int(gain_all.max()) + 1
+        chosen = np.zeros(len(ai), dtype=bool)
         for group in (ai, ej):  # each application's and each expert's per_side most negative
-            order = np.argsort(group.astype(np.int64) * span + (span - 1 - gain))  # by group, best first
+            order = np.argsort(group.astype(np.int64) * span + (span - 1 - gain_all))  # by group, best first
             g = group[order]
-            first = np.searchsorted(g, g, side="left")
-            keep[order[np.arange(len(g)) - first < per_side]] = True
-        ai, ej = ai[keep].astype(np.int64), ej[keep].astype(np.int64)
+            starts = np.r_[True, g[1:] != g[:-1]]
+            idx = np.arange(len(g))
+            rank = idx - np.maximum.accumulate(np.where(starts, idx, 0))
+            chosen[order[rank < per_side]] = True
+        ai, ej = ai[chosen].astype(np.int64), ej[chosen].astype(np.int64)
         self.outside[ai, ej] = False
         return Candidates(np.concatenate([cand.apps, ai]), np.concatenate([cand.experts, ej])), count
