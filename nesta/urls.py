@@ -15,6 +15,7 @@ urlpatterns = [
     path("instruments/", include("nesta.instruments.urls")),
     path("market/", include("nesta.market.urls")),
     path("projects/", include("nesta.programmes.urls")),
+    path("bases/", include("nesta.bases.urls")),
     path("", include("nesta.core.inbox_urls")),  # /notifications/, /jobs/<id>/
     path("", include("nesta.portal.urls")),
     path("", include("nesta.core.urls")),

@@ -19,6 +19,7 @@ class BasesConfig(AppConfig):
             registry.audit_model(model)
         for event, label in AUDIT_EVENTS.items():
             registry.audit_event(event, label)
+        registry.nav_item("bases", _("创新基地"), "bases:list", "/bases/", order=75)
 
 
 # Which bases exist, where, in what field and with what status is public (as the directory is).

@@ -20,6 +20,7 @@ def test_navigation_lists_the_registered_items_in_order():
         "openness",
         "market",
         "programmes",
+        "bases",
         "zones",
         "cooperation",
         "strategy",

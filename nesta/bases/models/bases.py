@@ -8,6 +8,7 @@ director, status and the history of that status.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nesta.core.models import TaxonomyNode
@@ -74,6 +75,9 @@ class Base(models.Model):
 
     def __str__(self) -> str:
         return self.organization.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("bases:detail", args=[self.pk])
 
     def permission_target(self) -> Target:
         # The host organisation's people fill in the base's reports; its province checks them.

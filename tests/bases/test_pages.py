@@ -1,0 +1,84 @@
+"""The bases' pages: the public register with filters, a base with its history, reports (for those
+who may read them) and latest evaluation, the layout matrix, an evaluation run with its reasons —
+each in a constant number of queries."""
+
+import pytest
+
+from nesta.bases.models import ReportStatus
+from nesta.bases.services import evaluation as services
+from tests.bases.factories import BaseFactory, BaseReportFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_register_is_public_and_filters(client, people):
+    BaseFactory(level="provincial")
+    r = client.get("/bases/")
+    assert r.status_code == 200
+    assert r.content.decode().count('data-testid="base-card"') == 3
+    r = client.get("/bases/?level=provincial&province=210000")
+    assert r.content.decode().count('data-testid="base-card"') == 1
+
+
+def test_the_register_reads_a_constant_number_of_queries(client, people, django_assert_max_num_queries):
+    client.get("/bases/")
+    for _ in range(8):
+        BaseFactory()
+    with django_assert_max_num_queries(8):
+        assert client.get("/bases/").status_code == 200
+
+
+def test_a_base_shows_its_history_and_its_reports_only_to_those_who_may_read_them(client, people):
+    base = people["base"]
+    BaseReportFactory(base=base, year=2025, status=ReportStatus.ACCEPTED, papers=77)
+    page = client.get(f"/bases/{base.pk}/").content.decode()
+    assert base.organization.name in page and 'data-testid="status-history"' in page
+    assert 'data-testid="report-2025"' not in page  # anonymous
+    client.force_login(people["member"])
+    page = client.get(f"/bases/{base.pk}/").content.decode()
+    assert 'data-testid="report-2025"' in page and "77" in page
+    client.force_login(people["other_member"])
+    assert 'data-testid="report-2025"' not in client.get(f"/bases/{base.pk}/").content.decode()
+    assert client.get("/bases/2000000000/").status_code == 404
+
+
+def test_the_layout_matrix_counts_and_shows_the_gaps(client, people, reference):
+    from nesta.core.models import TaxonomyNode
+
+    area = TaxonomyNode.objects.filter(depth=1).order_by("sort_order").first()
+    sub = TaxonomyNode.objects.filter(parent=area).first()
+    BaseFactory(field=sub or area, level="provincial")
+    r = client.get("/bases/layout/")
+    assert r.status_code == 200
+    matrix = r.context["layout"]
+    row = next(x for x in matrix.rows if x.area == area)
+    liaoning = [p.code for p in matrix.provinces].index("210000")
+    assert row.cells[liaoning].provincial >= 1
+    assert len(matrix.uncovered) == sum(r.gaps for r in matrix.rows) > 0
+    assert "空白" in r.content.decode()
+
+
+def test_an_evaluation_run_shows_each_recommendation_and_why(client, people):
+    bases = [people["base"], BaseFactory(), BaseFactory()]
+    for base, papers in zip(bases, (10, 20, 30), strict=True):
+        BaseReportFactory(base=base, year=2025, status=ReportStatus.ACCEPTED, papers=papers)
+    scheme = services.scheme_create(
+        actor=people["office"],
+        data={
+            "base_type": "key_laboratory",
+            "year": 2025,
+            "name": "评估",
+            "top_share": "0.34",
+            "bottom_share": "0.34",
+            "criteria": [{"indicator": "papers", "weight": "1"}],
+        },  # fmt: skip
+    )
+    run = services.evaluation_run(actor=people["office"], scheme_id=scheme.pk)
+    assert client.get(f"/bases/evaluations/{run.pk}/").status_code == 302  # to the login page
+    client.force_login(people["office"])
+    page = client.get(f"/bases/evaluations/{run.pk}/").content.decode()
+    assert page.count('data-testid="result"') == 3
+    assert "重点支持" in page and "整改" in page and "发表论文" in page
+    assert "排名位于重点支持比例之内" in page
+    client.force_login(people["member"])
+    assert client.get(f"/bases/evaluations/{run.pk}/").status_code == 403
