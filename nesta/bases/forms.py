@@ -37,3 +37,34 @@ class BaseFilterForm(forms.Form):
     def filters(self) -> BaseFilters:
         d = self.cleaned_data if self.is_valid() else {}
         return BaseFilters(**{k: d.get(k) or "" for k in ("base_type", "level", "status", "province")})
+
+
+class ReportForm(forms.Form):
+    """The typed figures of an annual report (indicators.TYPED); the year only when creating."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    summary = forms.CharField(
+        label=_("年度工作总结"), required=False, max_length=8000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, creating: bool = True, **kwargs: Any):
+        from nesta.bases.indicators import TYPED
+
+        super().__init__(*args, **kwargs)
+        if not creating:
+            del self.fields["year"]
+        for ind in TYPED:
+            if ind.money:
+                field: forms.Field = forms.DecimalField(
+                    label=f"{ind.label}（{ind.unit}）", min_value=0, max_digits=16, decimal_places=2, initial=0
+                )
+            else:
+                field = forms.IntegerField(
+                    label=f"{ind.label}（{ind.unit}）", min_value=0, max_value=10_000_000, initial=0
+                )
+            self.fields[ind.key] = field
+        for f in self.fields.values():
+            f.widget.attrs["class"] = "form-control form-control-sm"
+
+    def to_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "year"}

@@ -82,3 +82,33 @@ def test_an_evaluation_run_shows_each_recommendation_and_why(client, people):
     assert "排名位于重点支持比例之内" in page
     client.force_login(people["member"])
     assert client.get(f"/bases/evaluations/{run.pk}/").status_code == 403
+
+
+def test_the_host_fills_in_submits_and_the_province_returns_with_a_reason(client, people):
+    base = people["base"]
+    client.force_login(people["member"])
+    assert 'data-testid="new-report"' in client.get(f"/bases/{base.pk}/").content.decode()
+    form = {"year": 2025, "summary": "年度总结", "fixed_staff": 10, "senior_staff": 11}
+    form |= {k: 0 for k in ("rd_spend", "doctorate_staff", "projects", "funding_national", "funding_local",
+                            "funding_enterprise", "funding_other", "patents_applied", "patents_granted", "standards",
+                            "papers", "transfers", "transfer_income", "open_projects", "trainees")}  # fmt: skip
+    r = client.post(f"/bases/{base.pk}/reports/new/", form)
+    assert r.status_code == 422 and "高级职称人员不能多于固定人员" in r.content.decode()
+    r = client.post(f"/bases/{base.pk}/reports/new/", {**form, "senior_staff": 5, "papers": 33})
+    assert r.status_code == 302
+    report = base.reports.get(year=2025)
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "33" in page and 'data-testid="report-submit"' in page and 'data-testid="derived-contracts"' in page
+    client.post(f"/bases/reports/{report.pk}/submit/")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED and report.derived_at is not None
+    assert 'data-testid="edit-report"' not in client.get(report.get_absolute_url()).content.decode()
+    client.force_login(people["province"])
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert 'data-testid="report-check"' in page and 'data-testid="report-return"' in page
+    client.post(f"/bases/reports/{report.pk}/return/", {"reason": "专利数与附件不符"})
+    report.refresh_from_db()
+    assert (report.status, report.status_note) == (ReportStatus.RETURNED, "专利数与附件不符")
+    client.force_login(people["other_member"])
+    assert client.get(report.get_absolute_url()).status_code == 404
+    assert client.get(f"/bases/{base.pk}/reports/new/").status_code == 403

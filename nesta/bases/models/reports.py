@@ -5,6 +5,7 @@ derived figures are computed from the platform's records and frozen when the rep
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from nesta.bases.indicators import ALL, DERIVED
@@ -92,6 +93,9 @@ class BaseReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.base} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("bases:report", args=[self.pk])
 
     def permission_target(self) -> Target:
         return self.base.permission_target()

@@ -87,3 +87,39 @@ def report_get(*, viewer: Any, report_id: int) -> BaseReport:
 
 def report_actions(viewer: Any, report: BaseReport) -> list[Any]:
     return REPORT.available(viewer, report)
+
+
+DERIVED_SHOWN = 20  # the first records listed under a derived figure (the count says how many in all)
+
+
+def derived_rows(report: BaseReport) -> list[dict[str, Any]]:
+    """Each derived figure of the report — frozen on submission, or live while a draft — with the
+    records it comes from (the first DERIVED_SHOWN and how many there are)."""
+    from nesta.bases.indicators import DERIVED
+    from nesta.bases.selectors.derived import derived_figures, derived_records
+
+    live = None
+    if report.derived_at is None:
+        live = derived_figures(organization_id=report.base.organization_id, year=report.year).as_fields()
+    rows = []
+    seen: dict[str, tuple[list[Any], int]] = {}
+    for ind in DERIVED:
+        group = {
+            "instrument_hours": "sessions",
+            "external_service_hours": "external",
+            "contract_amount": "contracts",
+        }.get(ind.key, ind.key)
+        if group not in seen:
+            qs = derived_records(organization_id=report.base.organization_id, year=report.year, indicator=ind.key)
+            seen[group] = (list(qs[:DERIVED_SHOWN]), qs.count())
+        records, count = seen[group]
+        rows.append(
+            {
+                "indicator": ind,
+                "value": live[ind.key] if live is not None else getattr(report, ind.key),
+                "live": live is not None,
+                "records": records,
+                "count": count,
+            }
+        )
+    return rows

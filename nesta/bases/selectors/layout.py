@@ -67,7 +67,7 @@ def layout_matrix(*, base_type: str | None = None) -> Layout:
     for c in counts:
         # the taxonomy has three levels (group, area, sub-field): a sub-field counts for its area
         area_id = c["field_id"] if c["field__depth"] == 1 else c["field__parent_id"]
-        row = rows.get(area_id)
+        row = rows.get(area_id) if area_id is not None else None
         i = index.get(c["host__province__code"])
         if row is None or i is None:
             continue
