@@ -3,10 +3,14 @@ evaluation and why), the layout matrix, and an evaluation run's results with the
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from nesta.bases.forms import BaseFilterForm, ReportForm
 from nesta.bases.indicators import BY_KEY, DERIVED, TYPED
@@ -15,8 +19,10 @@ from nesta.bases.models import BaseType
 from nesta.bases.selectors import bases as reads
 from nesta.bases.selectors import evaluation as eval_reads
 from nesta.bases.selectors.layout import layout_matrix
+from nesta.bases.services import evaluation as eval_services
 from nesta.bases.services import reports as report_services
 from nesta.core import errors
+from nesta.core.generic.base import domain_errors
 from nesta.core.generic.detail import DetailPage
 from nesta.core.generic.form import FormPage
 from nesta.core.generic.list import ListPage
@@ -226,3 +232,28 @@ def _run_report(request: HttpRequest, t: Any, report_id: int) -> None:
 report_transition = transition_view(
     REPORT, id_kwarg="pk", run=_run_report, back=lambda request, pk: reverse("bases:report", args=[pk])
 )
+
+
+class SchemeList(ListPage):
+    """The evaluation schemes (office and provinces), each with its latest run; the office runs one."""
+
+    template_name = "bases/schemes.html"
+    partial_template = "bases/schemes.html"
+    login_required = True
+
+    def get_page(self, request: HttpRequest, filters: Any, cursor: str | None, limit: int) -> Page[Any]:
+        schemes = eval_reads.scheme_list(viewer=request.user)
+        return Page(items=[{"scheme": s, "run": eval_reads.latest_run(scheme=s)} for s in schemes])
+
+    def get_extra_context(self, request: HttpRequest, filters: Any, page: Page[Any]) -> dict[str, Any]:
+        return {"may_run": can(request.user, "evaluation.manage", None)}
+
+
+@require_POST
+@domain_errors
+def scheme_run(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("bases:schemes"))
+    run = eval_services.evaluation_run(actor=request.user, scheme_id=pk)
+    messages.success(request, _("评估已运行，%(n)d 个基地参评。") % {"n": run.base_count})
+    return redirect("bases:run", pk=run.pk)

@@ -112,3 +112,28 @@ def test_the_host_fills_in_submits_and_the_province_returns_with_a_reason(client
     client.force_login(people["other_member"])
     assert client.get(report.get_absolute_url()).status_code == 404
     assert client.get(f"/bases/{base.pk}/reports/new/").status_code == 403
+
+
+def test_the_office_runs_a_scheme_from_the_schemes_page(client, people):
+    BaseReportFactory(base=people["base"], year=2025, status=ReportStatus.ACCEPTED, papers=5)
+    scheme = services.scheme_create(
+        actor=people["office"],
+        data={
+            "base_type": "key_laboratory",
+            "year": 2025,
+            "name": "2025年度重点实验室评估",
+            "criteria": [{"indicator": "papers", "weight": "1"}],
+        },
+    )
+    client.force_login(people["province"])
+    page = client.get("/bases/evaluations/").content.decode()
+    assert "2025年度重点实验室评估" in page and 'data-testid="run-scheme"' not in page
+    assert client.post(f"/bases/evaluations/schemes/{scheme.pk}/run/").status_code == 403
+    client.force_login(people["office"])
+    assert 'data-testid="run-scheme"' in client.get("/bases/evaluations/").content.decode()
+    r = client.post(f"/bases/evaluations/schemes/{scheme.pk}/run/")
+    assert r.status_code == 302 and "/bases/evaluations/" in r["Location"]
+    assert scheme.runs.count() == 1
+    client.force_login(people["member"])
+    assert "基地评估" not in client.get("/bases/").content.decode()
+    assert client.get("/bases/evaluations/").status_code == 403
