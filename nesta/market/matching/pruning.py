@@ -42,6 +42,7 @@ SCALE = float(I.IMPACT_SCALE)
 SLACK = 1e-9  # floating-point room: bounds are widened by this share
 TOKENS_BATCH = 200
 MAX_ARMS = 450  # SQLite's compound SELECT limit is 500
+LINEAR = True  # one line per range above the bound (False: the exact bound and a lower one per posting)
 LAST: dict[str, float] = {}  # what the last call did (the bench reports it)
 
 
@@ -91,6 +92,7 @@ class Arm:
     lowest: int
     weight: float
     rest: float
+    top: int = I.IMPACT_SCALE  # the largest impact of the range (the tangent's point, `_line`)
 
 
 def plan(query: dict[str, float], coll: C.Collection, theta: float) -> tuple[list[Arm], dict[int, float]]:
@@ -133,23 +135,49 @@ def plan(query: dict[str, float], coll: C.Collection, theta: float) -> tuple[lis
                 per_term.setdefault((t, 1, 0.0), []).append(code)
         residual[code] = rest
     arms = [
-        Arm(coll.term_ids[t], tuple(sorted(kinds)), lowest, query[t] * coll.idf(t) * k1, r)
+        Arm(
+            coll.term_ids[t],
+            tuple(sorted(kinds)),
+            lowest,
+            query[t] * coll.idf(t) * k1,
+            r,
+            max(coll.max_by_kind[t][c] for c in kinds),
+        )
         for (t, lowest, r), kinds in sorted(per_term.items())
     ]
     return arms, residual
 
 
+def _line(a: Arm, m: float) -> tuple[float, float]:
+    """(slope, intercept) per impact of a line above W·ub over the arm's range, less its `rest`:
+    ub is concave in the impact (linear when the mean length is at most the reference), so its
+    tangent at the middle of the range is above it everywhere — one multiply-add per posting."""
+    lo, hi = (a.lowest + 0.5) / SCALE, (max(a.top, a.lowest) + 0.5) / SCALE
+    x0 = (lo + hi) / 2
+    f0 = x0 / (m + x0 * (1 - m))
+    d0 = m / (m + x0 * (1 - m)) ** 2
+    slope = a.weight * d0 / SCALE
+    return slope, a.weight * (f0 + d0 * (0.5 / SCALE - x0)) - a.rest
+
+
 def _arms_sql(arms: Sequence[Arm], m: float, big: float) -> tuple[str, list]:
     f = "CAST(%s AS DOUBLE PRECISION)"
-    arm = (
-        f"SELECT listing_id, kind, {f} * (1.0 / (1.0 + (1000.0 / (impact + 0.5) - 1.0) * {f})) - {f} AS u, "
-        f"CASE WHEN impact <= 1 THEN 0.0 ELSE {f} * (1.0 / (1.0 + (1000.0 / (impact - 0.5) - 1.0) * {f})) END AS l "
-        f"FROM {I.T_POST} WHERE term_id = %s AND kind IN ({{kinds}}) AND impact >= %s"
-    )
+    if LINEAR:
+        arm = f"SELECT listing_id, kind, impact * {f} + {f} AS u FROM {I.T_POST} "
+        arm += "WHERE term_id = %s AND kind IN ({kinds}) AND impact >= %s"
+    else:
+        arm = (
+            f"SELECT listing_id, kind, {f} * (1.0 / (1.0 + (1000.0 / (impact + 0.5) - 1.0) * {f})) - {f} AS u, "
+            f"CASE WHEN impact <= 1 THEN 0.0 ELSE {f} * (1.0 / (1.0 + (1000.0 / (impact - 0.5) - 1.0) * {f})) "
+            f"END AS l FROM {I.T_POST} WHERE term_id = %s AND kind IN ({{kinds}}) AND impact >= %s"
+        )
     parts, params = [], []
     for a in arms:
         parts.append(arm.format(kinds=", ".join(["%s"] * len(a.kinds))))
-        params += [a.weight, m, a.rest, a.weight, big, a.term_id, *a.kinds, a.lowest]
+        if LINEAR:
+            params += [*_line(a, m), a.term_id, *a.kinds, a.lowest]
+        else:
+            params += [a.weight, m, a.rest, a.weight, big, a.term_id, *a.kinds, a.lowest]
     return " UNION ALL ".join(parts), params
 
 
@@ -157,11 +185,12 @@ def _read(arms: Sequence[Arm], residual: dict[int, float], theta: float, m: floa
     """(listing id, kind, upper bound less the residual, lower bound) of every document a range
     holds whose upper bound reaches θ: one statement (more when the ranges are too many for one)."""
     f = "CAST(%s AS DOUBLE PRECISION)"
+    low = "CAST(0 AS DOUBLE PRECISION)" if LINEAR else "SUM(l)"  # the linear read keeps no lower bounds
     if len(arms) <= MAX_ARMS:
         union, params = _arms_sql(arms, m, big)
         cases = " ".join(f"WHEN {int(code)} THEN {f}" for code in residual)
         sql = (
-            f"SELECT listing_id, kind, SUM(u), SUM(l) FROM ({union}) x GROUP BY listing_id, kind "
+            f"SELECT listing_id, kind, SUM(u), {low} FROM ({union}) x GROUP BY listing_id, kind "
             f"HAVING SUM(u) + (CASE kind {cases} ELSE 0.0 END) >= {f}"
         )
         with connection.cursor() as cur:
@@ -171,13 +200,13 @@ def _read(arms: Sequence[Arm], residual: dict[int, float], theta: float, m: floa
     with connection.cursor() as cur:
         for i in range(0, len(arms), MAX_ARMS):
             union, params = _arms_sql(arms[i : i + MAX_ARMS], m, big)
-            cur.execute(f"SELECT listing_id, kind, SUM(u), SUM(l) FROM ({union}) x GROUP BY listing_id, kind", params)
-            for oid, code, u, low in cur.fetchall():
+            cur.execute(f"SELECT listing_id, kind, SUM(u), {low} FROM ({union}) x GROUP BY listing_id, kind", params)
+            for oid, code, u, lower in cur.fetchall():
                 acc = sums.setdefault((oid, code), [0.0, 0.0])
-                acc[0] += u
-                acc[1] += low
+                acc[0] += float(u)
+                acc[1] += float(lower)
     limit = theta * (1 - 1e-7)
-    return [(oid, code, u, low) for (oid, code), (u, low) in sums.items() if u + residual.get(code, 0.0) >= limit]
+    return [(oid, code, u, lower) for (oid, code), (u, lower) in sums.items() if u + residual.get(code, 0.0) >= limit]
 
 
 def _tokens(ids: Sequence[int]) -> dict[int, list[str]]:

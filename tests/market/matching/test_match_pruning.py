@@ -58,8 +58,15 @@ def small_draw(monkeypatch):
     monkeypatch.setattr(W, "PRUNE_FIRST_CANDIDATES", 8)
 
 
-@pytest.mark.parametrize(("seed", "short"), [(1, True), (2, False), (3, True), (4, False)])
-def test_pruned_top_k_equals_the_exhaustive_top_k(small_draw, seed, short):
+@pytest.mark.parametrize(
+    ("seed", "short", "linear", "arms"),
+    [(1, True, True, 450), (2, False, True, 450), (3, True, False, 450), (4, False, False, 450), (5, True, True, 2)],
+)
+def test_pruned_top_k_equals_the_exhaustive_top_k(small_draw, monkeypatch, seed, short, linear, arms):
+    """Both reads (a line above the bound per range, or the bound itself with lower bounds), and
+    the ranges split over several statements when they are too many for one."""
+    monkeypatch.setattr(P, "LINEAR", linear)
+    monkeypatch.setattr(P, "MAX_ARMS", arms)
     rng = random.Random(seed)
     docs = corpus(rng, 300, short=short)
     I.apply([], docs, fresh=True)
