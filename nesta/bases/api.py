@@ -4,8 +4,9 @@ workflow. Thin: each endpoint calls one service or selector."""
 import inspect
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Path, Query, Router
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Path, Query, Router, UploadedFile
 from ninja.responses import Status
 
 from nesta.bases import schemas as s
@@ -15,10 +16,13 @@ from nesta.bases.selectors import bases as reads
 from nesta.bases.selectors import evaluation as eval_reads
 from nesta.bases.services import bases as base_services
 from nesta.bases.services import evaluation as eval_services
+from nesta.bases.services import imports
 from nesta.bases.services import reports as report_services
 from nesta.core.api_auth import api_user, api_user_required, login_required
 from nesta.core.api_lifecycle import transition_endpoints
+from nesta.core.errors import ValidationFailed
 from nesta.core.lifecycle import Transition
+from nesta.core.permissions import require
 from nesta.core.schemas import ErrorOut
 
 router = Router(tags=["bases"])
@@ -220,3 +224,46 @@ def run_scheme(request: HttpRequest, scheme_id: int = Path(..., ge=1, le=ID_MAX)
 def get_run(request: HttpRequest, run_id: int = Path(..., ge=1, le=ID_MAX)):
     run, results = eval_reads.run_results(viewer=api_user(request), run_id=run_id)
     return s.run_out(run, results)
+
+
+# --- the provinces' collected reports (XLSX) ---------------------------------------------------
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+@router.get(
+    "/base-report-imports/template.xlsx",
+    response=READ_ERRORS,
+    auth=login_required,
+    openapi_extra={"responses": {"200": {"content": {XLSX_TYPE: {}}, "description": "XLSX"}}},
+    summary="年度报告导入模板（本省基地各一行）",
+)
+def import_template(request: HttpRequest, year: int = Query(..., ge=2000, le=2100)):
+    user = api_user(request)
+    require(user, "base_report.check", None)
+    response = HttpResponse(imports.reports_template_xlsx(actor=user, year=year), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="base-reports-{year}.xlsx"'
+    return response
+
+
+@router.post(
+    "/base-report-imports",
+    response={200: s.BaseImportOut, 201: s.BaseImportOut, **ERRORS},
+    summary="导入省级汇总的年度报告（XLSX，全部通过才保存，导入后为省级已审核；422 时 details.rows 为逐行错误）",
+)
+def import_reports(request: HttpRequest, file: File[UploadedFile], dry_run: bool = Query(False)):
+    user = api_user_required(request)
+    require(user, "base_report.check", None)
+    if file.size is not None and file.size > MAX_UPLOAD:
+        raise ValidationFailed(
+            _("文件过大（上限 5 MB）。"), code="invalid_file", details={"file": [_("文件过大（上限 5 MB）。")]}
+        )
+    result = imports.reports_import(actor=user, content=file.read(), dry_run=dry_run)
+    errors = [e.as_dict() for e in result.errors]
+    if errors and not dry_run:
+        raise ValidationFailed(
+            _("导入文件有错误，未保存任何记录。"), code="import_rows_invalid", details={"rows": errors}
+        )
+    body = {"rows": result.rows, "saved": len(result.saved), "ids": result.saved, "dry_run": dry_run, "errors": errors}
+    return Status(200 if dry_run else 201, body)

@@ -41,6 +41,7 @@ PERMISSIONS: dict[str, dict[str, str]] = {
 
 # Named audit events other than the lifecycle tables' own (lifecycles/).
 AUDIT_EVENTS = {
+    "base_report.imported": _("导入年度报告"),
     "evaluation_scheme.created": _("新建评估方案"),
     "evaluation_scheme.updated": _("修改评估方案"),
     "evaluation.run": _("运行基地评估"),

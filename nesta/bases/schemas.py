@@ -369,3 +369,17 @@ def run_out(run: EvaluationRun, results: list[EvaluationResult]) -> dict[str, An
         "base_count": run.base_count,
         "results": [result_out(r) for r in results],
     }
+
+
+class BaseImportRowErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class BaseImportOut(Schema):
+    rows: int
+    saved: int
+    ids: list[int]
+    dry_run: bool
+    errors: list[BaseImportRowErrorOut]
