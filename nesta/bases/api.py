@@ -168,6 +168,7 @@ def list_indicators(request: HttpRequest):
             "unit": str(i.unit),
             "money": i.money,
             "derived": i.derived,
+            "computed": i.compute is not None,
             "source": i.source,
         }
         for i in ALL_INDICATORS

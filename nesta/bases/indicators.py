@@ -2,7 +2,9 @@
 XLSX import, the evaluation schemes and the pages (label, unit, and whether the figure is typed by
 the base or derived from the platform's own records)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,11 @@ class Indicator:
     money: bool = False
     derived: bool = False  # computed from the platform's records when the report is submitted
     source: str = ""  # for derived figures: where they come from (the page links to the records)
+    # computed figures: a function of the report's own figures (per head, shares, totals); never stored
+    compute: Callable[[Any], float | None] | None = None
+
+    def value(self, report: Any) -> Any:
+        return self.compute(report) if self.compute is not None else getattr(report, self.key)
 
 
 TYPED: tuple[Indicator, ...] = (
@@ -46,5 +53,36 @@ DERIVED: tuple[Indicator, ...] = (
     Indicator("funding_awarded", _("计划资助经费"), _("元"), money=True, derived=True, source="programmes"),
 )
 
-ALL: tuple[Indicator, ...] = TYPED + DERIVED
+
+def _per(numerator: str, denominator: str = "fixed_staff") -> Callable[[Any], float | None]:
+    def compute(report: Any) -> float | None:
+        top, bottom = getattr(report, numerator), getattr(report, denominator)
+        if top is None or not bottom:
+            return None  # no staff: the ratio is missing, not zero (the engine scores it as the worst)
+        return round(float(top) / float(bottom), 6)
+
+    return compute
+
+
+def _funding_total(report: Any) -> float:
+    return float(
+        sum(
+            (report.funding_national, report.funding_local, report.funding_enterprise, report.funding_other), Decimal(0)
+        )
+    )
+
+
+# Figures the office weighs that are ratios or sums of the report's own (per head of fixed staff).
+COMPUTED: tuple[Indicator, ...] = (
+    Indicator("funding_total", _("经费合计"), _("元"), money=True, compute=_funding_total),
+    Indicator("senior_share", _("高级职称占比"), "", compute=_per("senior_staff")),
+    Indicator("doctorate_share", _("博士占比"), "", compute=_per("doctorate_staff")),
+    Indicator("rd_per_staff", _("人均研发投入"), _("元"), money=True, compute=_per("rd_spend")),
+    Indicator("papers_per_staff", _("人均论文"), _("篇"), compute=_per("papers")),
+    Indicator("patents_per_staff", _("人均发明专利授权"), _("项"), compute=_per("patents_granted")),
+    Indicator("transfers_per_staff", _("人均成果转化"), _("项"), compute=_per("transfers")),
+    Indicator("income_per_staff", _("人均转化收入"), _("元"), money=True, compute=_per("transfer_income")),
+)
+
+ALL: tuple[Indicator, ...] = TYPED + DERIVED + COMPUTED
 BY_KEY: dict[str, Indicator] = {i.key: i for i in ALL}

@@ -308,6 +308,7 @@ class BaseIndicatorOut(Schema):
     unit: str
     money: bool
     derived: bool
+    computed: bool
     source: str
 
 

@@ -166,3 +166,29 @@ def test_the_evaluation_api(api_client, people, three):
         len(api_client.get(f"/api/v1/evaluation-runs/{run['id']}", **bearer(people["province"])).json()["results"]) == 3
     )
     assert api_client.get(f"/api/v1/evaluation-runs/{run['id']}", **bearer(people["member"])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_computed_indicators_are_ratios_of_the_reports_own_figures(people):
+    a, b = people["base"], BaseFactory()
+    BaseReportFactory(
+        base=a, year=2025, status=ReportStatus.ACCEPTED, papers=100, fixed_staff=50, senior_staff=10, doctorate_staff=10
+    )
+    BaseReportFactory(
+        base=b, year=2025, status=ReportStatus.ACCEPTED, papers=90, fixed_staff=30, senior_staff=10, doctorate_staff=10
+    )
+    scheme = _scheme(people["office"], criteria=[{"indicator": "papers_per_staff", "weight": "1"}], bottom_share="0")
+    run = services.evaluation_run(actor=people["office"], scheme_id=scheme.pk)
+    results = {r.base_id: r for r in EvaluationResult.objects.filter(run=run)}
+    assert results[a.pk].reasons[0]["value"] == 2.0 and results[b.pk].reasons[0]["value"] == 3.0
+    assert (results[b.pk].rank, results[a.pk].rank) == (1, 2)  # fewer papers, more per head
+
+
+def test_a_ratio_over_no_staff_is_missing_not_zero():
+    from nesta.bases.indicators import BY_KEY
+
+    class R:
+        papers, fixed_staff = 5, 0
+
+    assert BY_KEY["papers_per_staff"].value(R()) is None
+    assert len(BY_KEY) == 30

@@ -168,14 +168,13 @@ def evaluation_run(*, actor: Any, scheme_id: int) -> EvaluationRun:
         )
         .exclude(base__status=BaseStatus.REVOKED)
         .select_related("base")
-        .only("base_id", "base__level", "base__field_id", *keys)
     )
     subjects = [
         Subject(
             id=r.base_id,
             cohort=scheme.base_type,
             group=str(r.base.field_id),
-            values={k: None if (v := getattr(r, k)) is None else float(v) for k in keys},
+            values={k: None if (v := BY_KEY[k].value(r)) is None else float(v) for k in keys},
         )
         for r in reports
     ]
