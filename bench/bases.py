@@ -1,0 +1,382 @@
+"""Benchmark of the bases' evaluation (issue 11): 5,000 bases × 30 indicators × 10 years.
+
+    python -m bench.bases [--bases 5000] [--years 10] [--only sqlite|postgres]
+    python -m bench.bases --worker --out /tmp/r.json     # one backend, chosen by the environment
+
+Generates (bulk, reused when the database already holds them) the organisations, N bases of both
+types and levels, and an accepted report per base and year for Y years; one scheme per year with
+all 30 indicators (typed, derived, computed; mixed normalisations, minimums, national thresholds).
+Measured: `evaluation_run` — read the year's reports, score, rank, rule, freeze every result —
+for each of the Y years (the target: all of them ≤ 2 s); for the last year, the arithmetic alone
+through core.evaluation beside a baseline in the same run — the same arithmetic in plain Python
+(no numpy); and the base page (with its
+evaluation history) p50/p95 over 50 bases. Target for the page: ≤ 200 ms.
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY = "bench-base-{:06d}"
+PROVINCES = ("210000", "220000", "230000")
+TARGET_S = 2.0
+PAGE_TARGET_MS = 200
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _generate(n: int, years: list[int], rng: random.Random) -> None:
+    from nesta.bases.models import Base, BaseReport
+    from nesta.core.models import Region, TaxonomyNode
+    from nesta.directory.models import Organization
+
+    if Base.objects.filter(
+        organization__reference_key__startswith="bench-base-"
+    ).count() == n and BaseReport.objects.count() == n * len(years):
+        say(f"  reusing {n} bases × {len(years)} years")
+        return
+    from nesta.bases.models import EvaluationResult
+
+    EvaluationResult.objects.filter(base__organization__reference_key__startswith="bench-base-").delete()
+    BaseReport.objects.filter(base__organization__reference_key__startswith="bench-base-").delete()
+    Base.objects.filter(organization__reference_key__startswith="bench-base-").delete()
+    Organization.objects.filter(reference_key__startswith="bench-").delete()
+    provinces = {r.code: r for r in Region.objects.filter(code__in=PROVINCES)}
+    fields = list(TaxonomyNode.objects.filter(depth=2))
+    t0 = time.perf_counter()
+    hosts = Organization.objects.bulk_create(
+        [
+            Organization(
+                name=f"基准依托大学{i}",
+                kind="university",
+                province=provinces[PROVINCES[i % 3]],
+                reference_key=f"bench-host-{i:05d}",
+            )
+            for i in range(max(1, n // 10))
+        ],
+        batch_size=2000,
+    )
+    labs = Organization.objects.bulk_create(
+        [
+            Organization(
+                name=f"基准基地{i}",
+                kind="key_laboratory" if i % 2 else "engineering_center",
+                province=provinces[PROVINCES[i % 3]],
+                reference_key=KEY.format(i),
+            )
+            for i in range(n)
+        ],
+        batch_size=2000,
+    )
+    hosts = list(Organization.objects.filter(reference_key__startswith="bench-host-").order_by("pk"))
+    labs = list(Organization.objects.filter(reference_key__startswith="bench-base-").order_by("pk"))
+    Base.objects.bulk_create(
+        [
+            Base(
+                organization=lab,
+                host=hosts[i % len(hosts)],
+                base_type=lab.kind,
+                level="national" if i % 4 == 0 else "provincial",
+                field=fields[i % len(fields)],
+                established_on=date(2000 + i % 20, 1 + i % 12, 1),
+                status="operating",
+            )
+            for i, lab in enumerate(labs)
+        ],
+        batch_size=2000,
+    )
+    bases = list(Base.objects.filter(organization__in=labs).only("id", "level"))
+    reports = []
+    for b in bases:
+        scale = 1.0 if b.level == "national" else 0.35
+        for y in years:
+            staff = int(rng.uniform(30, 200) * scale) + 5
+            reports.append(
+                BaseReport(
+                    base_id=b.pk,
+                    year=y,
+                    status="accepted",
+                    fixed_staff=staff,
+                    senior_staff=staff // 2,
+                    doctorate_staff=staff // 2,
+                    rd_spend=Decimal(int(rng.uniform(1e6, 1.5e8) * scale)),
+                    projects=int(rng.uniform(5, 150) * scale),
+                    funding_national=Decimal(int(rng.uniform(1e6, 1e8) * scale)),
+                    funding_local=Decimal(int(rng.uniform(1e5, 2e7) * scale)),
+                    funding_enterprise=Decimal(int(rng.uniform(0, 3e7) * scale)),
+                    funding_other=Decimal(int(rng.uniform(0, 5e6))),
+                    patents_applied=int(rng.uniform(0, 120) * scale),
+                    patents_granted=int(rng.uniform(0, 80) * scale),
+                    standards=rng.randint(0, 8),
+                    papers=int(rng.uniform(5, 400) * scale),
+                    transfers=int(rng.uniform(0, 30) * scale),
+                    transfer_income=Decimal(int(rng.uniform(0, 5e7) * scale)),
+                    open_projects=rng.randint(0, 40),
+                    trainees=rng.randint(0, 1000),
+                    instrument_hours=Decimal(rng.randint(0, 20000)),
+                    external_service_hours=Decimal(rng.randint(0, 8000)),
+                    contracts=rng.randint(0, 40),
+                    contract_amount=Decimal(rng.randint(0, 50_000_000)),
+                    funding_awarded=Decimal(rng.randint(0, 30_000_000)),
+                )  # fmt: skip
+            )
+    BaseReport.objects.bulk_create(reports, batch_size=2000)
+    say(f"  generated {n} bases, {len(reports)} reports in {time.perf_counter() - t0:.1f} s")
+
+
+def _schemes(years: list[int], office) -> list:
+    from nesta.bases.indicators import ALL
+    from nesta.bases.models import EvaluationScheme, SchemeCriterion
+
+    norms = ("minmax", "zscore", "median_ratio")
+    schemes = []
+    for y, base_type in ((y, t) for y in years for t in ("key_laboratory", "engineering_center")):
+        scheme, created = EvaluationScheme.objects.get_or_create(
+            base_type=base_type, year=y, name=f"基准评估{y}", defaults={"created_by": office}
+        )
+        if created:
+            SchemeCriterion.objects.bulk_create(
+                SchemeCriterion(
+                    scheme=scheme,
+                    indicator=ind.key,
+                    weight=Decimal(1 + j % 3),
+                    normalisation=norms[j % 3],
+                    sort_order=j,
+                    minimum=Decimal(1) if ind.key == "papers" else None,
+                    national_threshold=Decimal(100) if ind.key == "papers" else None,
+                )  # fmt: skip
+                for j, ind in enumerate(ALL)
+            )
+        schemes.append(scheme)
+    return schemes
+
+
+def _compute_only(scheme) -> tuple[float, float]:
+    """The arithmetic alone on one year's rows (read once, outside the timing): core.evaluation
+    (numpy) and the baseline — the same min-max / z / median ratio, weighted sum, competition
+    ranks and ±10 % sensitivity in plain Python."""
+    from nesta.bases.indicators import BY_KEY
+    from nesta.bases.models import BaseReport
+    from nesta.core.evaluation import Criterion, Subject, evaluate
+
+    criteria = list(scheme.criteria.all())
+    rows = list(BaseReport.objects.filter(year=scheme.year, status="accepted", base__base_type=scheme.base_type))
+    keys = [c.indicator for c in criteria]
+    subjects = [
+        Subject(r.base_id, scheme.base_type, {k: None if (v := BY_KEY[k].value(r)) is None else float(v) for k in keys})
+        for r in rows
+    ]
+    engine = [Criterion(c.indicator, float(c.weight), c.normalisation) for c in criteria]
+    t0 = time.perf_counter()
+    evaluate(engine, subjects)
+    numpy_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    cols = []
+    for c in criteria:
+        vals = [float(v) if (v := BY_KEY[c.indicator].value(r)) is not None else 0.0 for r in rows]
+        if c.normalisation == "minmax":
+            lo, hi = min(vals), max(vals)
+            cols.append([(v - lo) / (hi - lo) if hi > lo else 1.0 for v in vals])
+        elif c.normalisation == "zscore":
+            mean, sd = statistics.fmean(vals), statistics.pstdev(vals)
+            cols.append([(v - mean) / sd if sd else 0.0 for v in vals])
+        else:
+            med = statistics.median(vals)
+            cols.append([v / med if med else 1.0 for v in vals])
+    weights = [float(c.weight) for c in criteria]
+
+    def ranks(w: list[float]) -> list[int]:
+        total = sum(w)
+        scores = [sum(cols[j][i] * w[j] for j in range(len(w))) / total for i in range(len(rows))]
+        ordered = sorted(scores, reverse=True)
+        first = {}
+        for position, s in enumerate(ordered):
+            first.setdefault(s, position + 1)
+        return [first[s] for s in scores]
+
+    ranks(weights)
+    for j in range(len(weights)):
+        for f in (0.9, 1.1):
+            moved = list(weights)
+            moved[j] *= f
+            ranks(moved)
+    return numpy_s, time.perf_counter() - t0
+
+
+def measure(args: argparse.Namespace) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from nesta.accounts.models import User
+    from nesta.bases.models import Base, EvaluationResult
+    from nesta.bases.services.evaluation import evaluation_run
+    from nesta.core.transactions import write_transaction
+    from tests.factories import grant
+
+    backend = connection.vendor
+    say(f"[{backend}] migrating")
+    call_command("migrate", verbosity=0)
+    call_command("load_reference", verbosity=0)
+    years = list(range(2025 - args.years + 1, 2026))
+    rng = random.Random(args.seed)
+    with write_transaction():
+        _generate(args.bases, years, rng)
+        office = User.objects.filter(username="bench_office").first() or grant(
+            User.objects.create_user(username="bench_office", password="bench-2026-x"), "office"
+        )
+        schemes = _schemes(years, office)
+    reverse("bases:detail", args=[1])  # a cold URL resolver is not what a running server pays
+    EvaluationResult.objects.filter(run__scheme__in=schemes).delete()
+    per_year = []
+    cpu0 = time.process_time()
+    t0 = time.perf_counter()
+    evaluated = 0
+    for i in range(0, len(schemes), 2):  # a year: both types
+        t = time.perf_counter()
+        evaluated = sum(evaluation_run(actor=office, scheme_id=s.pk).base_count for s in schemes[i : i + 2])
+        per_year.append(round(time.perf_counter() - t, 3))
+    total = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
+    engine_s, python_s = 0.0, 0.0
+    for scheme in schemes[-2:]:
+        a, b = _compute_only(scheme)
+        engine_s, python_s = engine_s + a, python_s + b
+    client = Client()
+    client.force_login(office)
+    ids = list(
+        Base.objects.filter(base_type="key_laboratory")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:: max(1, args.bases // 100)][:50]
+    )
+    client.get(f"/bases/{ids[0]}/")
+    page_ms = []
+    for pk in ids:
+        t = time.perf_counter()
+        r = client.get(f"/bases/{pk}/")
+        page_ms.append((time.perf_counter() - t) * 1000)
+        assert r.status_code == 200
+    page_ms.sort()
+    return {
+        "backend": backend,
+        "bases": args.bases,
+        "evaluated_per_year": evaluated,
+        "years": len(years),
+        "indicators": schemes[-1].criteria.count(),
+        "total_s": round(total, 3),
+        "cpu_s": round(cpu, 3),
+        "per_year_s": per_year,
+        "engine_s": round(engine_s, 4),
+        "baseline_s": round(python_s, 4),
+        "page_p50_ms": round(page_ms[len(page_ms) // 2], 1),
+        "page_p95_ms": round(page_ms[int(len(page_ms) * 0.95) - 1], 1),
+        "load": os.getloadavg()[0],
+    }
+
+
+def _env(backend: str, pg_url: str) -> dict | None:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "nesta.settings.prod")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    if backend == "sqlite":
+        env.pop("DATABASE_URL", None)
+        path = ROOT / "var" / "bench" / "bases.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        env["SQLITE_PATH"] = str(path)
+        return env
+    from bench.__main__ import ensure_postgres_database
+
+    url = pg_url.rpartition("/")[0] + "/nesta_bench_bases"
+    problem = ensure_postgres_database(url)
+    if problem:
+        say(f"[postgresql] SKIPPED: {problem}")
+        return None
+    env["DATABASE_URL"] = url
+    return env
+
+
+def report(results: list[dict]) -> list[str]:
+    lines = [
+        "### Innovation bases: the evaluation, 5,000 bases × 30 indicators × 10 years",
+        "",
+        "`python -m bench.bases` (`--only sqlite|postgres`). `evaluation_run` for each of the years — read the "
+        "year's accepted reports, score with core.evaluation (30 criteria, mixed normalisations, ±10 % "
+        "sensitivity), rule, freeze every result — and, for the last year, core.evaluation's arithmetic beside the same in plain Python for that "
+        "year (the arithmetic alone, both run on the same rows in the same process); the base page with its evaluation history over 50 bases. Targets: all the "
+        f"years ≤ {TARGET_S:g} s; the page ≤ {PAGE_TARGET_MS} ms.",
+        "",
+        "| backend | bases (evaluated per year) × indicators × years | all years end to end (CPU) | per year | one year's arithmetic: engine / plain Python | ratio | base page p50 / p95 | load |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        ratio = r["baseline_s"] / r["engine_s"] if r["engine_s"] else 0
+        lines.append(
+            f"| {r['backend']} | {r['bases']:,} ({r['evaluated_per_year']:,}) × {r['indicators']} × {r['years']} | "
+            f"**{r['total_s']} s** ({r['cpu_s']} s) | {min(r['per_year_s'])}–{max(r['per_year_s'])} s | "
+            f"{r['engine_s']} s / {r['baseline_s']} s | {ratio:.1f}× | {r['page_p50_ms']} / {r['page_p95_ms']} ms | {r['load']:.1f} |"
+        )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.bases")
+    parser.add_argument("--bases", type=int, default=5000)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--only", choices=["sqlite", "postgres"])
+    parser.add_argument(
+        "--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/nesta_bench")
+    )
+    parser.add_argument("--report", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument("--no-report", action="store_true")
+    parser.add_argument("--worker", action="store_true")
+    parser.add_argument("--out")
+    args = parser.parse_args(argv)
+    if args.worker:
+        result = measure(args)
+        with open(args.out, "w", encoding="utf-8") as f:
+            json.dump(result, f, ensure_ascii=False, indent=1)
+        return 0
+    results = []
+    for backend in [args.only] if args.only else ["sqlite", "postgres"]:
+        env = _env(backend, args.pg_url)
+        if env is None:
+            continue
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
+            out = tmp.name
+        cmd = [sys.executable, "-m", "bench.bases", "--worker", "--out", out, "--bases", str(args.bases)]
+        cmd += ["--years", str(args.years), "--seed", str(args.seed)]
+        if subprocess.run(cmd, cwd=ROOT, env=env).returncode == 0:
+            with open(out, encoding="utf-8") as f:
+                results.append(json.load(f))
+        os.unlink(out)
+    lines = report(results)
+    if results and not args.no_report:
+        from datetime import UTC, datetime
+
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        with Path(args.report).open("a", encoding="utf-8") as f:
+            f.write("\n" + "\n".join([lines[0] + f" — {stamp}", *lines[1:]]) + "\n")
+    for line in lines:
+        say(line)
+    return 0 if results else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
