@@ -149,18 +149,21 @@ def _add_stats(df: Counter, kinds: dict[str, list[int]], top: dict[tuple[int, in
             )
 
 
-def apply(removed: list[Doc], added: list[Doc], *, fresh: bool = False) -> None:
+Totals = tuple[Counter, dict[str, list[int]], dict[tuple[int, int], int]]  # df, kinds, top impacts
+
+
+def apply(removed: list[Doc], added: list[Doc], *, fresh: bool = False, totals: Totals | None = None) -> None:
     """Take the `removed` documents out of the index and put the `added` ones in (one transaction;
-    `fresh`: the added listings have no document yet, e.g. a rebuild)."""
+    `fresh`: the added listings have no document yet, e.g. a rebuild; `totals`: add the statistics'
+    deltas there instead of writing them — a rebuild writes them once at the end, since on
+    PostgreSQL every upsert of the same rows inside one transaction leaves a dead row version)."""
     if not removed and not added:
         return
     ids = _term_ids((t for d in added for t in d[2]), create=True) if added else {}
     missing = {t for d in removed for t in d[2] if t not in ids}
     if missing:
         ids.update(_term_ids(missing, create=False))
-    df: Counter = Counter()
-    top: dict[tuple[int, int], int] = {}
-    kinds: dict[str, list[int]] = {}
+    df, kinds, top = totals if totals is not None else (Counter(), {}, {})
     with transaction.atomic(), connection.cursor() as cur:
         if removed:
             gone = [p for d in removed for p in _postings(d, ids)]
@@ -200,7 +203,8 @@ def apply(removed: list[Doc], added: list[Doc], *, fresh: bool = False) -> None:
                 k = kinds.setdefault(kind, [0, 0])
                 k[0] += 1
                 k[1] += len(tokens)
-        _add_stats(df, kinds, top)
+        if totals is None:
+            _add_stats(df, kinds, top)
 
 
 def _stored(listing_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
@@ -271,10 +275,11 @@ def rebuild(docs: Iterable[Doc], progress: Callable[[int], None] | None = None) 
             else:
                 cur.execute("PRAGMA cache_size = -400000")  # 400 MB: the postings go in term order
         batch: list[Doc] = []
+        totals: Totals = (Counter(), {}, {})
 
         def flush() -> None:
             nonlocal done, batch
-            apply([], batch, fresh=True)
+            apply([], batch, fresh=True, totals=totals)
             done += len(batch)
             batch = []
             if progress:
@@ -286,6 +291,7 @@ def rebuild(docs: Iterable[Doc], progress: Callable[[int], None] | None = None) 
                 flush()
         if batch:
             flush()
+        _add_stats(*totals)
         if pg:
             with connection.cursor() as cur:
                 cur.execute(
