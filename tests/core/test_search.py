@@ -487,3 +487,53 @@ def test_ranking_blocks_page_without_repeats_or_gaps(db):
     assert sorted(seen) == list(range(1, n + 1))
     first_block = scores[: engine.RANK_BLOCK]
     assert first_block == sorted(first_block, reverse=True)
+
+
+def _stats_rows(doc_type):
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT term, documents, length FROM core_search_stats WHERE doc_type = %s AND documents <> 0", [doc_type]
+        )
+        return sorted(cur.fetchall())
+
+
+def _exhaustive_rows(doc_type):
+    docs = list(SearchDocument.objects.filter(doc_type=doc_type))
+    counts: dict[str, int] = {}
+    for d in docs:
+        for t in set(d.tokens.split()):
+            counts[t] = counts.get(t, 0) + 1
+    head = [("", len(docs), sum(d.length for d in docs))] if docs else []
+    return sorted(head + [(t, n, 0) for t, n in counts.items()])
+
+
+def test_statistics_follow_index_unindex_and_orm_deletes(db):
+    search.index(NOTE, 1, text="稀土永磁材料的制备工艺")
+    search.index(NOTE, 2, text="稀土永磁电机")
+    search.index(NOTE, 3, text="风电塔架焊接")
+    assert _stats_rows(NOTE) == _exhaustive_rows(NOTE)
+    search.index(NOTE, 2, text="焊接机器人")  # re-indexed: the old words leave, the new come
+    search.unindex(NOTE, 3)
+    SearchDocument.objects.filter(doc_type=NOTE, object_id=1).delete()  # past the engine
+    search.index(NOTE, 4, text="永磁 永磁 同步电机")
+    assert _stats_rows(NOTE) == _exhaustive_rows(NOTE)
+    n, avgdl, idf = engine.collection_stats(NOTE, ["永磁", "焊接"])
+    assert n == 2 and avgdl == sum(d.length for d in SearchDocument.objects.filter(doc_type=NOTE)) / 2
+    assert idf["永磁"] == pytest.approx(engine._idf_of(1, 2))
+    engine.rebuild_stats(NOTE)
+    assert _stats_rows(NOTE) == _exhaustive_rows(NOTE)
+
+
+def test_ranking_equals_exhaustive_bm25_on_a_small_index(db):
+    texts = {i: ("焊接 " * (i % 3 + 1)) + ("机器人 " * (i % 2)) + f"生产线{i}" for i in range(1, 40)}
+    for i, text in texts.items():
+        search.index(NOTE, i, text=text)
+    docs = {d.object_id: d for d in SearchDocument.objects.filter(doc_type=NOTE)}
+    tokens = query_tokens("焊接 机器人")
+    n = len(docs)
+    avgdl = sum(d.length for d in docs.values()) / n
+    df = {t: sum(t in d.tokens.split() for d in docs.values()) for t in tokens}
+    idf = {t: engine._idf_of(df[t], n) for t in tokens}
+    matching = [d for d in docs.values() if all(t in d.tokens.split() for t in tokens)]
+    expected = sorted(matching, key=lambda d: (-engine._bm25(tokens, d.tokens, d.length, idf, avgdl), d.length, d.id))
+    assert _ids("焊接 机器人", limit=50) == [d.object_id for d in expected]

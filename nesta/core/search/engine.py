@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models.signals import post_delete
 
 from nesta.core.models import SearchDocument
 from nesta.core.search.segment import index_tokens, query_tokens
@@ -71,9 +72,7 @@ def build_document(
 def index(doc_type: str, object_id: int, **kwargs) -> None:
     """Index (or re-index) one record. Call inside the writing service's transaction."""
     doc = build_document(doc_type, object_id, **kwargs)
-    _clear_stats()
-    SearchDocument.objects.filter(doc_type=doc_type, object_id=object_id).delete()
-    doc.save()
+    index_many([doc])
 
 
 def index_many(docs: Iterable[SearchDocument], batch_size: int = 2000) -> int:
@@ -84,16 +83,168 @@ def index_many(docs: Iterable[SearchDocument], batch_size: int = 2000) -> int:
         by_type: dict[str, list[int]] = {}
         for d in docs:
             by_type.setdefault(d.doc_type, []).append(d.object_id)
+        delta = _Delta()
         for doc_type, ids in by_type.items():
-            for i in range(0, len(ids), 900):
-                SearchDocument.objects.filter(doc_type=doc_type, object_id__in=ids[i : i + 900]).delete()
+            _delete(doc_type, ids, delta)
         SearchDocument.objects.bulk_create(docs, batch_size=batch_size)
+        for d in docs:
+            delta.add(d.doc_type, d.tokens, d.length, 1)
+        delta.save()
     return len(docs)
 
 
 def unindex(doc_type: str, object_id: int) -> None:
+    unindex_many(doc_type, [object_id])
+
+
+def unindex_many(doc_type: str, object_ids: Sequence[int]) -> None:
     _clear_stats()
-    SearchDocument.objects.filter(doc_type=doc_type, object_id=object_id).delete()
+    with transaction.atomic():
+        delta = _Delta()
+        _delete(doc_type, list(object_ids), delta)
+        delta.save()
+
+
+def _delete(doc_type: str, object_ids: list[int], delta: "_Delta") -> None:
+    """Delete the documents with plain SQL (no signal), their words taken off the statistics."""
+    with connection.cursor() as cur:
+        for i in range(0, len(object_ids), 900):
+            chunk = object_ids[i : i + 900]
+            marks = ", ".join(["%s"] * len(chunk))
+            where = f"doc_type = %s AND object_id IN ({marks})"
+            cur.execute(f"SELECT tokens, length FROM core_searchdocument WHERE {where}", [doc_type, *chunk])
+            rows = cur.fetchall()
+            if rows:
+                for tokens, length in rows:
+                    delta.add(doc_type, tokens, length, -1)
+                cur.execute(f"DELETE FROM core_searchdocument WHERE {where}", [doc_type, *chunk])
+
+
+# --- statistics ------------------------------------------------------------------------------
+# BM25 needs, per doc_type, the number of documents, their mean length and each query word's
+# document frequency. Counting them per query costs a pass over every posting of the word (and
+# over the doc_type's filter token), so they are kept as counters in STATS_TABLE instead, changed
+# in the same transaction as the documents: index_many / unindex_many above, and any ORM delete
+# of documents (the post_delete receiver below). Bulk loads that write documents directly call
+# rebuild_stats() once after. A query reads them in one primary-key lookup.
+STATS_TABLE = "core_search_stats"
+TERM_MAX = 200  # the column's width; longer words are counted under their first 200 characters
+
+
+class _Delta:
+    """Changes to the statistics, applied in one batch of upserts (words sorted, so concurrent
+    writers take the rows' locks in the same order)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], list[int]] = {}
+
+    def add(self, doc_type: str, tokens: str, length: int, sign: int) -> None:
+        rows = self.rows
+        head = rows.setdefault((doc_type, ""), [0, 0])
+        head[0] += sign
+        head[1] += sign * (length or 0)
+        for term in {t[:TERM_MAX] for t in (tokens or "").split(" ") if t}:
+            row = rows.setdefault((doc_type, term), [0, 0])
+            row[0] += sign
+
+    def save(self) -> None:
+        changed = sorted((k[0], k[1], v[0], v[1]) for k, v in self.rows.items() if v[0] or v[1])
+        if not changed:
+            return
+        with connection.cursor() as cur:
+            cur.executemany(
+                f"INSERT INTO {STATS_TABLE} (doc_type, term, documents, length) VALUES (%s, %s, %s, %s) "
+                f"ON CONFLICT (doc_type, term) DO UPDATE SET documents = {STATS_TABLE}.documents + excluded.documents, "
+                f"length = {STATS_TABLE}.length + excluded.length",
+                changed,
+            )
+        self.rows.clear()
+
+
+def _on_delete(sender, instance: SearchDocument, **kwargs) -> None:
+    # An app deleting documents through the ORM (SearchDocument.objects.filter(...).delete()).
+    delta = _Delta()
+    delta.add(instance.doc_type, instance.tokens, instance.length, -1)
+    delta.save()
+
+
+post_delete.connect(_on_delete, sender=SearchDocument, dispatch_uid="core_search_stats")
+
+
+def rebuild_stats(doc_type: str | None = None, *, chunk: int = 20_000) -> int:
+    """Recount the statistics from the documents (after a bulk load that bypassed index_many,
+    or to repair them); returns the documents counted."""
+    counts: dict[str, dict[str, int]] = {}
+    heads: dict[str, list[int]] = {}
+    done, last = 0, 0
+    type_sql = " AND doc_type = %s" if doc_type else ""
+    with transaction.atomic(), connection.cursor() as cur:
+        while True:
+            cur.execute(
+                f"SELECT id, doc_type, tokens, length FROM core_searchdocument WHERE id > %s{type_sql} "
+                "ORDER BY id LIMIT %s",
+                [last, *([doc_type] if doc_type else []), chunk],
+            )
+            rows = cur.fetchall()
+            if not rows:
+                break
+            for _pk, dt, tokens, length in rows:
+                c = counts.setdefault(dt, {})
+                for term in {t[:TERM_MAX] for t in (tokens or "").split(" ") if t}:
+                    c[term] = c.get(term, 0) + 1
+                head = heads.setdefault(dt, [0, 0])
+                head[0] += 1
+                head[1] += length or 0
+            last, done = rows[-1][0], done + len(rows)
+        cur.execute(
+            f"DELETE FROM {STATS_TABLE}{' WHERE doc_type = %s' if doc_type else ''}", [doc_type] if doc_type else []
+        )
+        out = [(dt, "", n, total) for dt, (n, total) in heads.items()]
+        out += [(dt, term, n, 0) for dt, c in counts.items() for term, n in c.items()]
+        for i in range(0, len(out), 5000):
+            cur.executemany(
+                f"INSERT INTO {STATS_TABLE} (doc_type, term, documents, length) VALUES (%s, %s, %s, %s)",
+                out[i : i + 5000],
+            )
+    _clear_stats()
+    return done
+
+
+def collection_stats(doc_type: str, tokens: Sequence[str]) -> tuple[float, float, dict[str, float]]:
+    """(document count, mean length, {word: idf}) of doc_type, from the maintained counters in
+    one query; from counting queries (cached STATS_TTL seconds) when the doc_type has none."""
+    terms = {t: t[:TERM_MAX] for t in tokens}
+    wanted = sorted(set(terms.values()) | {""})
+    marks = ", ".join(["%s"] * len(wanted))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT term, documents, length FROM {STATS_TABLE} WHERE doc_type = %s AND term IN ({marks})",
+            [doc_type, *wanted],
+        )
+        found = {term: (n, total) for term, n, total in cur.fetchall()}
+        n_docs, total = found.get("", (0, 0))
+        if n_docs <= 0:
+            return _counted_stats(cur, doc_type, tokens)
+    df = {t: float(found.get(key, (0, 0))[0]) for t, key in terms.items()}
+    return float(n_docs), total / n_docs, {t: _idf_of(df[t], n_docs) for t in tokens}
+
+
+def _idf_of(df: float, n_docs: float) -> float:
+    df = min(max(df, 0.0), n_docs)
+    return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+
+
+def _counted_stats(cur, doc_type: str, tokens: Sequence[str]) -> tuple[float, float, dict[str, float]]:
+    db = connection.settings_dict["NAME"]
+    n_docs = _cached(
+        (db, doc_type, "n"),
+        lambda: _scalar(cur, "SELECT count(*) FROM core_searchdocument WHERE doc_type = %s", [doc_type]),
+    )
+    avgdl = _cached(
+        (db, doc_type, "avgdl"),
+        lambda: _scalar(cur, "SELECT avg(length) FROM core_searchdocument WHERE doc_type = %s", [doc_type]),
+    )
+    return n_docs, avgdl, {t: _idf(cur, doc_type, t, n_docs) for t in tokens}
 
 
 def _is_postgres() -> bool:
@@ -137,8 +288,8 @@ def _filters(doc_type: str, province: str, city: str, kind: str, field_code: str
 #   1. the index returns the matching rows in blocks of RANK_BLOCK, shortest documents first —
 #      with every query word present (AND), BM25 favours short documents, so the best lie early;
 #   2. within a block, Okapi BM25 (k1 = 1.2, b = 0.75) orders the rows exactly, from their term
-#      frequencies and cached collection statistics (document count, mean length, document
-#      frequency of each word, refreshed every STATS_TTL seconds and whenever this process indexes).
+#      frequencies and the collection statistics (document count, mean length, document
+#      frequency of each word), kept as counters by the writes (see "statistics" above).
 # Pages are cut from the concatenated blocks, so paging is stable and never repeats or skips a
 # row; while a query matches at most RANK_BLOCK rows the order is exactly BM25's.
 RANK_BLOCK = 200
@@ -244,16 +395,7 @@ def search(
             count_sql = f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
         ranked: list[tuple[int, float]] = []
         if candidates:
-            db = connection.settings_dict["NAME"]
-            n_docs = _cached(
-                (db, doc_type, "n"),
-                lambda: _scalar(cur, "SELECT count(*) FROM core_searchdocument WHERE doc_type = %s", [doc_type]),
-            )
-            avgdl = _cached(
-                (db, doc_type, "avgdl"),
-                lambda: _scalar(cur, "SELECT avg(length) FROM core_searchdocument WHERE doc_type = %s", [doc_type]),
-            )
-            idf = {t: _idf(cur, doc_type, t, n_docs) for t in tokens}
+            _n_docs, avgdl, idf = collection_stats(doc_type, tokens)
             placeholders = ", ".join(["%s"] * len(candidates))
             cur.execute(
                 f"SELECT id, tokens FROM core_searchdocument WHERE id IN ({placeholders})", [c[0] for c in candidates]

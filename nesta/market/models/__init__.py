@@ -36,6 +36,7 @@ from nesta.market.models.contracts import (
 from nesta.market.models.listings import MONEY, Listing
 from nesta.market.models.matching import MatchDocument, MatchKindStat, MatchPosting, MatchTerm, MatchTermStat
 from nesta.market.models.negotiation import Interest, ThreadMessage
+from nesta.market.models.search import SearchStatistic
 from nesta.market.models.thesaurus import ThesaurusConcept, ThesaurusTerm
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "Process",
     "RefusalReason",
     "RegistrationPoint",
+    "SearchStatistic",
     "ServiceType",
     "SocioEconomicObjective",
     "Stage",

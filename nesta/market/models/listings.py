@@ -90,7 +90,10 @@ class Listing(TimeStampedModel):
         verbose_name = _("技术市场信息")
         verbose_name_plural = _("技术市场信息")
         indexes = [
-            models.Index(fields=["kind", "status", "-published_at"], name="market_kind_status_pub"),
+            # the newest-first list (selectors/search.py): one range per status, or per kind and
+            # status, read in (published_at, id) order and cut at the page, no sort
+            models.Index(fields=["kind", "status", "-published_at", "-id"], name="market_kind_status_pub_id"),
+            models.Index(fields=["status", "-published_at", "-id"], name="market_status_pub_id"),
             models.Index(fields=["organization", "status"], name="market_org_status"),
             models.Index(fields=["province", "kind", "status"], name="market_prov_kind_status"),
             models.Index(fields=["status", "valid_until"], name="market_status_valid"),

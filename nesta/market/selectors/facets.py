@@ -7,13 +7,12 @@ band's edges or a token's spelling are defined once.
 
 import logging
 import threading
-from array import array
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from django.db import connection
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -316,13 +315,13 @@ class DocumentColumns:
     def _reset(self, db: Any) -> None:
         self.db = db
         self.top = 0
-        self.length = array("I")
-        self.object_id = array("q")
-        self.combo = array("I")
+        self.length = np.zeros(0, dtype=np.int64)
+        self.object_id = np.zeros(0, dtype=np.int64)
+        self.combo = np.zeros(0, dtype=np.int32)
         # per facet combination: its status and the (dimension, value) pairs it counts under
         self.combos: list[tuple[str, tuple[tuple[str, str], ...]]] = [("", ())]
         self._combo_ids: dict[tuple[str, str, str], int] = {}
-        self._ok: dict[tuple[frozenset[str], int], list[bool]] = {}
+        self._matrix: tuple[int, Any, Any, Any, list[tuple[str, str]], list[str]] | None = None
         self._loading = getattr(self, "_loading", False)
 
     def reset(self) -> None:
@@ -376,50 +375,77 @@ class DocumentColumns:
             )
             rows = cur.fetchall()
             self._load(rows, rows[-1][0] if len(rows) >= LOAD_BUDGET else top)
-        self._ok.clear()
 
     def _load(self, rows: list[tuple], top: int) -> None:
         grow = top + 1 - len(self.length)
         if grow > 0:
-            self.length.frombytes(bytes(self.length.itemsize * grow))
-            self.object_id.frombytes(bytes(self.object_id.itemsize * grow))
-            self.combo.frombytes(bytes(self.combo.itemsize * grow))
+            self.length = np.concatenate([self.length, np.zeros(grow, dtype=np.int64)])
+            self.object_id = np.concatenate([self.object_id, np.zeros(grow, dtype=np.int64)])
+            self.combo = np.concatenate([self.combo, np.zeros(grow, dtype=np.int32)])
         ids = self._combo_ids
+        pks, object_ids, lengths, combos = [], [], [], []
         for pk, object_id, length, kind, province, rest in rows:
             key = (kind, province, rest)
             combo = ids.get(key)
             if combo is None:
                 combo = ids[key] = len(self.combos)
                 self.combos.append(_parse_combo(kind, province, rest))
-            self.length[pk] = length
-            self.object_id[pk] = object_id
-            self.combo[pk] = combo
+            pks.append(pk)
+            object_ids.append(object_id)
+            lengths.append(length)
+            combos.append(combo)
+        if pks:
+            at = np.array(pks, dtype=np.int64)
+            self.length[at] = lengths
+            self.object_id[at] = object_ids
+            self.combo[at] = combos
         self.top = top
 
-    def tally(self, rowids: list[int], statuses: tuple[str, ...]) -> tuple[dict[str, dict[str, int]], int]:
-        """The same counts as `tally` over the documents `rowids` (loaded by `refresh`)."""
-        combo, combos = self.combo, self.combos
-        chosen = set(statuses)
-        counts: dict[str, dict[str, int]] = {d: {} for d in FACET_DIMENSIONS}
-        by_status = counts["status"]
-        total = 0
-        for i, n in Counter(combo[r] for r in rowids).items():
-            status, pairs = combos[i]
-            by_status[status] = by_status.get(status, 0) + n
-            if status in chosen:
-                total += n
-                for dim, value in pairs:
-                    bucket = counts[dim]
-                    bucket[value] = bucket.get(value, 0) + n
-        return counts, total
+    def _pairs(self) -> tuple[int, Any, Any, Any, list[tuple[str, str]], list[str]]:
+        """The combinations as arrays (rebuilt when new ones appear): each one's status index, and
+        the (combination, value) pairs of the counts, so a tally is three bincounts."""
+        if self._matrix is None or self._matrix[0] != len(self.combos):
+            values: dict[tuple[str, str], int] = {}
+            statuses: dict[str, int] = {}
+            status_of, pair_combo, pair_value = [], [], []
+            for i, (status, pairs) in enumerate(self.combos):
+                status_of.append(statuses.setdefault(status, len(statuses)))
+                for pair in pairs:
+                    pair_combo.append(i)
+                    pair_value.append(values.setdefault(pair, len(values)))
+            self._matrix = (
+                len(self.combos),
+                np.array(status_of, dtype=np.int64),
+                np.array(pair_combo, dtype=np.int64),
+                np.array(pair_value, dtype=np.int64),
+                list(values),
+                list(statuses),
+            )
+        return self._matrix
 
-    def with_status(self, rowids: list[int], statuses: tuple[str, ...]) -> list[int]:
-        key = (frozenset(statuses), len(self.combos))
-        ok = self._ok.get(key)
-        if ok is None:  # which combinations hold a chosen status, kept until new ones appear
-            ok = self._ok[key] = [c[0] in key[0] for c in self.combos]
-        combo = self.combo
-        return [r for r in rowids if ok[combo[r]]]
+    def _status_ok(self, statuses: tuple[str, ...]) -> Any:
+        _n, status_of, _pc, _pv, _values, names = self._pairs()
+        chosen = np.array([name in set(statuses) for name in names] or [False], dtype=bool)
+        return chosen[status_of]
+
+    def tally(self, rowids: Any, statuses: tuple[str, ...]) -> tuple[dict[str, dict[str, int]], int]:
+        """The same counts as `tally` over the documents `rowids` (loaded by `refresh`)."""
+        n, status_of, pair_combo, pair_value, values, names = self._pairs()
+        per_combo = np.bincount(self.combo[rowids], minlength=n)
+        counts: dict[str, dict[str, int]] = {d: {} for d in FACET_DIMENSIONS}
+        by_status = np.bincount(status_of, weights=per_combo, minlength=len(names))
+        for name, c in zip(names, by_status.tolist(), strict=True):
+            if name and c:
+                counts["status"][name] = int(c)
+        chosen = per_combo * self._status_ok(statuses)
+        by_value = np.bincount(pair_value, weights=chosen[pair_combo], minlength=len(values))
+        for (dim, value), c in zip(values, by_value.tolist(), strict=True):
+            if value and c:
+                counts[dim][value] = int(c)
+        return counts, int(chosen.sum())
+
+    def with_status(self, rowids: Any, statuses: tuple[str, ...]) -> Any:
+        return rowids[self._status_ok(statuses)[self.combo[rowids]]]
 
 
 def _parse_combo(kind: str, province: str, rest: str) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -439,16 +465,19 @@ def _parse_combo(kind: str, province: str, rest: str) -> tuple[str, tuple[tuple[
 COLUMNS = DocumentColumns()
 
 
-def match_rowids(doc_type: str, tokens: list[str], *, kind: str, province: str, fields: list[str]) -> list[int]:
-    """The ids of the documents matching the query words and filters: the index alone (FTS5), or
-    the tsvector's index and its recheck (PostgreSQL); no document row is read on SQLite."""
+def match_rowids(doc_type: str, tokens: list[str], *, kind: str, province: str, fields: list[str]) -> Any:
+    """The ids (an int64 array) of the documents matching the query words and filters: the index
+    alone (FTS5), or the tsvector's index and its recheck (PostgreSQL); no document row is read on
+    SQLite. The ids come back as one string (parsed in C), not a Python row per match."""
     filters = engine._filters(doc_type, province, "", kind, list(fields))
+    where, param, _find = _match_sql(tokens, filters)
     if connection.vendor == "postgresql":
-        where, param, _find = _match_sql(tokens, filters)
-        sql = f"SELECT d.id FROM {where}"
+        sql = f"SELECT string_agg(d.id::text, ',') FROM {where}"
     else:
-        _where, param, _find = _match_sql(tokens, filters)
-        sql = f"SELECT rowid FROM {engine.FTS_TABLE} WHERE {engine.FTS_TABLE} MATCH %s"
+        sql = f"SELECT group_concat(rowid, ',') FROM {engine.FTS_TABLE} WHERE {engine.FTS_TABLE} MATCH %s"
     with connection.cursor() as cur:
         cur.execute(sql, [param])
-        return [r[0] for r in cur.fetchall()]
+        text = cur.fetchone()[0]
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromstring(text, dtype=np.int64, sep=",")

@@ -14,11 +14,11 @@ one each, only when those filters are given), the search (core.search's own few)
 read, the rows, and the facets.
 """
 
-import heapq
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -35,6 +35,7 @@ from nesta.market.selectors.facets import (
     CHOICE_VALUES,
     COLUMNS,
     DEFAULT_STATUSES,
+    FACET_DIMENSIONS,
     PRICE_BANDS,
     band_token,
     count_facets,
@@ -50,9 +51,10 @@ DOC_TYPE = "listing"
 FACET_TTL = 120  # seconds a page without a query keeps its facet counts
 FACET_VERSION_KEY = "market:facets:version"
 MAX_QUERY = 200
-# Up to this many matches, core.search ranks and the database groups the facets; beyond, the
-# columns in memory do both (the same order, the same counts, without a row read per match).
-SMALL_MATCHES = 2000
+# Matches up to this many are ranked by core.search and grouped by the database; beyond, by the
+# columns in memory (the same order and counts, without a row read per match). 0: always the
+# columns once loaded — with numpy they cost less than the database path at any size.
+SMALL_MATCHES = 0
 _ID_MASK = (1 << 40) - 1
 # What a result card (the page's and the API's) reads of a listing; never the contacts.
 CARD_FIELDS = (
@@ -199,7 +201,11 @@ def _ranked_page(
     rowids = match_rowids(DOC_TYPE, tokens, kind=filters.kind, province=filters.province, fields=_facet_fields(filters))
     facets: dict[str, dict[str, int]] = {}
     total = None
-    if len(rowids) <= SMALL_MATCHES or not COLUMNS.refresh(DOC_TYPE):
+    if len(rowids) > SMALL_MATCHES and COLUMNS.refresh(DOC_TYPE):
+        ids = ranked_ids(COLUMNS.with_status(rowids, filters.statuses), tokens, offset=offset, limit=limit + 1)
+        if with_facets:
+            facets, total = COLUMNS.tally(rowids, filters.statuses)
+    elif len(rowids):  # the columns are still loading: the index and the database do both
         hits = search.search(
             DOC_TYPE,
             filters.q,
@@ -220,40 +226,34 @@ def _ranked_page(
                 fields=_facet_fields(filters),
             )
     else:
-        ids = ranked_ids(COLUMNS.with_status(rowids, filters.statuses), tokens, offset=offset, limit=limit + 1)
+        ids = []
         if with_facets:
-            facets, total = COLUMNS.tally(rowids, filters.statuses)
+            facets, total = {d: {} for d in FACET_DIMENSIONS}, 0
     page_ids = ids[:limit]
     by_id = {x.pk: x for x in listing_card_queryset().filter(pk__in=page_ids)} if page_ids else {}
     base = offset_page([by_id[i] for i in page_ids if i in by_id], offset=offset, limit=limit, more=len(ids) > limit)
     return SearchPage(items=base.items, next_cursor=base.next_cursor, total=total, facets=facets, tokens=tokens)
 
 
-def ranked_ids(rowids: list[int], tokens: list[str], *, offset: int, limit: int) -> list[int]:
+def ranked_ids(rowids: Any, tokens: list[str], *, offset: int, limit: int) -> list[int]:
     """Listing ids of one page, ranked exactly as core.search ranks (see its comment): the
     matches in blocks of RANK_BLOCK, shortest documents first, Okapi BM25 within a block, from
-    the same cached collection statistics. Lengths come from the columns, texts from the database
+    the same collection statistics (core.search's counters). Lengths come from the columns, texts from the database
     (one query for the blocks the page needs)."""
     block = engine.RANK_BLOCK
     first_block = offset // block
     window = ((offset + limit - 1) // block + 1) * block
-    length = COLUMNS.length
-    keyed = heapq.nsmallest(window, ((length[r] << 40) | r for r in rowids))
-    candidates = [k & _ID_MASK for k in keyed[first_block * block :]]
+    # shortest first, ties by document id: one int64 key per match, partitioned then sorted
+    keys = (COLUMNS.length[rowids] << 40) | rowids
+    if len(keys) > window:
+        keys = np.partition(keys, window - 1)[:window]
+    keys.sort()
+    candidates = (keys[first_block * block :] & _ID_MASK).tolist()
     if not candidates:
         return []
-    db = connection.settings_dict["NAME"]
+    _n, avgdl, idf = engine.collection_stats(DOC_TYPE, tokens)
+    placeholders = ", ".join(["%s"] * len(candidates))
     with connection.cursor() as cur:
-        n_docs = engine._cached(
-            (db, DOC_TYPE, "n"),
-            lambda: engine._scalar(cur, "SELECT count(*) FROM core_searchdocument WHERE doc_type = %s", [DOC_TYPE]),
-        )
-        avgdl = engine._cached(
-            (db, DOC_TYPE, "avgdl"),
-            lambda: engine._scalar(cur, "SELECT avg(length) FROM core_searchdocument WHERE doc_type = %s", [DOC_TYPE]),
-        )
-        idf = {t: engine._idf(cur, DOC_TYPE, t, n_docs) for t in tokens}
-        placeholders = ", ".join(["%s"] * len(candidates))
         cur.execute(
             f"SELECT id, object_id, length, tokens FROM core_searchdocument WHERE id IN ({placeholders})", candidates
         )
@@ -323,10 +323,11 @@ def _newest_cursor(data: dict[str, Any]) -> tuple[int, datetime] | None:
 
 
 def _newest_page(filters: ListingFilters, cursor: str | None, limit: int) -> SearchPage:
-    """Newest published first, keyset-paged on (published_at, id). One index range per kind and
-    status (the (kind, status, published_at) index) read newest first and cut at the page size,
-    the ranges merged in one UNION ALL: a page reads about (kinds × statuses × page) index rows
-    however large the market, then the page's rows in one more query."""
+    """Newest published first, keyset-paged on (published_at, id). One index range per status
+    (the (status, published_at, id) index, or (kind, status, published_at, id) with a kind) read
+    newest first and cut at the page size, the ranges merged in one UNION ALL: a page reads about
+    (statuses × page) index rows however large the market (more when other filters skip rows),
+    then the page's rows in one more query."""
     data = decode_cursor(cursor)
     if "offset" in data and "after" not in data:
         raise BadRequest(_("分页游标无效。"), code="invalid_cursor")
@@ -335,17 +336,14 @@ def _newest_page(filters: ListingFilters, cursor: str | None, limit: int) -> Sea
     if position is not None:
         after, at = position
         qs = qs.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=after))
-    kinds = [filters.kind] if filters.kind else list(ListingKind.values)
     parts: list[str] = []
     params: list[Any] = []
-    for kind in kinds:
-        for status in filters.statuses:
-            part = (
-                qs.filter(kind=kind, status=status).order_by("-published_at", "-id").values_list("id", "published_at")
-            )
-            sql, part_params = part[: limit + 1].query.get_compiler(using=part.db).as_sql()
-            parts.append(f"SELECT * FROM ({sql}) AS p{len(parts)}")
-            params += part_params
+    for status in filters.statuses:
+        ranged = qs.filter(status=status, **({"kind": filters.kind} if filters.kind else {}))
+        part = ranged.order_by("-published_at", "-id").values_list("id", "published_at")
+        sql, part_params = part[: limit + 1].query.get_compiler(using=part.db).as_sql()
+        parts.append(f"SELECT * FROM ({sql}) AS p{len(parts)}")
+        params += part_params
     union = " UNION ALL ".join(parts)
     with connection.cursor() as cur:
         cur.execute(f"SELECT * FROM ({union}) AS u ORDER BY 2 DESC, 1 DESC LIMIT %s", [*params, limit + 1])
@@ -368,11 +366,11 @@ def facets_for(filters: ListingFilters, tokens: list[str]) -> tuple[dict[str, di
 
     def compute() -> tuple[dict[str, dict[str, int]], int]:
         rowids = match_rowids(DOC_TYPE, tokens, kind=filters.kind, province=filters.province, fields=fields)
-        if len(rowids) <= SMALL_MATCHES or not COLUMNS.refresh(DOC_TYPE):
-            return count_facets(
-                DOC_TYPE, tokens, statuses=filters.statuses, kind=filters.kind, province=filters.province, fields=fields
-            )
-        return COLUMNS.tally(rowids, filters.statuses)
+        if len(rowids) > SMALL_MATCHES and COLUMNS.refresh(DOC_TYPE):
+            return COLUMNS.tally(rowids, filters.statuses)
+        return count_facets(
+            DOC_TYPE, tokens, statuses=filters.statuses, kind=filters.kind, province=filters.province, fields=fields
+        )
 
     if tokens:
         return compute()
