@@ -229,6 +229,34 @@ def collection_stats(doc_type: str, tokens: Sequence[str]) -> tuple[float, float
     return float(n_docs), total / n_docs, {t: _idf_of(df[t], n_docs) for t in tokens}
 
 
+def texts_and_stats(
+    doc_type: str, tokens: Sequence[str], pks: Sequence[int], columns: str
+) -> tuple[list[tuple], tuple[float, float, dict[str, float]]]:
+    """The documents `pks` (id, then `columns`) and collection_stats(doc_type, tokens), read in
+    one statement (a UNION ALL of the two lookups), so ranking costs no query of its own."""
+    terms = {t: t[:TERM_MAX] for t in tokens}
+    wanted = sorted(set(terms.values()) | {""})
+    width = len(columns.split(","))
+    nulls = "".join([", NULL"] * width)
+    # each side's columns of its own (typed alike on PostgreSQL): id, `columns`, term, df, length
+    sql = (
+        f"SELECT 0, id, {columns}, NULL, NULL, NULL FROM core_searchdocument "
+        f"WHERE id IN ({', '.join(['%s'] * len(pks))}) "
+        f"UNION ALL SELECT 1, NULL{nulls}, term, documents, length FROM {STATS_TABLE} "
+        f"WHERE doc_type = %s AND term IN ({', '.join(['%s'] * len(wanted))})"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [*pks, doc_type, *wanted])
+        fetched = cur.fetchall()
+        docs = [tuple(r[1 : 2 + width]) for r in fetched if r[0] == 0]
+        found = {r[-3]: (r[-2], r[-1]) for r in fetched if r[0] == 1}
+        n_docs, total = found.get("", (0, 0))
+        if n_docs <= 0:
+            return docs, _counted_stats(cur, doc_type, tokens)
+    df = {t: float(found.get(key, (0, 0))[0]) for t, key in terms.items()}
+    return docs, (float(n_docs), total / n_docs, {t: _idf_of(df[t], n_docs) for t in tokens})
+
+
 def _idf_of(df: float, n_docs: float) -> float:
     df = min(max(df, 0.0), n_docs)
     return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
@@ -395,12 +423,8 @@ def search(
             count_sql = f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
         ranked: list[tuple[int, float]] = []
         if candidates:
-            _n_docs, avgdl, idf = collection_stats(doc_type, tokens)
-            placeholders = ", ".join(["%s"] * len(candidates))
-            cur.execute(
-                f"SELECT id, tokens FROM core_searchdocument WHERE id IN ({placeholders})", [c[0] for c in candidates]
-            )
-            texts = dict(cur.fetchall())
+            rows, (_n_docs, avgdl, idf) = texts_and_stats(doc_type, tokens, [c[0] for c in candidates], "tokens")
+            texts = {r[0]: r[1] for r in rows}
             for block_start in range(0, len(candidates), RANK_BLOCK):
                 block = [
                     (object_id, _bm25(tokens, texts.get(pk, ""), length, idf, avgdl), length, pk)

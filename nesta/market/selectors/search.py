@@ -251,13 +251,8 @@ def ranked_ids(rowids: Any, tokens: list[str], *, offset: int, limit: int) -> li
     candidates = (keys[first_block * block :] & _ID_MASK).tolist()
     if not candidates:
         return []
-    _n, avgdl, idf = engine.collection_stats(DOC_TYPE, tokens)
-    placeholders = ", ".join(["%s"] * len(candidates))
-    with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT id, object_id, length, tokens FROM core_searchdocument WHERE id IN ({placeholders})", candidates
-        )
-        rows = {pk: (object_id, n, text) for pk, object_id, n, text in cur.fetchall()}
+    fetched, (_n, avgdl, idf) = engine.texts_and_stats(DOC_TYPE, tokens, candidates, "object_id, length, tokens")
+    rows = {pk: (object_id, n, text) for pk, object_id, n, text in fetched}
     ranked: list[int] = []
     for start in range(0, len(candidates), block):
         scored = []
