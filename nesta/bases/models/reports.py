@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from nesta.bases.indicators import ALL, DERIVED
+from nesta.bases.indicators import DERIVED, TYPED
 from nesta.bases.models.bases import Base
 from nesta.core.permissions import Target
 
@@ -80,7 +80,7 @@ class BaseReport(models.Model):
             models.CheckConstraint(name="base_report_year_in_range", condition=Q(year__gte=2000) & Q(year__lte=2100)),
             *[
                 models.CheckConstraint(name=f"base_report_{i.key}_bounded", condition=Q(**{f"{i.key}__gte": 0}))
-                for i in ALL
+                for i in (*TYPED, *DERIVED)
                 if i.money
             ],
             models.CheckConstraint(
