@@ -110,10 +110,10 @@ def test_a_busy_fortnight_scans_further_in_few_queries(org_ln, users):
     with CaptureQueriesContext(connection) as ctx:
         found = next_free_slot(sem, users["member"], 2 * H, now=NOW)
     assert (found.start, found.end) == (at(20, 8), at(20, 10))
-    assert len(ctx.captured_queries) == 5  # offences + two chunks of bookings and blackouts
+    assert len(ctx.captured_queries) == 7  # offences + two chunks of bookings, blackouts and waiting-list holds
     with CaptureQueriesContext(connection) as ctx:
         next_free_slot(sem, None, 2 * H, now=NOW, after=at(25, 0))
-    assert len(ctx.captured_queries) == 2
+    assert len(ctx.captured_queries) == 3  # one chunk: bookings, blackouts, waiting-list holds
 
 
 # --- durations and the API ---------------------------------------------------------------------

@@ -222,11 +222,13 @@ def _touch(page):
         ({}, 1),
         ({"province": "210000", "category": "01"}, 1),
         ({"owner_kind": "university", "open_only": True}, 1),
-        ({"available": True}, 3),  # candidates (with policy) + their bookings + their blackouts
+        # the free-time index (opening shapes) + candidates (with policy) + their bookings, blackouts and
+        # waiting-list holds (a slot offered to the first in line is not free)
+        ({"available": True}, 5),
         ({"q": "扫描电镜"}, 3),  # search (candidates + their text) + rows
         ({"q": "扫描电镜", "province": "210000", "category": "0104"}, 3),
         ({"q": "扫描电镜", "owner_kind": "university", "open_only": True, "status": "in_use"}, 3),  # index filters
-        ({"q": "扫描电镜", "available": True}, 6),  # search + prefilter + rows + bookings + blackouts
+        ({"q": "扫描电镜", "available": True}, 8),  # search + shapes + prefilter + rows + bookings + blackouts + holds
     ],
 )
 def test_list_queries_do_not_grow_with_page_size(many, filters, expected):
