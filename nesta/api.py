@@ -147,6 +147,7 @@ def api_not_found(request: HttpRequest, rest: str = ""):
 # Routers register themselves here; imported last so they can use the helpers above.
 from nesta.accounts.api import router as accounts_router  # noqa: E402
 from nesta.bases.api import router as bases_router  # noqa: E402
+from nesta.zones.api import router as zones_router  # noqa: E402
 from nesta.core.api import router as core_router  # noqa: E402
 from nesta.core.api_inbox import router as inbox_router  # noqa: E402
 from nesta.directory.api import router as directory_router  # noqa: E402
@@ -162,3 +163,4 @@ api.add_router("/", instruments_router)
 api.add_router("/market", market_router)
 api.add_router("/", programmes_router)
 api.add_router("/", bases_router)
+api.add_router("/", zones_router)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("market/", include("nesta.market.urls")),
     path("projects/", include("nesta.programmes.urls")),
     path("bases/", include("nesta.bases.urls")),
+    path("zones/", include("nesta.zones.urls")),
     path("", include("nesta.core.inbox_urls")),  # /notifications/, /jobs/<id>/
     path("", include("nesta.portal.urls")),
     path("", include("nesta.core.urls")),

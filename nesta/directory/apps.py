@@ -28,7 +28,6 @@ class DirectoryConfig(AppConfig):
             "organizations", _("机构名录"), "directory:organization_list", "/directory/organizations/", order=20
         )
         registry.nav_item("people", _("专家与人员"), "directory:person_list", "/directory/people/", order=30)
-        registry.nav_item("zones", _("高新区"), "directory:zone_list", "/directory/zones/", order=80)
         registry.home_section("directory.totals", "directory/_home_totals.html", home_summary, order=10, slot="hero")
         registry.home_section("directory.zones", "directory/_home_zones.html", home_summary, order=10)
         registry.home_section("directory.kinds", "directory/_home_kinds.html", home_summary, order=20)

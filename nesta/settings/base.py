@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "nesta.instruments",
     "nesta.market",
     "nesta.bases",  # reads the instruments', market's and programmes' records for its derived figures
+    "nesta.zones",  # the high-tech zones and incubators; reads the market's and programmes' records
     "nesta.portal",  # home page, navigation
     "nesta.demo",  # demo data: above the domain apps, plugged in through the registry
 ]

@@ -21,6 +21,7 @@ from tests.factories import UserFactory, grant
 from tests.instruments.permission_rows import ROWS as INSTRUMENT_ROWS
 from tests.market.permission_rows import ROWS as MARKET_ROWS
 from tests.programmes.permission_rows import ROWS as PROGRAMME_ROWS
+from tests.zones.permission_rows import ROWS as ZONE_ROWS
 
 SCOPES = ("own_org", "same_province", "other_province", "own_record", "anywhere")
 ALL = "YYYYY"
@@ -110,6 +111,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     **MARKET_ROWS,
     **PROGRAMME_ROWS,
     **BASE_ROWS,
+    **ZONE_ROWS,
 }
 
 CASES = [

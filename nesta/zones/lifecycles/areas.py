@@ -1,0 +1,147 @@
+"""An area-adjustment request (core.lifecycle):
+
+    draft ─submit→ submitted ─endorse→ endorsed ─approve→ approved
+      ↑                │                   └──── reject→ rejected
+      └─ submit ─ returned ←─ return (province, from submitted) / send_back (office, from endorsed)
+    draft / returned / submitted ─withdraw→ withdrawn (the zone)
+
+The zone's management committee files and submits; its province gives its opinion (endorse, with
+province_supports and province_opinion — a province may forward a request it does not support,
+saying why); the office approves (with the approved area) or rejects, always with a decision note.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
+
+from nesta.core.lifecycle import Lifecycle, Transition
+from nesta.core.notifications import notify
+from nesta.zones.models import AreaRequest, AreaRequestStatus
+
+S = AreaRequestStatus
+
+
+def _tell_filer(kind: str, title: str) -> Any:
+    def tell(request: AreaRequest, actor: Any) -> None:
+        if request.created_by_id is None:
+            return
+        notify(
+            user=request.created_by,
+            kind=kind,
+            title=gettext_now(title) % {"z": request.zone.name[:60]},
+            body=request.decision_note or request.status_note,
+        )
+
+    return tell
+
+
+AREA_REQUEST = Lifecycle(
+    AreaRequest,
+    [
+        Transition(
+            "submit",
+            sources=(S.DRAFT, S.RETURNED),
+            target=S.SUBMITTED,
+            timestamp="submitted_at",
+            event="area_request.submitted",
+            label=_("提交调整扩区申请"),
+            verb=_("提交"),
+            style="primary",
+            confirm=_("提交后由所在省科技厅出具意见，期间不能修改，确定提交吗？"),
+            done=_("申请已提交，等待省级意见。"),
+            summary="提交申请（草稿/退回修改 → 已提交）",
+            permission="area_request.file",
+        ),
+        Transition(
+            "withdraw",
+            sources=(S.DRAFT, S.SUBMITTED, S.RETURNED),
+            target=S.WITHDRAWN,
+            timestamp="withdrawn_at",
+            event="area_request.withdrawn",
+            label=_("撤回调整扩区申请"),
+            verb=_("撤回"),
+            style="outline-danger",
+            confirm=_("撤回后不能恢复，确定撤回该申请吗？"),
+            done=_("申请已撤回。"),
+            summary="撤回申请（不能恢复）",
+            permission="area_request.file",
+        ),
+        Transition(
+            "endorse",
+            sources=(S.SUBMITTED,),
+            target=S.ENDORSED,
+            timestamp="endorsed_at",
+            event="area_request.endorsed",
+            label=_("出具省级意见"),
+            verb=_("出具意见"),
+            needs_input=True,
+            style="primary",
+            done=_("省级意见已出具，报送领导小组办公室。"),
+            summary="出具省级意见（已提交 → 省级已出具意见；须填写是否同意及意见）",
+            permission="area_request.endorse",
+        ),
+        Transition(
+            "return",
+            sources=(S.SUBMITTED,),
+            target=S.RETURNED,
+            timestamp="returned_at",
+            event="area_request.returned",
+            label=_("省级退回修改"),
+            verb=_("退回修改"),
+            needs_input=True,
+            notify=_tell_filer("area_request_returned", "%(z)s 调整扩区申请被退回修改"),
+            style="outline-danger",
+            done=_("已退回，并已通知申请单位。"),
+            summary="省级退回修改（已提交 → 退回修改；须说明原因）",
+            permission="area_request.endorse",
+        ),
+        Transition(
+            "send_back",
+            sources=(S.ENDORSED,),
+            target=S.RETURNED,
+            timestamp="returned_at",
+            event="area_request.sent_back",
+            label=_("办公室退回修改"),
+            verb=_("退回修改"),
+            needs_input=True,
+            notify=_tell_filer("area_request_returned", "%(z)s 调整扩区申请被退回修改"),
+            style="outline-danger",
+            done=_("已退回，并已通知申请单位。"),
+            summary="办公室退回修改（省级已出具意见 → 退回修改；须说明原因）",
+            permission="area_request.decide",
+        ),
+        Transition(
+            "approve",
+            sources=(S.ENDORSED,),
+            target=S.APPROVED,
+            timestamp="decided_at",
+            event="area_request.approved",
+            label=_("批准调整扩区"),
+            verb=_("批准"),
+            needs_input=True,
+            notify=_tell_filer("area_request_decided", "%(z)s 调整扩区申请已批准"),
+            style="primary",
+            done=_("已批准，并已通知申请单位。"),
+            summary="批准（省级已出具意见 → 已批准；须填写批准面积和批复意见）",
+            permission="area_request.decide",
+        ),
+        Transition(
+            "reject",
+            sources=(S.ENDORSED,),
+            target=S.REJECTED,
+            timestamp="decided_at",
+            event="area_request.rejected",
+            label=_("不予批准"),
+            verb=_("不予批准"),
+            needs_input=True,
+            notify=_tell_filer("area_request_decided", "%(z)s 调整扩区申请未获批准"),
+            style="outline-danger",
+            done=_("已作出不予批准的决定，并已通知申请单位。"),
+            summary="不予批准（省级已出具意见 → 未批准；须填写批复意见）",
+            permission="area_request.decide",
+        ),
+    ],
+    related=("zone__province", "created_by"),
+    events={"area_request.created": _("新建调整扩区申请"), "area_request.updated": _("修改调整扩区申请")},
+)
