@@ -147,13 +147,13 @@ def api_not_found(request: HttpRequest, rest: str = ""):
 # Routers register themselves here; imported last so they can use the helpers above.
 from nesta.accounts.api import router as accounts_router  # noqa: E402
 from nesta.bases.api import router as bases_router  # noqa: E402
-from nesta.zones.api import router as zones_router  # noqa: E402
 from nesta.core.api import router as core_router  # noqa: E402
 from nesta.core.api_inbox import router as inbox_router  # noqa: E402
 from nesta.directory.api import router as directory_router  # noqa: E402
 from nesta.instruments.api import router as instruments_router  # noqa: E402
 from nesta.market.api import router as market_router  # noqa: E402
 from nesta.programmes.api import router as programmes_router  # noqa: E402
+from nesta.zones.api import router as zones_router  # noqa: E402
 
 api.add_router("/", core_router)
 api.add_router("/", inbox_router)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from nesta.core.charts import xlsx_export
 from nesta.core.errors import BadRequest
 from nesta.core.generic import domain_errors, login_required_or_redirect
 from nesta.core.generic.download import file_download
@@ -29,6 +30,7 @@ from nesta.instruments.selectors import fees as fee_selectors
 from nesta.instruments.selectors import openness as openness_selectors
 from nesta.instruments.selectors import reports as report_selectors
 from nesta.instruments.services import xlsx
+from nesta.instruments.views.openness_charts import province_chart, top_instruments_chart
 
 MAX_EXPORT_ROWS = 10_000  # as the API's export
 CRITERIA = [
@@ -105,7 +107,11 @@ def openness_ranking(request: HttpRequest) -> HttpResponse:
         ranking, sort=request.GET.get("sort"), direction=request.GET.get("dir"), offset=offset, limit=limit
     )
     page = offset_page(rows, offset=offset, limit=limit, more=more, total=len(ranking))
+    charts = [province_chart(ranking, year), top_instruments_chart(ranking, year)]  # of every row, not the page's
+    if export := xlsx_export(request, *charts):
+        return export
     context = {
+        "charts": charts if ranking else [],
         "form": form,
         "year": year,
         "province": province,
