@@ -34,3 +34,10 @@ class DemoConfig(AppConfig):
         registry.demo_provider(
             "bases", bases.load, after=("directory", "instruments", "market.contracts", "programmes.calls")
         )
+        # the high-tech zones and incubators of issue 11 (nesta/demo/zones/): incubators' tenants
+        # are drawn from the directory; the private shares read the contracts and the awards
+        from nesta.demo import zones
+
+        registry.demo_provider(
+            "zones", zones.load, after=("directory", "market.contracts", "programmes.calls", "bases")
+        )
