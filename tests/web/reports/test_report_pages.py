@@ -238,3 +238,26 @@ def test_navigation_marks_only_the_evaluation(client, reference):
     assert 'href="/instruments/openness/" aria-current="page">开放共享评价' in html
     assert 'href="/instruments/" aria-current="page"' not in html
     assert 'href="/instruments/" aria-current="page"' in text(client.get("/instruments/"))
+
+
+def test_ranking_charts_show_the_provinces_means_and_export_their_numbers(client, world):
+    r = client.get(RANKING, {"year": YEAR})
+    by_province, top = r.context["charts"]
+    # 辽宁: (88.57 + 24.00) / 2; 吉林: 84.00 — ordered by mean total, the table beside the chart
+    assert by_province.categories[:2] == ["吉林省", "辽宁省"]
+    totals = next(s for s in by_province.series if s.name == "平均总分")
+    assert [round(float(v), 3) for v in totals.values[:2]] == [84.0, 56.285]
+    assert 'data-testid="openness-charts"' in r.content.decode()
+    assert top.categories[0].startswith("A 场发射扫描电镜")
+    export = client.get(RANKING, {"year": YEAR, "export": "xlsx", "chart": "by_province"})
+    assert export.status_code == 200
+    ws = xlsx_of(export).active
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    assert any(row[0] == "辽宁省" for row in values)
+
+
+def test_ranking_without_evaluated_organisations_has_no_charts(client, reference):
+    r = client.get(RANKING, {"year": YEAR})
+    assert r.status_code == 200
+    assert r.context["charts"] == []
+    assert 'data-testid="openness-charts"' not in r.content.decode()
