@@ -80,6 +80,8 @@ AUDIT_EVENTS = {
     "incubator.updated": _("修改孵化器"),
     "tenant.created": _("登记在孵企业"),
     "tenant.updated": _("修改在孵企业"),
+    "tenant.graduated": _("在孵企业毕业"),
+    "tenant.left": _("在孵企业退出"),
     "incubator_scheme.created": _("新建孵化器评估方案"),
     "incubator_scheme.updated": _("修改孵化器评估方案"),
     "incubator_evaluation.run": _("运行孵化器评估"),
