@@ -31,6 +31,9 @@ class ZonesConfig(AppConfig):
             registry.audit_model(model)
         for event, label in AUDIT_EVENTS.items():
             registry.audit_event(event, label)
+        from nesta.zones.services.policy import policy_reindex
+
+        registry.search_type("zone_policy", policy_reindex)
         registry.nav_item("zones", _("高新区"), "zones:list", "/zones/", order=80)
 
 
