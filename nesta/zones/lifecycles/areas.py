@@ -22,7 +22,10 @@ from nesta.zones.models import AreaRequest, AreaRequestStatus
 S = AreaRequestStatus
 
 
-def _tell_filer(kind: str, title: str) -> Any:
+def _tell_filer(kind: str, title: str, body: str) -> Any:
+    """Tell whoever filed the request what happened to it; `body` names the field that says why
+    (the return reason, the province's opinion, the office's decision note)."""
+
     def tell(request: AreaRequest, actor: Any) -> None:
         if request.created_by_id is None:
             return
@@ -30,7 +33,8 @@ def _tell_filer(kind: str, title: str) -> Any:
             user=request.created_by,
             kind=kind,
             title=gettext_now(title) % {"z": request.zone.name[:60]},
-            body=request.decision_note or request.status_note,
+            body=getattr(request, body) or "",
+            url=request.get_absolute_url(),
         )
 
     return tell
@@ -76,8 +80,9 @@ AREA_REQUEST = Lifecycle(
             label=_("出具省级意见"),
             verb=_("出具意见"),
             needs_input=True,
+            notify=_tell_filer("area_request_endorsed", "%(z)s 调整扩区申请已出具省级意见", "province_opinion"),
             style="primary",
-            done=_("省级意见已出具，报送领导小组办公室。"),
+            done=_("省级意见已出具，报送领导小组办公室，并已通知申请单位。"),
             summary="出具省级意见（已提交 → 省级已出具意见；须填写是否同意及意见）",
             permission="area_request.endorse",
         ),
@@ -90,7 +95,7 @@ AREA_REQUEST = Lifecycle(
             label=_("省级退回修改"),
             verb=_("退回修改"),
             needs_input=True,
-            notify=_tell_filer("area_request_returned", "%(z)s 调整扩区申请被退回修改"),
+            notify=_tell_filer("area_request_returned", "%(z)s 调整扩区申请被退回修改", "status_note"),
             style="outline-danger",
             done=_("已退回，并已通知申请单位。"),
             summary="省级退回修改（已提交 → 退回修改；须说明原因）",
@@ -105,7 +110,7 @@ AREA_REQUEST = Lifecycle(
             label=_("办公室退回修改"),
             verb=_("退回修改"),
             needs_input=True,
-            notify=_tell_filer("area_request_returned", "%(z)s 调整扩区申请被退回修改"),
+            notify=_tell_filer("area_request_returned", "%(z)s 调整扩区申请被退回修改", "status_note"),
             style="outline-danger",
             done=_("已退回，并已通知申请单位。"),
             summary="办公室退回修改（省级已出具意见 → 退回修改；须说明原因）",
@@ -120,7 +125,7 @@ AREA_REQUEST = Lifecycle(
             label=_("批准调整扩区"),
             verb=_("批准"),
             needs_input=True,
-            notify=_tell_filer("area_request_decided", "%(z)s 调整扩区申请已批准"),
+            notify=_tell_filer("area_request_decided", "%(z)s 调整扩区申请已批准", "decision_note"),
             style="primary",
             done=_("已批准，并已通知申请单位。"),
             summary="批准（省级已出具意见 → 已批准；须填写批准面积和批复意见）",
@@ -135,7 +140,7 @@ AREA_REQUEST = Lifecycle(
             label=_("不予批准"),
             verb=_("不予批准"),
             needs_input=True,
-            notify=_tell_filer("area_request_decided", "%(z)s 调整扩区申请未获批准"),
+            notify=_tell_filer("area_request_decided", "%(z)s 调整扩区申请未获批准", "decision_note"),
             style="outline-danger",
             done=_("已作出不予批准的决定，并已通知申请单位。"),
             summary="不予批准（省级已出具意见 → 未批准；须填写批复意见）",
