@@ -15,7 +15,7 @@ from functools import reduce
 from operator import or_
 
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import BigIntegerField, F, Q, Value
 from django.utils import timezone
 
 from nesta.core.transactions import write_transaction
@@ -138,10 +138,12 @@ def unrecord_registration(contract: TechContract) -> None:
     )
     with write_transaction():
         cells = ContractStat.objects.filter(match, contracts__gte=1)
+        # Values typed as bigint: with server-side binding Django sends a bare Python int as int4,
+        # which PostgreSQL wraps modulo 2^32 (9,999,999,999 fen became 1,410,065,407)
         cells.update(
             contracts=F("contracts") - 1,
-            contract_fen=F("contract_fen") - contract_fen,
-            technology_fen=F("technology_fen") - technology_fen,
+            contract_fen=F("contract_fen") - Value(contract_fen, output_field=BigIntegerField()),
+            technology_fen=F("technology_fen") - Value(technology_fen, output_field=BigIntegerField()),
         )
         ContractStat.objects.filter(match, contracts=0).delete()
 

@@ -92,3 +92,21 @@ def test_rebuild_equals_the_incremental_cells(reference):
     assert cells() == incremental
     assert rebuild_statistics(year=2025) == len([k for k in incremental if k[0] == 2025])
     assert cells() == incremental
+
+
+def test_amounts_beyond_32_bits_of_fen_record_and_unrecord_exactly(reference):
+    # 50,000,000.01 元 is 5,000,000,001 fen: beyond int4, as large contracts are
+    point = RegistrationPointFactory()
+    big = {"contract_amount": Decimal("50000000.01"), "technology_amount": Decimal("42949672.97")}
+    a = registered_contract(point, when=local(2025, 5), **big)
+    record_registration(a)
+    before = cells()
+    assert before[(2025, 5, "210000", "type", "dev_commissioned", "")] == (1, 5_000_000_001, 4_294_967_297)
+    b = registered_contract(point, when=local(2025, 5), contract_amount=Decimal("99999999.99"), technology_amount=0)
+    record_registration(b)
+    assert cells()[(2025, 5, "210000", "type", "dev_commissioned", "")] == (2, 14_999_999_999 + 1, 4_294_967_297)
+    unrecord_registration(b)
+    assert cells() == before
+    type(b).objects.filter(pk=b.pk).update(status="submitted")  # what a revocation leaves: a alone counts
+    assert rebuild_statistics() == len(before)
+    assert cells() == before
