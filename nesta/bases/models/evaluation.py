@@ -6,6 +6,9 @@ ranks, recommendation and the reasons behind it, so last year's recommendations 
 after this year's figures change. The arithmetic is core.evaluation's (docs/evaluation.md).
 """
 
+from typing import Any
+
+import numpy as np
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -113,10 +116,9 @@ class EvaluationResult(models.Model):
     field_rank = models.PositiveIntegerField(_("领域内排名"), null=True)
     field_size = models.PositiveIntegerField(null=True)
     recommendation = models.CharField(_("建议"), max_length=10, choices=Recommendation.choices)
-    # [{indicator, value, normalised, weight, contribution, missing}] — what produced the score
-    reasons = models.JSONField(default=list)
-    # [{indicator, rank_if_lower, rank_if_higher}] — the rank if one weight moved by ±10 %
-    sensitivity = models.JSONField(default=list)
+    # what produced the score and how it moves: the criteria's raw values, normalised values and
+    # ±10 % ranks packed as arrays (see pack_traces); read as `reasons` and `sensitivity`
+    trace = models.BinaryField(default=b"")
     # why the recommendation: "top_share", "national_thresholds", "below_minimum:<key>", "bottom_share"
     grounds = models.JSONField(default=list)
 
@@ -128,3 +130,94 @@ class EvaluationResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.base_id}: {self.score:.4f} #{self.rank}"
+
+    @property
+    def reasons(self) -> list[dict[str, Any]]:
+        """[{indicator, value, normalised, weight, contribution, missing}] in the criteria's order:
+        the weight is the criterion's share of the total, contribution = normalised × weight."""
+        keys, shares = run_keys_and_shares(self.run)
+        values, norm, _, _ = unpack_trace(self.trace, len(keys))
+        if not values.size:
+            return []
+        out = []
+        for key, value, normalised, share in zip(keys, values.tolist(), norm.tolist(), shares, strict=True):
+            missing = value != value  # NaN: not reported
+            out.append(
+                {
+                    "indicator": key,
+                    "value": None if missing else value,
+                    "normalised": round(normalised, 6),
+                    "weight": round(share, 6),
+                    "contribution": round(normalised * share, 6),
+                    "missing": missing,
+                }
+            )
+        return out
+
+    @property
+    def sensitivity(self) -> list[dict[str, Any]]:
+        """[{indicator, rank_if_lower, rank_if_higher}]: the rank if that weight moved by ±10 %."""
+        keys, _ = run_keys_and_shares(self.run)
+        _, _, lower, higher = unpack_trace(self.trace, len(keys))
+        if not lower.size:
+            return []
+        return [
+            {"indicator": k, "rank_if_lower": lo, "rank_if_higher": hi}
+            for k, lo, hi in zip(keys, lower.tolist(), higher.tolist(), strict=True)
+        ]
+
+
+# --- the packed trace ------------------------------------------------------------------------------
+#
+# A result's trace is one version byte and then, for the m criteria of its run's snapshot (in that
+# order), four little-endian arrays: values float64[m] (NaN = not reported), normalised float64[m]
+# (as the engine computed it, unrounded), rank_if_lower int32[m], rank_if_higher int32[m] — 24 m + 1
+# bytes. Packing a whole run is a few numpy copies, where JSON lists of dicts cost ~0.1 ms a result;
+# reading it back gives exactly the numbers the engine produced. The weights' shares are stored once
+# per run, as "share" in each criterion of EvaluationRun.criteria_snapshot.
+
+TRACE_VERSION = 1
+_F8, _I4 = np.dtype("<f8"), np.dtype("<i4")
+
+
+def pack_traces(raw: np.ndarray, norm: np.ndarray, lower: np.ndarray, higher: np.ndarray) -> list[bytes]:
+    """One trace per row of raw/norm/lower/higher (each [subject, criterion])."""
+    n, m = raw.shape
+    row = np.empty((n, 1 + 24 * m), dtype=np.uint8)
+    row[:, 0] = TRACE_VERSION
+    for k, (part, dtype) in enumerate(((raw, _F8), (norm, _F8))):
+        row[:, 1 + 8 * m * k : 1 + 8 * m * (k + 1)] = np.ascontiguousarray(part, dtype=dtype).view(np.uint8)
+    for k, part in enumerate((lower, higher)):
+        start = 1 + 16 * m + 4 * m * k
+        row[:, start : start + 4 * m] = np.ascontiguousarray(part, dtype=_I4).view(np.uint8)
+    data, width = row.tobytes(), row.shape[1]
+    return [data[i * width : (i + 1) * width] for i in range(n)]
+
+
+def unpack_trace(blob: Any, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """values, normalised, rank_if_lower, rank_if_higher — each of length m (empty when no trace)."""
+    data = bytes(blob or b"")
+    if not data:
+        empty = np.empty(0)
+        return empty, empty, empty.astype(np.int32), empty.astype(np.int32)
+    if data[0] != TRACE_VERSION or len(data) != 1 + 24 * m:
+        raise ValueError(f"a trace of {len(data)} bytes (version {data[0]}) does not fit {m} criteria")
+    floats = np.frombuffer(data, dtype=_F8, count=2 * m, offset=1)
+    ints = np.frombuffer(data, dtype=_I4, count=2 * m, offset=1 + 16 * m)
+    return floats[:m], floats[m:], ints[:m], ints[m:]
+
+
+def run_keys_and_shares(run: EvaluationRun) -> tuple[list[str], list[float]]:
+    """The run's criteria keys and weight shares, read once per run object (a page of 2,500 results
+    shares one run)."""
+    cached = getattr(run, "_keys_and_shares", None)
+    if cached is None:
+        snapshot = run.criteria_snapshot or []
+        keys = [c["indicator"] for c in snapshot]
+        if all("share" in c for c in snapshot):
+            shares = [float(c["share"]) for c in snapshot]
+        else:  # a snapshot from before the shares were stored
+            weights = np.array([float(c["weight"]) for c in snapshot])
+            shares = (weights / weights.sum()).tolist() if snapshot else []
+        cached = run._keys_and_shares = (keys, shares)
+    return cached

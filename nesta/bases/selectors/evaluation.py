@@ -1,12 +1,25 @@
 """Reads of the evaluation: schemes with their criteria, a run's results (restricted: a province
 sees its own bases' results), one base's results over the years."""
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+import numpy as np
+from django.db.models import DecimalField, F, FloatField, Prefetch, QuerySet
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from nesta.bases.models import EvaluationResult, EvaluationRun, EvaluationScheme, SchemeCriterion
+from nesta.bases.indicators import BY_KEY
+from nesta.bases.models import (
+    BaseLevel,
+    BaseReport,
+    BaseStatus,
+    EvaluationResult,
+    EvaluationRun,
+    EvaluationScheme,
+    ReportStatus,
+    SchemeCriterion,
+)
 from nesta.core.errors import NotFound
 from nesta.core.permissions import require, restrict
 
@@ -45,7 +58,11 @@ def run_results(*, viewer: Any, run_id: int) -> tuple[EvaluationRun, list[Evalua
         "base__organization", "base__host__province", "base__field"
     )
     qs = restrict(viewer, "evaluation.view", qs, province_field="base__host__province__code")
-    return run, list(qs.order_by("rank", "base_id"))
+    results = list(qs.order_by("rank", "base_id"))
+    cache = EvaluationResult._meta.get_field("run")
+    for r in results:  # their reasons read the run's snapshot: one run object, no query per result
+        cache.set_cached_value(r, run)
+    return run, results
 
 
 def latest_run(*, scheme: EvaluationScheme) -> EvaluationRun | None:
@@ -60,3 +77,90 @@ def base_history(*, viewer: Any, base_id: int) -> list[EvaluationResult]:
     for r in qs.order_by("run__ran_at", "run_id"):
         latest[r.run.scheme_id] = r
     return sorted(latest.values(), key=lambda r: (r.run.scheme.year, r.run_id))
+
+
+# --- the figures a run scores ------------------------------------------------------------------
+
+# The computed indicators (bases.indicators.COMPUTED) on numpy columns: a sum of report fields, or a
+# ratio of two rounded to six places (missing where the denominator is 0). tests/bases hold each
+# equal to its indicator's own function; an indicator not listed here is computed row by row.
+_VECTOR: dict[str, tuple[str, tuple[str, ...]]] = {
+    "funding_total": ("sum", ("funding_national", "funding_local", "funding_enterprise", "funding_other")),
+    "senior_share": ("per", ("senior_staff", "fixed_staff")),
+    "doctorate_share": ("per", ("doctorate_staff", "fixed_staff")),
+    "rd_per_staff": ("per", ("rd_spend", "fixed_staff")),
+    "papers_per_staff": ("per", ("papers", "fixed_staff")),
+    "patents_per_staff": ("per", ("patents_granted", "fixed_staff")),
+    "transfers_per_staff": ("per", ("transfers", "fixed_staff")),
+    "income_per_staff": ("per", ("transfer_income", "fixed_staff")),
+}
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One year's accepted reports of one base type as columns, rows by base id."""
+
+    base_ids: list[int]
+    fields: np.ndarray  # the bases' priority-area field ids (the engine's groups)
+    provincial: list[bool]
+    raw: np.ndarray  # [base, indicator] as floats, NaN = not reported
+
+    @property
+    def size(self) -> int:
+        return len(self.base_ids)
+
+
+def read_figures(year: int, base_type: str, keys: list[str]) -> Figures:
+    """The figures of `keys` for every base of the type (not revoked) with an accepted report of the
+    year: one query of value tuples (money cast to float in the database), computed indicators on
+    columns."""
+    inputs: list[str] = []
+    for key in keys:
+        if key in _VECTOR:
+            names = _VECTOR[key][1]
+        else:
+            names = () if BY_KEY[key].compute is not None else (key,)
+        inputs += [name for name in names if name not in inputs]
+    columns = [
+        Cast(name, FloatField()) if isinstance(BaseReport._meta.get_field(name), DecimalField) else F(name)
+        for name in inputs
+    ]
+    rows = list(
+        BaseReport.objects.filter(year=year, status=ReportStatus.ACCEPTED, base__base_type=base_type)
+        .exclude(base__status=BaseStatus.REVOKED)
+        .order_by("base_id")
+        .values_list("pk", "base_id", "base__field_id", "base__level", *columns)
+    )
+    n = len(rows)
+    table = np.array([r[4:] for r in rows], dtype=float).reshape(n, len(inputs))
+    column = {name: table[:, i] for i, name in enumerate(inputs)}
+    raw = np.empty((n, len(keys)))
+    for j, key in enumerate(keys):
+        if key in _VECTOR:
+            kind, names = _VECTOR[key]
+            if kind == "sum":
+                total = column[names[0]].copy()
+                for name in names[1:]:
+                    total += column[name]
+                raw[:, j] = total
+            else:
+                top, bottom = column[names[0]], column[names[1]]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio = np.round(top / bottom, 6)
+                raw[:, j] = np.where(np.isnan(bottom) | (bottom == 0), np.nan, ratio)
+        elif BY_KEY[key].compute is not None:
+            raw[:, j] = _row_by_row(key, [r[0] for r in rows])
+        else:
+            raw[:, j] = column[key]
+    return Figures(
+        base_ids=[r[1] for r in rows],
+        fields=np.array([r[2] for r in rows], dtype=np.int64),
+        provincial=[r[3] == BaseLevel.PROVINCIAL for r in rows],
+        raw=raw,
+    )
+
+
+def _row_by_row(key: str, report_ids: list[int]) -> np.ndarray:
+    reports = BaseReport.objects.in_bulk(report_ids)
+    values = (BY_KEY[key].value(reports[pk]) for pk in report_ids)
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=float)

@@ -10,11 +10,13 @@ from nesta.core.evaluation.engine import (
     Outcome,
     Reason,
     SchemeError,
+    Scored,
     Shift,
     Subject,
     competition_ranks,
     evaluate,
     normalise,
+    score_cohort,
     top_count,
 )
 
@@ -25,10 +27,12 @@ __all__ = [
     "Outcome",
     "Reason",
     "SchemeError",
+    "Scored",
     "Shift",
     "Subject",
     "competition_ranks",
     "evaluate",
     "normalise",
+    "score_cohort",
     "top_count",
 ]

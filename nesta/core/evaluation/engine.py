@@ -207,17 +207,83 @@ def competition_ranks(scores: np.ndarray) -> np.ndarray:
     return np.searchsorted(ordered, -rounded, side="left") + 1
 
 
-def _below_minimum(raw: np.ndarray, criteria: Sequence[Criterion]) -> list[list[str]]:
-    flags: list[list[str]] = [[] for _ in range(raw.shape[0])]
+def _below(raw: np.ndarray, criteria: Sequence[Criterion]) -> np.ndarray:
+    below = np.zeros(raw.shape, dtype=bool)
     for j, c in enumerate(criteria):
         if c.minimum is None:
             continue
         column = raw[:, j]
         # A missing figure cannot show that the minimum is met.
-        bad = np.isnan(column) | ((column < c.minimum) if c.higher_is_better else (column > c.minimum))
-        for i in np.nonzero(bad)[0]:
-            flags[i].append(c.key)
-    return flags
+        with np.errstate(invalid="ignore"):
+            below[:, j] = np.isnan(column) | ((column < c.minimum) if c.higher_is_better else (column > c.minimum))
+    return below
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One cohort scored as arrays, rows in the caller's order — what `evaluate` builds its outcomes
+    from, and what an app reads directly when it stores many results at once (no per-subject objects)."""
+
+    keys: tuple[str, ...]
+    shares: np.ndarray  # [criterion] the weights' shares (sum 1)
+    raw: np.ndarray  # [subject, criterion] the values, NaN = missing
+    norm: np.ndarray  # [subject, criterion] normalised, missing values filled as `evaluate` says
+    scores: np.ndarray  # [subject] norm @ shares
+    ranks: np.ndarray  # [subject] competition ranks within the cohort
+    group_ranks: np.ndarray  # [subject] competition ranks within the subject's group; 0 = no group
+    group_sizes: np.ndarray  # [subject] the group's size; 0 = no group
+    below: np.ndarray  # [subject, criterion] True where the criterion's minimum is not met
+    shifts: np.ndarray | None  # [criterion, lower|higher, subject] the rank with that weight moved ±10 %
+
+
+def score_cohort(
+    criteria: Sequence[Criterion],
+    raw: np.ndarray,
+    groups: np.ndarray | None = None,
+    *,
+    sensitivity: bool = True,
+) -> Scored:
+    """Score one cohort given as a matrix: raw[subject, criterion] (NaN or ±inf = missing) and
+    optional integer group codes (negative = not ranked in a group). The arithmetic of `evaluate`."""
+    weights = _validate(criteria)
+    raw = np.array(raw, dtype=float, copy=True).reshape(-1, len(criteria))
+    raw[~np.isfinite(raw)] = np.nan
+    codes = None if groups is None else np.asarray(groups, dtype=np.int64)
+    return _score(criteria, weights, raw, codes, sensitivity)
+
+
+def _score(
+    criteria: Sequence[Criterion], weights: np.ndarray, raw: np.ndarray, codes: np.ndarray | None, sensitivity: bool
+) -> Scored:
+    shares = weights / weights.sum()
+    keys = tuple(c.key for c in criteria)
+    norm = np.empty_like(raw)
+    for j, c in enumerate(criteria):
+        column = normalise(raw[:, j], c)
+        missing = np.isnan(column)
+        if missing.any():
+            worst = float(np.nanmin(column)) if (~missing).any() else 0.0
+            column[missing] = min(worst, 0.0)
+        norm[:, j] = column
+    scores = norm @ shares
+    n = raw.shape[0]
+    if codes is None:
+        group_ranks = np.zeros(n, dtype=np.int64)
+        group_sizes = np.zeros(n, dtype=np.int64)
+    else:
+        group_ranks, group_sizes = _grouped_ranks(scores, codes)
+    return Scored(
+        keys=keys,
+        shares=shares,
+        raw=raw,
+        norm=norm,
+        scores=scores,
+        ranks=competition_ranks(scores),
+        group_ranks=group_ranks,
+        group_sizes=group_sizes,
+        below=_below(raw, criteria),
+        shifts=_sensitivity(norm, weights, keys) if sensitivity else None,
+    )
 
 
 def evaluate(criteria: Sequence[Criterion], subjects: Sequence[Subject], *, sensitivity: bool = True) -> list[Outcome]:
@@ -228,7 +294,6 @@ def evaluate(criteria: Sequence[Criterion], subjects: Sequence[Subject], *, sens
     score better than reporting the worst one.
     """
     weights = _validate(criteria)
-    shares = weights / weights.sum()
     keys = [c.key for c in criteria]
     cohorts: dict[str, list[int]] = {}
     for i, s in enumerate(subjects):
@@ -240,39 +305,41 @@ def evaluate(criteria: Sequence[Criterion], subjects: Sequence[Subject], *, sens
         raw = np.array([[_as_float(s.values.get(k)) for k in keys] for s in members], dtype=float).reshape(
             len(members), len(keys)
         )
-        norm = np.empty_like(raw)
-        for j, c in enumerate(criteria):
-            column = normalise(raw[:, j], c)
-            missing = np.isnan(column)
-            if missing.any():
-                worst = float(np.nanmin(column)) if (~missing).any() else 0.0
-                column[missing] = min(worst, 0.0)
-            norm[:, j] = column
-        scores = norm @ shares
-        ranks = competition_ranks(scores)
-        group_ranks, group_sizes = _group_ranks(members, scores)
-        flags = _below_minimum(raw, criteria)
-        shifts = _sensitivity(norm, weights, keys) if sensitivity else None
-        table = _Cohort(keys=keys, shares=shares, raw=raw, norm=norm, shifts=shifts)
-        order = np.lexsort((np.array([s.id for s in members]), ranks))
+        labels: dict[str, int] = {}
+        codes = np.array(
+            [-1 if s.group is None else labels.setdefault(s.group, len(labels)) for s in members], dtype=np.int64
+        )
+        scored = _score(criteria, weights, raw, codes, sensitivity)
+        flags = _flags(scored)
+        table = _Cohort(keys=keys, shares=scored.shares, raw=raw, norm=scored.norm, shifts=scored.shifts)
+        order = np.lexsort((np.array([s.id for s in members]), scored.ranks))
         for i in order.tolist():
             s = members[i]
+            grouped = s.group is not None
             outcomes.append(
                 Outcome(
                     subject_id=s.id,
                     cohort=cohort,
                     group=s.group,
-                    score=float(scores[i]),
-                    rank=int(ranks[i]),
+                    score=float(scored.scores[i]),
+                    rank=int(scored.ranks[i]),
                     cohort_size=len(members),
-                    group_rank=group_ranks[i],
-                    group_size=group_sizes[i],
+                    group_rank=int(scored.group_ranks[i]) if grouped else None,
+                    group_size=int(scored.group_sizes[i]) if grouped else None,
                     below_minimum=flags[i],
                     _table=table,
                     _row=i,
                 )
             )
     return outcomes
+
+
+def _flags(scored: Scored) -> list[list[str]]:
+    """Per subject, the keys whose minimum it misses (in the criteria's order)."""
+    flags: list[list[str]] = [[] for _ in range(scored.below.shape[0])]
+    for i, j in zip(*np.nonzero(scored.below), strict=True):
+        flags[int(i)].append(scored.keys[int(j)])
+    return flags
 
 
 def _as_float(value: object) -> float:
@@ -282,18 +349,29 @@ def _as_float(value: object) -> float:
     return number if math.isfinite(number) else math.nan
 
 
-def _group_ranks(members: Sequence[Subject], scores: np.ndarray) -> tuple[list[int | None], list[int | None]]:
-    ranks: list[int | None] = [None] * len(members)
-    sizes: list[int | None] = [None] * len(members)
-    groups: dict[str, list[int]] = {}
-    for i, s in enumerate(members):
-        if s.group is not None:
-            groups.setdefault(s.group, []).append(i)
-    for idx in groups.values():
-        sub = competition_ranks(scores[idx])
-        for position, i in enumerate(idx):
-            ranks[i] = int(sub[position])
-            sizes[i] = len(idx)
+def _grouped_ranks(scores: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Competition ranks within each group code (negative = none → rank and size 0), vectorised:
+    sort by (group, −score); a rank is 1 + the position of its tie run's start in its group."""
+    n = scores.shape[0]
+    ranks = np.zeros(n, dtype=np.int64)
+    sizes = np.zeros(n, dtype=np.int64)
+    inside = np.nonzero(codes >= 0)[0]
+    if inside.size == 0:
+        return ranks, sizes
+    rounded = -np.round(scores[inside], _TIE_PLACES)
+    code = codes[inside]
+    order = np.lexsort((rounded, code))
+    c, v = code[order], rounded[order]
+    position = np.arange(order.size)
+    new_group = np.ones(order.size, dtype=bool)
+    new_group[1:] = c[1:] != c[:-1]
+    new_run = new_group.copy()
+    new_run[1:] |= v[1:] != v[:-1]
+    group_start = np.maximum.accumulate(np.where(new_group, position, 0))
+    run_start = np.maximum.accumulate(np.where(new_run, position, 0))
+    ranks[inside[order]] = run_start - group_start + 1
+    _, inverse, counts = np.unique(code, return_inverse=True, return_counts=True)
+    sizes[inside] = counts[inverse]
     return ranks, sizes
 
 
