@@ -24,7 +24,8 @@ from nesta.programmes.services import calls as services
 
 
 def role_links(user: Any) -> list[dict[str, str]]:
-    """The dashboards the user has: 我的申请, 待推荐, 形式审查."""
+    """The dashboards the user has: 我的申请, 待推荐, 形式审查, 评审邀请, and — for the people who run
+    or hold them — the projects, the budget and the zones' interest subsidies (财政贴息)."""
     links = []
     if can(user, "application.create"):
         links.append({"url": reverse("programmes:my_applications"), "text": _("我的申请"), "testid": "my-applications"})
@@ -36,6 +37,12 @@ def role_links(user: Any) -> list[dict[str, str]]:
         links.append(
             {"url": reverse("programmes:my_invitations"), "text": _("我的评审邀请"), "testid": "my-invitations"}
         )
+    if can(user, "project.manage") or can(user, "project.report"):
+        links.append({"url": reverse("programmes:project_list"), "text": _("立项项目"), "testid": "projects"})
+    if can(user, "budget.view"):
+        links.append({"url": reverse("programmes:budget"), "text": _("经费预算"), "testid": "budget"})
+    if can(user, "subsidy.manage") or can(user, "subsidy.submit") or can(user, "subsidy.pay"):
+        links.append({"url": reverse("programmes:subsidy_funds"), "text": _("高新区财政贴息"), "testid": "subsidies"})
     return links
 
 

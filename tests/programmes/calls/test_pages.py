@@ -140,3 +140,29 @@ def test_call_page_at_390px_has_no_fixed_widths(client, reference):
     call = CallFactory()
     html = text(client.get(f"/projects/calls/{call.pk}/"))
     assert "table-responsive" in html and "width:" not in html.replace("min-width:", "")
+
+
+@pytest.mark.parametrize(
+    ("role", "links"),
+    [
+        (None, []),
+        ("office", ["recommend-queue", "check-queue", "projects", "budget", "subsidies"]),
+        ("province", ["recommend-queue", "projects", "budget", "subsidies"]),
+        ("member", ["my-applications", "projects", "subsidies"]),
+        ("expert", ["my-invitations"]),
+    ],
+)
+def test_the_call_list_links_each_role_to_its_pages(users, reference, role, links):
+    import re
+
+    client = Client()
+    if role:
+        client.force_login(users[role])
+    html = text(client.get("/projects/"))
+    shown = re.findall(
+        r'data-testid="(my-applications|recommend-queue|check-queue|my-invitations|projects|budget|subsidies)"', html
+    )
+    assert [s for s in shown if s in links] == links
+    assert set(shown) == set(links)
+    if "subsidies" in links:
+        assert 'href="/projects/subsidies/"' in html
