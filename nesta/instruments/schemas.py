@@ -184,7 +184,9 @@ class IntervalOut(Schema):
 
 
 class BusyOut(IntervalOut):
-    kind: str = Field(description="booked 已预约 / pending 待审批 / maintenance 维护保养 / blackout 不开放")
+    kind: str = Field(
+        description="booked 已预约 / pending 待审批 / held 候补保留（为候补第一位保留的时段）/ maintenance 维护保养 / blackout 不开放"
+    )
     label: str
 
 
