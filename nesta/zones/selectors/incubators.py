@@ -235,3 +235,37 @@ def _present(t: Tenant, day: date) -> bool:
         and (t.graduated_on is None or t.graduated_on > day)
         and (t.left_on is None or t.left_on > day)
     )
+
+
+# --- what the pages' forms offer ------------------------------------------------------------------
+
+
+def zone_choices() -> list[tuple[int, str]]:
+    """The national high-tech zones (the directory's, reference data), for filters and forms."""
+    from nesta.directory.models import Organization, OrganizationKind
+
+    return list(
+        Organization.objects.filter(kind=OrganizationKind.HIGH_TECH_ZONE).order_by("id").values_list("id", "name")
+    )
+
+
+def field_choices() -> list[tuple[str, str]]:
+    """The priority-area taxonomy (三.2) as (code, name), areas before their sub-fields."""
+    from nesta.core.models import TaxonomyNode
+
+    return list(TaxonomyNode.objects.filter(depth__gte=1).order_by("sort_order", "id").values_list("code", "name"))
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    present: int  # tenants in the incubator now
+    space_used_m2: int  # the space their records say they use
+    share: Decimal | None  # of the incubator's space, in %
+
+
+def occupancy_now(incubator: Incubator, tenants: list[Tenant]) -> Occupancy:
+    """Occupancy from the tenant records (no query: the page has read the tenants already)."""
+    here = [t for t in tenants if t.graduated_on is None and t.left_on is None]
+    used = sum(t.space_m2 for t in here)
+    share = (Decimal(used) * 100 / incubator.space_m2).quantize(Decimal("0.1")) if incubator.space_m2 else None
+    return Occupancy(present=len(here), space_used_m2=used, share=share)
