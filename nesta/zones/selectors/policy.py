@@ -8,6 +8,7 @@ Without a query, newest issue first. Offset-paged (opaque cursors) in a constant
 
 from dataclasses import dataclass
 from datetime import date
+from typing import IO
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -20,6 +21,14 @@ from nesta.zones.models import PolicyDocument, PolicyOutput, PolicyTopic
 
 DOC_TYPE = "zone_policy"
 MATCH_CAP = 10_000  # ids read from the index when SQL-only filters narrow a ranked list
+# what a stored file is served as (the upload's content was checked against its extension)
+CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".ofd": "application/ofd",
+    ".txt": "text/plain; charset=utf-8",
+}
 
 
 def zone_facet(zone_id: int) -> str:
@@ -120,6 +129,20 @@ def policy_get(*, document_id: int) -> PolicyDocument:
     if document is None:
         raise NotFound(_("未找到该政策文件。"))
     return document
+
+
+def policy_file_open(*, document: PolicyDocument) -> tuple[IO[bytes], str, str]:
+    """The document's stored file opened for reading, its Chinese name and its (sniffed) type;
+    404 no_file when it has none or the file is gone."""
+    if not document.file:
+        raise NotFound(_("该政策文件没有附件。"), code="no_file")
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise NotFound(_("该政策文件没有附件。"), code="no_file") from None
+    name = document.file_name or f"policy-{document.pk}"
+    ext = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return handle, name, CONTENT_TYPES.get(ext, "application/octet-stream")
 
 
 def policy_origins(*, document: PolicyDocument) -> list[PolicyOutput]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from nesta.core.errors import ValidationFailed
 from nesta.core.validators import CONTROL
+from nesta.zones.selectors.policy import CONTENT_TYPES
 
 MAX_BYTES = 20 * 1024 * 1024
 NAME_MAX = 120  # the Chinese title of a 国发 document fits; file_name's column holds 200
@@ -26,19 +27,16 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound file of Word 97–20
 
 @dataclass(frozen=True)
 class FileType:
-    content_type: str
     magic: bytes
     part: str = ""  # the package's main part (zip-based types)
 
 
 TYPES: dict[str, FileType] = {
-    ".pdf": FileType("application/pdf", b"%PDF-"),
-    ".doc": FileType("application/msword", _OLE2),
-    ".docx": FileType(
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document", _ZIP, "word/document.xml"
-    ),
-    ".ofd": FileType("application/ofd", _ZIP, "OFD.xml"),
-    ".txt": FileType("text/plain; charset=utf-8", b""),
+    ".pdf": FileType(b"%PDF-"),
+    ".doc": FileType(_OLE2),
+    ".docx": FileType(_ZIP, "word/document.xml"),
+    ".ofd": FileType(_ZIP, "OFD.xml"),
+    ".txt": FileType(b""),
 }
 ALLOWED = "PDF、Word（DOC/DOCX）、OFD、TXT"
 _UNSAFE = set('<>:"/\\|?*')
@@ -108,7 +106,7 @@ def policy_file_check(name: Any, data: bytes) -> tuple[str, str, bytes]:
         if data.startswith((b"%PDF", _ZIP, _OLE2)) or b"\x00" in data[:8192]:
             raise _error(_("文件内容与扩展名不符。"))
         data = _text(data)
-    return clean_name, kind.content_type, data
+    return clean_name, CONTENT_TYPES[ext], data
 
 
 def read_upload(file: Any) -> bytes:
