@@ -61,6 +61,8 @@ def indicator_value(ind: ZoneIndicator, value: Any, *, field: str | None = None)
     """One figure of `ind`, checked: a whole count, or a decimal amount (negative only for 净利润)."""
     name = field or ind.key
     if not ind.decimals:
+        if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+            value = int(value)  # a target typed as 300.00 (forms and the API give decimals)
         return bounded_int(value, field=name, maximum=COUNT_MAX)
     if isinstance(value, bool) or value is None or value == "":
         raise _fail(name, _("应为数值。"))
