@@ -171,7 +171,7 @@ def policy_search_document(document: PolicyDocument, zones: list[Organization] |
         DOC_TYPE,
         document.pk,
         text=text,
-        province_code=document.province.code if document.province_id else "",
+        province_code=document.province.code if document.province is not None else "",
         kind=document.scope,
         fields=[zone_facet(z.pk) for z in zones],
     )
@@ -304,7 +304,7 @@ def policy_file_remove(*, actor: Any, document_id: int) -> PolicyDocument:
         require(actor, "policy.manage", document.permission_target())
         if not document.file:
             return document
-        old, before = document.file.name, document.file_name
+        old, before = document.file.name or "", document.file_name
         storage = document.file.storage
         PolicyDocument.objects.filter(pk=document.pk).update(file="", file_name="", updated_at=timezone.now())
         document.file.name, document.file_name = "", ""

@@ -49,14 +49,15 @@ def _zone_list(value: Any) -> list[Organization]:
         return []
     if not isinstance(value, list | tuple) or len(value) > MAX_ZONES:
         raise _fail("zones", _("应为高新区 id 的列表（最多 %(n)d 个）。") % {"n": MAX_ZONES})
-    ids = [row_id(v) for v in value]
-    if any(i is None for i in ids):
+    checked = [row_id(v) for v in value]
+    ids = [i for i in checked if i is not None]
+    if len(ids) != len(checked):
         raise _fail("zones", _("应为高新区 id 的列表（最多 %(n)d 个）。") % {"n": MAX_ZONES})
     found = {o.pk: o for o in Organization.objects.filter(pk__in=ids, kind=OrganizationKind.HIGH_TECH_ZONE)}
     missing = [i for i in ids if i not in found]
     if missing:
         raise _fail("zones", _("未找到该高新区：%(ids)s") % {"ids": ", ".join(map(str, missing[:5]))}, "unknown_zone")
-    return [found[i] for i in dict.fromkeys(i for i in ids if i is not None)]
+    return [found[i] for i in dict.fromkeys(ids)]
 
 
 def _date(data: dict[str, Any], name: str, *, latest: date = LATEST) -> date | None:
