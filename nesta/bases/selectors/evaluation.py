@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import DecimalField, F, FloatField, Prefetch, QuerySet
+from django.db import connection
+from django.db.models import Case, DecimalField, F, FloatField, Prefetch, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -125,14 +126,22 @@ def read_figures(year: int, base_type: str, keys: list[str]) -> Figures:
         Cast(name, FloatField()) if isinstance(BaseReport._meta.get_field(name), DecimalField) else F(name)
         for name in inputs
     ]
-    rows = list(
+    provincial = Case(When(base__level=BaseLevel.PROVINCIAL, then=Value(1)), default=Value(0))
+    query = (
         BaseReport.objects.filter(year=year, status=ReportStatus.ACCEPTED, base__base_type=base_type)
         .exclude(base__status=BaseStatus.REVOKED)
         .order_by("base_id")
-        .values_list("pk", "base_id", "base__field_id", "base__level", *columns)
+        .values_list("pk", "base_id", "base__field_id", provincial, *columns)
     )
-    n = len(rows)
-    table = np.array([r[4:] for r in rows], dtype=float).reshape(n, len(inputs))
+    # Every column is a number: the rows go straight from the cursor into one float array (the
+    # queryset's per-value converters cost more than the query at 2,500 rows × 30 columns).
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        table = np.array(cursor.fetchall(), dtype=float).reshape(-1, 4 + len(inputs))
+    n = table.shape[0]
+    ids = table[:, :4].astype(np.int64)
+    table = table[:, 4:]
     column = {name: table[:, i] for i, name in enumerate(inputs)}
     raw = np.empty((n, len(keys)))
     for j, key in enumerate(keys):
@@ -149,15 +158,10 @@ def read_figures(year: int, base_type: str, keys: list[str]) -> Figures:
                     ratio = np.round(top / bottom, 6)
                 raw[:, j] = np.where(np.isnan(bottom) | (bottom == 0), np.nan, ratio)
         elif BY_KEY[key].compute is not None:
-            raw[:, j] = _row_by_row(key, [r[0] for r in rows])
+            raw[:, j] = _row_by_row(key, ids[:, 0].tolist())
         else:
             raw[:, j] = column[key]
-    return Figures(
-        base_ids=[r[1] for r in rows],
-        fields=np.array([r[2] for r in rows], dtype=np.int64),
-        provincial=[r[3] == BaseLevel.PROVINCIAL for r in rows],
-        raw=raw,
-    )
+    return Figures(base_ids=ids[:, 1].tolist(), fields=ids[:, 2], provincial=(ids[:, 3] == 1).tolist(), raw=raw)
 
 
 def _row_by_row(key: str, report_ids: list[int]) -> np.ndarray:
