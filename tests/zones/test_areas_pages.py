@@ -221,3 +221,13 @@ def test_the_steps_through_the_web(client, zones, zone_people):
     other = make(zones["shenyang"], S.SUBMITTED)
     r = login(client, zone_people["jilin"]).post(reverse("zones:area_request_return", args=[other.pk]), {"reason": "x"})
     assert r.status_code == 403
+
+
+def test_the_list_offers_a_new_request_to_the_zone_committee_only(client, zones, zone_people):
+    url = reverse("zones:area_request_list")
+    new = reverse("zones:area_request_create", args=[zones["shenyang"].pk])
+    for who in ("committee", "member", "province", "office"):
+        body = login(client, zone_people[who]).get(url).content.decode()
+        assert (f'href="{new}"' in body) == (who == "committee"), who
+    body = login(client, zone_people["committee"]).get(url).content.decode()
+    assert 'data-testid="zones-subnav"' in body  # the zones' sub-navigation, with this page in it

@@ -119,3 +119,24 @@ def zone_choices(viewer: Any) -> list[tuple[int, str]]:
 
 def may_file(viewer: Any, zone: Organization) -> bool:
     return can(viewer, "area_request.file", zone_target(zone))
+
+
+def zones_to_file_for(viewer: Any) -> list[Organization]:
+    """The zones for which the viewer may file a request (its management committee's zone)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    qs = Organization.objects.filter(kind=OrganizationKind.HIGH_TECH_ZONE).order_by("id")
+    return list(restrict(viewer, "area_request.file", qs, province_field="province__code", organization_field="id"))
+
+
+def zone_area_panel(zone: Organization, user: Any) -> dict[str, Any]:
+    """What a zone's page shows of its area requests (template zones/areas/_zone_panel.html): the
+    requests the user may read, the latest approved one, and whether the user may file one."""
+    requests = area_requests_for_zone(zone.pk, user)
+    approved = [r for r in requests if r.status == AreaRequestStatus.APPROVED]
+    return {
+        "area_requests": requests[:5],
+        "area_requests_total": len(requests),
+        "area_approved": max(approved, key=lambda r: (r.decided_at is not None, r.decided_at, r.pk), default=None),
+        "area_may_file": may_file(user, zone),
+    }

@@ -51,7 +51,11 @@ class AreaRequestList(ListPage):
         )
 
     def get_extra_context(self, request: HttpRequest, filters: Any, page: Page[Any]) -> dict[str, Any]:
-        return {"list_url": reverse("zones:area_request_list"), "subnav": _subnav()}
+        return {
+            "list_url": reverse("zones:area_request_list"),
+            "subnav": _subnav(),
+            "file_zones": reads.zones_to_file_for(request.user),
+        }
 
 
 class AreaRequestPage(DetailPage):
