@@ -1,7 +1,9 @@
 # The results' reasons and sensitivity move from JSON lists of dicts into one packed trace per result
 # (models.evaluation: pack_traces), and each run's snapshot gains the weights' shares. Old results are
 # converted: their values and ranks exactly, their normalised values as the six places they kept.
+# The results' run key loses its own index and database constraint (see models.evaluation).
 
+import django.db.models.deletion
 import numpy as np
 from django.db import migrations, models
 
@@ -58,4 +60,15 @@ class Migration(migrations.Migration):
         migrations.RunPython(forwards, migrations.RunPython.noop),
         migrations.RemoveField(model_name="evaluationresult", name="reasons"),
         migrations.RemoveField(model_name="evaluationresult", name="sensitivity"),
+        migrations.AlterField(
+            model_name="evaluationresult",
+            name="run",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="results",
+                to="bases.evaluationrun",
+            ),
+        ),
     ]

@@ -108,7 +108,13 @@ class EvaluationRun(models.Model):
 
 
 class EvaluationResult(models.Model):
-    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="results")
+    # No database constraint or index of its own on run: a run's results are written once, by
+    # evaluation_run in the transaction that creates the run, and deleted with it through Django's
+    # cascade; checking 2,500 rows against the one run row cost PostgreSQL as much as writing them.
+    # The unique (run, base) index serves every lookup by run.
+    run = models.ForeignKey(
+        EvaluationRun, on_delete=models.CASCADE, related_name="results", db_constraint=False, db_index=False
+    )
     base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="evaluation_results")
     score = models.FloatField(_("得分"))
     rank = models.PositiveIntegerField(_("类型内排名"))
