@@ -1,6 +1,6 @@
 """Benchmarks on SQLite and PostgreSQL; each appends its results to docs/benchmarks.md.
 
-    python -m bench [--suite directory|instruments|booking|market|all] [--only sqlite|postgres] ...
+    python -m bench [--suite directory|instruments|booking|market|programmes|bases|zones|all] [--only sqlite|postgres] ...
 
 directory: the directory search at --scale organisations. instruments: --instruments instruments
 with --per-instrument bookings each (search, availability, free-between, next free slot, booking
@@ -107,7 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-report", action="store_true", help="print only; do not touch docs/benchmarks.md")
     parser.add_argument("--json", help="also write the raw results (per-query times) to this file")
     parser.add_argument(
-        "--suite", choices=["directory", "instruments", "booking", "market", "programmes", "all"], default="all"
+        "--suite",
+        choices=["directory", "instruments", "booking", "market", "programmes", "bases", "zones", "all"],
+        default="all",
     )
     parser.add_argument("--instruments", type=int, default=50_000, help="instruments suite: instruments")
     parser.add_argument("--per-instrument", type=int, default=100, help="instruments suite: bookings each")
@@ -144,6 +146,12 @@ def main(argv: list[str] | None = None) -> int:
         from bench import programmes
 
         status = programmes.run(backends, args, backend_env) or status
+    if args.suite in {"bases", "zones"}:
+        # issue 11's own benchmarks, each with its own databases (var/bench/<suite>.sqlite3, nesta_bench_<suite>)
+        import importlib
+
+        only = ["--only", args.only] if args.only else []
+        status = importlib.import_module(f"bench.{args.suite}").main(only) or status
     return status
 
 
