@@ -136,7 +136,17 @@ def test_the_page_shows_the_opinions_and_the_history(client, zones, zone_people)
     history = body[body.index('data-testid="area-request-history"') :]
     for label in ("提交调整扩区申请", "出具省级意见", "批准调整扩区"):
         assert label in history
-    assert zone_people["province"].username in history
+    assert str(zone_people["province"]) in history and "省科技厅" in history and "领导小组办公室" in history
+    assert history.count('data-testid="history-step"') == 3
+    assert "同意，符合全省高新区布局。" in history  # what each step said, beside it
+
+
+def test_a_returned_request_shows_why(client, zones, zone_people):
+    filer = zone_people["committee"]
+    req = make(zones["shenyang"], S.SUBMITTED, filer=filer)
+    area_request_run("return", actor=zone_people["province"], request_id=req.pk, data={"reason": "请补充四至范围图"})
+    body = login(client, filer).get(reverse("zones:area_request", args=[req.pk])).content.decode()
+    assert 'data-testid="return-reason">退回原因：请补充四至范围图<' in body
 
 
 def test_the_detail_reads_a_constant_number_of_queries(client, zones, zone_people, django_assert_max_num_queries):

@@ -67,7 +67,11 @@ def area_request_actions(viewer: Any, request: AreaRequest) -> list[Transition]:
 def area_request_history(request: AreaRequest) -> list[AuditLog]:
     """Each step of the request, oldest first: who, when, which event and what changed (its audit
     rows; the caller has already read the request, so whoever sees it sees its history)."""
-    rows = AuditLog.objects.filter(object_type=OBJECT_TYPE, object_id=str(request.pk)).order_by("created_at", "id")
+    rows = (
+        AuditLog.objects.filter(object_type=OBJECT_TYPE, object_id=str(request.pk))
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
     return list(rows[:HISTORY_MAX])
 
 

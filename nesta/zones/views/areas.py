@@ -36,6 +36,29 @@ def _subnav() -> str:
     return SUBNAV
 
 
+# who takes each step: the zone files, its province gives the opinion, the office decides
+SIDES = {
+    "area_request.created": _("高新区管委会"),
+    "area_request.updated": _("高新区管委会"),
+    "area_request.submitted": _("高新区管委会"),
+    "area_request.withdrawn": _("高新区管委会"),
+    "area_request.endorsed": _("省科技厅"),
+    "area_request.returned": _("省科技厅"),
+    "area_request.sent_back": _("领导小组办公室"),
+    "area_request.approved": _("领导小组办公室"),
+    "area_request.rejected": _("领导小组办公室"),
+}
+
+
+def history_rows(entries: list[Any]) -> list[dict[str, Any]]:
+    """The request's steps for its page: the audit row, who (their name, else the account) and
+    on whose side."""
+    return [
+        {"entry": e, "who": str(e.actor) if e.actor_id else (e.actor_repr or "—"), "side": SIDES.get(e.action, "")}
+        for e in entries
+    ]
+
+
 class AreaRequestList(ListPage):
     template_name = "zones/areas/list.html"
     partial_template = "zones/areas/_results.html"
@@ -77,7 +100,7 @@ class AreaRequestPage(DetailPage):
             "buttons": [b for b in buttons if not b.needs_input],
             "steps": {b.name: b for b in buttons if b.needs_input},
             "editable": editable,
-            "history": reads.area_request_history(obj),
+            "history": history_rows(reads.area_request_history(obj)),
             "subnav": _subnav(),
             "S": AreaRequestStatus,
         }
