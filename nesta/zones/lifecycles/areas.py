@@ -8,6 +8,9 @@
 The zone's management committee files and submits; its province gives its opinion (endorse, with
 province_supports and province_opinion — a province may forward a request it does not support,
 saying why); the office approves (with the approved area) or rejects, always with a decision note.
+Whoever filed the request hears of each opinion, return and decision (in-app, and by e-mail after
+commit). A step's inputs are checked by services/areas.area_request_run after the permission and
+the state, and saved with the step, so its audit row holds them.
 """
 
 from typing import Any
