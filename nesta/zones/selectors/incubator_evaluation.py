@@ -86,7 +86,8 @@ def _zone_ranks(run: IncubatorRun) -> dict[int, ZoneRank]:
     )
     by_zone: dict[int, list[tuple[int, float]]] = {}
     for incubator_id, zone_id, score in rows:
-        by_zone.setdefault(zone_id, []).append((incubator_id, score))
+        if zone_id is not None:
+            by_zone.setdefault(zone_id, []).append((incubator_id, score))
     out: dict[int, ZoneRank] = {}
     for members in by_zone.values():
         ranks = competition_ranks(np.array([s for _i, s in members], dtype=float))
