@@ -164,28 +164,24 @@ def _schemes(years: list[int], office) -> list:
 
 
 def _compute_only(scheme) -> tuple[float, float]:
-    """The arithmetic alone on one year's rows (read once, outside the timing): core.evaluation
-    (numpy) and the baseline — the same min-max / z / median ratio, weighted sum, competition
-    ranks and ±10 % sensitivity in plain Python."""
-    from nesta.bases.indicators import BY_KEY
-    from nesta.bases.models import BaseReport
-    from nesta.core.evaluation import Criterion, Subject, evaluate
+    """The arithmetic alone on one year's figures (read once, outside the timing): core.evaluation's
+    score_cohort (numpy, what evaluation_run calls) and the baseline — the same min-max / z / median
+    ratio, weighted sum, competition ranks and ±10 % sensitivity in plain Python."""
+    from nesta.bases.selectors.evaluation import read_figures
+    from nesta.core.evaluation import Criterion, score_cohort
 
     criteria = list(scheme.criteria.all())
-    rows = list(BaseReport.objects.filter(year=scheme.year, status="accepted", base__base_type=scheme.base_type))
-    keys = [c.indicator for c in criteria]
-    subjects = [
-        Subject(r.base_id, scheme.base_type, {k: None if (v := BY_KEY[k].value(r)) is None else float(v) for k in keys})
-        for r in rows
-    ]
+    figures = read_figures(scheme.year, scheme.base_type, [c.indicator for c in criteria])
     engine = [Criterion(c.indicator, float(c.weight), c.normalisation) for c in criteria]
     t0 = time.perf_counter()
-    evaluate(engine, subjects)
+    score_cohort(engine, figures.raw, figures.fields)
     numpy_s = time.perf_counter() - t0
+    table = [[0.0 if v != v else v for v in row] for row in figures.raw.tolist()]  # NaN → 0 (rare)
+    n = len(table)
     t0 = time.perf_counter()
     cols = []
-    for c in criteria:
-        vals = [float(v) if (v := BY_KEY[c.indicator].value(r)) is not None else 0.0 for r in rows]
+    for j, c in enumerate(criteria):
+        vals = [row[j] for row in table]
         if c.normalisation == "minmax":
             lo, hi = min(vals), max(vals)
             cols.append([(v - lo) / (hi - lo) if hi > lo else 1.0 for v in vals])
@@ -199,7 +195,7 @@ def _compute_only(scheme) -> tuple[float, float]:
 
     def ranks(w: list[float]) -> list[int]:
         total = sum(w)
-        scores = [sum(cols[j][i] * w[j] for j in range(len(w))) / total for i in range(len(rows))]
+        scores = [sum(cols[j][i] * w[j] for j in range(len(w))) / total for i in range(n)]
         ordered = sorted(scores, reverse=True)
         first = {}
         for position, s in enumerate(ordered):
@@ -213,6 +209,69 @@ def _compute_only(scheme) -> tuple[float, float]:
             moved[j] *= f
             ranks(moved)
     return numpy_s, time.perf_counter() - t0
+
+
+class _Stages:
+    """Wall seconds per stage of evaluation_run, summed over the runs: the figures' read, the
+    arithmetic, ruling and packing (the rest of saving), the results' write, and what remains (the
+    scheme's read, the run row, the audit row, the commit)."""
+
+    def __init__(self) -> None:
+        from nesta.bases.services import evaluation
+
+        self.module, self.seconds, self.saved = evaluation, {}, {}
+        for name, stage in (("read_figures", "read"), ("score_cohort", "score"), ("_save_results", "save"),
+                            ("_insert", "write")):  # fmt: skip
+            self.saved[name] = original = getattr(evaluation, name)
+            setattr(evaluation, name, self._timed(stage, original))
+
+    def _timed(self, stage: str, f):
+        def timed(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return f(*args, **kwargs)
+            finally:
+                self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - t
+
+        return timed
+
+    def restore(self) -> None:
+        for name, f in self.saved.items():
+            setattr(self.module, name, f)
+
+    def summary(self, total: float) -> dict:
+        s = {k: round(v, 3) for k, v in self.seconds.items()}
+        s["rule+pack"] = round(s.pop("save", 0.0) - s.get("write", 0.0), 3)
+        s["other"] = round(total - s["read"] - s["score"] - s["rule+pack"] - s["write"], 3)
+        return s
+
+
+def _server_cpu(connection) -> float | None:
+    """CPU seconds of this connection's PostgreSQL backend so far (same host; None otherwise)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _check_results(schemes, evaluated: int) -> None:
+    """The frozen results read back: one per base, every reason and shift present and consistent."""
+    from nesta.bases.models import EvaluationResult, EvaluationRun
+
+    run = EvaluationRun.objects.filter(scheme=schemes[-1]).order_by("-pk").first()
+    results = list(EvaluationResult.objects.filter(run=run).select_related("run").order_by("rank")[:50])
+    assert run.base_count * 2 == evaluated or run.base_count == evaluated // 2, (run.base_count, evaluated)
+    assert EvaluationResult.objects.filter(run=run).count() == run.base_count
+    for r in results:
+        reasons, shifts = r.reasons, r.sensitivity
+        assert len(reasons) == len(shifts) == len(run.criteria_snapshot)
+        assert abs(sum(x["contribution"] for x in reasons) - r.score) < 1e-4, (r.pk, r.score)
 
 
 def measure(args: argparse.Namespace) -> dict:
@@ -245,6 +304,8 @@ def measure(args: argparse.Namespace) -> dict:
     reverse("bases:detail", args=[1])  # a cold URL resolver is not what a running server pays
     EvaluationResult.objects.filter(run__scheme__in=schemes).delete()
     per_year = []
+    stages = _Stages()
+    server0 = _server_cpu(connection)
     cpu0 = time.process_time()
     t0 = time.perf_counter()
     evaluated = 0
@@ -254,6 +315,9 @@ def measure(args: argparse.Namespace) -> dict:
         per_year.append(round(time.perf_counter() - t, 3))
     total = time.perf_counter() - t0
     cpu = time.process_time() - cpu0
+    server1 = _server_cpu(connection)
+    stages.restore()
+    _check_results(schemes, evaluated)
     engine_s, python_s = 0.0, 0.0
     for scheme in schemes[-2:]:
         a, b = _compute_only(scheme)
@@ -281,6 +345,8 @@ def measure(args: argparse.Namespace) -> dict:
         "indicators": schemes[-1].criteria.count(),
         "total_s": round(total, 3),
         "cpu_s": round(cpu, 3),
+        "server_cpu_s": None if server0 is None or server1 is None else round(server1 - server0, 2),
+        "stages": stages.summary(total),
         "per_year_s": per_year,
         "engine_s": round(engine_s, 4),
         "baseline_s": round(python_s, 4),
@@ -315,21 +381,28 @@ def report(results: list[dict]) -> list[str]:
     lines = [
         "### Innovation bases: the evaluation, 5,000 bases × 30 indicators × 10 years",
         "",
-        "`python -m bench.bases` (`--only sqlite|postgres`). `evaluation_run` for each of the years — read the "
-        "year's accepted reports, score with core.evaluation (30 criteria, mixed normalisations, ±10 % "
-        "sensitivity), rule, freeze every result — and, for the last year, core.evaluation's arithmetic beside the same in plain Python for that "
-        "year (the arithmetic alone, both run on the same rows in the same process); the base page with its evaluation history over 50 bases. Targets: all the "
+        "`python -m bench.bases` (`--only sqlite|postgres`). `evaluation_run` for each of the years (a run per "
+        "scheme: both base types, 2,500 bases each) — read the year's accepted reports, score with core.evaluation "
+        "(30 criteria, mixed normalisations, ±10 % sensitivity), rule, freeze every result with its reasons, "
+        "shifts and grounds — wall seconds with this process's CPU and, on PostgreSQL, the server backend's CPU; "
+        "the wall split into stages (read · score · rule and pack · write · the rest: scheme, run row, audit, "
+        "commit); for the last year, core.evaluation's arithmetic beside the same in plain Python on the same "
+        "figures; the base page with its evaluation history over 50 bases. Targets: all the "
         f"years ≤ {TARGET_S:g} s; the page ≤ {PAGE_TARGET_MS} ms.",
         "",
-        "| backend | bases (evaluated per year) × indicators × years | all years end to end (CPU) | per year | one year's arithmetic: engine / plain Python | ratio | base page p50 / p95 | load |",
-        "|---|---|---|---|---|---|---|---|",
+        "| backend | bases (evaluated per year) × indicators × years | all years end to end | CPU: client / server | per year | stages: read · score · rule+pack · write · other | one year's arithmetic: engine / plain Python | ratio | base page p50 / p95 | load |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         ratio = r["baseline_s"] / r["engine_s"] if r["engine_s"] else 0
+        st = r.get("stages", {})
+        stages = " · ".join(str(st.get(k, "–")) for k in ("read", "score", "rule+pack", "write", "other"))
+        server = "–" if r.get("server_cpu_s") is None else f"{r['server_cpu_s']} s"
         lines.append(
             f"| {r['backend']} | {r['bases']:,} ({r['evaluated_per_year']:,}) × {r['indicators']} × {r['years']} | "
-            f"**{r['total_s']} s** ({r['cpu_s']} s) | {min(r['per_year_s'])}–{max(r['per_year_s'])} s | "
-            f"{r['engine_s']} s / {r['baseline_s']} s | {ratio:.1f}× | {r['page_p50_ms']} / {r['page_p95_ms']} ms | {r['load']:.1f} |"
+            f"**{r['total_s']} s** | {r['cpu_s']} s / {server} | {min(r['per_year_s'])}–{max(r['per_year_s'])} s | "
+            f"{stages} s | {r['engine_s']} s / {r['baseline_s']} s | {ratio:.1f}× | "
+            f"{r['page_p50_ms']} / {r['page_p95_ms']} ms | {r['load']:.1f} |"
         )
     return lines
 

@@ -147,21 +147,50 @@ def read_figures(year: int, base_type: str, keys: list[str]) -> Figures:
     for j, key in enumerate(keys):
         if key in _VECTOR:
             kind, names = _VECTOR[key]
-            if kind == "sum":
-                total = column[names[0]].copy()
-                for name in names[1:]:
-                    total += column[name]
-                raw[:, j] = total
-            else:
-                top, bottom = column[names[0]], column[names[1]]
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    ratio = np.round(top / bottom, 6)
-                raw[:, j] = np.where(np.isnan(bottom) | (bottom == 0), np.nan, ratio)
+            computed = _sum(names, column) if kind == "sum" else _ratio(column[names[0]], column[names[1]])
+            raw[:, j] = _row_by_row(key, ids[:, 0].tolist()) if computed is None else computed
         elif BY_KEY[key].compute is not None:
             raw[:, j] = _row_by_row(key, ids[:, 0].tolist())
         else:
             raw[:, j] = column[key]
     return Figures(base_ids=ids[:, 1].tolist(), fields=ids[:, 2], provincial=(ids[:, 3] == 1).tolist(), raw=raw)
+
+
+# Sums in whole fen are exact (and so equal to the catalogue's Decimal sums) below this many yuan.
+_EXACT_SUM_MAX = 1e12
+
+
+def _sum(names: tuple[str, ...], column: dict[str, np.ndarray]) -> np.ndarray | None:
+    """The catalogue sums Decimals and converts the total to float; summing the figures as integers
+    in their smallest unit gives the same float (float additions would differ in the last bits).
+    None when a figure is too large for that (the row-by-row path then gives the catalogue's)."""
+    places = max(getattr(BaseReport._meta.get_field(name), "decimal_places", 0) or 0 for name in names)
+    unit = 10**places
+    parts = [column[name] for name in names]
+    if any(np.nanmax(np.abs(p), initial=0.0) >= _EXACT_SUM_MAX for p in parts):
+        return None
+    total = np.zeros(parts[0].shape, dtype=np.int64)
+    missing = np.zeros(parts[0].shape, dtype=bool)
+    for p in parts:
+        missing |= np.isnan(p)
+        total += np.rint(np.nan_to_num(p) * unit).astype(np.int64)
+    out = total / unit
+    out[missing] = np.nan
+    return out
+
+
+def _ratio(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+    """top ÷ bottom rounded to six places, missing where bottom is 0 or missing. numpy rounds via
+    x × 10⁶, which can land on the other side of a half than Python's exact round(); the few values
+    that near a half are rounded as the catalogue rounds them."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(np.isnan(bottom) | (bottom == 0), np.nan, top / bottom)
+        scaled = ratio * 1e6
+        near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    out = np.round(ratio, 6)
+    for i in np.nonzero(near_half)[0].tolist():
+        out[i] = round(float(ratio[i]), 6)
+    return out
 
 
 def _row_by_row(key: str, report_ids: list[int]) -> np.ndarray:

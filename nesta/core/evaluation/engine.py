@@ -11,6 +11,7 @@ score is the sum of the contributions. docs/evaluation.md states each normalisat
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -403,6 +404,7 @@ def _sensitivity(norm: np.ndarray, weights: np.ndarray, keys: Sequence[str]) -> 
     return out
 
 
+@functools.lru_cache(maxsize=1024)  # pure, and asked once per ruled subject with the same few arguments
 def top_count(size: int, share: float) -> int:
     """How many of `size` ranked subjects a share selects: ⌊size × share⌋, at least 1 when share > 0.
 
