@@ -241,3 +241,22 @@ def test_the_list_offers_a_new_request_to_the_zone_committee_only(client, zones,
         assert (f'href="{new}"' in body) == (who == "committee"), who
     body = login(client, zone_people["committee"]).get(url).content.decode()
     assert 'data-testid="zones-subnav"' in body  # the zones' sub-navigation, with this page in it
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"approved_area": "abc", "decision_note": "同意"}, "面积格式有误"),
+        ({"approved_area": "99999", "decision_note": "同意"}, "不超过 10000"),
+        ({"approved_area": "12", "decision_note": "同意\x01"}, "控制字符"),
+        ({"approved_area": "12"}, "请填写批复意见"),
+    ],
+)
+def test_hostile_step_input_on_the_web_is_a_message(client, zones, zone_people, data, message):
+    req = make(zones["shenyang"], S.ENDORSED)
+    r = login(client, zone_people["office"]).post(
+        reverse("zones:area_request_approve", args=[req.pk]), data, follow=True
+    )
+    assert r.status_code == 200 and message in r.content.decode()
+    req.refresh_from_db()
+    assert req.status == S.ENDORSED and req.approved_area is None

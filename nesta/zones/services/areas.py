@@ -40,6 +40,16 @@ def _fail(field: str, message: str, code: str = "invalid_area_request") -> Valid
     return ValidationFailed(message, code=code, details={field: [message]})
 
 
+def _text(value: Any, *, field: str, max_length: int, required: bool = False, multiline: bool = True) -> str:
+    """core.validators.clean_text, its messages as plain text (a web step shows them as they are)."""
+    try:
+        return clean_text(value, field=field, max_length=max_length, required=required, multiline=multiline)
+    except ValidationFailed as exc:
+        details = {k: [str(m) for m in v] for k, v in exc.details.items()}
+        first = next((m for v in details.values() for m in v), str(exc.message))
+        raise ValidationFailed(first, code=exc.code, details=details) from None
+
+
 def area_km2(value: Any, *, field: str, positive: bool = True) -> Decimal:
     """An area in km²: at most two decimals, ≤ 10,000, and > 0 (or ≥ 0 for a use's share)."""
     if value is None or value == "":
@@ -65,11 +75,11 @@ def _values(data: dict[str, Any]) -> dict[str, Any]:
     """The typed fields present in `data` (a PATCH gives only some)."""
     out: dict[str, Any] = {}
     if "title" in data:
-        out["title"] = clean_text(data["title"], field="title", max_length=TITLE_MAX, required=True, multiline=False)
+        out["title"] = _text(data["title"], field="title", max_length=TITLE_MAX, required=True, multiline=False)
     if "location" in data:
-        out["location"] = clean_text(data["location"], field="location", max_length=LOCATION_MAX)
+        out["location"] = _text(data["location"], field="location", max_length=LOCATION_MAX)
     if "justification" in data:
-        out["justification"] = clean_text(
+        out["justification"] = _text(
             data["justification"], field="justification", max_length=JUSTIFICATION_MAX, required=True
         )
     for name in ("current_area", "requested_area"):
@@ -157,17 +167,17 @@ def _supports(value: Any) -> bool | None:
 def _step_inputs(name: str, data: dict[str, Any]) -> dict[str, Any]:
     """The fields the step sets, validated (raises ValidationFailed)."""
     if name in ("return", "send_back"):
-        return {"status_note": clean_text(data.get("reason"), field="reason", max_length=REASON_MAX, required=True)}
+        return {"status_note": _text(data.get("reason"), field="reason", max_length=REASON_MAX, required=True)}
     if name == "endorse":
         supports = _supports(data.get("province_supports"))
         if supports is None:
             raise _fail("province_supports", _("请选择省级是否同意。"), "opinion_required")
-        opinion = clean_text(data.get("province_opinion"), field="province_opinion", max_length=OPINION_MAX)
+        opinion = _text(data.get("province_opinion"), field="province_opinion", max_length=OPINION_MAX)
         if not opinion:
             raise _fail("province_opinion", _("请填写省级意见。"), "opinion_required")
         return {"province_supports": supports, "province_opinion": opinion}
     if name in ("approve", "reject"):
-        note = clean_text(data.get("decision_note"), field="decision_note", max_length=OPINION_MAX)
+        note = _text(data.get("decision_note"), field="decision_note", max_length=OPINION_MAX)
         if not note:
             raise _fail("decision_note", _("请填写批复意见。"), "decision_note_required")
         out: dict[str, Any] = {"decision_note": note}
