@@ -244,3 +244,18 @@ def test_targets_read_in_two_queries(zones, zone_people, django_assert_num_queri
         target(zone_people["office"], sy, indicator=key, baseline_value="1", target_value="5000")
     with django_assert_num_queries(2):
         assert len(reads.zone_targets(zone_id=sy.pk)) == 3
+
+
+def test_the_largest_figures_read_back(zones, zone_people):
+    # SQLite keeps decimals as REAL: the bound leaves room for its rounding on the way back
+    data = {"revenue": "999999999999999.99", "net_profit": "-999999999999999.99", "planned_area": "9999999.99",
+            "built_area": "9999999.99", "exports_usd": "999999999999999.99"}  # fmt: skip
+    save(zone_people["office"], zones["shenyang"], **data)
+    row = ZoneYear.objects.get()
+    assert row.revenue >= Decimal("999999999999999") and row.net_profit <= Decimal("-999999999999999")
+    assert row.planned_area == Decimal("9999999.99")
+    for key in ("revenue", "exports_usd"):
+        with pytest.raises(ValidationFailed):
+            save(zone_people["office"], zones["shenyang"], **{key: "1000000000000000"})
+    with pytest.raises(ValidationFailed):
+        save(zone_people["office"], zones["shenyang"], net_profit="-1000000000000000")

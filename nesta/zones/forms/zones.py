@@ -16,7 +16,7 @@ def _figure_field(ind: ZoneIndicator, *, required: bool = True, label: Any = Non
     label = label or f"{ind.label}（{ind.unit}）"
     if not ind.decimals:
         return forms.IntegerField(label=label, min_value=0, max_value=COUNT_MAX, required=required)
-    bound = Decimal(10) ** (16 if ind.money or ind.key == "exports_usd" else 7)
+    bound = Decimal(10) ** (15 if ind.money or ind.key == "exports_usd" else 7)
     return forms.DecimalField(
         label=label,
         required=required,

@@ -22,7 +22,7 @@ YEAR_MIN, YEAR_MAX = 1988, 2100
 def _number_field(ind: ZoneIndicator) -> tuple[Any, Any]:
     if not ind.decimals:
         return BoundedInt(0, COUNT_MAX) | None, Field(None, description=f"{ind.label}（{ind.unit}）")
-    bound = Decimal(10) ** (16 if ind.money or ind.key == "exports_usd" else 7)
+    bound = Decimal(10) ** (15 if ind.money or ind.key == "exports_usd" else 7)
     limits: dict[str, Any] = {"lt": bound, "gt": -bound} if ind.signed else {"ge": 0, "lt": bound}
     return Decimal | None, Field(
         None, max_digits=18, decimal_places=ind.decimals, description=f"{ind.label}（{ind.unit}）", **limits
@@ -79,11 +79,11 @@ class ZoneTargetIn(Schema):
     indicator: str = Field(..., max_length=40, description="指标键（见 GET /api/v1/zone-indicators）")
     baseline_year: BoundedInt(YEAR_MIN, YEAR_MAX)
     baseline_value: Decimal | None = Field(
-        None, gt=-(Decimal(10) ** 16), lt=Decimal(10) ** 16, max_digits=18, decimal_places=2,
+        None, gt=-(Decimal(10) ** 15), lt=Decimal(10) ** 15, max_digits=18, decimal_places=2,
         description="基期值；不填则取该高新区基期年度的指标值",
     )  # fmt: skip
     target_year: BoundedInt(YEAR_MIN, YEAR_MAX)
-    target_value: Decimal = Field(..., gt=-(Decimal(10) ** 16), lt=Decimal(10) ** 16, max_digits=18, decimal_places=2)
+    target_value: Decimal = Field(..., gt=-(Decimal(10) ** 15), lt=Decimal(10) ** 15, max_digits=18, decimal_places=2)
     note: CleanText(1000) = ""
 
 

@@ -27,7 +27,9 @@ from nesta.zones.models import ZoneTarget, ZoneYear
 from nesta.zones.models.zones import COUNT_MAX, zone_target
 
 YEAR_MIN, YEAR_MAX = 1988, 2100
-MONEY_MAX = Decimal(10) ** 16  # DecimalField(18, 2), exclusive
+# exclusive; DecimalField(18, 2) holds 10^16, but SQLite keeps decimals as REAL (15 significant
+# digits): a figure near 10^16 reads back rounded past 18 digits. 10^15 元 is 1,000 万亿元.
+MONEY_MAX = Decimal(10) ** 15
 AREA_MAX = Decimal(10) ** 7  # DecimalField(9, 2), exclusive
 NOTE_MAX = 1000
 YEAR_FIELDS = [*(i.key for i in INDICATORS), "note"]
