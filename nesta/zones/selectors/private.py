@@ -90,7 +90,7 @@ def private_shares(
     zones' reported figures when the caller has them."""
     ids = list(zone_ids)
     start, end, last_day = _year(year)
-    parts: dict[int, dict[str, Share]] = {pk: {} for pk in ids}
+    parts: dict[Any, dict[str, Share]] = {pk: {} for pk in ids}  # the filters keep None keys out
 
     firms = (
         Organization.objects.filter(zone_id__in=ids, kind=OrganizationKind.ENTERPRISE, is_active=True)
@@ -112,8 +112,8 @@ def private_shares(
         .annotate(n=Count("id"), p=Count("id", filter=Q(is_private_tech=True)))
         .order_by()
     )
-    for r in tenants:
-        parts[r["incubator__zone_id"]]["tenants"] = Share(r["p"], r["n"])
+    for t in tenants:
+        parts[t["incubator__zone_id"]]["tenants"] = Share(t["p"], t["n"])
 
     private_seller = Q(seller_organization__is_private_tech_enterprise=True)
     contracts = (
@@ -132,10 +132,10 @@ def private_shares(
         )
         .order_by()
     )
-    for r in contracts:
-        pk = r["seller_organization__zone_id"]
-        parts[pk]["contracts"] = Share(r["p"], r["n"])
-        parts[pk]["contract_amount"] = Share(_money(r["p_amount"]), _money(r["amount"]))
+    for c in contracts:
+        pk = c["seller_organization__zone_id"]
+        parts[pk]["contracts"] = Share(c["p"], c["n"])
+        parts[pk]["contract_amount"] = Share(_money(c["p_amount"]), _money(c["amount"]))
 
     funding = (
         Application.objects.filter(
@@ -145,8 +145,8 @@ def private_shares(
         .annotate(amount=Sum("awarded_amount"), p_amount=Sum("awarded_amount", filter=Q(is_private_tech=True)))
         .order_by()
     )
-    for r in funding:
-        parts[r["organization__zone_id"]]["funding"] = Share(_money(r["p_amount"]), _money(r["amount"]))
+    for a in funding:
+        parts[a["organization__zone_id"]]["funding"] = Share(_money(a["p_amount"]), _money(a["amount"]))
 
     if figures is None:
         figures = {z.zone_id: z for z in ZoneYear.objects.filter(zone_id__in=ids, year=year)}
