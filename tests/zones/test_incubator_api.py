@@ -163,3 +163,23 @@ def test_reports_read_a_constant_number_of_queries(api_client, world, django_ass
     with django_assert_max_num_queries(6):
         r = api_client.get(f"/api/v1/incubators/{a.pk}/reports", **headers)
     assert r.status_code == 200 and len(r.json()) == 5
+
+
+def test_the_reports_queue(api_client, world, django_assert_max_num_queries):
+    for year in (2022, 2023, 2024):
+        IncubatorReportFactory(incubator=world["a"], year=year, status="submitted", tenants=4)
+    IncubatorReportFactory(incubator=world["a"], year=2025)  # a draft
+    IncubatorReportFactory(incubator=world["b"], year=2024, status="submitted")
+    assert api_client.get("/api/v1/incubator-reports").status_code == 401
+    headers = bearer(world["province"])
+    with django_assert_max_num_queries(6):
+        r = api_client.get("/api/v1/incubator-reports?status=submitted", **headers)
+    body = r.json()
+    assert r.status_code == 200 and body["total"] == 3 and {x["incubator_id"] for x in body["items"]} == {world["a"].pk}
+    assert body["items"][0]["derived"]["tenants"] == 4
+    r = api_client.get("/api/v1/incubator-reports?year=2024&limit=1", **bearer(world["office"]))
+    assert r.json()["total"] == 2 and len(r.json()["items"]) == 1 and r.json()["next_cursor"]
+    assert api_client.get("/api/v1/incubator-reports?status=lost", **headers).status_code == 422
+    assert api_client.get("/api/v1/incubator-reports", **bearer(world["outsider"])).json()["total"] == 0
+    draft = api_client.get("/api/v1/incubator-reports?status=draft", **bearer(world["admin"])).json()["items"][0]
+    assert draft["derived"]["tenants"] is None

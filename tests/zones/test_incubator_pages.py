@@ -188,3 +188,16 @@ def test_evaluation_pages(client, world):
     assert client.get(r["Location"]).content.decode().count('data-testid="result"') == 1
     body = client.get(reverse("zones:incubator", args=[world["b"].pk])).content.decode()
     assert 'data-testid="latest-evaluation"' in body
+
+
+def test_the_reports_queue_page(client, world):
+    IncubatorReportFactory(incubator=world["a"], year=2024, status="submitted")
+    IncubatorReportFactory(incubator=world["b"], year=2024, status="submitted")
+    url = reverse("zones:incubator_reports")
+    assert client.get(url).status_code == 302
+    client.force_login(world["province"])
+    body = client.get(url, {"status": "submitted"}).content.decode()
+    assert body.count('data-testid="report-row"') == 1 and world["a"].organization.name in body
+    client.force_login(world["office"])
+    assert client.get(url, {"year": "2024"}).content.decode().count('data-testid="report-row"') == 2
+    assert 'data-testid="reports-link"' in client.get(reverse("zones:incubator_list")).content.decode()

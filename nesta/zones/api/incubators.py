@@ -117,12 +117,12 @@ def _report(viewer: Any, report_id: int) -> dict[str, Any]:
     "/incubators/{incubator_id}/reports",
     response={200: list[s.IncubatorReportOut], **READ_ERRORS},
     auth=login_required,
-    summary="孵化器的年度报告（孵化器本身、所在省与办公室可见）",
+    summary="孵化器的年度报告（孵化器本身、所在省与办公室可见；派生指标为提交时冻结的值，草稿为空）",
 )
 def list_reports(request: HttpRequest, incubator_id: int = Path(..., ge=1, le=ID_MAX)):
     incubator = reads.incubator_get(incubator_id=incubator_id)
     reports = reads.incubator_reports(viewer=api_user(request), incubator=incubator)
-    return [s.report_out(r, reads.report_derived(r)) for r in reports]
+    return [s.report_out(r, s.frozen_derived(r)) for r in reports]
 
 
 @router.post(
@@ -136,6 +136,24 @@ def create_report(request: HttpRequest, payload: s.IncubatorReportIn, incubator_
     year = data.pop("year")
     report = report_services.report_create(actor=user, incubator_id=incubator_id, year=year, data=data)
     return Status(201, _report(user, report.pk))
+
+
+@router.get(
+    "/incubator-reports",
+    response={200: s.IncubatorReportPageOut, **READ_ERRORS},
+    auth=login_required,
+    summary="可查看的孵化器年度报告（省科技厅待审核、办公室待采纳：按状态筛选），新的在前；派生指标为冻结值",
+)
+def list_all_reports(request: HttpRequest, query: Query[s.IncubatorReportQuery]):
+    page = reads.report_page(
+        viewer=api_user(request),
+        status=query.status.value if query.status else None,
+        year=query.year,
+        cursor=query.cursor,
+        limit=query.limit,
+    )
+    items = [s.report_out(r, s.frozen_derived(r)) for r in page.items]
+    return {"items": items, "next_cursor": page.next_cursor, "total": page.total}
 
 
 @router.get(

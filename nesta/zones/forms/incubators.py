@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nesta.zones.incubator_indicators import TYPED
-from nesta.zones.models import IncubatorKind, IncubatorLevel
+from nesta.zones.models import IncubatorKind, IncubatorLevel, ReportStatus
 
 PROVINCES = (("", _("全部省份")), ("210000", _("辽宁省")), ("220000", _("吉林省")), ("230000", _("黑龙江省")))
 
@@ -39,6 +39,26 @@ class IncubatorFilterForm(forms.Form):
             zone=d.get("zone") or None, kind=d.get("kind") or "", level=d.get("level") or "",
             province=d.get("province") or "",
         )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    status: str = ""
+    year: int | None = None
+
+
+class ReportFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *ReportStatus.choices])
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["year"].widget.attrs.update({"class": "form-control form-control-sm", "placeholder": _("年度")})
+
+    def filters(self) -> ReportFilters:
+        d = self.cleaned_data if self.is_valid() else {}
+        return ReportFilters(status=d.get("status") or "", year=d.get("year") or None)
 
 
 def _date(label: Any, required: bool = True) -> forms.DateField:

@@ -19,6 +19,7 @@ from nesta.zones.models import (
     IncubatorRun,
     IncubatorScheme,
     Normalisation,
+    ReportStatus,
     Tenant,
 )
 
@@ -166,6 +167,19 @@ class IncubatorReportPatch(Schema):
     income: Decimal | None = Field(None, **MONEY)
 
 
+class IncubatorReportQuery(Schema):
+    status: ReportStatus | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
+    cursor: str | None = Field(None, max_length=200)
+    limit: int = Field(20, ge=1, le=100)
+
+
+class IncubatorReportPageOut(Schema):
+    items: list["IncubatorReportOut"]
+    next_cursor: str | None
+    total: int | None
+
+
 class IncubatorReportReasonIn(Schema):
     reason: CleanText(1000) = ""
 
@@ -253,6 +267,11 @@ def report_out(report: IncubatorReport, derived: dict[str, Any]) -> dict[str, An
         "accepted_at": report.accepted_at,
         "returned_at": report.returned_at,
     }
+
+
+def frozen_derived(report: IncubatorReport) -> dict[str, Any]:
+    """The derived figures as stored: frozen on submission, None on a draft (lists read no tenants)."""
+    return {i.key: getattr(report, i.key) for i in DERIVED}
 
 
 # --- evaluation --------------------------------------------------------------------------------

@@ -198,6 +198,24 @@ def latest_accepted(*, incubator: Incubator) -> IncubatorReport | None:
     return incubator.reports.filter(status="accepted").order_by("-year").first()
 
 
+def report_page(
+    *,
+    viewer: Any,
+    status: str | None = None,
+    year: int | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[IncubatorReport]:
+    """The reports the viewer may read (a province's queue to check, the office's to accept),
+    newest first, with the total (3 queries)."""
+    qs = reports_visible(viewer)
+    if status:
+        qs = qs.filter(status=status)
+    if year:
+        qs = qs.filter(year=year)
+    return keyset_page(qs, cursor=cursor, limit=limit, newest_first=True, with_total=True)
+
+
 def report_get(*, viewer: Any, report_id: int) -> IncubatorReport:
     report = reports_visible(viewer).filter(pk=report_id).first()
     if report is None:

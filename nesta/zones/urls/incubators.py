@@ -17,6 +17,7 @@ urlpatterns = [
     path("incubators/<int:pk>/tenants/new/", views.TenantCreate.as_view(), name="tenant_create"),
     path("tenants/<int:pk>/edit/", views.TenantEdit.as_view(), name="tenant_edit"),
     path("incubators/<int:pk>/reports/new/", reports.ReportCreate.as_view(), name="incubator_report_create"),
+    path("incubator-reports/", reports.ReportList.as_view(), name="incubator_reports"),
     path("incubator-reports/<int:pk>/", reports.ReportPage.as_view(), name="incubator_report"),
     path("incubator-reports/<int:pk>/edit/", reports.ReportEdit.as_view(), name="incubator_report_edit"),
     *transition_urls(

@@ -11,13 +11,32 @@ from django.utils.translation import gettext_lazy as _
 from nesta.core import errors
 from nesta.core.generic.detail import DetailPage
 from nesta.core.generic.form import FormPage
+from nesta.core.generic.list import ListPage
 from nesta.core.generic.transition import transition_buttons, transition_view
+from nesta.core.pagination import Page
 from nesta.core.permissions import can
-from nesta.zones.forms.incubators import IncubatorReportForm
+from nesta.zones.forms.incubators import IncubatorReportForm, ReportFilterForm
 from nesta.zones.incubator_indicators import COMPUTED, DERIVED, TYPED
 from nesta.zones.lifecycles import INCUBATOR_REPORT
 from nesta.zones.selectors import incubators as reads
 from nesta.zones.services import incubator_reports as services
+
+
+class ReportList(ListPage):
+    """The annual reports the user may read: the province's queue to check, the office's to accept."""
+
+    template_name = "zones/incubators/reports.html"
+    partial_template = "zones/incubators/_reports.html"
+    filter_form = ReportFilterForm
+    login_required = True
+
+    def get_page(self, request: HttpRequest, filters: Any, cursor: str | None, limit: int) -> Page[Any]:
+        return reads.report_page(
+            viewer=request.user, status=filters.status or None, year=filters.year, cursor=cursor, limit=limit
+        )
+
+    def get_extra_context(self, request: HttpRequest, filters: Any, page: Page[Any]) -> dict[str, Any]:
+        return {"list_url": reverse("zones:incubator_reports")}
 
 
 class ReportCreate(FormPage):
