@@ -13,6 +13,7 @@ from nesta.core.generic.download import file_download
 from nesta.core.schemas import ErrorOut
 from nesta.zones.schemas import policy as s
 from nesta.zones.selectors import policy as reads
+from nesta.zones.selectors.policy import CONTENT_TYPES
 from nesta.zones.services import policy as services
 from nesta.zones.services import policy_topics as topics
 
@@ -87,7 +88,9 @@ def update_policy(request: HttpRequest, payload: s.ZonePolicyPatch, document_id:
         "responses": {
             "200": {
                 "description": "the document's file (PDF, DOC, DOCX, OFD or TXT)",
-                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+                "content": {
+                    t.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for t in CONTENT_TYPES.values()
+                },
             }
         }
     },
