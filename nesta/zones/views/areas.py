@@ -6,8 +6,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -23,18 +21,6 @@ from nesta.zones.lifecycles.areas import AREA_REQUEST
 from nesta.zones.models import AreaRequestStatus
 from nesta.zones.selectors import areas as reads
 from nesta.zones.services import areas as services
-
-SUBNAV = "zones/_subnav.html"
-
-
-def _subnav() -> str:
-    """The zones' sub-navigation when the app has one (another part of the app writes it)."""
-    try:
-        get_template(SUBNAV)
-    except TemplateDoesNotExist:
-        return ""
-    return SUBNAV
-
 
 # who takes each step: the zone files, its province gives the opinion, the office decides
 SIDES = {
@@ -76,7 +62,6 @@ class AreaRequestList(ListPage):
     def get_extra_context(self, request: HttpRequest, filters: Any, page: Page[Any]) -> dict[str, Any]:
         return {
             "list_url": reverse("zones:area_request_list"),
-            "subnav": _subnav(),
             "file_zones": reads.zones_to_file_for(request.user),
         }
 
@@ -101,7 +86,6 @@ class AreaRequestPage(DetailPage):
             "steps": {b.name: b for b in buttons if b.needs_input},
             "editable": editable,
             "history": history_rows(reads.area_request_history(obj)),
-            "subnav": _subnav(),
             "S": AreaRequestStatus,
         }
 
@@ -124,7 +108,7 @@ class AreaRequestCreate(FormPage):
         return AreaRequestForm(data, initial={"current_area": reads.zone_planned_area(self.zone.pk)})
 
     def get_extra_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
-        return {"zone": self.zone, "subnav": _subnav()}
+        return {"zone": self.zone}
 
     def save(self, request: HttpRequest, form: Any, obj: Any) -> Any:
         return services.area_request_create(actor=request.user, zone_id=self.zone.pk, data=form.to_data())
@@ -168,7 +152,7 @@ class AreaRequestEdit(FormPage):
         return AreaRequestForm(data, initial={n: getattr(obj, n) for n in names})
 
     def get_extra_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
-        return {"zone": obj.zone, "subnav": _subnav()}
+        return {"zone": obj.zone}
 
     def save(self, request: HttpRequest, form: Any, obj: Any) -> Any:
         return services.area_request_update(actor=request.user, request_id=obj.pk, data=form.to_data())
