@@ -201,3 +201,37 @@ def test_the_reports_queue_page(client, world):
     client.force_login(world["office"])
     assert client.get(url, {"year": "2024"}).content.decode().count('data-testid="report-row"') == 2
     assert 'data-testid="reports-link"' in client.get(reverse("zones:incubator_list")).content.decode()
+
+
+def test_register_and_edit_an_incubator_on_the_web(client, world, zones):
+    from tests.factories import OrganizationFactory
+
+    org = OrganizationFactory(kind="incubator", name="沈阳浑南留学人员创业园")
+    create = reverse("zones:incubator_create")
+    client.force_login(world["admin"])
+    assert client.get(create).status_code == 403
+    assert 'data-testid="new-incubator"' not in client.get(reverse("zones:incubator_list")).content.decode()
+    client.force_login(world["province"])
+    assert 'data-testid="new-incubator"' in client.get(reverse("zones:incubator_list")).content.decode()
+    assert client.get(create).status_code == 200
+    data = {"organization": org.pk, "kind": "science_park", "level": "provincial", "zone": zones["shenyang"].pk,
+            "established_on": "2011-03-01", "space_m2": "15000", "services": ["space", "international"],
+            "manager_name": "刘洋", "is_active": "on"}  # fmt: skip
+    r = client.post(create, data)
+    assert r.status_code == 422 and "大学科技园" in r.content.decode()  # an incubator org is not a science park
+    r = client.post(create, {**data, "kind": "returnee_park"})
+    assert r.status_code == 302
+    incubator = org.incubator
+    assert (incubator.kind, incubator.services, incubator.zone_id) == (
+        "returnee_park", ["space", "international"], zones["shenyang"].pk,
+    )  # fmt: skip
+    assert client.post(create, {**data, "kind": "returnee_park"}).status_code == 422  # registered already
+    edit = reverse("zones:incubator_edit", args=[incubator.pk])
+    body = client.get(reverse("zones:incubator", args=[incubator.pk])).content.decode()
+    assert 'data-testid="edit-incubator"' in body
+    r = client.post(edit, {**data, "kind": "returnee_park", "space_m2": "18000", "zone": ""})
+    assert r.status_code == 302
+    incubator.refresh_from_db()
+    assert (incubator.space_m2, incubator.zone_id, incubator.is_active) == (18000, None, True)
+    client.force_login(world["jilin"])
+    assert client.get(edit).status_code == 403

@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nesta.zones.incubator_indicators import TYPED
+from nesta.directory.forms import OrganizationPicker, organization_option
+from nesta.zones.incubator_indicators import SERVICES, TYPED
 from nesta.zones.models import IncubatorKind, IncubatorLevel, ReportStatus
 
 PROVINCES = (("", _("全部省份")), ("210000", _("辽宁省")), ("220000", _("吉林省")), ("230000", _("黑龙江省")))
@@ -29,7 +30,7 @@ class IncubatorFilterForm(forms.Form):
 
     def __init__(self, *args: Any, zones: list[tuple[int, str]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["zone"].choices = [("", _("全部高新区")), *(zones or [])]
+        self.fields["zone"].choices = [("", _("全部高新区")), *(zones or [])]  # type: ignore[attr-defined]
         for f in self.fields.values():
             f.widget.attrs["class"] = "form-select form-select-sm"
 
@@ -79,7 +80,7 @@ class TenantForm(forms.Form):
 
     def __init__(self, *args: Any, fields: list[tuple[str, str]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["field"].choices = [("", _("未指定")), *(fields or [])]
+        self.fields["field"].choices = [("", _("未指定")), *(fields or [])]  # type: ignore[attr-defined]
         for name, f in self.fields.items():
             if name == "is_private_tech":
                 f.widget.attrs["class"] = "form-check-input"
@@ -123,3 +124,48 @@ class IncubatorReportForm(forms.Form):
 
     def to_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "year"}
+
+
+class IncubatorForm(forms.Form):
+    """Register an incubator (its directory organisation is chosen once) or change its particulars."""
+
+    organization = forms.TypedChoiceField(label=_("孵化器机构（机构名录）"), coerce=int, widget=OrganizationPicker)
+    kind = forms.ChoiceField(label=_("类型"), choices=IncubatorKind.choices)
+    level = forms.ChoiceField(label=_("级别"), choices=IncubatorLevel.choices, initial=IncubatorLevel.PROVINCIAL)
+    zone = forms.TypedChoiceField(label=_("所在高新区"), required=False, coerce=int, empty_value=None)
+    host = forms.TypedChoiceField(
+        label=_("依托单位"), required=False, coerce=int, empty_value=None, widget=OrganizationPicker
+    )
+    established_on = _date(_("认定日期"))
+    space_m2 = forms.IntegerField(label=_("孵化场地面积（平方米）"), min_value=1, max_value=10_000_000)
+    services = forms.MultipleChoiceField(
+        label=_("服务内容"), required=False, choices=list(SERVICES.items()), widget=forms.CheckboxSelectMultiple
+    )
+    manager_name = forms.CharField(label=_("负责人"), max_length=50, required=False)
+    is_active = forms.BooleanField(label=_("运营中"), required=False, initial=True)
+
+    def __init__(self, *args: Any, creating: bool = True, zones: list[tuple[int, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not creating:
+            del self.fields["organization"]
+        self.fields["zone"].choices = [("", _("区外")), *(zones or [])]  # type: ignore[attr-defined]
+        for name in ("organization", "host"):
+            if name in self.fields:
+                current = self.data.get(name) if self.is_bound else self.initial.get(name)
+                field = self.fields[name]
+                field.choices = [("", _("请搜索并选择机构")), *organization_option(current)]  # type: ignore[attr-defined]
+                field.valid_value = lambda value: True  # type: ignore[attr-defined]  # the service checks it
+        for name, f in self.fields.items():
+            if name == "is_active":
+                f.widget.attrs["class"] = "form-check-input"
+            elif name == "services":
+                continue
+            elif isinstance(f, forms.ChoiceField):
+                f.widget.attrs["class"] = "form-select"
+            else:
+                f.widget.attrs["class"] = "form-control"
+
+    def to_data(self) -> dict[str, Any]:
+        d = dict(self.cleaned_data)
+        d["established_on"] = d["established_on"].isoformat()
+        return d
