@@ -166,3 +166,12 @@ def test_unknown_step_and_unknown_request(zones, zone_people):
         area_request_run("promote", actor=zone_people["office"], request_id=1)
     with pytest.raises(NotFound):
         area_request_update(actor=zone_people["committee"], request_id=999_999, data={})
+
+
+def test_an_edit_is_refused_before_its_input_is_read(zones, zone_people):
+    req = _req(zones, zone_people)
+    with pytest.raises(PermissionDenied):
+        area_request_update(actor=zone_people["province"], request_id=req.pk, data={"requested_area": "abc"})
+    AreaRequest.objects.filter(pk=req.pk).update(status=S.SUBMITTED)
+    with pytest.raises(Conflict):
+        area_request_update(actor=zone_people["committee"], request_id=req.pk, data={"requested_area": "abc"})

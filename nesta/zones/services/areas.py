@@ -127,8 +127,8 @@ def area_request_create(*, actor: Any, zone_id: int, data: dict[str, Any]) -> Ar
 
 
 def area_request_update(*, actor: Any, request_id: int, data: dict[str, Any]) -> AreaRequest:
-    """Change the fields given, while the request is a draft or returned for changes."""
-    values = _values(data)
+    """Change the fields given, while the request is a draft or returned for changes (permission
+    and state first, then the input: 403 and 409 before 422)."""
     with write_transaction():
         req = AreaRequest.objects.select_for_update().select_related("zone__province").filter(pk=request_id).first()
         if req is None:
@@ -140,6 +140,7 @@ def area_request_update(*, actor: Any, request_id: int, data: dict[str, Any]) ->
                 code="invalid_state",
                 details={"status": req.status, "allowed": [str(s) for s in EDITABLE]},
             )
+        values = _values(data)
         before = snapshot(req, FIELDS)
         for name, value in values.items():
             setattr(req, name, value)
