@@ -208,3 +208,18 @@ def test_the_evaluation_writes_in_a_constant_number_of_queries(people, twelve, d
     scheme = _scheme(people["office"])
     with django_assert_max_num_queries(14):
         services.evaluation_run(actor=people["office"], scheme_id=scheme.pk)
+
+
+@pytest.mark.django_db
+def test_the_keys_the_database_does_not_check_still_hold(people, twelve):
+    """The results' run and base keys are kept by Django: a base with results cannot be deleted, a
+    deleted run takes its results with it."""
+    from django.db.models import ProtectedError
+
+    run = services.evaluation_run(actor=people["office"], scheme_id=_scheme(people["office"]).pk)
+    twelve[1].reports.all().delete()  # what else protects it
+    with pytest.raises(ProtectedError) as exc:
+        twelve[1].delete()
+    assert {type(x) for x in exc.value.protected_objects} == {EvaluationResult}
+    run.delete()
+    assert not EvaluationResult.objects.exists()

@@ -1,7 +1,8 @@
 # The results' reasons and sensitivity move from JSON lists of dicts into one packed trace per result
 # (models.evaluation: pack_traces), and each run's snapshot gains the weights' shares. Old results are
 # converted: their values and ranks exactly, their normalised values as the six places they kept.
-# The results' run key loses its own index and database constraint (see models.evaluation).
+# The results' keys are no longer checked by the database row by row, and run loses its own index
+# (see models.evaluation).
 
 import django.db.models.deletion
 import numpy as np
@@ -69,6 +70,16 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.CASCADE,
                 related_name="results",
                 to="bases.evaluationrun",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="evaluationresult",
+            name="base",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="evaluation_results",
+                to="bases.base",
             ),
         ),
     ]
