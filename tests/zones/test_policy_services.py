@@ -387,3 +387,14 @@ def test_planned_to_completed_directly_takes_a_completion_date(zone_people, lead
     assert str(topic.completed_on) == "2025-12-20"
     log = AuditLog.objects.get(action="policy_topic.updated")
     assert log.changes["status"] == ["planned", "completed"]
+
+
+def test_reindex_rebuilds_the_search_documents(zone_people, zones):
+    office = zone_people["office"]
+    for data in (national(), provincial(), zone_doc(zones)):
+        services.policy_create(actor=office, data=data)
+    SearchDocument.objects.filter(doc_type="zone_policy").delete()
+    seen: list[int] = []
+    assert services.policy_reindex(batch_size=2, progress=seen.append) == 3 and seen == [2, 3]
+    zone = SearchDocument.objects.get(doc_type="zone_policy", kind="zone")
+    assert zone.province_code == "210000" and zone.fields == f"z{zones['shenyang'].pk}"
