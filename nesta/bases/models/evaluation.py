@@ -228,5 +228,6 @@ def run_keys_and_shares(run: EvaluationRun) -> tuple[list[str], list[float]]:
         else:  # a snapshot from before the shares were stored
             weights = np.array([float(c["weight"]) for c in snapshot])
             shares = (weights / weights.sum()).tolist() if snapshot else []
-        cached = run._keys_and_shares = (keys, shares)
+        cached = (keys, shares)
+        run.__dict__["_keys_and_shares"] = cached
     return cached

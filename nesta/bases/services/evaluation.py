@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 from django.db import IntegrityError, connection
+from django.db.models import Field
 from django.utils.translation import gettext as _
 
 from nesta.bases.indicators import BY_KEY
@@ -214,7 +215,7 @@ def _save_results(
     top, bottom = float(scheme.top_share), float(scheme.bottom_share)
     assert scored.shifts is not None  # sensitivity is always computed for the bases
     traces = pack_traces(scored.raw, scored.norm, scored.shifts[:, 0, :].T, scored.shifts[:, 1, :].T)
-    order = np.lexsort((figures.base_ids, scored.ranks)).tolist()  # best first, as the pages read them
+    order = np.lexsort((np.asarray(figures.base_ids), scored.ranks)).tolist()  # best first, as the pages read them
     ranks, scores = scored.ranks.tolist(), [round(x, 6) for x in scored.scores.tolist()]
     group_ranks, group_sizes = scored.group_ranks.tolist(), scored.group_sizes.tolist()
     below: dict[int, list[str]] = {}
@@ -225,7 +226,8 @@ def _save_results(
     columns = [(scored.keys[j], scored.raw[:, j].tolist()) for j, _ in thresholds]
     grounds_field = EvaluationResult._meta.get_field("grounds")
     prepared: dict[tuple[str, ...], Any] = {}
-    provincial, base_ids, none = figures.provincial, figures.base_ids, []
+    provincial, base_ids = figures.provincial, figures.base_ids
+    none: list[str] = []
     rows = []
     for i in order:
         ruling = rule(
@@ -274,13 +276,18 @@ _RESULT_COLUMNS = (
 )
 
 
+def _field(field: Any) -> Field[Any, Any]:
+    assert isinstance(field, Field)  # a concrete column, not a reverse relation
+    return field
+
+
 def _insert(rows: list[tuple[Any, ...]]) -> None:
     """The results in one stream: a binary COPY on PostgreSQL (INSERTs, even pipelined, cost the
     server several times as much), one executemany elsewhere."""
     meta = EvaluationResult._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    columns = ", ".join(quote(meta.get_field(f).column) for f, _ in _RESULT_COLUMNS)
+    columns = ", ".join(quote(str(_field(meta.get_field(f)).column)) for f, _ in _RESULT_COLUMNS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
