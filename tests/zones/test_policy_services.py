@@ -279,12 +279,21 @@ def test_a_file_is_stored_replaced_and_removed_with_audit(zone_people, media):
     assert (doc.file.name, doc.file_name) == ("", "")
 
 
-def test_a_refused_document_leaves_no_file_behind(zone_people, media):
+def test_a_refused_document_leaves_no_file_behind(zone_people, media, monkeypatch):
     office = zone_people["office"]
-    services.policy_create(actor=office, data=national())
+    services.policy_create(actor=office, data=national(), file=SimpleUploadedFile("a.pdf", PDF))
+    stored = sorted(p.name for p in (media / "zones" / "policy").iterdir())
     with pytest.raises(Conflict):
         services.policy_create(actor=office, data=national(), file=SimpleUploadedFile("a.pdf", PDF))
-    assert not list((media / "zones" / "policy").glob("*")) if (media / "zones").exists() else True
+
+    def broken(**kwargs):  # a failure after the file was written rolls the file back too
+        raise RuntimeError("index down")
+
+    monkeypatch.setattr(services, "_index", lambda *a: broken())
+    with pytest.raises(RuntimeError):
+        services.policy_create(actor=office, data=national(doc_number="x"), file=SimpleUploadedFile("b.pdf", PDF))
+    assert sorted(p.name for p in (media / "zones" / "policy").iterdir()) == stored
+    assert PolicyDocument.objects.count() == 1
 
 
 # --- research topics --------------------------------------------------------------------------
