@@ -260,3 +260,12 @@ def test_hostile_step_input_on_the_web_is_a_message(client, zones, zone_people, 
     assert r.status_code == 200 and message in r.content.decode()
     req.refresh_from_db()
     assert req.status == S.ENDORSED and req.approved_area is None
+
+
+def test_the_list_counts_what_awaits_whom(client, zones, zone_people):
+    make(zones["shenyang"], S.SUBMITTED)
+    make(zones["shenyang"], S.ENDORSED)
+    make(zones["changchun"], S.ENDORSED)
+    body = login(client, zone_people["province"]).get(reverse("zones:area_request_list")).content.decode()
+    counts = body[body.index('data-testid="area-request-counts"') :].split("</div>")[0]
+    assert "已提交 1" in counts and "省级已出具意见 1" in counts and "草稿" not in counts

@@ -104,3 +104,19 @@ def test_the_planned_area_is_the_latest_given(zones):
     ZoneYear.objects.create(zone=sy, year=2024, planned_area=Decimal("22.00"))
     ZoneYear.objects.create(zone=sy, year=2023, planned_area=Decimal("20.00"))
     assert reads.zone_planned_area(sy.pk) == Decimal("22.00")
+
+
+def test_the_counts_by_status_per_role(zones, zone_people, django_assert_num_queries):
+    sy, cc = zones["shenyang"], zones["changchun"]
+    make(sy, S.SUBMITTED)
+    make(sy, S.SUBMITTED)
+    make(sy, S.ENDORSED)
+    make(cc, S.ENDORSED)
+    office = zone_people["office"]
+    reads.area_request_counts(viewer=office)  # the grants, once
+    with django_assert_num_queries(1):
+        counts = reads.area_request_counts(viewer=office)
+    assert [(v, n) for v, _, n in counts] == [("submitted", 2), ("endorsed", 2)]
+    assert [(v, n) for v, _, n in reads.area_request_counts(viewer=office, zone_id=cc.pk)] == [("endorsed", 1)]
+    assert [(v, n) for v, _, n in reads.area_request_counts(viewer=zone_people["jilin"])] == [("endorsed", 1)]
+    assert reads.area_request_counts(viewer=zone_people["outsider"]) == []

@@ -6,7 +6,7 @@ its province and the office see them (`area_request.view`)."""
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from nesta.core.errors import NotFound
@@ -51,6 +51,16 @@ def area_request_page(
     if status:
         qs = qs.filter(status=status)
     return keyset_page(qs, cursor=cursor, limit=limit, newest_first=True, with_total=True)
+
+
+def area_request_counts(*, viewer: Any, zone_id: int | None = None) -> list[tuple[str, Any, int]]:
+    """(status, label, count) of the requests the viewer may read, in the workflow's order (one
+    GROUP BY query): what awaits the province (submitted) and the office (endorsed) at a glance."""
+    qs = requests_visible(viewer)
+    if zone_id:
+        qs = qs.filter(zone_id=zone_id)
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return [(value, label, counts[value]) for value, label in AreaRequestStatus.choices if counts.get(value)]
 
 
 def area_request_get(*, viewer: Any, request_id: int) -> AreaRequest:

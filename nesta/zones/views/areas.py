@@ -63,6 +63,7 @@ class AreaRequestList(ListPage):
         return {
             "list_url": reverse("zones:area_request_list"),
             "file_zones": reads.zones_to_file_for(request.user),
+            "counts": reads.area_request_counts(viewer=request.user, zone_id=filters.zone),
         }
 
 
