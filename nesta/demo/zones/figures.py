@@ -32,32 +32,57 @@ def _yuan(value: float) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
 
 
-def _year(rng: random.Random, profile: tuple[Any, ...], growth: float, step: int) -> dict[str, Any]:
+# each zone's ratios (drawn once, so its series are smooth): low–high
+RATIOS = {
+    "output": (0.75, 0.85),  # 工业总产值 / 营业收入
+    "profit": (0.05, 0.08),  # 净利润 / 营业收入
+    "taxes": (0.045, 0.055),
+    "exports": (0.06, 0.12),  # 出口创汇 (元) / 营业收入
+    "rd_staff": (0.12, 0.18),  # 研发人员 / 从业人员
+    "rd_spend": (0.025, 0.04),  # 研发经费 / 营业收入
+    "patents": (1.2, 2.0),  # 发明专利授权 / 高新技术企业
+    "private": (0.55, 0.7),  # 民营科技企业 / 入区企业
+    "tenants": (40, 60),  # 在孵企业 / 孵化器
+    "graduates": (0.08, 0.12),  # 毕业 / 在孵
+}
+
+
+def _ratios(rng: random.Random) -> dict[str, float]:
+    return {k: rng.uniform(lo, hi) for k, (lo, hi) in RATIOS.items()}
+
+
+def _year(
+    rng: random.Random, profile: tuple[Any, ...], growth: float, step: int, r: dict[str, float]
+) -> dict[str, Any]:
     planned, built, firms, high_tech, revenue_yi, employees = profile
     g = growth**step
+
+    def ratio(key: str) -> float:  # the zone's ratio, ±2 % from year to year
+        return r[key] * rng.uniform(0.98, 1.02)
+
     revenue = revenue_yi * float(YI) * g
     enterprises = int(firms * g)
     staff = int(employees * (1 + (growth - 1) * 0.6) ** step)
     incubators = max(6, firms // 180 + step)
-    tenants = int(incubators * rng.uniform(40, 60))
+    tenants = int(incubators * ratio("tenants"))
     return {
         "planned_area": Decimal(str(planned)),
         "built_area": Decimal(str(round(min(planned, built * (1 + 0.02 * step)), 2))),
         "enterprises": enterprises,
-        "high_tech_enterprises": min(enterprises, int(high_tech * g * rng.uniform(1.0, 1.06))),
-        "private_tech_enterprises": int(enterprises * rng.uniform(0.55, 0.7)),
+        "high_tech_enterprises": min(enterprises, int(high_tech * g * rng.uniform(1.0, 1.02))),
+        "private_tech_enterprises": int(enterprises * ratio("private")),
         "revenue": _yuan(revenue),
-        "industrial_output": _yuan(revenue * rng.uniform(0.75, 0.85)),
-        "net_profit": _yuan(revenue * rng.uniform(0.05, 0.08)),
-        "taxes": _yuan(revenue * rng.uniform(0.045, 0.055)),
-        "exports_usd": _yuan(revenue * rng.uniform(0.06, 0.12) / float(USD_CNY)),
+        "industrial_output": _yuan(revenue * ratio("output")),
+        "net_profit": _yuan(revenue * ratio("profit")),
+        "taxes": _yuan(revenue * ratio("taxes")),
+        "exports_usd": _yuan(revenue * ratio("exports") / float(USD_CNY)),
         "employees": staff,
-        "rd_staff": int(staff * rng.uniform(0.12, 0.18)),
-        "rd_spend": _yuan(revenue * rng.uniform(0.025, 0.04)),
-        "invention_patents": int(high_tech * g * rng.uniform(1.2, 2.0)),
+        "rd_staff": int(staff * ratio("rd_staff")),
+        "rd_spend": _yuan(revenue * ratio("rd_spend")),
+        "invention_patents": int(high_tech * g * ratio("patents")),
         "incubators": incubators,
         "incubator_tenants": tenants,
-        "incubator_graduates": int(tenants * rng.uniform(0.08, 0.12)),
+        "incubator_graduates": int(tenants * ratio("graduates")),
     }
 
 
@@ -78,8 +103,9 @@ def load(ctx: ZonesContext, say: Any) -> dict[str, Any]:
         if profile is None or actor is None:
             continue
         growth = 1 + rng.uniform(0.03, 0.10)
+        ratios = _ratios(rng)
         for step, year in enumerate(years):
-            data = _year(rng, profile, growth, step)
+            data = _year(rng, profile, growth, step, ratios)
             zone_year_save(actor=actor, zone_id=zone.pk, year=year, data=data)
             made += 1
         if ctx.office is None:

@@ -14,6 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -71,6 +73,20 @@ def figure_text(ind: Any, value: Any, *, unit: bool = False) -> str:
     return f"{text} {ind.unit}" if unit else text
 
 
+def share_html(share: Any, money: bool) -> SafeString:
+    """One private share as the tables show it: percent, and part / whole (money in 万元/亿元).
+    Built here, not by an include per cell: the comparison has 66 of them."""
+    if not share.whole:
+        return mark_safe('<span class="text-muted">—</span>')  # noqa: S308 — a constant
+    part, whole = (yuan(share.part), yuan(share.whole)) if money else (share.part, share.whole)
+    return format_html(
+        '<span class="fw-semibold">{}%</span> <span class="text-muted small text-nowrap">({} / {})</span>',
+        share.percent,
+        part,
+        whole,
+    )
+
+
 def _name(zone: Any) -> str:
     return zone.short_name or zone.name.replace("高新技术产业开发区", "高新区").replace("高新技术产业园区", "高新区")
 
@@ -106,9 +122,25 @@ def zone_charts(zone: Any, years: list[Any]) -> list[Chart]:
     return charts
 
 
+def target_rows(zone_id: int) -> list[dict[str, Any]]:
+    """The zone's targets with their progress and the figures as text (baseline, target, latest)."""
+    rows = []
+    for p in reads.zone_targets(zone_id=zone_id):
+        ind = p.indicator
+        rows.append(
+            {
+                "p": p,
+                "baseline": figure_text(ind, p.target.baseline_value, unit=True) if ind else p.target.baseline_value,
+                "target": figure_text(ind, p.target.target_value, unit=True) if ind else p.target.target_value,
+                "latest": figure_text(ind, p.latest_value, unit=True) if ind else "—",
+            }
+        )
+    return rows
+
+
 def _share_rows(share: PrivateShare) -> list[dict[str, Any]]:
     return [
-        {"key": k, "label": SHARE_LABELS[k], "share": getattr(share, k), "money": k in MONEY_SHARES} for k in SHARES
+        {"key": k, "label": SHARE_LABELS[k], "html": share_html(getattr(share, k), k in MONEY_SHARES)} for k in SHARES
     ]
 
 
@@ -166,7 +198,7 @@ def zone_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else [],  # fmt: skip
             "charts": charts,
             "table": table,
-            "targets": reads.zone_targets(zone_id=zone.pk),
+            "targets": target_rows(zone.pk),
             "share_year": share_year,
             "shares": _share_rows(share),
             "may_fill": can(request.user, "zone_year.fill", target),
@@ -254,9 +286,9 @@ def zone_comparison(request: HttpRequest) -> HttpResponse:
                     "key": k,
                     "label": SHARE_LABELS[k],
                     "money": k in MONEY_SHARES,
-                    "zones": [getattr(r.private, k) for r in c.rows],
-                    "provinces": [getattr(p.private, k) for p in c.provinces],
-                    "total": getattr(c.private, k),
+                    "zones": [share_html(getattr(r.private, k), k in MONEY_SHARES) for r in c.rows],
+                    "provinces": [share_html(getattr(p.private, k), k in MONEY_SHARES) for p in c.provinces],
+                    "total": share_html(getattr(c.private, k), k in MONEY_SHARES),
                 }
                 for k in SHARES
             ],
@@ -331,7 +363,7 @@ class ZoneTargets(FormPage):
         return ZoneTargetForm(data, initial={"baseline_year": last, "target_year": last + 2})
 
     def get_extra_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
-        return {"targets": reads.zone_targets(zone_id=obj.pk), "may_manage": self.may_manage, "active": "list"}
+        return {"targets": target_rows(obj.pk), "may_manage": self.may_manage, "active": "list"}
 
     def save(self, request: HttpRequest, form: Any, obj: Any) -> Any:
         target, _created = services.target_set(actor=request.user, zone_id=obj.pk, data=form.to_data())
