@@ -77,7 +77,7 @@ def share_html(share: Any, money: bool) -> SafeString:
     """One private share as the tables show it: percent, and part / whole (money in 万元/亿元).
     Built here, not by an include per cell: the comparison has 66 of them."""
     if not share.whole:
-        return mark_safe('<span class="text-muted">—</span>')  # noqa: S308 — a constant
+        return mark_safe('<span class="text-muted">—</span>')  # a constant
     part, whole = (yuan(share.part), yuan(share.whole)) if money else (share.part, share.whole)
     return format_html(
         '<span class="fw-semibold">{}%</span> <span class="text-muted small text-nowrap">({} / {})</span>',
