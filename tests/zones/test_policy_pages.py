@@ -75,6 +75,18 @@ def test_the_register_is_public_with_the_search_box_first(client, documents):
     assert client.get("/zones/policies/?cursor=!!!").status_code == 400
 
 
+def test_a_search_offers_its_matches_by_scope_and_province(client, documents, django_assert_max_num_queries):
+    with django_assert_max_num_queries(14):
+        r = client.get("/zones/policies/?q=二次创业")
+    assert results(r) == 3
+    facets = r.context["facets"]
+    assert {f["value"]: f["count"] for f in facets["scope"]} == {"national": 1, "province": 1, "zone": 1}
+    assert facets["province"] == [{"value": "210000", "label": "辽宁省", "count": 2}]
+    page = r.content.decode()
+    assert 'data-testid="policy-facets"' in page and "scope=zone" in page
+    assert 'data-testid="policy-facets"' not in client.get("/zones/policies/").content.decode()
+
+
 def test_the_htmx_request_gets_the_results_only(client, documents):
     r = client.get("/zones/policies/?q=孵化器", HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and "<html" not in r.content.decode() and results(r) == 1

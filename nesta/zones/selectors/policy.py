@@ -89,7 +89,11 @@ def _hits(f: PolicyFilters, *, limit: int, offset: int = 0, with_total: bool = F
     )
 
 
-def policy_page(*, filters: PolicyFilters, cursor: str | None = None, limit: int | None = None) -> Page[PolicyDocument]:
+def policy_page(
+    *, filters: PolicyFilters, cursor: str | None = None, limit: int | None = None, with_facets: bool = False
+) -> Page[PolicyDocument]:
+    """One page of the register; `with_facets`: a ranked search also counts its matches by scope
+    and province (the web page's refinements; three more queries)."""
     size = clamp_limit(limit)
     offset = cursor_offset(cursor)
     qs = policy_queryset()
@@ -100,7 +104,17 @@ def policy_page(*, filters: PolicyFilters, cursor: str | None = None, limit: int
                 ids = hits.ids[:size]
                 by_id = qs.in_bulk(ids)
                 items = [by_id[i] for i in ids if i in by_id]
-                return offset_page(items, offset=offset, limit=size, more=len(hits.ids) > size, total=hits.total)
+                page = offset_page(items, offset=offset, limit=size, more=len(hits.ids) > size, total=hits.total)
+                if with_facets:
+                    found = search.facets(
+                        DOC_TYPE,
+                        filters.q,
+                        province=filters.province,
+                        kind=filters.scope,
+                        field=zone_facet(filters.zone) if filters.zone else "",
+                    )
+                    page.facets = {"scope": found.get("kind", {}), "province": found.get("province", {})}
+                return page
         else:
             hits = _hits(filters, limit=MATCH_CAP)
             if hits is not None:

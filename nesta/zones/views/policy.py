@@ -15,12 +15,13 @@ from nesta.core.generic.form import FormPage
 from nesta.core.generic.list import ListPage
 from nesta.core.pagination import Page
 from nesta.core.permissions import can
-from nesta.zones.forms.policy import OutputForm, PolicyFilterForm, PolicyForm, TopicFilterForm, TopicForm
-from nesta.zones.models import TopicStatus
+from nesta.zones.forms.policy import PROVINCES, OutputForm, PolicyFilterForm, PolicyForm, TopicFilterForm, TopicForm
+from nesta.zones.models import PolicyScope, TopicStatus
 from nesta.zones.selectors import policy as reads
 from nesta.zones.services import policy as services
 from nesta.zones.services import policy_topics as topics
 
+PROVINCE_NAMES = dict(PROVINCES)
 ERROR_ALIASES = {"policy_exists": "doc_number", "invalid_status": "status", "topic_not_started": "delivered_on"}
 
 
@@ -35,10 +36,24 @@ class PolicyList(ListPage):
         return form, form.filters()
 
     def get_page(self, request: HttpRequest, filters: Any, cursor: str | None, limit: int) -> Page[Any]:
-        return reads.policy_page(filters=filters, cursor=cursor, limit=limit)
+        return reads.policy_page(filters=filters, cursor=cursor, limit=limit, with_facets=True)
 
     def get_extra_context(self, request: HttpRequest, filters: Any, page: Page[Any]) -> dict[str, Any]:
-        return {"list_url": reverse("zones:policy_list"), "may_create": can(request.user, "policy.manage")}
+        scopes = dict(PolicyScope.choices)
+        facets = {
+            "scope": [
+                {"value": k, "label": scopes.get(k, k), "count": n} for k, n in page.facets.get("scope", {}).items()
+            ],
+            "province": [
+                {"value": k, "label": PROVINCE_NAMES.get(k, k), "count": n}
+                for k, n in sorted(page.facets.get("province", {}).items())
+            ],
+        }
+        return {
+            "list_url": reverse("zones:policy_list"),
+            "may_create": can(request.user, "policy.manage"),
+            "facets": facets if any(facets.values()) else None,
+        }
 
 
 class PolicyDetail(DetailPage):
