@@ -203,7 +203,8 @@ def zone_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "shares": _share_rows(share),
             "may_fill": can(request.user, "zone_year.fill", target),
             "may_target": can(request.user, "zone_target.manage", target),
-            "fill_year": this_year - 1 if not latest or latest.year < this_year - 1 else latest.year,
+            "fill_year": this_year - 1,  # the last full year: what a committee reports
+            "fill_exists": any(r.year == this_year - 1 for r in years),
             "active": "list",
         },
     )
