@@ -50,7 +50,7 @@ def test_the_zone_page_has_charts_tables_targets_and_shares(zones, zone_people, 
     r = client_for().get(reverse("zones:detail", args=[sy.pk]))
     html = r.content.decode()
     assert r.status_code == 200
-    for chart in ("output", "profit", "firms", "staff", "patents"):
+    for chart in ("output", "profit", "firms", "staff", "exports", "area", "patents"):
         assert f'data-testid="chart-{chart}"' in html
     assert "2,900亿元" in html and "-300万元" in html and "150,000万美元" in html
     # 40 of 120 (亿元) done by 2025, half the way from 2023 to 2027 due
@@ -158,3 +158,25 @@ def test_the_targets_page(zones, zone_people):
     assert client_for().post(delete).status_code == 302 and ZoneTarget.objects.exists()
     assert office.post(delete).status_code == 302 and not ZoneTarget.objects.exists()
     assert office.post(delete).status_code == 404
+
+
+def test_the_zone_page_reads_the_same_queries_for_one_year_or_ten(zones):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sy = zones["shenyang"]
+    _row(sy, 2015)
+    url = reverse("zones:detail", args=[sy.pk])
+    c = client_for()
+    c.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert c.get(url).status_code == 200
+    for y in range(2016, 2025):
+        _row(sy, y)
+    ZoneTarget.objects.create(zone=sy, indicator="revenue", baseline_year=2015, baseline_value=Decimal(1),
+                              target_year=2027, target_value=Decimal(10) ** 12)  # fmt: skip
+    ZoneTarget.objects.create(zone=sy, indicator="enterprises", baseline_year=2015, baseline_value=Decimal(1),
+                              target_year=2027, target_value=Decimal(5000))  # fmt: skip
+    with CaptureQueriesContext(connection) as ten:
+        assert c.get(url).status_code == 200
+    assert len(ten.captured_queries) == len(one.captured_queries) <= 10

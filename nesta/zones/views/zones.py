@@ -42,12 +42,15 @@ SHARE_LABELS = {
     "reported": gettext_lazy("填报：民营科技企业/入区企业"),
 }
 HEADLINE = ("enterprises", "high_tech_enterprises", "revenue", "industrial_output", "taxes", "employees")
-# the zone page's charts: (id, title, indicators plotted, indicators in the table only)
+# the zone page's charts: (id, title, indicators plotted, indicators in the table only) — every
+# indicator is in one of them
 ZONE_CHARTS = (
     ("output", gettext_lazy("营业收入与工业总产值"), ("revenue", "industrial_output"), ()),
     ("profit", gettext_lazy("净利润、上缴税额与研发经费支出"), ("net_profit", "taxes", "rd_spend"), ()),
     ("firms", gettext_lazy("入区企业"), ("enterprises", "high_tech_enterprises", "private_tech_enterprises"), ()),
     ("staff", gettext_lazy("从业人员与研发人员"), ("employees", "rd_staff"), ()),
+    ("exports", gettext_lazy("出口创汇"), ("exports_usd",), ()),
+    ("area", gettext_lazy("规划面积与建成面积"), ("planned_area", "built_area"), ()),
     (
         "patents",
         gettext_lazy("发明专利授权"),
