@@ -180,3 +180,8 @@ def test_the_zone_page_reads_the_same_queries_for_one_year_or_ten(zones):
     with CaptureQueriesContext(connection) as ten:
         assert c.get(url).status_code == 200
     assert len(ten.captured_queries) == len(one.captured_queries) <= 10
+
+
+def test_the_comparison_in_english_names_the_zones_in_english(zones, figures):
+    r = Client(HTTP_ACCEPT_LANGUAGE="en").get(reverse("zones:comparison") + "?year=2025")
+    assert r.status_code == 200 and "Shenyang Hi-tech Zone" in r.content.decode()

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from nesta.core import errors
@@ -91,6 +91,13 @@ def share_html(share: Any, money: bool) -> SafeString:
 
 
 def _name(zone: Any) -> str:
+    """The zone's name for a chart's axis or a column head: short (沈阳高新区); English in English."""
+    if (get_language() or "").startswith("en") and zone.name_en:
+        return (
+            str(zone.name_en)
+            .replace("National Hi-tech Industrial Development Zone", "Hi-tech Zone")
+            .replace("National Hi-tech Industrial Zone", "Hi-tech Zone")
+        )
     return zone.short_name or zone.name.replace("高新技术产业开发区", "高新区").replace("高新技术产业园区", "高新区")
 
 
