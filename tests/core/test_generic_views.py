@@ -184,3 +184,16 @@ def test_web_xlsx_download_uses_the_helper(reference):
     assert r.status_code == 200
     disposition = r["Content-Disposition"]
     assert disposition.startswith('attachment; filename="openness-ranking-') and "filename*=UTF-8''" in disposition
+
+
+def test_a_refused_steps_text_includes_lazy_field_messages():
+    from django.utils.translation import gettext_lazy
+
+    from nesta.core.errors import Conflict, ValidationFailed
+    from nesta.core.generic.transition import error_text
+
+    lazy = ValidationFailed("提交的数据未通过校验。", details={"reason": [gettext_lazy("不能包含控制字符。")], "n": [3]})
+    assert error_text(lazy) == "不能包含控制字符。"
+    plain = ValidationFailed("x", details={"a": ["一"], "b": ["二"]})
+    assert error_text(plain) == "一；二"
+    assert error_text(Conflict("状态不允许。", details={"current": "draft"})) == "状态不允许。"

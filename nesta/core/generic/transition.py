@@ -25,6 +25,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -46,7 +47,10 @@ def error_text(exc: ValidationFailed | Conflict) -> str:
     """A refused step as one readable line: a validation error's field messages when it has them
     (a 409's details are facts — the current and allowed states — not messages)."""
     details = exc.details if isinstance(exc, ValidationFailed) and isinstance(exc.details, dict) else {}
-    lines = [str(m) for msgs in details.values() if isinstance(msgs, list) for m in msgs if isinstance(m, str)]
+    # messages may be lazy translations (the shared validators'), which are not str until rendered
+    lines = [
+        str(m) for msgs in details.values() if isinstance(msgs, list) for m in msgs if isinstance(m, (str, Promise))
+    ]
     return "；".join(lines) if lines else str(exc.message)
 
 
