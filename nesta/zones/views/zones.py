@@ -58,7 +58,7 @@ ZONE_CHARTS = (
         ("incubators", "incubator_tenants", "incubator_graduates"),
     ),
 )
-USD_WAN = Decimal(10_000)
+USD_WAN, USD_YI = Decimal(10_000), Decimal(100_000_000)
 
 
 def figure_text(ind: Any, value: Any, *, unit: bool = False) -> str:
@@ -69,6 +69,8 @@ def figure_text(ind: Any, value: Any, *, unit: bool = False) -> str:
     if ind.money:
         return yuan(d)
     if ind.key == "exports_usd":
+        if abs(d) >= USD_YI:
+            return f"{plain_number(d / USD_YI, 2)}{_('亿美元')}"
         if abs(d) >= USD_WAN:
             return f"{plain_number(d / USD_WAN, 2)}{_('万美元')}"
         return f"{plain_number(d, 2)}{_('美元')}"
@@ -81,7 +83,10 @@ def share_html(share: Any, money: bool) -> SafeString:
     Built here, not by an include per cell: the comparison has 66 of them."""
     if not share.whole:
         return mark_safe('<span class="text-muted">—</span>')  # a constant
-    part, whole = (yuan(share.part), yuan(share.whole)) if money else (share.part, share.whole)
+    if money:
+        part, whole = yuan(share.part), yuan(share.whole)
+    else:
+        part, whole = plain_number(Decimal(share.part), 0), plain_number(Decimal(share.whole), 0)
     return format_html(
         '<span class="fw-semibold">{}%</span> <span class="text-muted small text-nowrap">({} / {})</span>',
         share.percent,
