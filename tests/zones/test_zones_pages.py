@@ -41,6 +41,8 @@ def test_the_list_shows_each_zones_latest_year(zones, figures):
     assert r.status_code == 200 and html.count('data-testid="zone-row"') == 7
     assert "沈阳高新技术产业开发区" in html and "2,900亿元" in html and "3,100亿元" in html
     assert 'data-testid="zones-subnav"' in html and reverse("zones:comparison") in html
+    for name in ("policy_list", "topic_list", "area_request_list", "incubator_list"):  # the other parts' pages
+        assert f'href="{reverse("zones:" + name)}"' in html, name
 
 
 def test_the_zone_page_has_charts_tables_targets_and_shares(zones, zone_people, figures):
@@ -57,6 +59,8 @@ def test_the_zone_page_has_charts_tables_targets_and_shares(zones, zone_people, 
     assert 'data-testid="target-row"' in html and "33.3%" in html and "进度滞后" in html
     assert 'data-testid="share-reported"' in html and "50.0%" in html
     assert 'data-testid="fill-year"' not in html  # anonymous
+    for name in ("area_request_list", "incubator_list", "policy_list"):
+        assert f'href="{reverse("zones:" + name)}?zone={sy.pk}"' in html, name
     r = client_for(zone_people["committee"]).get(reverse("zones:detail", args=[sy.pk]))
     assert 'data-testid="fill-year"' in r.content.decode() and 'data-testid="manage-targets"' not in r.content.decode()
     r = client_for(zone_people["office"]).get(reverse("zones:detail", args=[sy.pk]))
