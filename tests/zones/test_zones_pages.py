@@ -58,6 +58,7 @@ def test_the_zone_page_has_charts_tables_targets_and_shares(zones, zone_people, 
     # 40 of 120 (亿元) done by 2025, half the way from 2023 to 2027 due
     assert 'data-testid="target-row"' in html and "33.3%" in html and "进度滞后" in html
     assert 'data-testid="share-reported"' in html and "50.0%" in html
+    assert 'data-testid="rank-revenue">2<' in html and "2025 年排名（2 区）" in html  # 长春 3,100 > 沈阳 2,900
     assert 'data-testid="fill-year"' not in html  # anonymous
     for name in ("area_request_list", "incubator_list", "policy_list"):
         assert f'href="{reverse("zones:" + name)}?zone={sy.pk}"' in html, name

@@ -157,6 +157,18 @@ def comparison(*, year: int | None = None) -> Comparison:
     )
 
 
+def zone_ranks(*, zone_id: int, year: int) -> tuple[dict[str, int | None], int]:
+    """The zone's rank among the zones with figures of `year`, per indicator, and how many there
+    are (one query)."""
+    rows = list(
+        ZoneYear.objects.filter(
+            year=year, zone__kind=OrganizationKind.HIGH_TECH_ZONE, zone__is_active=True
+        ).select_related("zone")
+    )
+    ranks = _ranks([(r.zone, r) for r in rows])
+    return ranks.get(zone_id, {}), len(rows)
+
+
 # --- targets and progress ----------------------------------------------------------------------
 
 ACHIEVED, ON_TRACK, BEHIND, NO_DATA = "achieved", "on_track", "behind", "no_data"

@@ -197,7 +197,11 @@ def zone_detail(request: HttpRequest, pk: int) -> HttpResponse:
     share = private_shares(year=share_year, zone_ids=[zone.pk])[zone.pk]
     target = zone_target(zone)
     this_year = timezone.localdate().year
-    table = [{"indicator": i, "cells": [figure_text(i, getattr(r, i.key)) for r in years]} for i in INDICATORS]
+    ranks, ranked = reads.zone_ranks(zone_id=zone.pk, year=latest.year) if latest else ({}, 0)
+    table = [
+        {"indicator": i, "cells": [figure_text(i, getattr(r, i.key)) for r in years], "rank": ranks.get(i.key)}
+        for i in INDICATORS
+    ]
     return render(
         request,
         "zones/detail.html",
@@ -213,6 +217,7 @@ def zone_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else [],  # fmt: skip
             "charts": charts,
             "table": table,
+            "ranked": ranked,
             "targets": target_rows(zone.pk),
             "share_year": share_year,
             "shares": _share_rows(share),
