@@ -211,9 +211,10 @@ def test_the_evaluation_writes_in_a_constant_number_of_queries(people, twelve, d
 
 
 @pytest.mark.django_db
-def test_the_keys_the_database_does_not_check_still_hold(people, twelve):
-    """The results' run and base keys are kept by Django: a base with results cannot be deleted, a
-    deleted run takes its results with it."""
+def test_the_results_keys_hold_in_django_and_in_the_database(people, twelve):
+    """A base with results cannot be deleted, a deleted run takes its results with it — and the
+    database itself refuses a result naming a missing run or base, whatever writes the row."""
+    from django.db import IntegrityError, connection, transaction
     from django.db.models import ProtectedError
 
     run = services.evaluation_run(actor=people["office"], scheme_id=_scheme(people["office"]).pk)
@@ -221,5 +222,12 @@ def test_the_keys_the_database_does_not_check_still_hold(people, twelve):
     with pytest.raises(ProtectedError) as exc:
         twelve[1].delete()
     assert {type(x) for x in exc.value.protected_objects} == {EvaluationResult}
+    kept = EvaluationResult.objects.filter(run=run).first()
+    table = EvaluationResult._meta.db_table
+    for column, missing in (("run_id", 10**9), ("base_id", 10**9)):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            with connection.cursor() as cur:
+                cur.execute(f"UPDATE {table} SET {column} = %s WHERE id = %s", [missing, kept.pk])
+            connection.check_constraints(table_names=[table])  # SQLite checks deferred keys at commit
     run.delete()
     assert not EvaluationResult.objects.exists()

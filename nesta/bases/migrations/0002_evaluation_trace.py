@@ -65,21 +65,10 @@ class Migration(migrations.Migration):
             model_name="evaluationresult",
             name="run",
             field=models.ForeignKey(
-                db_constraint=False,
                 db_index=False,
                 on_delete=django.db.models.deletion.CASCADE,
                 related_name="results",
                 to="bases.evaluationrun",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="evaluationresult",
-            name="base",
-            field=models.ForeignKey(
-                db_constraint=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="evaluation_results",
-                to="bases.base",
             ),
         ),
     ]

@@ -108,17 +108,11 @@ class EvaluationRun(models.Model):
 
 
 class EvaluationResult(models.Model):
-    # Neither key is checked by the database, row by row: at 2,500 results a run those checks cost
-    # PostgreSQL more than writing the rows (0.8 s of CPU over ten years' runs). A run's results are
-    # written once, by evaluation_run in the transaction that creates the run, and deleted with it by
-    # Django's cascade; a base is kept by Django's PROTECT here and, in the database, by the
-    # accepted report every evaluated base has (reports.base is a checked PROTECT key, and neither
-    # bases nor reports are ever deleted by the platform). The unique (run, base) index serves every
-    # lookup by run; base keeps its index (a base's history).
-    run = models.ForeignKey(
-        EvaluationRun, on_delete=models.CASCADE, related_name="results", db_constraint=False, db_index=False
-    )
-    base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="evaluation_results", db_constraint=False)
+    # Both keys are checked by the database (a result never outlives its run or names a missing
+    # base, whatever writes the rows); the unique (run, base) index serves every lookup by run, so
+    # run has no index of its own.
+    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="results", db_index=False)
+    base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="evaluation_results")
     score = models.FloatField(_("得分"))
     rank = models.PositiveIntegerField(_("类型内排名"))
     cohort_size = models.PositiveIntegerField()
