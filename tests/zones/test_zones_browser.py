@@ -42,7 +42,7 @@ def _fits(page) -> int:
 def test_the_zone_page_and_the_comparison_draw_their_charts_and_fit_390px(page, figures):
     zone = figures[0]
     page.goto(f"/zones/{zone.pk}/", timeout=60_000)
-    for chart in ("output", "profit", "firms", "staff", "exports", "area", "patents"):
+    for chart in ("output", "profit", "firms", "staff", "exports", "area", "patents", "private"):
         assert page.locator(f"#chart-{chart}[data-chart-ready='1'] canvas").count() >= 1, chart
     assert page.locator('[data-testid="target-row"]').count() == 1
     page.set_viewport_size({"width": 390, "height": 844})

@@ -52,7 +52,7 @@ def test_the_zone_page_has_charts_tables_targets_and_shares(zones, zone_people, 
     r = client_for().get(reverse("zones:detail", args=[sy.pk]))
     html = r.content.decode()
     assert r.status_code == 200
-    for chart in ("output", "profit", "firms", "staff", "exports", "area", "patents"):
+    for chart in ("output", "profit", "firms", "staff", "exports", "area", "patents", "private"):
         assert f'data-testid="chart-{chart}"' in html
     assert "2,900亿元" in html and "-300万元" in html and "15亿美元" in html and "出口创汇（万美元）" in html
     # 40 of 120 (亿元) done by 2025, half the way from 2023 to 2027 due

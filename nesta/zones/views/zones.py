@@ -30,7 +30,7 @@ from nesta.zones.forms.zones import YEAR_MIN, ComparisonFilter, ZoneTargetForm, 
 from nesta.zones.indicators import BY_KEY, INDICATORS
 from nesta.zones.models.zones import zone_target
 from nesta.zones.selectors import zones as reads
-from nesta.zones.selectors.private import MONEY_SHARES, SHARES, PrivateShare, private_shares
+from nesta.zones.selectors.private import MONEY_SHARES, SHARES, PrivateShare, Share, private_shares
 from nesta.zones.services import zones as services
 
 SHARE_LABELS = {
@@ -134,6 +134,22 @@ def zone_charts(zone: Any, years: list[Any]) -> list[Chart]:
                 category_heading=_("年度"),
             )
         )
+    # 向科技型民营企业倾斜 over the years: the zone's own figures (no query: the years are read)
+    shares = [Share(r.private_tech_enterprises, r.enterprises).percent for r in years]
+    charts.append(
+        Chart(
+            id="private",
+            kind="line",
+            title=f"{_name(zone)} · {_('民营科技企业占入区企业比例')}",
+            categories=categories,
+            series=[
+                Series(_("民营科技企业占比"), shares, unit="%", decimals=1),
+                _series("private_tech_enterprises", [r.private_tech_enterprises for r in years], plotted=False),
+                _series("enterprises", [r.enterprises for r in years], plotted=False),
+            ],
+            category_heading=_("年度"),
+        )
+    )
     return charts
 
 
