@@ -231,7 +231,12 @@ class TechContract(TimeStampedModel):
         indexes = [
             models.Index(fields=["point", "status", "decision_due"], name="contract_point_status_due"),
             models.Index(fields=["status", "registered_at"], name="contract_status_registered"),
-            models.Index(fields=["seller_organization", "status"], name="contract_seller_status"),
+            # a seller's registered contracts of a period, covering their amount (the bases' derived
+            # figures, the zones' private shares read it per organisation without touching the rows)
+            models.Index(
+                fields=["seller_organization", "status", "registered_at", "contract_amount"],
+                name="contract_seller_registered",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
