@@ -190,3 +190,24 @@ def test_the_zone_page_reads_the_same_queries_for_one_year_or_ten(zones):
 def test_the_comparison_in_english_names_the_zones_in_english(zones, figures):
     r = Client(HTTP_ACCEPT_LANGUAGE="en").get(reverse("zones:comparison") + "?year=2025")
     assert r.status_code == 200 and "Shenyang Hi-tech Zone" in r.content.decode()
+
+
+def test_the_zone_page_shows_its_area_requests_to_those_who_may_see_them(zones, zone_people, figures):
+    from django.utils import timezone
+
+    from nesta.zones.models import AreaRequest
+
+    sy = zones["shenyang"]
+    AreaRequest.objects.create(
+        zone=sy, title="沈阳高新区扩区", current_area=Decimal("100"), requested_area=Decimal("130"),
+        area_innovation=Decimal("130"), justification="产业用地不足", status="approved",
+        approved_area=Decimal("120"), decided_at=timezone.now(),
+    )  # fmt: skip
+    url = reverse("zones:detail", args=[sy.pk])
+    committee = client_for(zone_people["committee"]).get(url).content.decode()
+    assert 'data-testid="zone-area-requests"' in committee and "沈阳高新区扩区" in committee
+    assert 'data-testid="zone-approved-area"' in committee and "120" in committee
+    assert reverse("zones:area_request_create", args=[sy.pk]) in committee
+    other = client_for(zone_people["other_committee"]).get(url).content.decode()
+    assert "沈阳高新区扩区" not in other and 'data-testid="zone-area-requests"' not in other
+    assert 'data-testid="zone-area-requests"' not in client_for().get(url).content.decode()

@@ -30,6 +30,7 @@ from nesta.zones.forms.zones import YEAR_MIN, ComparisonFilter, ZoneTargetForm, 
 from nesta.zones.indicators import BY_KEY, INDICATORS
 from nesta.zones.models.zones import zone_target
 from nesta.zones.selectors import zones as reads
+from nesta.zones.selectors.areas import zone_area_panel
 from nesta.zones.selectors.private import MONEY_SHARES, SHARES, PrivateShare, Share, private_shares
 from nesta.zones.services import zones as services
 
@@ -242,6 +243,7 @@ def zone_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "fill_year": this_year - 1,  # the last full year: what a committee reports
             "fill_exists": any(r.year == this_year - 1 for r in years),
             "active": "list",
+            **zone_area_panel(zone, request.user),
         },
     )
 
