@@ -192,7 +192,9 @@ def test_a_refused_steps_text_includes_lazy_field_messages():
     from nesta.core.errors import Conflict, ValidationFailed
     from nesta.core.generic.transition import error_text
 
-    lazy = ValidationFailed("提交的数据未通过校验。", details={"reason": [gettext_lazy("不能包含控制字符。")], "n": [3]})
+    lazy = ValidationFailed(
+        "提交的数据未通过校验。", details={"reason": [gettext_lazy("不能包含控制字符。")], "n": [3]}
+    )
     assert error_text(lazy) == "不能包含控制字符。"
     plain = ValidationFailed("x", details={"a": ["一"], "b": ["二"]})
     assert error_text(plain) == "一；二"
