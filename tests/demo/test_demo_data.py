@@ -204,8 +204,17 @@ def test_demo_accounts_and_their_roles(monkeypatch):
         assert user.person.expert_profile and user.display_name == user.person.name
         people.add(user.person.pk)
     assert len(people) == 50
+    # the seven zones' management committees and the incubators' administrators (issue 11)
+    for k in range(1, 8):
+        user, granted = roles(f"zone{k:02d}")
+        assert granted == [("org_admin", None, user.organization_id)] and user.organization.kind == "high_tech_zone"
+    incubator_admins = User.objects.filter(username__startswith="incubator")
+    for user in incubator_admins:
+        assert roles(user.username)[1] == [("org_admin", None, user.organization_id)]
+        assert user.organization.incubator is not None
     # and five instrument managers, and the staff of the seven contract registration points
-    assert User.objects.exclude(username__startswith="mgr").count() == 85 + 5 + 7  # with finance01
+    others = User.objects.exclude(username__startswith="mgr").exclude(username__startswith="zone")
+    assert others.exclude(username__startswith="incubator").count() == 85 + 5 + 7  # with finance01
     assert User.objects.filter(username__startswith="regpoint").count() == 7
 
 

@@ -3,7 +3,7 @@
 — or, if the directory has none, the first one or two incubators — a 海外学子创业园), in its own zone
 or the reference zone of its city; 10–40 tenant firms each (60–80 % private tech firms, some of
 them directory enterprises of the same city), with entries, graduations and departures over the
-years; the incubator's administrator account (incubator01 …, unless the organisation has people
+years; the incubator's administrator account (incubator01 …, unless the organisation has an administrator
 already); three years of annual reports (the last at every stage, mostly accepted), their derived
 figures frozen from the tenant records as the service does; and last year's evaluation of every
 kind together, run by the office through the service. Deterministic (seeded), idempotent."""
@@ -103,10 +103,15 @@ def _tenant_rows(rng: random.Random, incubator: Any, city: str, today: date, fir
 
 
 def _account(i: int, org: Any) -> Any:
-    """The organisation's first user, else incubatorNN — in either case its 机构管理员."""
+    """The organisation's existing 机构管理员, else incubatorNN as its 机构管理员 (another role's
+    account — a member, a manager — is not promoted: the demo accounts keep the roles they list)."""
     from nesta.accounts.models import RoleAssignment, User
 
-    user = User.objects.filter(organization=org).order_by("pk").first()
+    user = (
+        User.objects.filter(role_assignments__role="org_admin", role_assignments__organization=org)
+        .order_by("pk")
+        .first()
+    )
     if user is None:
         username = incubator_username(i)
         user = User.objects.filter(username=username).first() or User.objects.create(

@@ -134,8 +134,9 @@ def problem_resolve(*, actor: Any, problem_id: int, resolution: str, now: dateti
     """The fault is dealt with: what was done (required, ≤ 300 characters); the reporter is told."""
     try:
         text = clean_text(resolution, field="resolution", max_length=300, required=True)
-    except ValidationFailed as exc:  # one line the web's message can show as it is
-        raise ValidationFailed(_("请填写处理结果（不超过 300 字）。"), details=exc.details) from None
+    except ValidationFailed:  # one line the web's message and the field both show
+        message = _("请填写处理结果（不超过 300 字）。")
+        raise ValidationFailed(message, details={"resolution": [message]}) from None
     return PROBLEM.run(
         "resolve", actor=actor, obj_id=problem_id, now=now or timezone.now(), resolution=text, resolved_by=actor
     )
