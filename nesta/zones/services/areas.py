@@ -130,7 +130,12 @@ def area_request_update(*, actor: Any, request_id: int, data: dict[str, Any]) ->
     """Change the fields given, while the request is a draft or returned for changes (permission
     and state first, then the input: 403 and 409 before 422)."""
     with write_transaction():
-        req = AreaRequest.objects.select_for_update().select_related("zone__province").filter(pk=request_id).first()
+        req = (
+            AreaRequest.objects.select_for_update(of=("self",))
+            .select_related("zone__province")
+            .filter(pk=request_id)
+            .first()
+        )
         if req is None:
             raise NotFound(_("未找到该调整扩区申请。"))
         require(actor, "area_request.file", req.permission_target())

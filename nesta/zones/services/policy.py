@@ -207,7 +207,9 @@ def policy_create(*, actor: Any, data: dict[str, Any], file: Any = None) -> Poli
 
 
 def _locked(document_id: int) -> PolicyDocument:
-    document = PolicyDocument.objects.select_for_update().select_related("province").filter(pk=document_id).first()
+    document = (
+        PolicyDocument.objects.select_for_update(of=("self",)).select_related("province").filter(pk=document_id).first()
+    )
     if document is None:
         raise NotFound(_("未找到该政策文件。"))
     return document

@@ -202,7 +202,7 @@ def target_remove(*, actor: Any, target_id: Any) -> None:
     pk = row_id(target_id)
     with write_transaction():
         target = (
-            ZoneTarget.objects.select_for_update().select_related("zone__province").filter(pk=pk).first()
+            ZoneTarget.objects.select_for_update(of=("self",)).select_related("zone__province").filter(pk=pk).first()
             if pk
             else None
         )
