@@ -1,18 +1,14 @@
 from nesta.zones.models.areas import AreaRequest, AreaRequestStatus, AreaUse
-from nesta.zones.models.incubators import (
-    Incubator,
+from nesta.zones.models.incubator_evaluation import (
     IncubatorCriterion,
-    IncubatorKind,
-    IncubatorLevel,
-    IncubatorReport,
     IncubatorResult,
     IncubatorRun,
     IncubatorScheme,
     Normalisation,
     Recommendation,
-    ReportStatus,
-    Tenant,
 )
+from nesta.zones.models.incubator_reports import IncubatorReport, ReportStatus
+from nesta.zones.models.incubators import Incubator, IncubatorKind, IncubatorLevel, Tenant
 from nesta.zones.models.policy import PolicyDocument, PolicyOutput, PolicyScope, PolicyTopic, TopicStatus
 from nesta.zones.models.zones import ZoneTarget, ZoneYear
 

@@ -1,12 +1,10 @@
-"""Incubators (创业中心, 大学科技园, 海外学子创业园 and others), their tenant firms, their annual
-reports (filled in by the incubator, checked by its province, accepted by the office — the same
-workflow as a base's) and their evaluation on core.evaluation's engine.
+"""Incubators (创业中心, 大学科技园, 海外学子创业园 and others) and their tenant firms (their annual
+reports are in incubator_reports, their evaluation in incubator_evaluation).
 
 The incubator itself is a directory organisation (kind incubator or university_science_park); the
 record adds its kind, zone, space and services. Tenant firms are records of their own (most are too
 small to be in the directory); one that is links to its organisation."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -28,27 +26,6 @@ class IncubatorKind(models.TextChoices):
 class IncubatorLevel(models.TextChoices):
     NATIONAL = "national", _("国家级")
     PROVINCIAL = "provincial", _("省级")
-
-
-class ReportStatus(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    SUBMITTED = "submitted", _("已提交")
-    CHECKED = "checked", _("省级已审核")
-    ACCEPTED = "accepted", _("已采纳")
-    RETURNED = "returned", _("退回修改")
-
-
-class Normalisation(models.TextChoices):  # core.evaluation.NORMALISATIONS
-    MINMAX = "minmax", _("极差标准化（同类内）")
-    ZSCORE = "zscore", _("Z分数")
-    MEDIAN_RATIO = "median_ratio", _("与中位数之比")
-
-
-class Recommendation(models.TextChoices):
-    SUPPORT = "support", _("重点支持")
-    PROMOTE = "promote", _("推荐认定国家级")
-    RECTIFY = "rectify", _("整改")
-    NONE = "none", _("保持")
 
 
 class Incubator(models.Model):
@@ -159,168 +136,3 @@ class Tenant(models.Model):
 
     def permission_target(self) -> Target:
         return self.incubator.permission_target()
-
-
-class IncubatorReport(models.Model):
-    """One year's report of an incubator: typed figures, and those the tenant records give (derived,
-    frozen when it is submitted)."""
-
-    incubator = models.ForeignKey(Incubator, on_delete=models.PROTECT, related_name="reports")
-    year = models.PositiveSmallIntegerField(_("年度"))
-    status = models.CharField(_("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
-    status_note = models.CharField(_("审核意见"), max_length=1000, blank=True)
-    summary = models.TextField(_("年度工作总结"), max_length=8000, blank=True)
-
-    # typed
-    space_occupied_m2 = models.PositiveIntegerField(_("在孵企业使用面积(平方米)"), default=0)
-    staff = models.PositiveIntegerField(_("管理服务人员"), default=0)
-    mentors = models.PositiveIntegerField(_("创业导师"), default=0)
-    service_events = models.PositiveIntegerField(_("服务活动(场次)"), default=0)
-    investment_raised = models.DecimalField(_("在孵企业获得投融资(元)"), default=0, **MONEY)
-    seed_fund = models.DecimalField(_("孵化基金(元)"), default=0, **MONEY)
-    tenant_patents = models.PositiveIntegerField(_("在孵企业知识产权授权"), default=0)
-    income = models.DecimalField(_("孵化器总收入(元)"), default=0, **MONEY)
-
-    # derived from the tenant records (frozen on submission; None while a draft)
-    tenants = models.PositiveIntegerField(_("在孵企业"), null=True, blank=True)
-    new_tenants = models.PositiveIntegerField(_("当年新入孵企业"), null=True, blank=True)
-    graduates = models.PositiveIntegerField(_("当年毕业企业"), null=True, blank=True)
-    tenant_employees = models.PositiveIntegerField(_("在孵企业从业人员"), null=True, blank=True)
-    tenant_revenue = models.DecimalField(_("在孵企业营业收入(元)"), null=True, blank=True, **MONEY)
-    private_tenants = models.PositiveIntegerField(_("民营科技在孵企业"), null=True, blank=True)
-    derived_at = models.DateTimeField(_("派生指标计算时间"), null=True, blank=True)
-
-    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    checked_at = models.DateTimeField(_("省级审核时间"), null=True, blank=True)
-    accepted_at = models.DateTimeField(_("采纳时间"), null=True, blank=True)
-    returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["-year", "incubator_id"]
-        verbose_name = _("孵化器年度报告")
-        verbose_name_plural = _("孵化器年度报告")
-        indexes = [models.Index(fields=["year", "status"])]
-        constraints = [
-            models.UniqueConstraint(fields=["incubator", "year"], name="incubator_report_one_per_year"),
-            models.CheckConstraint(
-                name="incubator_report_year_in_range", condition=Q(year__gte=2000) & Q(year__lte=2100)
-            ),
-            models.CheckConstraint(
-                name="incubator_report_money_not_negative",
-                condition=Q(investment_raised__gte=0) & Q(seed_fund__gte=0) & Q(income__gte=0),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.incubator} {self.year}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("zones:incubator_report", args=[self.pk])
-
-    def permission_target(self) -> Target:
-        return self.incubator.permission_target()
-
-
-class IncubatorScheme(models.Model):
-    """The office's evaluation scheme for incubators of a year (one cohort: every kind together, or
-    one kind), on the same engine and with the same recommendation rules as the bases'."""
-
-    year = models.PositiveSmallIntegerField(_("评估年度"))
-    kind = models.CharField(_("孵化器类型"), max_length=16, choices=IncubatorKind.choices, blank=True)  # blank: all
-    name = models.CharField(_("方案名称"), max_length=120)
-    top_share = models.DecimalField(_("优秀比例"), max_digits=4, decimal_places=3, default=0.2)
-    bottom_share = models.DecimalField(_("整改比例"), max_digits=4, decimal_places=3, default=0.1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["-year", "kind"]
-        verbose_name = _("孵化器评估方案")
-        verbose_name_plural = _("孵化器评估方案")
-        constraints = [
-            models.UniqueConstraint(fields=["year", "kind", "name"], name="incubator_scheme_unique_name"),
-            models.CheckConstraint(
-                name="incubator_scheme_year_in_range", condition=Q(year__gte=2000) & Q(year__lte=2100)
-            ),
-            models.CheckConstraint(
-                name="incubator_scheme_shares_in_range",
-                condition=Q(top_share__gte=0) & Q(bottom_share__gte=0) & Q(top_share__lte=1) & Q(bottom_share__lte=1),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class IncubatorCriterion(models.Model):
-    scheme = models.ForeignKey(IncubatorScheme, on_delete=models.CASCADE, related_name="criteria")
-    indicator = models.CharField(_("指标"), max_length=40)  # a key of zones.incubator_indicators.BY_KEY
-    weight = models.DecimalField(_("权重"), max_digits=6, decimal_places=3)
-    normalisation = models.CharField(
-        _("标准化方法"), max_length=14, choices=Normalisation.choices, default=Normalisation.MINMAX
-    )
-    higher_is_better = models.BooleanField(_("越大越好"), default=True)
-    minimum = models.DecimalField(_("最低要求"), null=True, blank=True, max_digits=18, decimal_places=2)
-    # a provincial incubator reaching every threshold set is recommended for national recognition
-    national_threshold = models.DecimalField(_("国家级门槛"), null=True, blank=True, max_digits=18, decimal_places=2)
-    cap = models.DecimalField(_("比值上限"), null=True, blank=True, max_digits=6, decimal_places=2)
-    sort_order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["scheme", "sort_order", "id"]
-        verbose_name = _("孵化器评估指标")
-        verbose_name_plural = _("孵化器评估指标")
-        constraints = [
-            models.UniqueConstraint(fields=["scheme", "indicator"], name="incubator_criterion_once"),
-            models.CheckConstraint(name="incubator_criterion_weight_positive", condition=Q(weight__gt=0)),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.indicator} × {self.weight}"
-
-
-class IncubatorRun(models.Model):
-    scheme = models.ForeignKey(IncubatorScheme, on_delete=models.CASCADE, related_name="runs")
-    ran_at = models.DateTimeField(_("运行时间"), auto_now_add=True)
-    ran_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    criteria_snapshot = models.JSONField(default=list)
-    incubator_count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["-ran_at", "-id"]
-        verbose_name = _("孵化器评估运行")
-        verbose_name_plural = _("孵化器评估运行")
-
-    def __str__(self) -> str:
-        return f"{self.scheme} @ {self.ran_at:%Y-%m-%d %H:%M}"
-
-
-class IncubatorResult(models.Model):
-    run = models.ForeignKey(IncubatorRun, on_delete=models.CASCADE, related_name="results")
-    incubator = models.ForeignKey(Incubator, on_delete=models.PROTECT, related_name="evaluation_results")
-    score = models.FloatField(_("得分"))
-    rank = models.PositiveIntegerField(_("排名"))
-    cohort_size = models.PositiveIntegerField()
-    recommendation = models.CharField(_("建议"), max_length=10, choices=Recommendation.choices)
-    reasons = models.JSONField(default=list)
-    sensitivity = models.JSONField(default=list)
-    grounds = models.JSONField(default=list)
-
-    class Meta:
-        ordering = ["run", "rank", "incubator_id"]
-        verbose_name = _("孵化器评估结果")
-        verbose_name_plural = _("孵化器评估结果")
-        constraints = [models.UniqueConstraint(fields=["run", "incubator"], name="incubator_result_once_per_run")]
-
-    def __str__(self) -> str:
-        return f"{self.incubator_id}: {self.score:.4f} #{self.rank}"
