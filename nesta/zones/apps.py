@@ -32,8 +32,10 @@ class ZonesConfig(AppConfig):
         for event, label in AUDIT_EVENTS.items():
             registry.audit_event(event, label)
         from nesta.zones.services.policy import policy_reindex
+        from nesta.zones.services.policy_topics import topic_reindex
 
         registry.search_type("zone_policy", policy_reindex)
+        registry.search_type("zone_policy_topic", topic_reindex)
         registry.nav_item("zones", _("高新区"), "zones:list", "/zones/", order=80)
 
 

@@ -237,3 +237,17 @@ def test_the_topic_list_reads_a_constant_number_of_queries(
         assert len(api_client.get("/api/v1/zone-policy-topics?limit=50").json()["items"]) == 8
     with django_assert_max_num_queries(4):
         assert len(api_client.get(f"/api/v1/zone-policy-topics/{topic.pk}").json()["outputs"]) == 1
+
+
+def test_topics_are_searched_over_the_api(api_client, zone_people):
+    lead = OrganizationFactory(kind="university", name="哈尔滨工业大学")
+    for title in ("高新区孵化器政策研究", "民营科技企业融资研究"):
+        topics.topic_create(
+            actor=zone_people["office"],
+            data={"title": title, "lead": lead.pk, "started_on": "2025-01-01", "due_on": "2025-12-31"},
+        )
+    r = api_client.get("/api/v1/zone-policy-topics?q=孵化器")
+    assert r.status_code == 200 and [t["title"] for t in r.json()["items"]] == ["高新区孵化器政策研究"]
+    assert api_client.get("/api/v1/zone-policy-topics?q=哈尔滨工业大学").json()["total"] == 2
+    bad = api_client.get("/api/v1/zone-policy-topics?q=%01x")
+    assert bad.status_code == 422 and bad.json()["code"]

@@ -180,6 +180,13 @@ def test_the_topic_pages(client, topic, zone_people, zones, django_assert_max_nu
     assert "1 项成果" in r.content.decode()
     assert client.get("/zones/topics/?status=planned").content.decode().count('data-testid="topic-result"') == 0
     assert client.get("/zones/topics/?status=nonsense").status_code == 200
+    # the search box comes first and searches the outputs' words too
+    listing = r.content.decode()
+    assert listing.index('data-testid="topic-q"') < listing.index('id="id_status"')
+    assert client.get("/zones/topics/?q=孵化器扶持").content.decode().count('data-testid="topic-result"') == 1
+    assert client.get("/zones/topics/?q=量子通信").content.decode().count('data-testid="topic-result"') == 0
+    with django_assert_max_num_queries(8):
+        assert client.get("/zones/topics/?q=二次创业").status_code == 200
     page = client.get(f"/zones/topics/{topic.pk}/").content.decode()
     assert 'data-testid="topic-outputs"' in page and "table-responsive" in page
     assert 'data-testid="output-form"' not in page  # anonymous

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from nesta.core.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
 from nesta.core.models import AuditLog, SearchDocument
 from nesta.zones.models import PolicyDocument, PolicyOutput, PolicyTopic
+from nesta.zones.selectors import policy as reads
 from nesta.zones.services import policy as services
 from nesta.zones.services import policy_topics as topics
 from nesta.zones.services.policy_files import MAX_BYTES, clean_file_name, policy_file_check
@@ -407,3 +408,49 @@ def test_reindex_rebuilds_the_search_documents(zone_people, zones):
     assert services.policy_reindex(batch_size=2, progress=seen.append) == 3 and seen == [2, 3]
     zone = SearchDocument.objects.get(doc_type="zone_policy", kind="zone")
     assert zone.province_code == "210000" and zone.fields == f"z{zones['shenyang'].pk}"
+
+
+def test_topics_are_searched_by_their_words_and_outputs_and_filtered_by_status_zone_and_lead(zone_people, zones, lead):
+    office = zone_people["office"]
+    other = OrganizationFactory(kind="research_institute", name="吉林省科学技术信息研究所")
+    first = topics.topic_create(
+        actor=office, data=topic_data(lead, title="高新区孵化器政策研究", zones=[zones["shenyang"].pk])
+    )
+    second = topics.topic_create(
+        actor=office, data=topic_data(other, title="高新区土地政策研究", summary="研究建区面积调整。")
+    )
+    topics.topic_create(actor=office, data=topic_data(lead, title="民营科技企业融资研究", summary="融资担保。"))
+
+    def found(**f):
+        return [t.pk for t in reads.topic_page(filters=reads.TopicFilters(**f)).items]
+
+    assert sorted(found(q="高新区 政策")) == sorted([first.pk, second.pk])
+    assert found(q="孵化器") == [first.pk]
+    assert found(q="建区面积") == [second.pk]  # the content is searched too
+    assert found(q="吉林省科学技术信息研究所") == [second.pk]  # and the lead's name
+    assert found(q="高新区", zone=zones["shenyang"].pk) == [first.pk]
+    assert found(q="高新区", lead=other.pk) == [second.pk]
+    assert found(q="高新区", status="underway") == []
+    # an output's words find its topic; a status change moves it between the filters
+    topics.topic_update(actor=office, topic_id=second.pk, data={"status": "underway"})
+    topics.output_create(
+        actor=office,
+        topic_id=second.pk,
+        data={"kind": "proposal", "title": "关于扩区的政策建议", "delivered_on": "2025-09-01"},
+    )
+    assert found(q="扩区") == [second.pk]
+    assert found(q="高新区", status="underway") == [second.pk]
+    page = reads.topic_page(filters=reads.TopicFilters(q="高新区"), limit=1)
+    assert page.total == 2 and len(page.items) == 1 and page.next_cursor
+    assert found(q="！！") == []  # no searchable word: a plain title match, none here
+
+
+def test_topic_reindex_rebuilds_their_search_documents(zone_people, lead, zones):
+    office = zone_people["office"]
+    topic = topics.topic_create(actor=office, data=topic_data(lead, zones=[zones["shenyang"].pk]))
+    SearchDocument.objects.filter(doc_type="zone_policy_topic").delete()
+    assert reads.topic_page(filters=reads.TopicFilters(q="二次创业")).items == []
+    assert topics.topic_reindex() == 1
+    doc = SearchDocument.objects.get(doc_type="zone_policy_topic")
+    assert (doc.object_id, doc.kind, doc.fields) == (topic.pk, "planned", f"z{zones['shenyang'].pk}")
+    assert [t.pk for t in reads.topic_page(filters=reads.TopicFilters(q="二次创业")).items] == [topic.pk]

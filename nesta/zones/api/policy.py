@@ -122,7 +122,9 @@ def upload_policy_file(request: HttpRequest, file: File[UploadedFile], document_
 )
 def list_topics(request: HttpRequest, query: Query[s.ZonePolicyTopicQuery]):
     api_user(request)
-    filters = reads.TopicFilters(status=query.status.value if query.status else "", zone=query.zone, lead=query.lead)
+    filters = reads.TopicFilters(
+        q=query.q, status=query.status.value if query.status else "", zone=query.zone, lead=query.lead
+    )
     page = reads.topic_page(filters=filters, cursor=query.cursor, limit=query.limit)
     return {"items": [s.topic_out(t) for t in page.items], "next_cursor": page.next_cursor, "total": page.total}
 

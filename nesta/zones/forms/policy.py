@@ -153,6 +153,12 @@ class PolicyForm(forms.Form):
 
 
 class TopicFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("关键词"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("搜索课题名称、承担单位、研究内容和成果，如：孵化器 政策")}),
+    )
     status = forms.ChoiceField(label=_("状态"), required=False, choices=_blank(TopicStatus.choices, _("全部状态")))
     zone = forms.TypedChoiceField(label=_("高新区"), required=False, coerce=int, empty_value=None)
 
@@ -163,7 +169,7 @@ class TopicFilterForm(forms.Form):
 
     def filters(self) -> TopicFilters:
         d = self.cleaned_data if self.is_valid() else {}
-        return TopicFilters(status=d.get("status") or "", zone=d.get("zone"))
+        return TopicFilters(q=(d.get("q") or "").strip(), status=d.get("status") or "", zone=d.get("zone"))
 
 
 class TopicForm(forms.Form):

@@ -140,6 +140,7 @@ class ZonePolicyTopicPatch(Schema):
 
 
 class ZonePolicyTopicQuery(Schema):
+    q: CleanText(100, multiline=False) = Field("", description="全文检索：课题名称、承担单位、研究内容、成果")
     status: TopicStatus | None = None
     zone: int | None = Field(None, ge=1, le=ID_MAX)
     lead: int | None = Field(None, ge=1, le=ID_MAX)

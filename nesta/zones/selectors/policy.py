@@ -20,6 +20,7 @@ from nesta.directory.models import Organization, OrganizationKind
 from nesta.zones.models import PolicyDocument, PolicyOutput, PolicyTopic
 
 DOC_TYPE = "zone_policy"
+TOPIC_DOC_TYPE = "zone_policy_topic"
 MATCH_CAP = 10_000  # ids read from the index when SQL-only filters narrow a ranked list
 # what a stored file is served as (the upload's content was checked against its extension)
 CONTENT_TYPES = {
@@ -183,6 +184,7 @@ def zone_choices() -> list[Organization]:
 
 @dataclass(frozen=True)
 class TopicFilters:
+    q: str = ""
     status: str = ""
     zone: int | None = None
     lead: int | None = None
@@ -192,11 +194,43 @@ def topic_queryset() -> QuerySet[PolicyTopic]:
     return PolicyTopic.objects.select_related("lead__province").prefetch_related(_zones())
 
 
+def _with_counts(qs: QuerySet[PolicyTopic]) -> QuerySet[PolicyTopic]:
+    return qs.annotate(output_count=Count("outputs", distinct=True))
+
+
 def topic_page(*, filters: TopicFilters, cursor: str | None = None, limit: int | None = None) -> Page[PolicyTopic]:
-    """The research topics, newest first, each with how many outputs it has delivered."""
+    """The research topics, each with how many outputs it has delivered: with a query, ranked by the
+    search engine (title, lead, content and outputs; status and zone are facets of the index, the
+    lead narrows in SQL); without one, newest first."""
     size = clamp_limit(limit)
     offset = cursor_offset(cursor)
     qs = topic_queryset()
+    text = filters.q.strip()
+    if text:
+        zone = zone_facet(filters.zone) if filters.zone else ""
+        if filters.lead:
+            hits = search.search(TOPIC_DOC_TYPE, text, kind=filters.status, field=zone, limit=MATCH_CAP)
+            if hits is not None:
+                kept = set(
+                    PolicyTopic.objects.filter(pk__in=hits.ids, lead_id=filters.lead).values_list("pk", flat=True)
+                )
+                ranked = [i for i in hits.ids if i in kept]
+                by_id = _with_counts(qs).in_bulk(ranked[offset : offset + size])
+                items = [by_id[i] for i in ranked[offset : offset + size] if i in by_id]
+                return offset_page(
+                    items, offset=offset, limit=size, more=len(ranked) > offset + size, total=len(ranked)
+                )
+        else:
+            hits = search.search(
+                TOPIC_DOC_TYPE, text, kind=filters.status, field=zone, limit=size + 1, offset=offset, with_total=True
+            )
+            if hits is not None:
+                ids = hits.ids[:size]
+                by_id = _with_counts(qs).in_bulk(ids)
+                items = [by_id[i] for i in ids if i in by_id]
+                return offset_page(items, offset=offset, limit=size, more=len(hits.ids) > size, total=hits.total)
+        # no searchable word (punctuation, a lone symbol): a plain match on the title
+        qs = qs.filter(title__icontains=text)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.zone:
@@ -204,11 +238,7 @@ def topic_page(*, filters: TopicFilters, cursor: str | None = None, limit: int |
     if filters.lead:
         qs = qs.filter(lead_id=filters.lead)
     total = qs.count()
-    rows = list(
-        qs.annotate(output_count=Count("outputs", distinct=True)).order_by("-started_on", "-id")[
-            offset : offset + size + 1
-        ]
-    )
+    rows = list(_with_counts(qs).order_by("-started_on", "-id")[offset : offset + size + 1])
     return offset_page(rows, offset=offset, limit=size, total=total)
 
 

@@ -4,7 +4,8 @@ to 已结题, and records what it delivered — reports, proposals, and the poli
 each pointing at the register's document it became.
 
 `policy_topic.manage` (the office). A topic's status moves forward only (409 invalid_status);
-outputs are recorded once the research is under way (409 topic_not_started).
+outputs are recorded once the research is under way (409 topic_not_started). Each write re-indexes
+the topic for full-text search (title, lead, content and its outputs) in the same transaction.
 """
 
 from datetime import date
@@ -13,13 +14,16 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nesta.core import search
 from nesta.core.audit import audit_record, diff, snapshot
 from nesta.core.errors import Conflict, NotFound, ValidationFailed
 from nesta.core.permissions import require
+from nesta.core.search.engine import SearchDocument
 from nesta.core.transactions import write_transaction
 from nesta.core.validators import clean_text, local_date, row_id
 from nesta.directory.models import Organization, OrganizationKind
 from nesta.zones.models import PolicyDocument, PolicyOutput, PolicyTopic, TopicStatus
+from nesta.zones.selectors.policy import TOPIC_DOC_TYPE, zone_facet
 from nesta.zones.services.policy import MAX_ZONES
 
 FIELDS = ["title", "lead", "zones", "status", "started_on", "due_on", "completed_on", "summary"]
@@ -113,6 +117,43 @@ def _topic_values(data: dict[str, Any], *, topic: PolicyTopic | None) -> dict[st
     return out
 
 
+def topic_search_document(topic: PolicyTopic) -> SearchDocument:
+    """The topic as the search index holds it: its words, the lead's province, its status as the
+    kind and the zones it concerns as fields (the list's filters)."""
+    outputs = [f"{o.title} {o.summary}" for o in topic.outputs.all()]
+    text = " ".join(filter(None, [topic.title, topic.lead.name, topic.summary, *outputs]))
+    province = topic.lead.province
+    return search.engine.build_document(
+        TOPIC_DOC_TYPE,
+        topic.pk,
+        text=text,
+        province_code=province.code if province is not None else "",
+        kind=topic.status,
+        fields=[zone_facet(z.pk) for z in topic.zones.all()],
+    )
+
+
+def _index(topic_id: int) -> None:
+    topic = PolicyTopic.objects.select_related("lead__province").prefetch_related("zones", "outputs").get(pk=topic_id)
+    search.engine.index_many([topic_search_document(topic)])
+
+
+def topic_reindex(*, batch_size: int = 500, progress: Any = None) -> int:
+    """Rebuild every topic's search document (registered with core's reindex)."""
+    done, last = 0, 0
+    qs = PolicyTopic.objects.select_related("lead__province").prefetch_related("zones", "outputs").order_by("pk")
+    while True:
+        batch = list(qs.filter(pk__gt=last)[:batch_size])
+        if not batch:
+            break
+        search.engine.index_many([topic_search_document(t) for t in batch])
+        last = batch[-1].pk
+        done += len(batch)
+        if progress:
+            progress(done)
+    return done
+
+
 def topic_create(*, actor: Any, data: dict[str, Any]) -> PolicyTopic:
     require(actor, "policy_topic.manage")
     values = _topic_values(data, topic=None)
@@ -124,6 +165,7 @@ def topic_create(*, actor: Any, data: dict[str, Any]) -> PolicyTopic:
         audit_record(
             actor=actor, action="policy_topic.created", instance=topic, changes=diff({}, snapshot(topic, FIELDS))
         )
+        _index(topic.pk)
     return topic
 
 
@@ -151,6 +193,7 @@ def topic_update(*, actor: Any, topic_id: int, data: dict[str, Any]) -> PolicyTo
         changes = diff(before, snapshot(topic, FIELDS))
         if changes:
             audit_record(actor=actor, action="policy_topic.updated", instance=topic, changes=changes)
+            _index(topic.pk)
     return topic
 
 
@@ -194,4 +237,5 @@ def output_create(*, actor: Any, topic_id: int, data: dict[str, Any]) -> PolicyO
             instance=output,
             changes=diff({}, snapshot(output, OUTPUT_FIELDS)),
         )
+        _index(topic.pk)
     return output
