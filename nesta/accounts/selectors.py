@@ -1,8 +1,20 @@
-"""Reads about users' credentials."""
+"""Reads about users' credentials and roles."""
 
 from django.db.models import QuerySet
 
 from nesta.accounts.models import ApiToken, User
+from nesta.core.permissions import Role
+
+HOLDERS_MAX = 200  # a workflow's notice goes to a department's staff, not to a mailing list
+
+
+def role_holders(*, role: Role | str, province_code: str | None = None) -> list[User]:
+    """The active users holding `role` (for a province role, in that province): whom a workflow
+    tells that a step now waits for them. At most HOLDERS_MAX, in a stable order."""
+    qs = User.objects.filter(is_active=True, role_assignments__role=role)
+    if province_code is not None:
+        qs = qs.filter(role_assignments__province__code=province_code)
+    return list(qs.distinct().order_by("pk")[:HOLDERS_MAX])
 
 
 def api_token_list(*, user: User) -> QuerySet[ApiToken]:

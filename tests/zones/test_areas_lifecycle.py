@@ -217,3 +217,17 @@ def test_a_submission_checks_the_areas_again(zones, zone_people):
     with pytest.raises(ValidationFailed) as exc:
         area_request_run("submit", actor=zone_people["committee"], request_id=req.pk)
     assert exc.value.code == "area_uses_mismatch"
+
+
+def test_the_province_hears_of_a_submission_and_the_office_of_an_opinion(zones, zone_people):
+    filer, province, office = zone_people["committee"], zone_people["province"], zone_people["office"]
+    req = make(zones["shenyang"], filer)
+    area_request_run("submit", actor=filer, request_id=req.pk)
+    note = Notification.objects.get(user=province)  # 辽宁 (沈阳's province) only: not 吉林
+    assert note.kind == "area_request_to_endorse" and "待出具省级意见" in note.title
+    assert "32.50" in note.body and "40.00" in note.body and note.url == f"/zones/area-requests/{req.pk}/"
+    assert not Notification.objects.filter(user__in=[zone_people["jilin"], office, filer]).exists()
+    area_request_run("endorse", actor=province, request_id=req.pk, data=INPUT["endorse"])
+    assert Notification.objects.get(user=office).kind == "area_request_to_decide"
+    assert Notification.objects.get(user=filer).kind == "area_request_endorsed"
+    assert Notification.objects.filter(user=province).count() == 1  # the actor is not told of its own step

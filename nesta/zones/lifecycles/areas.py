@@ -9,7 +9,8 @@ The zone's management committee files and submits; its province gives its opinio
 province_supports and province_opinion — a province may forward a request it does not support,
 saying why); the office approves (with the approved area) or rejects, always with a decision note.
 Whoever filed the request hears of each opinion, return and decision (in-app, and by e-mail after
-commit). A step's inputs are checked by services/areas.area_request_run after the permission and
+commit); the province's S&T department hears when a request waits for its opinion, and the office
+when one waits for its decision. A step's inputs are checked by services/areas.area_request_run after the permission and
 the state, and saved with the step, so its audit row holds them.
 """
 
@@ -18,8 +19,10 @@ from typing import Any
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from nesta.accounts.selectors import role_holders
 from nesta.core.lifecycle import Lifecycle, Transition
-from nesta.core.notifications import notify
+from nesta.core.notifications import Message, notify, notify_many
+from nesta.core.permissions import Role
 from nesta.zones.models import AreaRequest, AreaRequestStatus
 
 S = AreaRequestStatus
@@ -43,6 +46,34 @@ def _tell_filer(kind: str, title: str, body: str) -> Any:
     return tell
 
 
+def _both(*hooks: Any) -> Any:
+    def run(request: AreaRequest, actor: Any) -> None:
+        for hook in hooks:
+            hook(request, actor)
+
+    return run
+
+
+def _tell_reviewers(kind: str, title: str, *, province: bool) -> Any:
+    """Tell those who act next (the zone's province, or the office) that the request waits for them."""
+
+    def tell(request: AreaRequest, actor: Any) -> None:
+        zone = request.zone
+        code = zone.province.code if province and zone.province_id else None
+        if province and code is None:
+            return
+        people = role_holders(role=Role.PROVINCE if province else Role.OFFICE, province_code=code)
+        text = gettext_now(title) % {"z": zone.name[:60]}
+        body = gettext_now("现有面积 %(c)s 平方公里，申请调整为 %(r)s 平方公里。") % {
+            "c": request.current_area,
+            "r": request.requested_area,
+        }
+        url = request.get_absolute_url()
+        notify_many(Message(user=u, kind=kind, title=text, body=body, url=url) for u in people if u.pk != actor.pk)
+
+    return tell
+
+
 AREA_REQUEST = Lifecycle(
     AreaRequest,
     [
@@ -56,7 +87,8 @@ AREA_REQUEST = Lifecycle(
             verb=_("提交"),
             style="primary",
             confirm=_("提交后由所在省科技厅出具意见，期间不能修改，确定提交吗？"),
-            done=_("申请已提交，等待省级意见。"),
+            notify=_tell_reviewers("area_request_to_endorse", "%(z)s 调整扩区申请待出具省级意见", province=True),
+            done=_("申请已提交，等待省级意见，并已通知省科技厅。"),
             summary="提交申请（草稿/退回修改 → 已提交）",
             permission="area_request.file",
         ),
@@ -83,7 +115,10 @@ AREA_REQUEST = Lifecycle(
             label=_("出具省级意见"),
             verb=_("出具意见"),
             needs_input=True,
-            notify=_tell_filer("area_request_endorsed", "%(z)s 调整扩区申请已出具省级意见", "province_opinion"),
+            notify=_both(
+                _tell_filer("area_request_endorsed", "%(z)s 调整扩区申请已出具省级意见", "province_opinion"),
+                _tell_reviewers("area_request_to_decide", "%(z)s 调整扩区申请待领导小组办公室批复", province=False),
+            ),
             style="primary",
             done=_("省级意见已出具，报送领导小组办公室，并已通知申请单位。"),
             summary="出具省级意见（已提交 → 省级已出具意见；须填写是否同意及意见）",
