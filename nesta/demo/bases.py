@@ -7,6 +7,7 @@ through the service. Deterministic (seeded), idempotent."""
 
 import random
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -67,6 +68,27 @@ def _host(rng: random.Random, org: Any, hosts: list[Any]) -> Any:
         return named[0]
     near = [h for h in hosts if h.province_id == org.province_id and h.kind != "enterprise"]
     return rng.choice(near or hosts)
+
+
+def stage_report(
+    report: Any, rng: random.Random, *, now: Any, note: str, derived: Callable[[Any], dict[str, Any]]
+) -> None:
+    """An annual report (a base's, an incubator's) at its status as its workflow would have left it:
+    submitted in January after its year, checked or returned in February, accepted in March, its
+    derived figures (`derived(report)`) frozen on submission, a returned one with the reviewer's `note`."""
+    year, status = report.year, report.status
+    if status != "draft":
+        report.submitted_at = working_time(rng, date(year + 1, 1, rng.randint(10, 28)), not_after=now)
+        for key, value in derived(report).items():
+            setattr(report, key, value)
+        report.derived_at = report.submitted_at
+    if status in ("checked", "accepted"):
+        report.checked_at = working_time(rng, date(year + 1, 2, rng.randint(2, 25)), not_after=now)
+    if status == "accepted":
+        report.accepted_at = working_time(rng, date(year + 1, 3, rng.randint(2, 27)), not_after=now)
+    if status == "returned":
+        report.returned_at = working_time(rng, date(year + 1, 2, rng.randint(2, 25)), not_after=now)
+        report.status_note = note
 
 
 def _figures(rng: random.Random, national: bool, centre: bool, growth: float, rising: bool = False) -> dict[str, Any]:
@@ -190,18 +212,10 @@ def load(scale: int, seed: int, say: Any) -> dict[str, Any]:
                     summary=f"{year}年度，{b.organization.name}围绕东北老工业基地振兴的重点领域开展研究与开放服务。",
                     **_figures(rng, b.level == "national", b.base_type == "engineering_center", growth, b.pk in rising),
                 )  # fmt: skip
-                if status != "draft":
-                    r.submitted_at = working_time(rng, date(year + 1, 1, rng.randint(10, 28)), not_after=now)
-                    for key, value in derived_figures(organization_id=b.organization_id, year=year).as_fields().items():
-                        setattr(r, key, value)
-                    r.derived_at = r.submitted_at
-                if status in ("checked", "accepted"):
-                    r.checked_at = working_time(rng, date(year + 1, 2, rng.randint(2, 25)), not_after=now)
-                if status == "accepted":
-                    r.accepted_at = working_time(rng, date(year + 1, 3, rng.randint(2, 27)), not_after=now)
-                if status == "returned":
-                    r.returned_at = working_time(rng, date(year + 1, 2, rng.randint(2, 25)), not_after=now)
-                    r.status_note = "成果转化收入与财务决算不一致，请附转化合同清单后重新提交。"
+                stage_report(
+                    r, rng, now=now, note="成果转化收入与财务决算不一致，请附转化合同清单后重新提交。",
+                    derived=lambda rep: derived_figures(organization_id=rep.base.organization_id, year=rep.year).as_fields(),
+                )  # fmt: skip
                 reports.append(r)
         with stamps_as_given(BaseReport):
             for r in reports:

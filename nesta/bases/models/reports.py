@@ -1,8 +1,7 @@
 """A base's annual indicator report: filled in by the host organisation, checked by its province,
-accepted by the office (lifecycles/report.py). Typed figures are columns (bounded, aggregable);
+accepted by the office (lifecycles/report.py, core.annual_report). Typed figures are columns (bounded, aggregable);
 derived figures are computed from the platform's records and frozen when the report is submitted."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nesta.bases.indicators import DERIVED, TYPED
 from nesta.bases.models.bases import Base
+from nesta.core.annual_report.models import AnnualReport, AnnualReportStatus
 from nesta.core.permissions import Target
 
 MONEY = {"max_digits": 16, "decimal_places": 2}  # up to 99,999,999,999,999.99 元
@@ -17,20 +17,14 @@ MONEY = {"max_digits": 16, "decimal_places": 2}  # up to 99,999,999,999,999.99 �
 COUNT_MAX = 10_000_000
 
 
-class ReportStatus(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    SUBMITTED = "submitted", _("已提交")
-    CHECKED = "checked", _("省级已审核")
-    ACCEPTED = "accepted", _("已采纳")
-    RETURNED = "returned", _("退回修改")
+ReportStatus = AnnualReportStatus  # the workflow's states (core.annual_report)
 
 
-class BaseReport(models.Model):
+class BaseReport(AnnualReport):
+    """One year's report of a base: the typed figures, and the derived ones (the year, the
+    workflow's state, note and stamps, the summary and the creator: AnnualReport)."""
+
     base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="reports")
-    year = models.PositiveSmallIntegerField(_("年度"))
-    status = models.CharField(_("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
-    status_note = models.CharField(_("审核意见"), max_length=1000, blank=True)
-    summary = models.TextField(_("年度工作总结"), max_length=8000, blank=True)
 
     # typed figures (indicators.TYPED)
     rd_spend = models.DecimalField(_("研发投入(元)"), default=0, **MONEY)
@@ -59,17 +53,6 @@ class BaseReport(models.Model):
     contracts = models.PositiveIntegerField(_("技术合同（卖方）"), null=True, blank=True)
     contract_amount = models.DecimalField(_("技术合同成交额(元)"), null=True, blank=True, **MONEY)
     funding_awarded = models.DecimalField(_("计划资助经费(元)"), null=True, blank=True, **MONEY)
-    derived_at = models.DateTimeField(_("派生指标计算时间"), null=True, blank=True)
-
-    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    checked_at = models.DateTimeField(_("省级审核时间"), null=True, blank=True)
-    accepted_at = models.DateTimeField(_("采纳时间"), null=True, blank=True)
-    returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-year", "base_id"]

@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from nesta.core.transactions import write_transaction
 from nesta.demo import names as N
+from nesta.demo.bases import stage_report
 from nesta.demo.generator import demo_password, person_name
-from nesta.demo.timeline import stamps_as_given, working_time
+from nesta.demo.timeline import stamps_as_given
 from nesta.demo.zones.accounts import ZonesContext
 
 SERVICE_KEYS = (
@@ -228,18 +229,10 @@ def load(ctx: ZonesContext, say: Any) -> dict[str, Any]:
                     investment_raised=_wan(rng, 200 * scale, 8000 * scale), seed_fund=_wan(rng, 0, 2000),
                     tenant_patents=int(rng.randint(5, 120) * scale), income=_wan(rng, 50, 1500),
                 )  # fmt: skip
-                if status != "draft":
-                    r.submitted_at = working_time(rng, date(year + 1, 1, rng.randint(10, 28)), not_after=now)
-                    for key, value in tenant_figures(incubator_id=inc.pk, year=year).as_fields().items():
-                        setattr(r, key, value)
-                    r.derived_at = r.submitted_at
-                if status in ("checked", "accepted"):
-                    r.checked_at = working_time(rng, date(year + 1, 2, rng.randint(2, 25)), not_after=now)
-                if status == "accepted":
-                    r.accepted_at = working_time(rng, date(year + 1, 3, rng.randint(2, 27)), not_after=now)
-                if status == "returned":
-                    r.returned_at = working_time(rng, date(year + 1, 2, rng.randint(2, 25)), not_after=now)
-                    r.status_note = "在孵企业使用面积与场地台账不一致，请核实后重新提交。"
+                stage_report(
+                    r, rng, now=now, note="在孵企业使用面积与场地台账不一致，请核实后重新提交。",
+                    derived=lambda rep: tenant_figures(incubator_id=rep.incubator_id, year=rep.year).as_fields(),
+                )  # fmt: skip
                 reports.append(r)
         with stamps_as_given(IncubatorReport):
             for r in reports:

@@ -1,20 +1,16 @@
-"""An incubator's annual report pages: create and edit a draft, the report with its figures (typed,
-and derived from the tenant records, with the records behind them) and its workflow's buttons."""
+"""An incubator's annual report pages: the list of reports to check or accept; create and edit a draft,
+the report with its figures (typed, and derived from the tenant records, with the records behind them)
+and its workflow's buttons (core.annual_report.views)."""
 
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from nesta.core import errors
-from nesta.core.generic.detail import DetailPage
-from nesta.core.generic.form import FormPage
+from nesta.core.annual_report import views as annual
 from nesta.core.generic.list import ListPage
-from nesta.core.generic.transition import transition_buttons, transition_view
 from nesta.core.pagination import Page
-from nesta.core.permissions import can
 from nesta.zones.forms.incubators import IncubatorReportForm, ReportFilterForm
 from nesta.zones.incubator_indicators import COMPUTED, DERIVED, TYPED
 from nesta.zones.lifecycles import INCUBATOR_REPORT
@@ -39,102 +35,59 @@ class ReportList(ListPage):
         return {"list_url": reverse("zones:incubator_reports")}
 
 
-class ReportCreate(FormPage):
+PAGES = annual.ReportPages(
+    owner="incubator",
+    lifecycle=INCUBATOR_REPORT,
+    url="zones:incubator_report",
+    form=IncubatorReportForm,
+    typed=TYPED,
+    get_owner=lambda pk: reads.incubator_get(incubator_id=pk),
+    get_report=reads.report_get,
+    actions=reads.report_actions,
+    create=lambda *, actor, owner, year, data: services.report_create(
+        actor=actor, incubator_id=owner.pk, year=year, data=data
+    ),
+    update=services.report_update,
+    run=services.report_run,
+    create_denied=_("只有孵化器本身的人员可以填报年度报告。"),
+    edit_denied=_("只有孵化器本身的人员可以修改年度报告。"),
+)
+
+
+class ReportCreate(annual.ReportCreate):
+    pages = PAGES
     template_name = "zones/incubators/report_form.html"
-    context_object_name = "incubator"
-    creating = True
-    error_aliases = {"report_exists": "year"}
-
-    def load(self, request: HttpRequest, **kwargs: Any) -> Any:
-        incubator = reads.incubator_get(incubator_id=kwargs["pk"])
-        if not request.user.is_authenticated:
-            raise errors.NotAuthenticated()
-        if not can(request.user, "incubator_report.fill", incubator.permission_target()):
-            raise errors.PermissionDenied(_("只有孵化器本身的人员可以填报年度报告。"))
-        return incubator
-
-    def get_form(self, request: HttpRequest, obj: Any, data: Any = None) -> Any:
-        return IncubatorReportForm(data, creating=True, initial={"year": timezone.localdate().year - 1})
-
-    def save(self, request: HttpRequest, form: Any, obj: Any) -> Any:
-        return services.report_create(
-            actor=request.user, incubator_id=obj.pk, year=form.cleaned_data["year"], data=form.to_data()
-        )
-
-    def success_message(self, saved: Any) -> str:
-        return str(_("年度报告已保存为草稿，核对后请提交。"))
 
 
-class ReportEdit(FormPage):
+class ReportEdit(annual.ReportEdit):
+    pages = PAGES
     template_name = "zones/incubators/report_form.html"
-    context_object_name = "report"
-    not_found = _("未找到该年度报告。")
-
-    def get_object(self, request: HttpRequest, **kwargs: Any) -> Any:
-        report = reads.report_get(viewer=request.user, report_id=kwargs["pk"])
-        if not can(request.user, "incubator_report.fill", report.permission_target()):
-            raise errors.PermissionDenied(_("只有孵化器本身的人员可以修改年度报告。"))
-        return report
-
-    def get_form(self, request: HttpRequest, obj: Any, data: Any = None) -> Any:
-        initial = {i.key: getattr(obj, i.key) for i in TYPED} | {"summary": obj.summary}
-        return IncubatorReportForm(data, creating=False, initial=initial)
-
-    def get_extra_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
-        return {"incubator": obj.incubator}
-
-    def save(self, request: HttpRequest, form: Any, obj: Any) -> Any:
-        return services.report_update(actor=request.user, report_id=obj.pk, data=form.to_data())
-
-    def success_message(self, saved: Any) -> str:
-        return str(_("年度报告已保存。"))
 
 
-class ReportPage(DetailPage):
+class ReportPage(annual.ReportPage):
+    """The report with its derived figures (frozen, or live from the tenant records with the
+    records behind them) and the ratios computed from them."""
+
+    pages = PAGES
     template_name = "zones/incubators/report.html"
-    context_object_name = "report"
-    not_found = _("未找到该年度报告。")
 
-    def get_object(self, request: HttpRequest, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated:
-            raise errors.NotAuthenticated()
-        return reads.report_get(viewer=request.user, report_id=kwargs["pk"])
-
-    def get_extra_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
-        derived = reads.report_derived(obj)
-        live = obj.derived_at is None or obj.status in services.EDITABLE
+    def figures(self, request: HttpRequest, report: Any) -> dict[str, Any]:
+        derived = reads.report_derived(report)
+        live = report.derived_at is None or report.status in services.EDITABLE
 
         class Figures:  # the computed ratios read the derived figures as the page shows them
-            incubator = obj.incubator
+            incubator = report.incubator
 
             def __getattr__(self, name: str) -> Any:
-                return derived[name] if name in derived else getattr(obj, name)
+                return derived[name] if name in derived else getattr(report, name)
 
         figures = Figures()
-        editable = obj.status in services.EDITABLE and can(
-            request.user, "incubator_report.fill", obj.permission_target()
-        )
         return {
-            "incubator": obj.incubator,
-            "typed": [{"indicator": i, "value": getattr(obj, i.key)} for i in TYPED],
             "derived": [{"indicator": i, "value": derived[i.key]} for i in DERIVED],
             "computed": [{"indicator": i, "value": i.value(figures)} for i in COMPUTED],
             "live": live,
-            "records": reads.year_tenants(incubator_id=obj.incubator_id, year=obj.year) if live else None,
-            "buttons": transition_buttons(
-                reads.report_actions(request.user, obj), obj.pk, url_name="zones:incubator_report_{}"
-            ),
-            "editable": editable,
+            "records": reads.year_tenants(incubator_id=report.incubator_id, year=report.year) if live else None,
         }
 
 
-def _run_report(request: HttpRequest, t: Any, report_id: int) -> None:
-    services.report_run(t.name, actor=request.user, report_id=report_id, reason=request.POST.get("reason", ""))
-
-
-report_transition = transition_view(
-    INCUBATOR_REPORT,
-    id_kwarg="pk",
-    run=_run_report,
-    back=lambda request, pk: reverse("zones:incubator_report", args=[pk]),
-)
+report_transition = annual.report_transition(PAGES)
