@@ -50,12 +50,14 @@ def annual_report_lifecycle(
     subject: Callable[[Any], str],
     related: tuple[str, ...],
     events: dict[str, Any],
+    register: bool = True,
 ) -> Lifecycle:
     """The table for `model` (an AnnualReport): permissions `<prefix>.fill/check/accept`, audit
     events `<prefix>.submitted/checked/returned/accepted/sent_back`, notifications of kind
     `<prefix>_returned/_accepted`. `subject(report)` names it in the notifications' titles;
     `related` is the locked reload's select_related (what the checks and `subject` read);
-    `events` the model's other named events (created, updated) with their labels."""
+    `events` the model's other named events (created, updated) with their labels; `register=False`
+    leaves the app registry alone (the tests' scratch tables)."""
     returned = tell_creator(f"{prefix}_returned", RETURNED_TITLE, subject)
     accepted = tell_creator(f"{prefix}_accepted", ACCEPTED_TITLE, subject)
     return Lifecycle(
@@ -135,4 +137,5 @@ def annual_report_lifecycle(
         ],
         related=related,
         events=events,
+        register_events=register,
     )
