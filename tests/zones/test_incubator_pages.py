@@ -54,7 +54,9 @@ def test_an_incubator_page(client, world):
     IncubatorReportFactory(incubator=a, year=2024, status="accepted", space_occupied_m2=7000)
     url = reverse("zones:incubator", args=[a.pk])
     body = client.get(url).content.decode()
-    assert "沈阳新创在孵企业" in body and "沈阳东软毕业企业" in body
+    # the page lists the present tenants; the graduate is counted and on the full list
+    assert "沈阳新创在孵企业" in body and "沈阳东软毕业企业" not in body
+    assert "在孵 1 家 · 已毕业 1 家 · 已退出 0 家" in body and 'data-testid="all-tenants"' in body
     assert "创业辅导与导师" in body  # the services
     assert 'data-testid="present">1 家' in body and "2500 平方米（25.0%）" in body
     assert 'data-testid="reported-occupancy">7000 平方米' in body
@@ -95,6 +97,33 @@ def test_an_incubator_page_reads_a_constant_number_of_queries(client, world, dja
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
     assert client.get(reverse("zones:incubator", args=[999999])).status_code == 404
+
+
+def test_the_tenant_list_filters_and_pages(client, world, django_assert_max_num_queries):
+    a = world["a"]
+    _tenants(a)
+    TenantFactory(incubator=a, name="沈阳退出企业", entered_on=dt.date(2022, 1, 1), left_on=dt.date(2023, 1, 1))
+    url = reverse("zones:tenant_list", args=[a.pk])
+
+    def names(**params):
+        body = client.get(url, params).content.decode()
+        return body.count('data-testid="tenant"'), body
+
+    n, body = names()
+    assert n == 1 and "沈阳新创在孵企业" in body  # present by default
+    assert names(state="graduated")[0] == 1 and "沈阳东软毕业企业" in names(state="graduated")[1]
+    assert names(state="left")[0] == 1 and names(state="all")[0] == 3
+    assert names(state="all", q="毕业")[0] == 1 and names(state="nonsense")[0] == 1
+    assert "1234.57万元" not in names()[1]  # the public: no revenue
+    for i in range(60):
+        TenantFactory(incubator=a, name=f"在孵企业{i:02d}", entered_on=dt.date(2024, 1, 1))
+    n, body = names()
+    assert n == 50 and 'rel="next"' in body and "符合条件 61 家" in body
+    with django_assert_max_num_queries(10):
+        assert client.get(url, {"state": "all"}).status_code == 200
+    partial = client.get(url, {"state": "all"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and partial.count('data-testid="tenant"') == 50
+    assert client.get(reverse("zones:tenant_list", args=[999999])).status_code == 404
 
 
 def test_tenant_forms(client, world):

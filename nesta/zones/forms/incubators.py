@@ -43,6 +43,36 @@ class IncubatorFilterForm(forms.Form):
 
 
 @dataclass(frozen=True)
+class TenantFilters:
+    state: str = "present"
+    q: str = ""
+
+
+class TenantFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[("present", _("在孵")), ("graduated", _("已毕业")), ("left", _("已退出")), ("all", _("全部"))],
+    )
+    q = forms.CharField(
+        label=_("企业名称"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"placeholder": _("按企业名称查找")}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["q"].widget.attrs["class"] = "form-control form-control-sm"
+
+    def filters(self) -> TenantFilters:
+        d = self.cleaned_data if self.is_valid() else {}
+        state = d.get("state") or "present"
+        return TenantFilters(state="" if state == "all" else state, q=(d.get("q") or "").strip())
+
+
+@dataclass(frozen=True)
 class ReportFilters:
     status: str = ""
     year: int | None = None

@@ -63,6 +63,43 @@ def tenant_list(*, incubator: Incubator) -> list[Tenant]:
     )
 
 
+TENANT_STATES = ("present", "graduated", "left")
+
+
+def _tenant_state(qs: QuerySet[Tenant], state: str) -> QuerySet[Tenant]:
+    if state == "present":
+        return qs.filter(graduated_on__isnull=True, left_on__isnull=True)
+    if state == "graduated":
+        return qs.filter(graduated_on__isnull=False)
+    if state == "left":  # left without graduating
+        return qs.filter(graduated_on__isnull=True, left_on__isnull=False)
+    return qs
+
+
+def tenant_page(
+    *, incubator_id: int, state: str = "", q: str = "", cursor: str | None = None, limit: int | None = None
+) -> Page[Tenant]:
+    """One page of an incubator's tenants (newest registered first, keyset-paged, with the total):
+    `state` present / graduated / left (blank: all), `q` part of the firm's name."""
+    qs = _tenant_state(Tenant.objects.filter(incubator_id=incubator_id), state)
+    if q.strip():
+        qs = qs.filter(name__icontains=q.strip())
+    return keyset_page(
+        qs.select_related("field", "organization"), cursor=cursor, limit=limit, newest_first=True, with_total=True
+    )
+
+
+def tenant_counts(*, incubator_id: int) -> dict[str, int]:
+    """How many tenants are present, graduated, left and in all (one query)."""
+    row = Tenant.objects.filter(incubator_id=incubator_id).aggregate(
+        all=Count("pk"),
+        present=Count("pk", filter=Q(graduated_on__isnull=True, left_on__isnull=True)),
+        graduated=Count("pk", filter=Q(graduated_on__isnull=False)),
+        left=Count("pk", filter=Q(graduated_on__isnull=True, left_on__isnull=False)),
+    )
+    return {k: int(v or 0) for k, v in row.items()}
+
+
 def tenant_get(*, tenant_id: int) -> Tenant:
     tenant = (
         Tenant.objects.select_related("incubator__organization__province", "field", "organization")
@@ -281,9 +318,11 @@ class Occupancy:
     share: Decimal | None  # of the incubator's space, in %
 
 
-def occupancy_now(incubator: Incubator, tenants: list[Tenant]) -> Occupancy:
-    """Occupancy from the tenant records (no query: the page has read the tenants already)."""
-    here = [t for t in tenants if t.graduated_on is None and t.left_on is None]
-    used = sum(t.space_m2 for t in here)
+def occupancy_now(incubator: Incubator) -> Occupancy:
+    """Occupancy from the tenant records present now (one aggregate query)."""
+    row = _tenant_state(Tenant.objects.filter(incubator_id=incubator.pk), "present").aggregate(
+        n=Count("pk"), used=Sum("space_m2")
+    )
+    used = int(row["used"] or 0)
     share = (Decimal(used) * 100 / incubator.space_m2).quantize(Decimal("0.1")) if incubator.space_m2 else None
-    return Occupancy(present=len(here), space_used_m2=used, share=share)
+    return Occupancy(present=int(row["n"] or 0), space_used_m2=used, share=share)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("incubators/new/", views.IncubatorCreate.as_view(), name="incubator_create"),
     path("incubators/<int:pk>/", views.IncubatorDetail.as_view(), name="incubator"),
     path("incubators/<int:pk>/edit/", views.IncubatorEdit.as_view(), name="incubator_edit"),
+    path("incubators/<int:pk>/tenants/", views.TenantList.as_view(), name="tenant_list"),
     path("incubators/<int:pk>/tenants/new/", views.TenantCreate.as_view(), name="tenant_create"),
     path("tenants/<int:pk>/edit/", views.TenantEdit.as_view(), name="tenant_edit"),
     path("incubators/<int:pk>/reports/new/", reports.ReportCreate.as_view(), name="incubator_report_create"),

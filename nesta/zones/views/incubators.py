@@ -17,7 +17,7 @@ from nesta.core.generic.form import FormPage
 from nesta.core.generic.list import ListPage
 from nesta.core.pagination import Page
 from nesta.core.permissions import can
-from nesta.zones.forms.incubators import IncubatorFilterForm, IncubatorForm, TenantForm
+from nesta.zones.forms.incubators import IncubatorFilterForm, IncubatorForm, TenantFilterForm, TenantForm
 from nesta.zones.incubator_indicators import SERVICES
 from nesta.zones.selectors import incubator_evaluation as eval_reads
 from nesta.zones.selectors import incubators as reads
@@ -87,13 +87,13 @@ class IncubatorDetail(DetailPage):
     def get_extra_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
         user = request.user
         target = obj.permission_target()
-        tenants = reads.tenant_list(incubator=obj)
         may_evaluate = can(user, "incubator_evaluation.view", target)
         results = eval_reads.incubator_history(viewer=user, incubator_id=obj.pk) if may_evaluate else []
         return {
             "services": [SERVICES[k] for k in obj.services if k in SERVICES],
-            "tenants": tenants,
-            "occupancy": reads.occupancy_now(obj, tenants),
+            "tenants": reads.tenant_page(incubator_id=obj.pk, state="present", limit=DETAIL_TENANTS),
+            "tenant_counts": reads.tenant_counts(incubator_id=obj.pk),
+            "occupancy": reads.occupancy_now(obj),
             "reported": reads.latest_accepted(incubator=obj),
             "reports": reads.incubator_reports(viewer=user, incubator=obj),
             "may_fill": can(user, "incubator_report.fill", target),
@@ -102,6 +102,34 @@ class IncubatorDetail(DetailPage):
             "may_see_figures": reads.may_see_tenant_figures(user, obj),
             "results": results,
             "latest": results[-1] if results else None,
+        }
+
+
+DETAIL_TENANTS = 10  # the incubator's page shows the newest present tenants; the list has them all
+
+
+class TenantList(ListPage):
+    """An incubator's tenants, present / graduated / left / all, by name, paged."""
+
+    template_name = "zones/incubators/tenants.html"
+    partial_template = "zones/incubators/_tenant_results.html"
+    filter_form = TenantFilterForm
+    page_size = 50
+
+    def get_page(self, request: HttpRequest, filters: Any, cursor: str | None, limit: int) -> Page[Any]:
+        self.incubator = reads.incubator_get(incubator_id=self.kwargs["pk"])
+        return reads.tenant_page(
+            incubator_id=self.incubator.pk, state=filters.state, q=filters.q, cursor=cursor, limit=limit
+        )
+
+    def get_extra_context(self, request: HttpRequest, filters: Any, page: Page[Any]) -> dict[str, Any]:
+        target = self.incubator.permission_target()
+        return {
+            "incubator": self.incubator,
+            "list_url": reverse("zones:tenant_list", args=[self.incubator.pk]),
+            "counts": reads.tenant_counts(incubator_id=self.incubator.pk),
+            "may_manage_tenants": can(request.user, "tenant.manage", target),
+            "may_see_figures": reads.may_see_tenant_figures(request.user, self.incubator),
         }
 
 
