@@ -1,6 +1,6 @@
 """The private tech enterprises' share per zone and year: firms (directory enterprises in the
 zone), tenants in incubation at the year's end, contracts registered in the (local) year with a
-seller in the zone, money awarded to applications decided in the year; five queries for every
+seller in the zone, money awarded to applications decided in the year; four queries for every
 zone at once; the region's share is sums over sums."""
 
 import datetime as dt
@@ -69,7 +69,7 @@ def world(zones):
 
 def test_each_share_counts_what_it_says(world, django_assert_num_queries):
     sy, cc = world
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         shares = private_shares(year=2024, zone_ids=[sy.pk, cc.pk])
     s = shares[sy.pk]
     assert (s.firms.part, s.firms.whole) == (2, 3)

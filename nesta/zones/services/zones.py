@@ -11,7 +11,7 @@ staff ≤ employees) are refused with a stable code before the database sees the
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +25,7 @@ from nesta.directory.models import Organization, OrganizationKind
 from nesta.zones.indicators import BY_KEY, INDICATORS, ZoneIndicator
 from nesta.zones.models import ZoneTarget, ZoneYear
 from nesta.zones.models.zones import COUNT_MAX, zone_target
+from nesta.zones.selectors.private import counters_from_records
 
 YEAR_MIN, YEAR_MAX = 1988, 2100
 # exclusive; DecimalField(18, 2) holds 10^16, but SQLite keeps decimals as REAL (15 significant
@@ -216,3 +217,23 @@ def target_remove(*, actor: Any, target_id: Any) -> None:
             changes=diff(snapshot(target, TARGET_FIELDS), {}),
         )
         target.delete()
+
+
+def zone_counters_rebuild() -> int:
+    """Recompute the zones' counters (zones_zonecounter, kept by triggers — migration 0002) from the
+    records, after a load that bypassed the triggers (PostgreSQL's session_replication_role =
+    replica) or as a repair; returns the number of rows written. Read and write are one
+    transaction holding the table against the triggers' upserts (PostgreSQL: EXCLUSIVE lock;
+    SQLite: the write gate), so a registration committed meanwhile is counted exactly once."""
+    with write_transaction(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("LOCK TABLE zones_zonecounter IN EXCLUSIVE MODE")
+        rows = counters_from_records()
+        cur.execute("DELETE FROM zones_zonecounter")
+        cols = "year, zone_id, private, contracts, contract_fen, awards, award_fen"
+        items = [(*key, *values) for key, values in sorted(rows.items())]
+        for start in range(0, len(items), 2000):  # 7 parameters a row, under SQLite's 32,766
+            chunk = items[start : start + 2000]
+            marks = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cur.execute(f"INSERT INTO zones_zonecounter ({cols}) VALUES {marks}", [v for row in chunk for v in row])
+    return len(items)
