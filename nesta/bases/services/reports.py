@@ -33,7 +33,7 @@ def _derived(report: BaseReport) -> dict[str, Any]:
     return derived_figures(organization_id=report.base.organization_id, year=report.year).as_fields()
 
 
-REPORTS = AnnualReportWrites(
+REPORTS: AnnualReportWrites[BaseReport] = AnnualReportWrites(
     lifecycle=REPORT,
     prefix="base_report",
     owner_model=Base,
@@ -49,17 +49,9 @@ REPORTS = AnnualReportWrites(
 
 
 def report_create(*, actor: Any, base_id: int, year: Any, data: dict[str, Any]) -> BaseReport:
-    report: BaseReport = REPORTS.create(actor=actor, owner_id=base_id, year=year, data=data)
-    return report
+    return REPORTS.create(actor=actor, owner_id=base_id, year=year, data=data)
 
 
-def report_update(*, actor: Any, report_id: int, data: dict[str, Any]) -> BaseReport:
-    report: BaseReport = REPORTS.update(actor=actor, report_id=report_id, data=data)
-    return report
-
-
-def report_run(name: str, *, actor: Any, report_id: int, reason: Any = "") -> BaseReport:
-    """A step of the report workflow (return / send_back need a reason; submit freezes the derived
-    figures)."""
-    report: BaseReport = REPORTS.run(name, actor=actor, report_id=report_id, reason=reason)
-    return report
+report_update = REPORTS.update  # (actor=, report_id=, data=): edit a draft or a returned report
+# (name, actor=, report_id=, reason=): a step; return / send_back need a reason, submit freezes the derived figures
+report_run = REPORTS.run

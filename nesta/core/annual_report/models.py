@@ -3,6 +3,8 @@ last reviewer's note and the stamps of its steps, the summary, when the derived 
 frozen, and who created it. A concrete report adds its owner (a ForeignKey), its figures and its
 Meta (ordering, constraints and indexes carry the app's own names)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -41,3 +43,7 @@ class AnnualReport(models.Model):
 
     class Meta:
         abstract = True
+
+    def permission_target(self) -> Any:
+        """Whose report it is, for the policy (the concrete report names its owner's target)."""
+        raise NotImplementedError

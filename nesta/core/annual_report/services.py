@@ -15,13 +15,13 @@ and in the audit row), and submitting again clears it.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from django.db import IntegrityError, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nesta.core.annual_report.models import EDITABLE
+from nesta.core.annual_report.models import EDITABLE, AnnualReport
 from nesta.core.audit import audit_record, diff, snapshot
 from nesta.core.errors import Conflict, NotFound, ValidationFailed
 from nesta.core.lifecycle import Lifecycle, Transition
@@ -35,6 +35,8 @@ MONEY_MAX = Decimal(10) ** 14  # DecimalField(16, 2)
 REASON_MAX = 1000
 SUMMARY_MAX = 8000
 
+R = TypeVar("R", bound=AnnualReport)  # the app's concrete report model
+
 
 def report_error(field: str, message: str, code: str = "invalid_report") -> ValidationFailed:
     """A refused figure, on its field (the apps' consistency checks raise these)."""
@@ -46,7 +48,7 @@ def _no_check(report: Any) -> None:
 
 
 @dataclass(frozen=True)
-class AnnualReportWrites:
+class AnnualReportWrites(Generic[R]):
     lifecycle: Lifecycle
     prefix: str  # the permissions' and audit events' prefix: "base_report"
     owner_model: type[models.Model]
@@ -74,8 +76,8 @@ class AnnualReportWrites:
         return ["summary", *(i.key for i in self.typed)]
 
     @property
-    def report_model(self) -> Any:
-        return self.lifecycle.model
+    def report_model(self) -> type[R]:
+        return cast(type[R], self.lifecycle.model)
 
     def clean(self, data: dict[str, Any]) -> dict[str, Any]:
         """The given figures, checked one by one (absent or None: left as they are)."""
@@ -91,7 +93,7 @@ class AnnualReportWrites:
                 out[ind.key] = bounded_int(data[ind.key], field=ind.key, maximum=self.count_max)
         return out
 
-    def create(self, *, actor: Any, owner_id: int, year: Any, data: dict[str, Any]) -> Any:
+    def create(self, *, actor: Any, owner_id: int, year: Any, data: dict[str, Any]) -> R:
         owner = self.owner_model._default_manager.select_related(*self.owner_related).filter(pk=owner_id).first()
         if owner is None:
             raise NotFound(str(self.owner_not_found))
@@ -114,7 +116,7 @@ class AnnualReportWrites:
             audit_record(actor=actor, action=f"{self.prefix}.created", instance=report, changes=changes)
         return report
 
-    def update(self, *, actor: Any, report_id: int, data: dict[str, Any]) -> Any:
+    def update(self, *, actor: Any, report_id: int, data: dict[str, Any]) -> R:
         values = self.clean(data)
         related = [f"{self.owner_field}__{r}" for r in self.owner_related]
         with write_transaction():
@@ -143,7 +145,7 @@ class AnnualReportWrites:
                 audit_record(actor=actor, action=f"{self.prefix}.updated", instance=report, changes=changes)
         return report
 
-    def run(self, name: str, *, actor: Any, report_id: int, reason: Any = "") -> Any:
+    def run(self, name: str, *, actor: Any, report_id: int, reason: Any = "") -> R:
         """A step of the workflow. return / send_back need a reason; submit freezes the derived
         figures and clears the last return's reason."""
         try:
@@ -158,11 +160,12 @@ class AnnualReportWrites:
         else:
             fields["status_note"] = clean_text(reason, field="reason", max_length=REASON_MAX)
 
-        def freeze(report: Any, transition: Transition) -> None:
+        def freeze(report: R, transition: Transition) -> None:
             self.consistent(report)
             for key, value in self.derive(report).items():
                 setattr(report, key, value)
             report.derived_at = timezone.now()
 
         prepare = freeze if name == "submit" else None
-        return self.lifecycle.run(name, actor=actor, obj_id=report_id, prepare=prepare, **fields)
+        report: R = self.lifecycle.run(name, actor=actor, obj_id=report_id, prepare=prepare, **fields)
+        return report

@@ -36,7 +36,7 @@ def _derived(report: IncubatorReport) -> dict[str, Any]:
     return tenant_figures(incubator_id=report.incubator_id, year=report.year).as_fields()
 
 
-REPORTS = AnnualReportWrites(
+REPORTS: AnnualReportWrites[IncubatorReport] = AnnualReportWrites(
     lifecycle=INCUBATOR_REPORT,
     prefix="incubator_report",
     owner_model=Incubator,
@@ -51,17 +51,9 @@ REPORTS = AnnualReportWrites(
 
 
 def report_create(*, actor: Any, incubator_id: int, year: Any, data: dict[str, Any]) -> IncubatorReport:
-    report: IncubatorReport = REPORTS.create(actor=actor, owner_id=incubator_id, year=year, data=data)
-    return report
+    return REPORTS.create(actor=actor, owner_id=incubator_id, year=year, data=data)
 
 
-def report_update(*, actor: Any, report_id: int, data: dict[str, Any]) -> IncubatorReport:
-    report: IncubatorReport = REPORTS.update(actor=actor, report_id=report_id, data=data)
-    return report
-
-
-def report_run(name: str, *, actor: Any, report_id: int, reason: Any = "") -> IncubatorReport:
-    """A step of the report workflow (return / send_back need a reason; submit freezes the tenant
-    figures)."""
-    report: IncubatorReport = REPORTS.run(name, actor=actor, report_id=report_id, reason=reason)
-    return report
+report_update = REPORTS.update  # (actor=, report_id=, data=): edit a draft or a returned report
+# (name, actor=, report_id=, reason=): a step; return / send_back need a reason, submit freezes the derived figures
+report_run = REPORTS.run
