@@ -180,3 +180,37 @@ def test_the_rebuild_repairs_a_table_the_triggers_were_bypassed_for(world):
         == {(2024, sy.pk, True): (1, 30000000, 0, 0), (2024, sy.pk, False): (0, 0, 1, 20000000)}
     )
     assert_no_drift()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite writes one transaction at a time")
+def test_a_firm_moving_while_its_contract_registers_waits_for_it(transactional_db, zones):
+    """PostgreSQL: the contract's trigger holds the firm's row (FOR SHARE), so the firm's zone
+    change cannot slip between the registration's read of the zone and its commit (it would move
+    the firm's contracts without the uncommitted one, which would then count in the old zone)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import OperationalError, transaction
+
+    sy, cc = zones["shenyang"], zones["changchun"]
+    firm = OrganizationFactory(zone=sy, kind="enterprise", is_private_tech_enterprise=True)
+    point = RegistrationPointFactory()
+
+    def move_firm() -> str:
+        try:
+            with transaction.atomic(), connection.cursor() as cur:
+                cur.execute("SET LOCAL lock_timeout = '300ms'")
+                Organization.objects.filter(pk=firm.pk).update(zone=cc)
+            return "moved"
+        except OperationalError:
+            return "waited"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool, transaction.atomic():
+        registered_contract(point, seller_organization=firm, when=WHEN)
+        assert pool.submit(move_firm).result(timeout=30) == "waited"
+    assert stored(2024, sy, True) == (1, 10000000, 0, 0)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(move_firm).result(timeout=30) == "moved"
+    assert stored(2024, cc, True) == (1, 10000000, 0, 0) and stored(2024, sy, True) == (0, 0, 0, 0)
+    assert_no_drift()

@@ -52,6 +52,13 @@ def _fen(col: str) -> str:
     return f"CAST(ROUND(COALESCE({col}, 0) * 100) AS bigint)"
 
 
+def _share(pg: bool) -> str:
+    # PostgreSQL: the firm's row locked against a concurrent zone/flag change (its trigger then
+    # waits for this transaction and sees this contract, or this one reads the firm's new zone) —
+    # the foreign key's KEY SHARE lock does not conflict with that update; SQLite writes one at a time
+    return " FOR SHARE OF o" if pg else ""
+
+
 def _contract(row: str, sign: str, pg: bool) -> str:
     """A contract row's (OLD/NEW) contribution, signed."""
     return (
@@ -59,7 +66,7 @@ def _contract(row: str, sign: str, pg: bool) -> str:
         f"SELECT {_year(row + '.registered_at', pg)}, o.zone_id, o.is_private_tech_enterprise, "
         f"{sign}1, {sign}{_fen(row + '.contract_amount')}, 0, 0 "
         f"FROM directory_organization o WHERE o.id = {row}.seller_organization_id AND o.zone_id IS NOT NULL "
-        f"AND {row}.status = 'registered' AND {row}.registered_at IS NOT NULL {ADD}"
+        f"AND {row}.status = 'registered' AND {row}.registered_at IS NOT NULL{_share(pg)} {ADD}"
     )
 
 
@@ -69,7 +76,7 @@ def _award(row: str, sign: str, pg: bool) -> str:
         f"SELECT {_year(row + '.decided_at', pg)}, o.zone_id, {row}.is_private_tech, "
         f"0, 0, {sign}1, {sign}{_fen(row + '.awarded_amount')} "
         f"FROM directory_organization o WHERE o.id = {row}.organization_id AND o.zone_id IS NOT NULL "
-        f"AND {row}.status IN {AWARDED} AND {row}.decided_at IS NOT NULL {ADD}"
+        f"AND {row}.status IN {AWARDED} AND {row}.decided_at IS NOT NULL{_share(pg)} {ADD}"
     )
 
 
