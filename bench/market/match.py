@@ -268,7 +268,13 @@ def measure(args: argparse.Namespace) -> dict:
             tv = TantivyIndex()
         except ImportError:
             say("tantivy is not installed: its comparison is skipped")
-    times: dict[str, list[float]] = {"hybrid": [], "bm25": [], "naive_or": [], "tantivy": []}
+    from nesta.market.matching import pruning as P
+    from nesta.market.matching import weights as W
+
+    times: dict[str, list[float]] = {"hybrid": [], "bm25": [], "naive_or": [], "tantivy": [], "hybrid_sql": []}
+    cpu: dict[str, list[float]] = {"hybrid": [], "hybrid_sql": []}
+    read: list[float] = []
+    same_as_sql = 0
     overlap: list[float] = []
     by_kind: dict[str, list[float]] = {}
     recalls: list[float] = []
@@ -276,10 +282,23 @@ def measure(args: argparse.Namespace) -> dict:
     empty = 0
     for pk in timed:
         listing = queries[pk]
-        t = time.perf_counter()
+        P.LAST.clear()
+        t, c = time.perf_counter(), time.process_time()
         found = top_matches(listing, limit=20)
         ms = (time.perf_counter() - t) * 1000
+        cpu["hybrid"].append((time.process_time() - c) * 1000)
         times["hybrid"].append(ms)
+        read.append(P.LAST.get("postings", 0.0))
+        if args.compare_sql:  # the previous read (SQL sums the posting rows), same query, same run
+            W.PRUNE_BLOCKS = False
+            try:
+                t, c = time.perf_counter(), time.process_time()
+                old = top_matches(listing, limit=20)
+                times["hybrid_sql"].append((time.perf_counter() - t) * 1000)
+                cpu["hybrid_sql"].append((time.process_time() - c) * 1000)
+            finally:
+                W.PRUNE_BLOCKS = True
+            same_as_sql += [(m.listing.pk, m.score) for m in old] == [(m.listing.pk, m.score) for m in found]
         by_kind.setdefault(listing.kind, []).append(ms)
         empty += not found
         t = time.perf_counter()
@@ -309,6 +328,12 @@ def measure(args: argparse.Namespace) -> dict:
         "empty": empty,
         "hybrid_ms": _summary(times["hybrid"]),
         "bm25_ms": _summary(times["bm25"]),
+        "hybrid_sql_ms": _summary(times["hybrid_sql"]),
+        "hybrid_cpu_ms": _summary(cpu["hybrid"]),
+        "hybrid_sql_cpu_ms": _summary(cpu["hybrid_sql"]),
+        "same_as_sql": same_as_sql if args.compare_sql else None,
+        "block_postings_mean": round(statistics.fmean(read)) if read else None,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "naive_or_ms": _summary(times["naive_or"]),
         "tantivy_ms": _summary(times["tantivy"]),
         "tantivy_build_s": tv.build_s if tv else None,
@@ -331,6 +356,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exact-queries", type=int, default=30)
     parser.add_argument("--tantivy", action="store_true", help="also time option (b): an embedded tantivy index")
     parser.add_argument("--documents-from", help="a SQLite database with the same bench listings' matcher documents")
+    parser.add_argument(
+        "--compare-sql",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also time the hybrid with the previous read (weights.PRUNE_BLOCKS = False)",
+    )
     parser.add_argument("--workers", type=int, default=WORKERS, help="processes tokenizing an index build")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from nesta.core.search.segment import index_tokens
+from nesta.market.matching import blocks as B
 from nesta.market.matching import weights as W
 from nesta.market.matching.thesaurus import Thesaurus, concept_token
 
@@ -48,6 +49,7 @@ T_STAT = "market_matchtermstat"
 T_KIND = "market_matchkindstat"
 T_DOC = "market_matchdocument"
 T_POST = "market_matchposting"
+T_BLOCK = B.T_BLOCK
 
 
 def _on_market() -> set[str]:
@@ -164,6 +166,8 @@ def apply(removed: list[Doc], added: list[Doc], *, fresh: bool = False, totals: 
     if missing:
         ids.update(_term_ids(missing, create=False))
     df, kinds, top = totals if totals is not None else (Counter(), {}, {})
+    gone: list[tuple[int, int, int, int]] = []
+    posts: list[tuple[int, int, int, int]] = []
     with transaction.atomic(), connection.cursor() as cur:
         if removed:
             gone = [p for d in removed for p in _postings(d, ids)]
@@ -204,6 +208,7 @@ def apply(removed: list[Doc], added: list[Doc], *, fresh: bool = False, totals: 
                 k[0] += 1
                 k[1] += len(tokens)
         if totals is None:
+            B.change(gone, posts)  # a rebuild packs its blocks once, at the end
             _add_stats(df, kinds, top)
 
 
@@ -249,7 +254,7 @@ def remove_listing(listing_id: int) -> None:
 
 def clear() -> None:
     with connection.cursor() as cur:
-        for table in (T_POST, T_STAT, T_KIND, T_DOC):
+        for table in (T_POST, T_STAT, T_KIND, T_DOC, T_BLOCK):
             cur.execute(f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
 
 
@@ -297,6 +302,7 @@ def rebuild(docs: Iterable[Doc], progress: Callable[[int], None] | None = None) 
                 cur.execute(
                     f"ALTER TABLE {T_POST} ADD CONSTRAINT {T_POST}_pkey PRIMARY KEY (term_id, kind, impact, listing_id)"
                 )
+        B.build()  # from the postings, in key order
     with connection.cursor() as cur:
         cur.execute(f"ANALYZE {T_POST}" if pg else "ANALYZE")
     return done

@@ -31,8 +31,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection
 
+from nesta.market.matching import blocks as B
 from nesta.market.matching import candidates as C
 from nesta.market.matching import index as I
 from nesta.market.matching import scoring as S
@@ -209,6 +211,41 @@ def _read(arms: Sequence[Arm], residual: dict[int, float], theta: float, m: floa
     return [(oid, code, u, lower) for (oid, code), (u, lower) in sums.items() if u + residual.get(code, 0.0) >= limit]
 
 
+def _tables(m: float, big: float) -> tuple[np.ndarray, np.ndarray]:
+    """`ub` and `lb` for every impact 0…SCALE (the same formulas, vectorised)."""
+    grid = np.arange(I.IMPACT_SCALE + 1, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        upper = np.minimum(1.0, 1.0 / (1.0 + (SCALE / (grid + 0.5) - 1.0) * m))
+        lower = 1.0 / (1.0 + (SCALE / (grid - 0.5) - 1.0) * big)
+    upper[0] = 0.0
+    lower[:2] = 0.0
+    return upper, lower
+
+
+def _read_blocks(arms: Sequence[Arm], residual: dict[int, float], theta: float, m: float, big: float) -> list[tuple]:
+    """What `_read` returns (exact bounds), from the packed blocks: the ranges' postings summed
+    per listing by numpy (a table look-up per impact and one bincount) instead of by SQL."""
+    got = B.fetch([(a.term_id, a.kinds, a.lowest) for a in arms])
+    if not got:
+        return []
+    upper, lower = _tables(m, big)
+    ids = np.concatenate([g[2] for g in got]).astype(np.int64)
+    LAST["postings"] = float(len(ids))
+    ups = np.concatenate([arms[i].weight * upper[imps] - arms[i].rest for i, _k, _ids, imps in got])
+    size = int(ids.max()) + 1
+    sums = np.bincount(ids, weights=ups, minlength=size)
+    resid = np.zeros(size)
+    kind_of = np.full(size, -1, dtype=np.int16)
+    for _i, code, doc_ids, _imps in got:  # a listing has one kind: its residual is its kind's
+        resid[doc_ids] = residual.get(code, 0.0)
+        kind_of[doc_ids] = code
+    keep = np.flatnonzero((kind_of >= 0) & (sums + resid >= theta * (1 - 1e-7)))
+    if not len(keep):
+        return []
+    lows = np.bincount(ids, weights=np.concatenate([arms[i].weight * lower[imps] for i, _k, _d, imps in got]))
+    return list(zip(keep.tolist(), kind_of[keep].tolist(), sums[keep].tolist(), lows[keep].tolist(), strict=True))
+
+
 def _tokens(ids: Sequence[int]) -> dict[int, list[str]]:
     with connection.cursor() as cur:
         marks = ", ".join(["%s"] * len(ids))
@@ -254,7 +291,8 @@ def top_k(query: dict[str, float], coll: C.Collection, k: int, *, exclude: int |
         return sorted(exact.values(), key=lambda x: (-x[0], x[2]))[:k]
     theta = _kth([x[0] for x in exact.values()], k)
     arms, residual = plan(query, coll, theta)
-    rows = _read(arms, residual, theta, m, big) if arms else []  # 2.
+    read = _read_blocks if W.PRUNE_BLOCKS else _read
+    rows = read(arms, residual, theta, m, big) if arms else []  # 2.
     bounds: list[tuple[float, int]] = []
     lows: list[float] = [x[0] for x in exact.values()]
     for oid, code, u, low in rows:

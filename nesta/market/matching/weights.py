@@ -50,6 +50,9 @@ PRUNE = True
 PRUNE_RESIDUAL = 0.15  # the unread lists may add at most this share of the k-th score (pruning.plan)
 PRUNE_FIRST_BUDGET = 4_000  # the first draw's postings (its k-th exact score is the first θ)
 PRUNE_FIRST_CANDIDATES = 100
+# Read the lists from the packed posting blocks (blocks.py), summed in numpy; False: one SQL
+# statement sums the posting rows (the previous read, kept for the benchmark's comparison).
+PRUNE_BLOCKS = True
 
 # --- the context components --------------------------------------------------------------------
 BASE = 0.60

@@ -34,7 +34,14 @@ from nesta.market.models.contracts import (
     TechField,
 )
 from nesta.market.models.listings import MONEY, Listing
-from nesta.market.models.matching import MatchDocument, MatchKindStat, MatchPosting, MatchTerm, MatchTermStat
+from nesta.market.models.matching import (
+    MatchBlock,
+    MatchDocument,
+    MatchKindStat,
+    MatchPosting,
+    MatchTerm,
+    MatchTermStat,
+)
 from nesta.market.models.negotiation import Interest, ThreadMessage
 from nesta.market.models.search import SearchStatistic
 from nesta.market.models.thesaurus import ThesaurusConcept, ThesaurusTerm
@@ -60,6 +67,7 @@ __all__ = [
     "Listing",
     "ListingKind",
     "ListingStatus",
+    "MatchBlock",
     "MatchDocument",
     "MatchKindStat",
     "MatchPosting",

@@ -84,3 +84,27 @@ class MatchPosting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term_id}/{self.kind} → {self.listing_id}"
+
+
+class MatchBlock(models.Model):
+    """A packed block of one (term, kind)'s postings, for the pruned top k's whole-list reads
+    (nesta/market/matching/blocks.py): the listing ids (int32) and impacts (uint16, little-endian)
+    of the postings whose (impact, listing) lies above the previous block's key and at or under
+    this one's (`hi_impact`, `hi_listing`; the last block's key is the largest possible). Kept by
+    the same writes as the postings; ~6 bytes a posting instead of a B-tree row each."""
+
+    pk = models.CompositePrimaryKey("term_id", "kind", "hi_impact", "hi_listing")
+    term_id = models.IntegerField()
+    kind = models.SmallIntegerField()  # matching.index.KIND_CODES
+    hi_impact = models.SmallIntegerField()
+    hi_listing = models.IntegerField()
+    n = models.IntegerField()
+    top = models.SmallIntegerField()  # the largest impact the block holds (0 when empty)
+    ids = models.BinaryField()
+    impacts = models.BinaryField()
+
+    class Meta:
+        verbose_name = "matcher posting block"
+
+    def __str__(self) -> str:
+        return f"{self.term_id}/{self.kind} ≤ ({self.hi_impact}, {self.hi_listing}): {self.n}"

@@ -1,6 +1,8 @@
 """Hand-built listings for the matching tests (reference data and the thesaurus seed loaded)."""
 
 from nesta.core.models import Region
+from nesta.market.matching import blocks as B
+from nesta.market.models import MatchBlock
 from tests.factories import OrganizationFactory
 from tests.market.factories import ListingFactory
 
@@ -60,3 +62,17 @@ def noise(n=12):
 
 def region(code):
     return Region.objects.get(code=code)
+
+
+def block_postings() -> set[tuple[int, int, int, int]]:
+    """The postings the blocks hold, checking each block's invariants on the way."""
+    seen: list[tuple[int, int, int, int]] = []
+    for b in MatchBlock.objects.order_by("term_id", "kind", "hi_impact", "hi_listing"):
+        ids, imps = B.unpack(bytes(b.ids), bytes(b.impacts))
+        keys = [(int(i), int(x)) for x, i in zip(ids, imps, strict=True)]
+        assert keys == sorted(keys) and len(keys) == b.n
+        assert b.top == (keys[-1][0] if keys else 0)
+        assert all(k <= (b.hi_impact, b.hi_listing) for k in keys)  # the key is at or above
+        seen += [(b.term_id, b.kind, imp, oid) for imp, oid in keys]
+    assert len(seen) == len(set(seen))  # a posting lives in one block
+    return set(seen)

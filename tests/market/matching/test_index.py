@@ -16,9 +16,17 @@ from nesta.market.matching import weights as W
 from nesta.market.matching.engine import top_matches
 from nesta.market.matching.scoring import build_query
 from nesta.market.matching.thesaurus import current
-from nesta.market.models import Listing, MatchDocument, MatchKindStat, MatchPosting, MatchTerm, MatchTermStat
+from nesta.market.models import (
+    Listing,
+    MatchBlock,
+    MatchDocument,
+    MatchKindStat,
+    MatchPosting,
+    MatchTerm,
+    MatchTermStat,
+)
 from nesta.market.services.listings import listings_expire
-from tests.market.matching.helpers import achievement, demand, noise, org
+from tests.market.matching.helpers import achievement, block_postings, demand, noise, org
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +63,7 @@ def stored() -> tuple[Counter, Counter, set]:
 
 def assert_in_step():
     assert stored() == expected()
+    assert block_postings() == stored()[2]  # the packed blocks hold the same postings
     on_market = set(Listing.objects.filter(status__in=C.ON_MARKET).values_list("pk", flat=True))
     assert set(MatchDocument.objects.values_list("listing_id", flat=True)) == on_market
 
@@ -128,6 +137,7 @@ def test_reindex_rebuilds_the_same_index(reference):
     before = stored()
     MatchPosting.objects.all().delete()
     MatchTermStat.objects.all().delete()
+    MatchBlock.objects.all().delete()
     assert C.reindex() == Listing.objects.filter(status__in=C.ON_MARKET).count()
     assert stored() == before
     assert_in_step()
