@@ -84,7 +84,7 @@ def test_a_zone_without_figures_and_unknown_zones(zones, org_ln):
 
 def test_the_comparison_page(zones, figures, django_assert_max_num_queries):
     c = client_for()
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(6):  # years, zones, their figures, firms, tenants, counters
         r = c.get(reverse("zones:comparison") + "?year=2025&indicator=revenue")
     html = r.content.decode()
     assert r.status_code == 200 and 'data-testid="chart-indicator"' in html and 'data-testid="chart-private"' in html
@@ -103,7 +103,7 @@ def test_the_comparison_queries_do_not_grow_with_the_zones_figures(zones, django
     for zone in Organization.objects.filter(kind="high_tech_zone"):
         for y in (2023, 2024, 2025):
             _row(zone, y)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(6):
         assert client_for().get(reverse("zones:comparison")).status_code == 200
 
 

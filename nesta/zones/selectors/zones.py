@@ -122,10 +122,12 @@ def _sum(rows: Iterable[ZoneYear | None]) -> dict[str, Any]:
     return {key: sum((getattr(r, key) for r in present), Decimal(0) if BY_KEY[key].decimals else 0) for key in ADDITIVE}
 
 
-def comparison(*, year: int | None = None) -> Comparison:
+def comparison(*, year: int | None = None, years: list[int] | None = None) -> Comparison:
     """The zones' figures of `year` (default: the newest year with any), each figure's rank, the
-    sums per province and for the region, and the private shares. Seven queries."""
-    years = years_available()
+    sums per province and for the region, and the private shares. Seven queries (six when the
+    caller passes `years`, the years_available() it has already read)."""
+    if years is None:
+        years = years_available()
     if year is None:
         year = years[0] if years else None
     zones = zones_all()

@@ -306,7 +306,7 @@ def zone_comparison(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         raise errors.BadRequest(form.error_text())
     key = form.cleaned_data.get("indicator") or "revenue"
-    c = reads.comparison(year=form.cleaned_data.get("year"))
+    c = reads.comparison(year=form.cleaned_data.get("year"), years=years)
     charts = comparison_charts(c, key) if c.rows and c.year else []
     if export := xlsx_export(request, *charts):
         return export
