@@ -214,36 +214,42 @@ def _compute_only(scheme) -> tuple[float, float]:
 
 
 class _Stages:
-    """Wall seconds per stage of evaluation_run, summed over the runs: the figures' read, the
-    arithmetic, ruling and packing (the rest of saving), the results' write, and what remains (the
-    scheme's read, the run row, the audit row, the commit)."""
+    """Wall and CPU seconds per stage of evaluation_run, summed over the runs: the figures' read,
+    the arithmetic (core.evaluation's score_cohort), ruling (the rest of evaluate_cohort) and
+    packing (the rest of saving), the results' write, and what remains (the scheme's read, the run
+    row, the audit row, the commit)."""
 
     def __init__(self) -> None:
         from nesta.bases.services import evaluation
+        from nesta.core.evaluation import schemes
 
-        self.module, self.seconds, self.saved = evaluation, {}, {}
-        for name, stage in (("read_figures", "read"), ("score_cohort", "score"), ("_save_results", "save"),
-                            ("_insert", "write")):  # fmt: skip
-            self.saved[name] = original = getattr(evaluation, name)
-            setattr(evaluation, name, self._timed(stage, original))
+        self.seconds, self.cpu, self.saved = {}, {}, []
+        for module, name, stage in ((evaluation, "read_figures", "read"), (evaluation, "evaluate_cohort", "evaluate"),
+                                    (schemes, "score_cohort", "score"), (evaluation, "_save_results", "save"),
+                                    (evaluation, "_insert", "write")):  # fmt: skip
+            original = getattr(module, name)
+            self.saved.append((module, name, original))
+            setattr(module, name, self._timed(stage, original))
 
     def _timed(self, stage: str, f):
         def timed(*args, **kwargs):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             try:
                 return f(*args, **kwargs)
             finally:
                 self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - t
+                self.cpu[stage] = self.cpu.get(stage, 0.0) + time.process_time() - c
 
         return timed
 
     def restore(self) -> None:
-        for name, f in self.saved.items():
-            setattr(self.module, name, f)
+        for module, name, f in self.saved:
+            setattr(module, name, f)
 
-    def summary(self, total: float) -> dict:
-        s = {k: round(v, 3) for k, v in self.seconds.items()}
-        s["rule+pack"] = round(s.pop("save", 0.0) - s.get("write", 0.0), 3)
+    def summary(self, total: float, cpu: bool = False) -> dict:
+        s = {k: round(v, 3) for k, v in (self.cpu if cpu else self.seconds).items()}
+        rule = s.pop("evaluate", 0.0) - s.get("score", 0.0)
+        s["rule+pack"] = round(rule + s.pop("save", 0.0) - s.get("write", 0.0), 3)
         s["other"] = round(total - s["read"] - s["score"] - s["rule+pack"] - s["write"], 3)
         return s
 
@@ -352,6 +358,7 @@ def measure(args: argparse.Namespace) -> dict:
         "cpu_s": round(cpu, 3),
         "server_cpu_s": None if server0 is None or server1 is None else round(server1 - server0, 2),
         "stages": stages.summary(total),
+        "stages_cpu": stages.summary(cpu, cpu=True),
         "per_year_s": per_year,
         "engine_s": round(engine_s, 4),
         "baseline_s": round(python_s, 4),
@@ -390,23 +397,25 @@ def report(results: list[dict]) -> list[str]:
         "scheme: both base types, 2,500 bases each) — read the year's accepted reports, score with core.evaluation "
         "(30 criteria, mixed normalisations, ±10 % sensitivity), rule, freeze every result with its reasons, "
         "shifts and grounds — wall seconds with this process's CPU and, on PostgreSQL, the server backend's CPU; "
-        "the wall split into stages (read · score · rule and pack · write · the rest: scheme, run row, audit, "
-        "commit); for the last year, core.evaluation's arithmetic beside the same in plain Python on the same "
+        "the wall and this process's CPU split into stages (read · score · rule and pack · write · the rest: "
+        "scheme, run row, audit, commit); for the last year, core.evaluation's arithmetic beside the same in plain Python on the same "
         "figures; the base page with its evaluation history over 50 bases. Targets: all the "
         f"years ≤ {TARGET_S:g} s; the page ≤ {PAGE_TARGET_MS} ms.",
         "",
-        "| backend | bases (evaluated per year) × indicators × years | all years end to end | CPU: client / server | per year | stages: read · score · rule+pack · write · other | one year's arithmetic: engine / plain Python | ratio | base page p50 / p95 | load |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| backend | bases (evaluated per year) × indicators × years | all years end to end | CPU: client / server | per year | stages: read · score · rule+pack · write · other (wall) | the same, client CPU | one year's arithmetic: engine / plain Python | ratio | base page p50 / p95 | load |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         ratio = r["baseline_s"] / r["engine_s"] if r["engine_s"] else 0
         st = r.get("stages", {})
         stages = " · ".join(str(st.get(k, "–")) for k in ("read", "score", "rule+pack", "write", "other"))
+        sc = r.get("stages_cpu", {})
+        stages_cpu = " · ".join(str(sc.get(k, "–")) for k in ("read", "score", "rule+pack", "write", "other"))
         server = "–" if r.get("server_cpu_s") is None else f"{r['server_cpu_s']} s"
         lines.append(
             f"| {r['backend']} | {r['bases']:,} ({r['evaluated_per_year']:,}) × {r['indicators']} × {r['years']} | "
             f"**{r['total_s']} s** | {r['cpu_s']} s / {server} | {min(r['per_year_s'])}–{max(r['per_year_s'])} s | "
-            f"{stages} s | {r['engine_s']} s / {r['baseline_s']} s | {ratio:.1f}× | "
+            f"{stages} s | {stages_cpu} s | {r['engine_s']} s / {r['baseline_s']} s | {ratio:.1f}× | "
             f"{r['page_p50_ms']} / {r['page_p95_ms']} ms | {r['load']:.1f} |"
         )
     return lines

@@ -19,6 +19,14 @@ from nesta.bases.models import (
     EvaluationScheme,
     Normalisation,
 )
+from nesta.core.evaluation.schemas import (
+    CriterionInFields,
+    CriterionOutFields,
+    ReasonOutFields,
+    ShiftOutFields,
+    criteria_out,
+    result_fields,
+)
 from nesta.core.inputs import BoundedInt, CleanText
 
 ID_MAX = 2_147_483_647
@@ -219,14 +227,9 @@ def report_out(report: BaseReport) -> dict[str, Any]:
 # --- evaluation --------------------------------------------------------------------------------
 
 
-class EvaluationCriterionIn(Schema):
+class EvaluationCriterionIn(CriterionInFields):
     indicator: str = Field(..., max_length=40, description="指标键（见 GET /api/v1/base-indicators）")
-    weight: Decimal = Field(..., gt=0, le=1000, max_digits=7, decimal_places=3)
     normalisation: Normalisation = Normalisation.MINMAX
-    higher_is_better: bool = True
-    minimum: Decimal | None = Field(None, ge=0, lt=Decimal(10) ** 15, max_digits=17, decimal_places=2)
-    national_threshold: Decimal | None = Field(None, ge=0, lt=Decimal(10) ** 15, max_digits=17, decimal_places=2)
-    cap: Decimal | None = Field(None, gt=0, le=100, max_digits=5, decimal_places=2)
 
 
 class EvaluationSchemeIn(Schema):
@@ -238,15 +241,8 @@ class EvaluationSchemeIn(Schema):
     criteria: list[EvaluationCriterionIn] = Field(..., min_length=1, max_length=40)
 
 
-class EvaluationCriterionOut(Schema):
-    indicator: str
-    label: str
-    weight: Decimal
-    normalisation: str
-    higher_is_better: bool
-    minimum: Decimal | None
-    national_threshold: Decimal | None
-    cap: Decimal | None
+class EvaluationCriterionOut(CriterionOutFields):
+    pass
 
 
 class EvaluationSchemeOut(Schema):
@@ -260,20 +256,12 @@ class EvaluationSchemeOut(Schema):
     latest_run: int | None
 
 
-class EvaluationReasonOut(Schema):
-    indicator: str
-    label: str
-    value: float | None
-    normalised: float
-    weight: float
-    contribution: float
-    missing: bool
+class EvaluationReasonOut(ReasonOutFields):
+    pass
 
 
-class EvaluationShiftOut(Schema):
-    indicator: str
-    rank_if_lower: int
-    rank_if_higher: int
+class EvaluationShiftOut(ShiftOutFields):
+    pass
 
 
 class EvaluationResultOut(Schema):
@@ -320,19 +308,7 @@ def scheme_out(scheme: EvaluationScheme, latest: int | None) -> dict[str, Any]:
         "name": scheme.name,
         "top_share": scheme.top_share,
         "bottom_share": scheme.bottom_share,
-        "criteria": [
-            {
-                "indicator": c.indicator,
-                "label": str(BY_KEY[c.indicator].label) if c.indicator in BY_KEY else c.indicator,
-                "weight": c.weight,
-                "normalisation": c.normalisation,
-                "higher_is_better": c.higher_is_better,
-                "minimum": c.minimum,
-                "national_threshold": c.national_threshold,
-                "cap": c.cap,
-            }
-            for c in scheme.criteria.all()
-        ],
+        "criteria": criteria_out(scheme.criteria.all(), _label),
         "latest_run": latest,
     }
 
@@ -349,16 +325,9 @@ def result_out(r: EvaluationResult) -> dict[str, Any]:
         "level": base.level,
         "province": base.host.province.code,
         "field": base.field.name,
-        "score": r.score,
-        "rank": r.rank,
-        "cohort_size": r.cohort_size,
         "field_rank": r.field_rank,
         "field_size": r.field_size,
-        "recommendation": r.recommendation,
-        "recommendation_label": str(r.get_recommendation_display()),
-        "grounds": r.grounds,
-        "reasons": [{**x, "label": _label(x["indicator"])} for x in r.reasons],
-        "sensitivity": r.sensitivity,
+        **result_fields(r, _label),
     }
 
 

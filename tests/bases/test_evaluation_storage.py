@@ -14,6 +14,7 @@ import pytest
 from nesta.bases.indicators import BY_KEY, COMPUTED
 from nesta.bases.models import EvaluationResult, ReportStatus
 from nesta.bases.models.evaluation import TRACE_VERSION, pack_traces, unpack_trace
+from nesta.bases.rules.recommendation import rule
 from nesta.bases.selectors import evaluation as reads
 from nesta.bases.services import evaluation as services
 from nesta.core.evaluation import Criterion, Subject, evaluate
@@ -95,7 +96,7 @@ def _engine_reasons(criteria, bases):
 def test_a_results_reasons_and_shifts_read_back_exactly(people, twelve):
     run = services.evaluation_run(actor=people["office"], scheme_id=_scheme(people["office"]).pk)
     expected = _engine_reasons(CRITERIA, twelve)
-    results = {r.base_id: r for r in EvaluationResult.objects.filter(run=run).select_related("run")}
+    results = {r.base_id: r for r in EvaluationResult.objects.filter(run=run).select_related("run", "base")}
     assert set(results) == set(expected) and run.base_count == 12
     assert [c["share"] for c in run.criteria_snapshot] == pytest.approx([3 / 9.25, 1.5 / 9.25, 2 / 9.25, 1 / 9.25,
                                                                         0.5 / 9.25, 1.25 / 9.25])  # fmt: skip
@@ -119,6 +120,13 @@ def test_a_results_reasons_and_shifts_read_back_exactly(people, twelve):
         ]
         assert (r.score, r.rank, r.cohort_size) == (round(o.score, 6), o.rank, o.cohort_size)
         assert (r.field_rank, r.field_size) == (o.group_rank, o.group_size)
+        # the cohort ruled on arrays gives what the per-base rule gives for this outcome
+        ruling = rule(
+            rank=o.rank, size=o.cohort_size, top_share=0.2, bottom_share=0.2, below_minimum=o.below_minimum,
+            is_provincial=r.base.level == "provincial", values={x.key: x.value for x in o.reasons},
+            national_thresholds={"papers": 25.0},
+        )  # fmt: skip
+        assert (r.recommendation, r.grounds) == (ruling.recommendation, ruling.grounds)
     missing = [r for r in results.values() if r.reasons[4]["missing"]]
     assert len(missing) == 4 and all(r.reasons[4]["value"] is None for r in missing)  # not reported hours
     no_staff = results[twelve[4].pk].reasons[3]
@@ -142,7 +150,7 @@ def test_packing_round_trips_every_float_and_rank():
     norm = rng.normal(size=(7, 5))
     lower, higher = rng.integers(1, 10**6, size=(2, 7, 5))
     traces = pack_traces(raw, norm, lower, higher)
-    assert len(traces) == 7 and {len(t) for t in traces} == {1 + 24 * 5} and traces[0][0] == TRACE_VERSION
+    assert len(traces) == 7 and {len(t) for t in traces} == {1 + 24 * 5} and traces[0][0] == 1  # ranks past 16 bits
     for i, blob in enumerate(traces):
         values, normalised, lo, hi = unpack_trace(memoryview(blob), 5)  # memoryview: a driver's bytea
         assert np.array_equal(values, raw[i], equal_nan=True)
@@ -153,12 +161,29 @@ def test_packing_round_trips_every_float_and_rank():
     assert [a.size for a in unpack_trace(b"", 5)] == [0, 0, 0, 0]
 
 
-def test_the_migration_packs_old_results_as_the_model_does():
+def test_sixteen_bit_ranks_when_they_fit_and_the_same_numbers_back():
+    rng = np.random.default_rng(5)
+    raw, norm = rng.normal(size=(2, 4, 3))
+    lower, higher = rng.integers(1, 65_536, size=(2, 4, 3))
+    lower[0, 0], higher[1, 2] = 1, 65_535  # the edges of 16 bits
+    traces = pack_traces(raw, norm, lower, higher)
+    assert {len(t) for t in traces} == {1 + 20 * 3} and traces[0][0] == TRACE_VERSION == 2
+    for i, blob in enumerate(traces):
+        values, normalised, lo, hi = unpack_trace(blob, 3)
+        assert values.tolist() == raw[i].tolist() and normalised.tolist() == norm[i].tolist()
+        assert lo.tolist() == lower[i].tolist() and hi.tolist() == higher[i].tolist()
+    with pytest.raises(ValueError):
+        unpack_trace(b"\x07" + traces[0][1:], 3)  # an unknown version
+
+
+def test_the_migration_packs_old_results_as_version_one_and_they_still_read():
     migration = importlib.import_module("nesta.bases.migrations.0002_evaluation_trace")
     old = migration._pack([20.0, None, 3.5], [0.615385, 0.0, -1.25], [2, 3, 1], [1, 3, 2])
     (new,) = pack_traces(np.array([[20.0, math.nan, 3.5]]), np.array([[0.615385, 0.0, -1.25]]),
                          np.array([[2, 3, 1]]), np.array([[1, 3, 2]]))  # fmt: skip
-    assert old == new
+    assert old[0] == 1 and new[0] == 2 and len(old) == 1 + 24 * 3 and len(new) == 1 + 20 * 3
+    for a, b in zip(unpack_trace(old, 3), unpack_trace(new, 3), strict=True):
+        assert np.array_equal(a, b, equal_nan=True)
 
 
 @pytest.mark.django_db

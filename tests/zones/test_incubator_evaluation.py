@@ -233,3 +233,59 @@ def test_the_evaluation_api(api_client, world, three, django_assert_max_num_quer
     r = api_client.get("/api/v1/incubator-indicators")
     keys = [i["key"] for i in r.json()]
     assert r.status_code == 200 and "occupancy" in keys and len(keys) == len(BY_KEY)
+
+
+RANDOM_CRITERIA = [
+    {"indicator": "occupancy", "weight": "2", "normalisation": "minmax", "national_threshold": "60"},
+    {"indicator": "graduates_per_10", "weight": "1", "normalisation": "zscore", "minimum": "1"},
+    {"indicator": "tenants_per_mentor", "weight": "1.5", "normalisation": "median_ratio", "cap": "2",
+     "higher_is_better": False},
+    {"indicator": "mentors", "weight": "0.5", "normalisation": "minmax", "national_threshold": "3"},
+]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_shared_machinery_stores_what_the_engine_and_the_per_incubator_rule_give(world, zones):
+    """A random cohort with ties and missing ratios: every stored result equals what the engine's
+    per-subject outcomes and the per-incubator rule give (the path the incubators used before they
+    shared core.evaluation's cohort run)."""
+    import random
+
+    from nesta.core.evaluation import Criterion, Subject, evaluate
+
+    rng = random.Random(7)
+    incubators = [IncubatorFactory(level="national" if i % 3 == 0 else "provincial") for i in range(23)]
+    for inc in incubators:
+        IncubatorReportFactory(incubator=inc, status="accepted", space_occupied_m2=rng.choice((5000, 7000, 9000)),
+                               tenants=rng.choice((0, 10, 20)), graduates=rng.randint(0, 4),
+                               mentors=rng.choice((0, 2, 4)))  # fmt: skip
+    data = {"year": 2025, "name": "随机", "top_share": "0.25", "bottom_share": "0.2", "criteria": RANDOM_CRITERIA}
+    scheme = services.incubator_scheme_create(actor=world["office"], data=data)
+    run = services.incubator_evaluation_run(actor=world["office"], scheme_id=scheme.pk)
+    stored = list(IncubatorResult.objects.filter(run=run).order_by("pk").select_related("incubator"))
+    from nesta.zones.models import IncubatorReport
+
+    reports = {r.incubator_id: r for r in IncubatorReport.objects.filter(year=2025, status="accepted")}
+    keys = [c["indicator"] for c in RANDOM_CRITERIA]
+    subjects = [Subject(id=i, cohort="all", values={k: None if (v := BY_KEY[k].value(r)) is None else float(v)
+                                                   for k in keys}) for i, r in reports.items()]  # fmt: skip
+    criteria = [Criterion(key=c["indicator"], weight=float(c["weight"]), normalisation=c["normalisation"],
+                          higher_is_better=c.get("higher_is_better", True),
+                          minimum=float(c["minimum"]) if "minimum" in c else None,
+                          cap=float(c["cap"]) if "cap" in c else None) for c in RANDOM_CRITERIA]  # fmt: skip
+    outcomes = evaluate(criteria, subjects)
+    assert [r.incubator_id for r in stored] == [o.subject_id for o in outcomes]  # best first, ties by id
+    levels = {inc.pk: inc.level for inc in incubators}
+    for r, o in zip(stored, outcomes, strict=True):
+        ruling = rule(rank=o.rank, size=o.cohort_size, top_share=0.25, bottom_share=0.2, below_minimum=o.below_minimum,
+                      is_provincial=levels[o.subject_id] == "provincial", values={x.key: x.value for x in o.reasons},
+                      national_thresholds={"occupancy": 60.0, "mentors": 3.0})  # fmt: skip
+        assert (r.score, r.rank, r.cohort_size) == (round(o.score, 6), o.rank, o.cohort_size)
+        assert (r.recommendation, r.grounds) == (ruling.recommendation, ruling.grounds)
+        assert r.reasons == [{"indicator": x.key, "value": x.value, "normalised": round(x.normalised, 6),
+                              "weight": round(x.weight, 6), "contribution": round(x.contribution, 6),
+                              "missing": x.missing} for x in o.reasons]  # fmt: skip
+        assert r.sensitivity == [{"indicator": s.key, "rank_if_lower": s.rank_if_lower,
+                                  "rank_if_higher": s.rank_if_higher} for s in o.sensitivity]  # fmt: skip
+    assert {r.recommendation for r in stored} >= {"rectify", "none"}
+    assert any(x["missing"] for r in stored for x in r.reasons)  # no mentors or no tenants: a missing ratio

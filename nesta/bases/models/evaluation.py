@@ -9,12 +9,12 @@ after this year's figures change. The arithmetic is core.evaluation's (docs/eval
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from nesta.bases.models.bases import Base, BaseType
+from nesta.core.evaluation.models import CriterionBase, ResultBase, RunBase, SchemeBase
 
 
 class Normalisation(models.TextChoices):
@@ -23,25 +23,15 @@ class Normalisation(models.TextChoices):
     MEDIAN_RATIO = "median_ratio", _("与中位数之比")
 
 
-class Recommendation(models.TextChoices):
+class Recommendation(models.TextChoices):  # the values of core.evaluation.rules
     SUPPORT = "support", _("重点支持")
     PROMOTE = "promote", _("选择晋升")
     RECTIFY = "rectify", _("整改")
     NONE = "none", _("保持")
 
 
-class EvaluationScheme(models.Model):
+class EvaluationScheme(SchemeBase):
     base_type = models.CharField(_("基地类型"), max_length=20, choices=BaseType.choices)
-    year = models.PositiveSmallIntegerField(_("评估年度"))
-    name = models.CharField(_("方案名称"), max_length=120)
-    # shares of each type's ranked bases: the top share is recommended for 重点支持, the bottom for 整改
-    top_share = models.DecimalField(_("重点支持比例"), max_digits=4, decimal_places=3, default=0.2)
-    bottom_share = models.DecimalField(_("整改比例"), max_digits=4, decimal_places=3, default=0.1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-year", "base_type"]
@@ -58,22 +48,12 @@ class EvaluationScheme(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class SchemeCriterion(models.Model):
+class SchemeCriterion(CriterionBase):
     scheme = models.ForeignKey(EvaluationScheme, on_delete=models.CASCADE, related_name="criteria")
-    indicator = models.CharField(_("指标"), max_length=40)  # a key of bases.indicators.ALL
-    weight = models.DecimalField(_("权重"), max_digits=6, decimal_places=3)
     normalisation = models.CharField(
         _("标准化方法"), max_length=14, choices=Normalisation.choices, default=Normalisation.MINMAX
     )
-    higher_is_better = models.BooleanField(_("越大越好"), default=True)
-    minimum = models.DecimalField(_("最低要求"), null=True, blank=True, max_digits=18, decimal_places=2)
-    national_threshold = models.DecimalField(_("国家级门槛"), null=True, blank=True, max_digits=18, decimal_places=2)
-    cap = models.DecimalField(_("比值上限"), null=True, blank=True, max_digits=6, decimal_places=2)
-    sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["scheme", "sort_order", "id"]
@@ -84,18 +64,9 @@ class SchemeCriterion(models.Model):
             models.CheckConstraint(name="scheme_criterion_weight_positive", condition=Q(weight__gt=0)),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.indicator} × {self.weight}"
 
-
-class EvaluationRun(models.Model):
+class EvaluationRun(RunBase):
     scheme = models.ForeignKey(EvaluationScheme, on_delete=models.CASCADE, related_name="runs")
-    ran_at = models.DateTimeField(_("运行时间"), auto_now_add=True)
-    ran_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    # the criteria as they were when it ran (a scheme edited later does not rewrite old results)
-    criteria_snapshot = models.JSONField(default=list)
     base_count = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -103,27 +74,20 @@ class EvaluationRun(models.Model):
         verbose_name = _("评估运行")
         verbose_name_plural = _("评估运行")
 
-    def __str__(self) -> str:
-        return f"{self.scheme} @ {self.ran_at:%Y-%m-%d %H:%M}"
 
-
-class EvaluationResult(models.Model):
+class EvaluationResult(ResultBase):
     # Both keys are checked by the database (a result never outlives its run or names a missing
     # base, whatever writes the rows); the unique (run, base) index serves every lookup by run, so
     # run has no index of its own.
     run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="results", db_index=False)
     base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="evaluation_results")
-    score = models.FloatField(_("得分"))
     rank = models.PositiveIntegerField(_("类型内排名"))
-    cohort_size = models.PositiveIntegerField()
     field_rank = models.PositiveIntegerField(_("领域内排名"), null=True)
     field_size = models.PositiveIntegerField(null=True)
     recommendation = models.CharField(_("建议"), max_length=10, choices=Recommendation.choices)
     # what produced the score and how it moves: the criteria's raw values, normalised values and
     # ±10 % ranks packed as arrays (see pack_traces); read as `reasons` and `sensitivity`
     trace = models.BinaryField(default=b"")
-    # why the recommendation: "top_share", "national_thresholds", "below_minimum:<key>", "bottom_share"
-    grounds = models.JSONField(default=list)
 
     class Meta:
         ordering = ["run", "rank", "base_id"]
@@ -174,39 +138,50 @@ class EvaluationResult(models.Model):
 #
 # A result's trace is one version byte and then, for the m criteria of its run's snapshot (in that
 # order), four little-endian arrays: values float64[m] (NaN = not reported), normalised float64[m]
-# (as the engine computed it, unrounded), rank_if_lower int32[m], rank_if_higher int32[m] — 24 m + 1
-# bytes. Packing a whole run is a few numpy copies, where JSON lists of dicts cost ~0.1 ms a result;
-# reading it back gives exactly the numbers the engine produced. The weights' shares are stored once
-# per run, as "share" in each criterion of EvaluationRun.criteria_snapshot.
+# (as the engine computed it, unrounded), rank_if_lower and rank_if_higher — uint16[m] each in
+# version 2 (cohorts up to 65,535: 20 m + 1 bytes), int32[m] in version 1 (larger cohorts, and the
+# traces written before version 2: 24 m + 1 bytes). Packing a whole run is a few numpy copies, where
+# JSON lists of dicts cost ~0.1 ms a result; reading it back gives exactly the numbers the engine
+# produced. The weights' shares are stored once per run, as "share" in each criterion of
+# EvaluationRun.criteria_snapshot.
 
-TRACE_VERSION = 1
-_F8, _I4 = np.dtype("<f8"), np.dtype("<i4")
+TRACE_VERSION = 2
+_F8 = np.dtype("<f8")
+_RANKS = {1: np.dtype("<i4"), 2: np.dtype("<u2")}  # the ranks' type by version
+_U2_MAX = int(np.iinfo(np.uint16).max)
 
 
 def pack_traces(raw: np.ndarray, norm: np.ndarray, lower: np.ndarray, higher: np.ndarray) -> list[bytes]:
-    """One trace per row of raw/norm/lower/higher (each [subject, criterion])."""
+    """One trace per row of raw/norm/lower/higher (each [subject, criterion]); 16-bit ranks when
+    every rank fits (a rank never exceeds its cohort's size)."""
     n, m = raw.shape
-    row = np.empty((n, 1 + 24 * m), dtype=np.uint8)
-    row[:, 0] = TRACE_VERSION
-    for k, (part, dtype) in enumerate(((raw, _F8), (norm, _F8))):
-        row[:, 1 + 8 * m * k : 1 + 8 * m * (k + 1)] = np.ascontiguousarray(part, dtype=dtype).view(np.uint8)
+    fits = all(part.size == 0 or (int(part.min()) >= 0 and int(part.max()) <= _U2_MAX) for part in (lower, higher))
+    version = TRACE_VERSION if fits else 1
+    ranks = _RANKS[version]
+    width = ranks.itemsize
+    row = np.empty((n, 1 + (16 + 2 * width) * m), dtype=np.uint8)
+    row[:, 0] = version
+    for k, part in enumerate((raw, norm)):
+        row[:, 1 + 8 * m * k : 1 + 8 * m * (k + 1)] = np.ascontiguousarray(part, dtype=_F8).view(np.uint8)
     for k, part in enumerate((lower, higher)):
-        start = 1 + 16 * m + 4 * m * k
-        row[:, start : start + 4 * m] = np.ascontiguousarray(part, dtype=_I4).view(np.uint8)
-    data, width = row.tobytes(), row.shape[1]
-    return [data[i * width : (i + 1) * width] for i in range(n)]
+        start = 1 + 16 * m + width * m * k
+        row[:, start : start + width * m] = np.ascontiguousarray(part, dtype=ranks).view(np.uint8)
+    data, size = row.tobytes(), row.shape[1]
+    return [data[i * size : (i + 1) * size] for i in range(n)]
 
 
 def unpack_trace(blob: Any, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """values, normalised, rank_if_lower, rank_if_higher — each of length m (empty when no trace)."""
+    """values, normalised, rank_if_lower, rank_if_higher — each of length m (empty when no trace);
+    reads both versions."""
     data = bytes(blob or b"")
     if not data:
         empty = np.empty(0)
         return empty, empty, empty.astype(np.int32), empty.astype(np.int32)
-    if data[0] != TRACE_VERSION or len(data) != 1 + 24 * m:
+    ranks = _RANKS.get(data[0])
+    if ranks is None or len(data) != 1 + (16 + 2 * ranks.itemsize) * m:
         raise ValueError(f"a trace of {len(data)} bytes (version {data[0]}) does not fit {m} criteria")
     floats = np.frombuffer(data, dtype=_F8, count=2 * m, offset=1)
-    ints = np.frombuffer(data, dtype=_I4, count=2 * m, offset=1 + 16 * m)
+    ints = np.frombuffer(data, dtype=ranks, count=2 * m, offset=1 + 16 * m)
     return floats[:m], floats[m:], ints[:m], ints[m:]
 
 

@@ -13,19 +13,15 @@ from django.views.decorators.http import require_POST
 from nesta.bases.indicators import BY_KEY
 from nesta.bases.selectors import evaluation as eval_reads
 from nesta.bases.services import evaluation as eval_services
+from nesta.core.evaluation.views import Words
 from nesta.core.generic.base import domain_errors
 from nesta.core.generic.detail import DetailPage
 from nesta.core.generic.list import ListPage
 from nesta.core.pagination import Page
 from nesta.core.permissions import can
 
-
-def reasons_rows(result: Any) -> list[dict[str, Any]]:
-    out = []
-    for r in result.reasons:
-        ind = BY_KEY.get(r["indicator"])
-        out.append({**r, "label": ind.label if ind else r["indicator"], "unit": ind.unit if ind else ""})
-    return out
+WORDS = Words(BY_KEY, _("省级基地，各项指标达到国家级门槛"))
+reasons_rows = WORDS.reasons
 
 
 class RunPage(DetailPage):
@@ -41,38 +37,7 @@ class RunPage(DetailPage):
         return run
 
     def get_extra_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
-        return {
-            "results": [
-                {"result": r, "reasons": reasons_rows(r), "grounds": grounds_text(r.grounds), "shifts": _shifts(r)}
-                for r in self.results
-            ]
-        }
-
-
-GROUNDS = {
-    "top_share": _("排名位于重点支持比例之内"),
-    "bottom_share": _("排名位于整改比例之内"),
-    "national_thresholds": _("省级基地，各项指标达到国家级门槛"),
-}
-
-
-def _label(key: str) -> Any:
-    ind = BY_KEY.get(key)
-    return ind.label if ind else key
-
-
-def grounds_text(grounds: list[str]) -> list[Any]:
-    out = []
-    for g in grounds:
-        if g.startswith("below_minimum:"):
-            out.append(_("%(i)s低于最低要求") % {"i": _label(g.split(":", 1)[1])})
-        else:
-            out.append(GROUNDS.get(g, g))
-    return out
-
-
-def _shifts(result: Any) -> list[dict[str, Any]]:
-    return [{**s, "label": _label(s["indicator"])} for s in result.sensitivity]
+        return {"results": WORDS.rows(self.results)}
 
 
 class SchemeList(ListPage):

@@ -16,6 +16,7 @@ from nesta.core.evaluation.engine import (
     competition_ranks,
     evaluate,
     normalise,
+    round_like_python,
     score_cohort,
     top_count,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "competition_ranks",
     "evaluate",
     "normalise",
+    "round_like_python",
     "score_cohort",
     "top_count",
 ]

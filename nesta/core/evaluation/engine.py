@@ -404,6 +404,24 @@ def _sensitivity(norm: np.ndarray, weights: np.ndarray, keys: Sequence[str]) -> 
     return out
 
 
+# |x × 10^places| below this: its ulp is under 2^-22, far finer than the near-half margin below
+_ROUND_EXACT_MAX = 2.0**30
+
+
+def round_like_python(values: np.ndarray, places: int) -> list[float]:
+    """[round(x, places) for x in values], on arrays: numpy's round scales by 10^places first and
+    can land on the other side of a half where Python's rounds the exact binary value; the few
+    values near a half (or too large for the margin, or not finite) go through round() itself."""
+    x = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = x * 10.0**places
+        safe = (np.abs(scaled) < _ROUND_EXACT_MAX) & (np.abs(scaled - np.floor(scaled) - 0.5) > 1e-6)
+    out = np.round(x, places).tolist()
+    for i in np.nonzero(~safe)[0].tolist():
+        out[i] = round(float(x[i]), places)
+    return out
+
+
 @functools.lru_cache(maxsize=1024)  # pure, and asked once per ruled subject with the same few arguments
 def top_count(size: int, share: float) -> int:
     """How many of `size` ranked subjects a share selects: ⌊size × share⌋, at least 1 when share > 0.

@@ -8,6 +8,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
+from nesta.core.evaluation.schemas import (
+    CriterionInFields,
+    CriterionOutFields,
+    ReasonOutFields,
+    ShiftOutFields,
+    criteria_out,
+    result_fields,
+)
 from nesta.core.inputs import BoundedInt, CleanText
 from nesta.zones.incubator_indicators import BY_KEY, DERIVED, SERVICES, TYPED
 from nesta.zones.models import (
@@ -277,14 +285,9 @@ def frozen_derived(report: IncubatorReport) -> dict[str, Any]:
 # --- evaluation --------------------------------------------------------------------------------
 
 
-class IncubatorCriterionIn(Schema):
+class IncubatorCriterionIn(CriterionInFields):
     indicator: str = Field(..., max_length=40, description="指标键（见 GET /api/v1/incubator-indicators）")
-    weight: Decimal = Field(..., gt=0, le=1000, max_digits=7, decimal_places=3)
     normalisation: Normalisation = Normalisation.MINMAX
-    higher_is_better: bool = True
-    minimum: Decimal | None = Field(None, ge=0, lt=Decimal(10) ** 15, max_digits=17, decimal_places=2)
-    national_threshold: Decimal | None = Field(None, ge=0, lt=Decimal(10) ** 15, max_digits=17, decimal_places=2)
-    cap: Decimal | None = Field(None, gt=0, le=100, max_digits=5, decimal_places=2)
 
 
 class IncubatorSchemeIn(Schema):
@@ -296,15 +299,8 @@ class IncubatorSchemeIn(Schema):
     criteria: list[IncubatorCriterionIn] = Field(..., min_length=1, max_length=40)
 
 
-class IncubatorCriterionOut(Schema):
-    indicator: str
-    label: str
-    weight: Decimal
-    normalisation: str
-    higher_is_better: bool
-    minimum: Decimal | None
-    national_threshold: Decimal | None
-    cap: Decimal | None
+class IncubatorCriterionOut(CriterionOutFields):
+    pass
 
 
 class IncubatorSchemeOut(Schema):
@@ -319,20 +315,12 @@ class IncubatorSchemeOut(Schema):
     latest_run: int | None
 
 
-class IncubatorReasonOut(Schema):
-    indicator: str
-    label: str
-    value: float | None
-    normalised: float
-    weight: float
-    contribution: float
-    missing: bool
+class IncubatorReasonOut(ReasonOutFields):
+    pass
 
 
-class IncubatorShiftOut(Schema):
-    indicator: str
-    rank_if_lower: int
-    rank_if_higher: int
+class IncubatorShiftOut(ShiftOutFields):
+    pass
 
 
 class IncubatorResultOut(Schema):
@@ -384,19 +372,7 @@ def scheme_out(scheme: IncubatorScheme, latest: int | None) -> dict[str, Any]:
         "name": scheme.name,
         "top_share": scheme.top_share,
         "bottom_share": scheme.bottom_share,
-        "criteria": [
-            {
-                "indicator": c.indicator,
-                "label": _label(c.indicator),
-                "weight": c.weight,
-                "normalisation": c.normalisation,
-                "higher_is_better": c.higher_is_better,
-                "minimum": c.minimum,
-                "national_threshold": c.national_threshold,
-                "cap": c.cap,
-            }
-            for c in scheme.criteria.all()
-        ],
+        "criteria": criteria_out(scheme.criteria.all(), _label),
         "latest_run": latest,
     }
 
@@ -411,16 +387,9 @@ def result_out(r: IncubatorResult) -> dict[str, Any]:
         "level": i.level,
         "province": i.organization.province.code,
         "zone": _ref(i.zone),
-        "score": r.score,
-        "rank": r.rank,
-        "cohort_size": r.cohort_size,
         "zone_rank": zone_rank.rank if zone_rank else None,
         "zone_size": zone_rank.size if zone_rank else None,
-        "recommendation": r.recommendation,
-        "recommendation_label": str(r.get_recommendation_display()),
-        "grounds": r.grounds,
-        "reasons": [{**x, "label": _label(x["indicator"])} for x in r.reasons],
-        "sensitivity": r.sensitivity,
+        **result_fields(r, _label),
     }
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from nesta.core.errors import NotFound
 from nesta.core.evaluation import competition_ranks
+from nesta.core.evaluation.selectors import latest_of_each_scheme
 from nesta.core.permissions import require, restrict
 from nesta.zones.models import IncubatorCriterion, IncubatorResult, IncubatorRun, IncubatorScheme
 
@@ -98,9 +99,5 @@ def _zone_ranks(run: IncubatorRun) -> dict[int, ZoneRank]:
 
 def incubator_history(*, viewer: Any, incubator_id: int) -> list[IncubatorResult]:
     """One incubator's results over the years (the latest run of each scheme), oldest first."""
-    qs = IncubatorResult.objects.filter(incubator_id=incubator_id).select_related("run__scheme")
-    qs = restrict(viewer, "incubator_evaluation.view", qs, province_field=RESULT_PROVINCE)
-    latest: dict[int, IncubatorResult] = {}
-    for r in qs.order_by("run__ran_at", "run_id"):
-        latest[r.run.scheme_id] = r
-    return sorted(latest.values(), key=lambda r: (r.run.scheme.year, r.run_id))
+    qs = IncubatorResult.objects.filter(incubator_id=incubator_id)
+    return latest_of_each_scheme(restrict(viewer, "incubator_evaluation.view", qs, province_field=RESULT_PROVINCE))

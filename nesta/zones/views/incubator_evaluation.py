@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from nesta.core import errors
+from nesta.core.evaluation.views import Words
 from nesta.core.generic.base import domain_errors
 from nesta.core.generic.detail import DetailPage
 from nesta.core.generic.list import ListPage
@@ -21,34 +22,7 @@ from nesta.zones.incubator_indicators import BY_KEY
 from nesta.zones.selectors import incubator_evaluation as reads
 from nesta.zones.services import incubator_evaluation as services
 
-GROUNDS = {
-    "top_share": _("排名位于重点支持比例之内"),
-    "bottom_share": _("排名位于整改比例之内"),
-    "national_thresholds": _("省级孵化器，各项指标达到国家级门槛"),
-}
-
-
-def _label(key: str) -> Any:
-    ind = BY_KEY.get(key)
-    return ind.label if ind else key
-
-
-def grounds_text(grounds: list[str]) -> list[Any]:
-    out = []
-    for g in grounds:
-        if g.startswith("below_minimum:"):
-            out.append(_("%(i)s低于最低要求") % {"i": _label(g.split(":", 1)[1])})
-        else:
-            out.append(GROUNDS.get(g, g))
-    return out
-
-
-def _reasons(result: Any) -> list[dict[str, Any]]:
-    out = []
-    for r in result.reasons:
-        ind = BY_KEY.get(r["indicator"])
-        out.append({**r, "label": ind.label if ind else r["indicator"], "unit": ind.unit if ind else ""})
-    return out
+WORDS = Words(BY_KEY, _("省级孵化器，各项指标达到国家级门槛"))
 
 
 class SchemeList(ListPage):
@@ -87,14 +61,4 @@ class RunPage(DetailPage):
         return run
 
     def get_extra_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
-        return {
-            "results": [
-                {
-                    "result": r,
-                    "reasons": _reasons(r),
-                    "grounds": grounds_text(r.grounds),
-                    "shifts": [{**s, "label": _label(s["indicator"])} for s in r.sensitivity],
-                }
-                for r in self.results
-            ]
-        }
+        return {"results": WORDS.rows(self.results)}
