@@ -46,13 +46,33 @@ def _pct(values: list[float], pct: int) -> float:
 
 def _timed(client, url: str, repeat: int) -> dict:
     client.get(url)  # warm: templates compiled, the URL resolver and caches as a running server has them
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         r = client.get(url)
         times.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)  # this process only: the view and template, not the database
         assert r.status_code == 200, (url, r.status_code)
-    return {"p50": _pct(times, 50), "p95": _pct(times, 95), "n": repeat}
+    return {"p50": _pct(times, 50), "p95": _pct(times, 95), "n": repeat, "cpu_p50": _pct(cpu, 50)}
+
+
+def _sql_work(client, url: str) -> float | None:
+    """PostgreSQL: the summed EXPLAIN ANALYZE execution time of the page's SELECTs (the database's
+    own work, without the round trips a loaded machine stretches); None on SQLite."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        return None
+    with CaptureQueriesContext(connection) as q:
+        client.get(url)
+    total = 0.0
+    with connection.cursor() as cur:
+        for sql in (x["sql"] for x in q.captured_queries if x["sql"].lstrip().upper().startswith("SELECT")):
+            cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+            plan = cur.fetchone()[0]
+            total += (json.loads(plan) if isinstance(plan, str) else plan)[0]["Execution Time"]
+    return round(total, 1)
 
 
 def _merge(samples: list[dict]) -> dict:
@@ -61,6 +81,7 @@ def _merge(samples: list[dict]) -> dict:
         "p50": max(s["p50"] for s in samples),
         "p95": max(s["p95"] for s in samples),
         "n": sum(s["n"] for s in samples),
+        "cpu_p50": max(s["cpu_p50"] for s in samples),
     }
 
 
@@ -374,6 +395,11 @@ def measure(args: argparse.Namespace) -> dict:
     comparison_office = _timed(client, f"/zones/comparison/?year={year}", args.repeat)
     zone_pages = _merge([_timed(anonymous, f"/zones/{pk}/", max(3, args.repeat // 5)) for pk in zones])
     base_pages = _merge([_timed(client, f"/bases/{pk}/", 3) for pk in base_ids])
+    sql = {
+        "comparison": _sql_work(anonymous, f"/zones/comparison/?year={year}"),
+        "zone": max((_sql_work(anonymous, f"/zones/{pk}/") or 0) for pk in zones),
+        "base": max((_sql_work(client, f"/bases/{pk}/") or 0) for pk in base_ids),
+    }
     from nesta.zones.selectors.private import private_shares
 
     shares = _timed_call(lambda: private_shares(year=year, zone_ids=zones), args.repeat)
@@ -394,6 +420,7 @@ def measure(args: argparse.Namespace) -> dict:
         "shares_ms": shares,
         "records_ms": records,
         "counters_rebuild_s": counters["rebuild_s"],
+        "sql_ms": sql,
         "load": os.getloadavg()[0],
     }
 
@@ -430,15 +457,26 @@ def report(results: list[dict]) -> list[str]:
         "the zone and base pages: the worst of their URLs. Baseline in the same run: the directory's zone list "
         f"`/directory/zones/`. Target: ≤ {TARGET_MS} ms. The private shares of the seven zones read the zones' "
         "counters (zones migration 0002, kept by triggers; checked equal to the records, rebuilt if a bulk load "
-        "bypassed them); beside them, the contracts' and awards' aggregates they replaced, timed alone.",
+        "bypassed them); beside them, the contracts' and awards' aggregates they replaced, timed alone. In "
+        "brackets: the page's Python CPU time p50 (view and template, without the database's), which the load "
+        "average moves far less than the wall time. PostgreSQL: the database's execution time of each page's "
+        "queries (EXPLAIN ANALYZE, summed; the zone and base pages: the worst).",
         "",
         "| backend | bookings | contracts | comparison (anonymous) | comparison (office) | zone page | base page (office) | baseline | comparison ÷ baseline (p95) | private shares (counters) | contracts + awards from the records | load |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
+        if r.get("sql_ms", {}).get("comparison") is not None:
+            q = r["sql_ms"]
+            lines.insert(
+                -2,
+                f"{r['backend']}: EXPLAIN ANALYZE execution summed — comparison {q['comparison']} ms, "
+                f"zone page {q['zone']} ms, base page {q['base']} ms.\n",
+            )
 
         def cell(key: str, r: dict = r) -> str:
-            return f"{r[key]['p50']} / {r[key]['p95']}"
+            cpu = f" ({r[key]['cpu_p50']})" if "cpu_p50" in r[key] else ""
+            return f"{r[key]['p50']} / {r[key]['p95']}{cpu}"
 
         ratio = r["comparison_ms"]["p95"] / r["baseline_ms"]["p95"] if r["baseline_ms"]["p95"] else 0
         lines.append(
