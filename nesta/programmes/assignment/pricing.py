@@ -68,13 +68,23 @@ class Pricer:
     outside: np.ndarray  # bool (n_apps, n_experts)
     inside: np.ndarray | None  # bool (n_apps, n_experts): expert in the applicant's province
     scaled: np.ndarray  # float32 (n_apps, n_experts): affinity × scale, rounded like the costs
+    dropped: np.ndarray  # bool (n_apps, n_experts): left the graph once (release), kept from then on
 
     @classmethod
     def of(cls, p: Problem, cand: Candidates, scale: int) -> "Pricer":
         outside = usable(p)
         outside[cand.apps, cand.experts] = False
         inside = p.in_province() if p.inprov_cap is not None else None
-        return cls(outside, inside, np.rint(p.affinity * np.float32(scale)))
+        return cls(outside, inside, np.rint(p.affinity * np.float32(scale)), np.zeros(p.shape, dtype=bool))
+
+    def release(self, cand: Candidates, keep: np.ndarray) -> Candidates:
+        """The candidates without the pairs not kept, which are priced again from now on. A pair
+        leaves at most once: one the pricing brings back stays (dropping columns again and again
+        can cycle — an optimum has many duals, so a priced pair need not carry flow at once)."""
+        keep = keep | self.dropped[cand.apps, cand.experts]
+        self.outside[cand.apps[~keep], cand.experts[~keep]] = True
+        self.dropped[cand.apps[~keep], cand.experts[~keep]] = True
+        return Candidates(cand.apps[keep], cand.experts[keep])
 
     def price(
         self, cand: Candidates, expert_pi: np.ndarray, app_pi: np.ndarray, inprov_pi: np.ndarray | None, per_side: int
@@ -104,7 +114,14 @@ class Pricer:
                     thr[rows] = np.where(self.inside[lo + rows], ep - ip[lo + rows, None], thr[rows])
             gain = self.scaled[lo:hi] - thr
             neg = (gain > 0) & self.outside[lo:hi]
-            count += int(neg.sum())
+            found = int(neg.sum())
+            count += found
+            if found <= per_side * (hi - lo + n_e):  # few: all of them (a superset of the best)
+                r, c = np.nonzero(neg)
+                found_a.append(r + lo)
+                found_e.append(c)
+                found_g.append(gain[r, c].astype(np.int64))
+                continue
             gain[~neg] = 0
             keep = np.zeros(neg.shape, dtype=bool)
             top_r = min(per_side, n_e)
