@@ -41,6 +41,14 @@ TRIGGERS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def empty_counters(django_db_blocker):
+    """The table has no model, so the flush after another module's transactional test leaves its
+    rows (under zone ids no longer used): start from an empty table (rolled back with the test)."""
+    with django_db_blocker.unblock(), connection.cursor() as cur:
+        cur.execute("DELETE FROM zones_zonecounter")
+
+
 def stored(year, zone, private):
     return stored_counters().get((year, zone.pk, private), (0, 0, 0, 0))
 
@@ -206,11 +214,16 @@ def test_a_firm_moving_while_its_contract_registers_waits_for_it(transactional_d
         finally:
             connection.close()
 
-    with ThreadPoolExecutor(max_workers=1) as pool, transaction.atomic():
-        registered_contract(point, seller_organization=firm, when=WHEN)
-        assert pool.submit(move_firm).result(timeout=30) == "waited"
-    assert stored(2024, sy, True) == (1, 10000000, 0, 0)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        assert pool.submit(move_firm).result(timeout=30) == "moved"
-    assert stored(2024, cc, True) == (1, 10000000, 0, 0) and stored(2024, sy, True) == (0, 0, 0, 0)
-    assert_no_drift()
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool, transaction.atomic():
+            registered_contract(point, seller_organization=firm, when=WHEN)
+            assert pool.submit(move_firm).result(timeout=30) == "waited"
+        assert stored(2024, sy, True) == (1, 10000000, 0, 0)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            assert pool.submit(move_firm).result(timeout=30) == "moved"
+        assert stored(2024, cc, True) == (1, 10000000, 0, 0) and stored(2024, sy, True) == (0, 0, 0, 0)
+        assert_no_drift()
+    finally:
+        # the table has no model: the flush after a transactional test does not empty it
+        with connection.cursor() as cur:
+            cur.execute("DELETE FROM zones_zonecounter")
