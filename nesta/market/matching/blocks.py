@@ -12,7 +12,8 @@ Invariant kept by every write: a posting lives in exactly one block, whose key i
 (a concurrent split may leave a posting in a higher block than the range says; reads select
 blocks by key ≥ the range's lowest impact, so they still find it, and deletes look further up).
 Writes run in the listing's transaction (index.apply), the blocks they touch locked in key order
-on PostgreSQL (SELECT … FOR UPDATE), so concurrent edits never lose each other's postings.
+on PostgreSQL (SELECT … FOR UPDATE), so concurrent edits never lose each other's postings; a
+delete that a concurrent split sent below a locked block starts again from a savepoint.
 """
 
 import bisect
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db import connection
+from django.db import connection, transaction
 
 T_BLOCK = "market_matchblock"
 T_POST = "market_matchposting"
@@ -163,13 +164,19 @@ def _sentinel(cur: Any, term_id: int, kind: int) -> None:
     )
 
 
-def _group(cur: Any, term_id: int, kind: int, ops: list[tuple[int, int]]) -> None:
-    """Apply (key, ±1) operations, sorted by key, to one (term, kind)'s blocks."""
+class _Moved(Exception):
+    """A posting to delete is not in the blocks this statement's snapshot showed."""
+
+
+def _group(cur: Any, term_id: int, kind: int, ops: list[tuple[int, int]], *, full: bool, strict: bool) -> None:
+    """Apply (key, ±1) operations, sorted by key, to one (term, kind)'s blocks (`full`: every
+    block from the lowest one on; `strict`: a posting to delete that is not found raises)."""
     low, high = ops[0][0], ops[-1][0]
-    loaded = _load(cur, term_id, kind, low, high if high != low else None)
+    upto = _key(IMPACT_SCALE, MAX_LISTING) if full else (high if high != low else None)
+    loaded = _load(cur, term_id, kind, low, upto)
     if not loaded or _key(*loaded[-1].hi) < high:
         _sentinel(cur, term_id, kind)
-        loaded = _load(cur, term_id, kind, low, high if high != low else None)
+        loaded = _load(cur, term_id, kind, low, upto)
     blocks = {_key(*b.hi): b for b in loaded}
     for key, sign in ops:
         his = sorted(blocks)
@@ -178,11 +185,16 @@ def _group(cur: Any, term_id: int, kind: int, ops: list[tuple[int, int]]) -> Non
             bisect.insort(b.keys, key)
             b.dirty = True
         elif not _remove(blocks, his, key):
-            # not where the range says: a split committed after this statement's snapshot moved
-            # it lower, or it is above; read every block at or above it again (a new snapshot)
-            for b in _load(cur, term_id, kind, key, _key(IMPACT_SCALE, MAX_LISTING)):
-                blocks.setdefault(_key(*b.hi), b)
-            _remove(blocks, sorted(blocks), key)  # still absent: it was never indexed
+            if not full:
+                # above the blocks read; read every block at or above it (in key order)
+                for b in _load(cur, term_id, kind, his[-1] + 1, _key(IMPACT_SCALE, MAX_LISTING)):
+                    blocks.setdefault(_key(*b.hi), b)
+                if _remove(blocks, sorted(blocks), key):
+                    continue
+            if strict:
+                # a split committed after this statement's snapshot moved it into a block the
+                # snapshot did not show, below one already locked: start again (change())
+                raise _Moved((term_id, kind))
     _store(cur, term_id, kind, [blocks[h] for h in sorted(blocks)])
 
 
@@ -240,10 +252,22 @@ def change(gone: Iterable[Posting], added: Iterable[Posting]) -> None:
             groups.setdefault((term_id, kind), []).append((key, 1 if sign > 0 else -1))
     if not groups:
         return
-    with connection.cursor() as cur:
-        for (term_id, kind), ops in sorted(groups.items()):
-            ops.sort()
-            _group(cur, term_id, kind, ops)
+    for ops in groups.values():
+        ops.sort()
+    # PostgreSQL: on a posting moved by a concurrent split, roll back to a savepoint (which
+    # releases the locks taken since) and lock that word's blocks again, all of them from the
+    # lowest, in key order — never a lower block after a higher one, so no deadlock. SQLite has
+    # one writer: nothing moves, and a posting not found was never indexed.
+    pg = connection.vendor == "postgresql"
+    full: set[tuple[int, int]] = set()
+    for attempt in range(4):
+        try:
+            with transaction.atomic(), connection.cursor() as cur:
+                for group, ops in sorted(groups.items()):
+                    _group(cur, *group, ops, full=group in full, strict=pg and attempt < 3)
+            return
+        except _Moved as moved:
+            full.add(moved.args[0])
 
 
 # --- reading ------------------------------------------------------------------------------------
