@@ -310,6 +310,9 @@ def measure(args: argparse.Namespace) -> dict:
         )
         schemes = _schemes(years, office)
     reverse("bases:detail", args=[1])  # a cold URL resolver is not what a running server pays
+    if backend == "postgresql":  # the last run's results known to the planner (else the delete plans for none)
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {EvaluationResult._meta.db_table}")
     EvaluationResult.objects.filter(run__scheme__in=schemes).delete()
     if backend == "postgresql":  # fresh bulk data has no planner statistics yet (autovacuum would add them)
         with connection.cursor() as cursor:
