@@ -87,14 +87,38 @@ def test_register_and_update_over_the_api(api_client, world, zones):
     assert call(api_client, url, {"space_m2": 5}, world["b_admin"], method="patch").status_code == 403
 
 
+def test_the_tenant_list_pages_and_filters(api_client, world, django_assert_max_num_queries):
+    a = world["a"]
+    for i in range(5):
+        TenantFactory(incubator=a, name=f"在孵企业{i}", entered_on=dt.date(2024, 1, 1))
+    TenantFactory(incubator=a, name="毕业企业", entered_on=dt.date(2020, 1, 1), graduated_on=dt.date(2023, 6, 1))
+    url = f"/api/v1/incubators/{a.pk}/tenants"
+    first = api_client.get(url, {"limit": 4}).json()
+    assert first["total"] == 6 and len(first["items"]) == 4 and first["next_cursor"]
+    rest = api_client.get(url, {"limit": 4, "cursor": first["next_cursor"]}).json()
+    assert len(rest["items"]) == 2 and rest["next_cursor"] is None
+    seen = [t["id"] for t in first["items"] + rest["items"]]
+    assert len(set(seen)) == 6 and seen == sorted(seen, reverse=True)  # newest registered first
+    assert [t["name"] for t in api_client.get(url, {"state": "graduated"}).json()["items"]] == ["毕业企业"]
+    assert api_client.get(url, {"state": "present"}).json()["total"] == 5
+    assert api_client.get(url, {"q": "企业3"}).json()["total"] == 1
+    for bad in ({"state": "gone"}, {"limit": 1000}, {"q": "a\x07"}, {"cursor": "x" * 300}):
+        r = api_client.get(url, bad)
+        assert r.status_code in (400, 422) and r.json()["code"], bad
+    with django_assert_max_num_queries(4):
+        assert api_client.get(url).status_code == 200
+    assert api_client.get("/api/v1/incubators/99999999/tenants").status_code == 404
+
+
 def test_tenants_over_the_api(api_client, world):
     a = world["a"]
     TenantFactory(incubator=a, revenue=4_200_000)
     url = f"/api/v1/incubators/{a.pk}/tenants"
     public = api_client.get(url).json()
-    assert len(public) == 1 and public[0]["revenue"] is None and public[0]["present"] is True
-    assert call(api_client, url, user=world["province"], method="get").json()[0]["revenue"] == "4200000.00"
-    assert call(api_client, url, user=world["jilin"], method="get").json()[0]["revenue"] is None
+    assert public["total"] == 1 and public["next_cursor"] is None
+    assert public["items"][0]["revenue"] is None and public["items"][0]["present"] is True
+    assert call(api_client, url, user=world["province"], method="get").json()["items"][0]["revenue"] == "4200000.00"
+    assert call(api_client, url, user=world["jilin"], method="get").json()["items"][0]["revenue"] is None
     body = {"name": "沈阳芯源微电子设备有限公司", "founded_on": "2019-05-01", "entered_on": "2020-01-10",
             "employees": 40, "revenue": "25000000", "is_private_tech": True, "field": "new-materials"}  # fmt: skip
     assert call(api_client, url, body, world["b_admin"]).status_code == 403

@@ -73,14 +73,22 @@ def update_incubator(request: HttpRequest, payload: s.IncubatorPatch, incubator_
 
 @router.get(
     "/incubators/{incubator_id}/tenants",
-    response={200: list[s.TenantOut], **READ_ERRORS},
-    summary="在孵企业（营业收入仅孵化器本身、所在省与办公室可见）",
+    response={200: s.TenantPageOut, **READ_ERRORS},
+    summary="在孵企业（新登记在前，分页；营业收入仅孵化器本身、所在省与办公室可见）",
 )
-def list_tenants(request: HttpRequest, incubator_id: int = Path(..., ge=1, le=ID_MAX)):
+def list_tenants(request: HttpRequest, query: Query[s.TenantQuery], incubator_id: int = Path(..., ge=1, le=ID_MAX)):
     viewer = api_user(request)
     incubator = reads.incubator_get(incubator_id=incubator_id)
     figures = reads.may_see_tenant_figures(viewer, incubator)
-    return [s.tenant_out(t, with_figures=figures) for t in reads.tenant_list(incubator=incubator)]
+    page = reads.tenant_page(
+        incubator_id=incubator.pk,
+        state=query.state.value if query.state else "",
+        q=query.q,
+        cursor=query.cursor,
+        limit=query.limit,
+    )
+    items = [s.tenant_out(t, with_figures=figures) for t in page.items]
+    return {"items": items, "next_cursor": page.next_cursor, "total": page.total}
 
 
 @router.post(

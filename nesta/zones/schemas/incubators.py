@@ -3,6 +3,7 @@ component per class name across the platform)."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -120,6 +121,25 @@ class TenantOut(Schema):
     graduated_on: date | None
     left_on: date | None
     present: bool
+
+
+class TenantPageOut(Schema):
+    items: list[TenantOut]
+    next_cursor: str | None
+    total: int | None
+
+
+class TenantState(StrEnum):
+    PRESENT = "present"
+    GRADUATED = "graduated"
+    LEFT = "left"
+
+
+class TenantQuery(Schema):
+    state: TenantState | None = Field(None, description="present 在孵 / graduated 已毕业 / left 已退出；不填为全部")
+    q: CleanText(60, multiline=False) = Field("", description="企业名称的一部分")
+    cursor: str | None = Field(None, max_length=200)
+    limit: int = Field(50, ge=1, le=100)
 
 
 class TenantIn(Schema):

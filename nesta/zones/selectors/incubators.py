@@ -55,14 +55,6 @@ def incubator_get(*, incubator_id: int) -> Incubator:
     return incubator
 
 
-def tenant_list(*, incubator: Incubator) -> list[Tenant]:
-    """Every tenant of the incubator, present ones first, newest entry first (one query)."""
-    qs = incubator.tenants.select_related("field", "organization")
-    return sorted(
-        qs, key=lambda t: (t.graduated_on is not None or t.left_on is not None, -t.entered_on.toordinal(), t.pk)
-    )
-
-
 TENANT_STATES = ("present", "graduated", "left")
 
 
