@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from nesta.core.errors import DomainError
 from nesta.core.lifecycle import Lifecycle, Transition
@@ -76,7 +77,7 @@ APPLICATION = Lifecycle(
             event="application.recommended",
             label=_("省级推荐"),
             verb=_("推荐"),
-            notify=_tell_applicant("application_recommended", "申请已获省级推荐：%(t)s"),
+            notify=_tell_applicant("application_recommended", gettext_noop("申请已获省级推荐：%(t)s")),
             style="primary",
             done=_("已推荐。"),
             summary="省级推荐（已提交 → 省级推荐）",
@@ -91,7 +92,7 @@ APPLICATION = Lifecycle(
             label=_("不予推荐"),
             verb=_("不予推荐"),
             needs_input=True,
-            notify=_tell_applicant("application_not_recommended", "申请未获省级推荐：%(t)s"),
+            notify=_tell_applicant("application_not_recommended", gettext_noop("申请未获省级推荐：%(t)s")),
             style="outline-danger",
             done=_("已标记为未推荐，并已通知申请人。"),
             summary="不予推荐（须说明原因）",
@@ -106,7 +107,7 @@ APPLICATION = Lifecycle(
             label=_("形式审查退回修改"),
             verb=_("退回修改"),
             needs_input=True,
-            notify=_tell_applicant("application_returned", "申请被退回修改：%(t)s"),
+            notify=_tell_applicant("application_returned", gettext_noop("申请被退回修改：%(t)s")),
             style="outline-danger",
             done=_("已退回，并已通知申请人。"),
             summary="形式审查退回修改（须列明原因）",
@@ -132,7 +133,7 @@ APPLICATION = Lifecycle(
             timestamp="decided_at",
             event="application.funded",
             label=_("立项资助"),
-            notify=_tell_applicant("application_funded", "申请已获立项资助：%(t)s"),
+            notify=_tell_applicant("application_funded", gettext_noop("申请已获立项资助：%(t)s")),
             offered=False,  # through the funding decision (services/selection), with the amount
             permission="application.decide",
         ),
@@ -143,7 +144,7 @@ APPLICATION = Lifecycle(
             timestamp="decided_at",
             event="application.not_funded",
             label=_("不予资助"),
-            notify=_tell_applicant("application_not_funded", "申请未获资助：%(t)s"),
+            notify=_tell_applicant("application_not_funded", gettext_noop("申请未获资助：%(t)s")),
             offered=False,  # through the funding decision
             permission="application.decide",
         ),
@@ -178,7 +179,7 @@ APPLICATION = Lifecycle(
             timestamp="closed_at",
             event="application.closed",
             label=_("验收通过"),
-            notify=_tell_applicant("project_closed", "项目已通过结题验收：%(t)s"),
+            notify=_tell_applicant("project_closed", gettext_noop("项目已通过结题验收：%(t)s")),
             offered=False,  # through services/projects (the acceptance record)
             permission="project.manage",
         ),
@@ -189,7 +190,7 @@ APPLICATION = Lifecycle(
             timestamp="closed_at",
             event="application.acceptance_failed",
             label=_("验收不通过"),
-            notify=_tell_applicant("project_failed", "项目结题验收未通过：%(t)s"),
+            notify=_tell_applicant("project_failed", gettext_noop("项目结题验收未通过：%(t)s")),
             offered=False,
             permission="project.manage",
         ),
@@ -199,7 +200,7 @@ APPLICATION = Lifecycle(
             target=S.IN_PROGRESS,
             event="application.extended",
             label=_("延期验收"),
-            notify=_tell_applicant("project_extended", "项目验收延期：%(t)s"),
+            notify=_tell_applicant("project_extended", gettext_noop("项目验收延期：%(t)s")),
             offered=False,
             permission="project.manage",
         ),

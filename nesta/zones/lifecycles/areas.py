@@ -16,7 +16,7 @@ the state, and saved with the step, so its audit row holds them.
 
 from typing import Any
 
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from nesta.accounts.selectors import role_holders
@@ -38,7 +38,7 @@ def _tell_filer(kind: str, title: str, body: str) -> Any:
         notify(
             user=request.created_by,
             kind=kind,
-            title=gettext_now(title) % {"z": request.zone.name[:60]},
+            title=gettext(title) % {"z": request.zone.name[:60]},
             body=getattr(request, body) or "",
             url=request.get_absolute_url(),
         )
@@ -63,8 +63,8 @@ def _tell_reviewers(kind: str, title: str, *, province: bool) -> Any:
         if province and code is None:
             return
         people = role_holders(role=Role.PROVINCE if province else Role.OFFICE, province_code=code)
-        text = gettext_now(title) % {"z": zone.name[:60]}
-        body = gettext_now("现有面积 %(c)s 平方公里，申请调整为 %(r)s 平方公里。") % {
+        text = gettext(title) % {"z": zone.name[:60]}
+        body = gettext("现有面积 %(c)s 平方公里，申请调整为 %(r)s 平方公里。") % {
             "c": request.current_area,
             "r": request.requested_area,
         }
@@ -87,7 +87,9 @@ AREA_REQUEST = Lifecycle(
             verb=_("提交"),
             style="primary",
             confirm=_("提交后由所在省科技厅出具意见，期间不能修改，确定提交吗？"),
-            notify=_tell_reviewers("area_request_to_endorse", "%(z)s 调整扩区申请待出具省级意见", province=True),
+            notify=_tell_reviewers(
+                "area_request_to_endorse", gettext_noop("%(z)s 调整扩区申请待出具省级意见"), province=True
+            ),
             done=_("申请已提交，等待省级意见，并已通知省科技厅。"),
             summary="提交申请（草稿/退回修改 → 已提交）",
             permission="area_request.file",
@@ -116,8 +118,12 @@ AREA_REQUEST = Lifecycle(
             verb=_("出具意见"),
             needs_input=True,
             notify=_both(
-                _tell_filer("area_request_endorsed", "%(z)s 调整扩区申请已出具省级意见", "province_opinion"),
-                _tell_reviewers("area_request_to_decide", "%(z)s 调整扩区申请待领导小组办公室批复", province=False),
+                _tell_filer(
+                    "area_request_endorsed", gettext_noop("%(z)s 调整扩区申请已出具省级意见"), "province_opinion"
+                ),
+                _tell_reviewers(
+                    "area_request_to_decide", gettext_noop("%(z)s 调整扩区申请待领导小组办公室批复"), province=False
+                ),
             ),
             style="primary",
             done=_("省级意见已出具，报送领导小组办公室，并已通知申请单位。"),
@@ -133,7 +139,7 @@ AREA_REQUEST = Lifecycle(
             label=_("省级退回修改"),
             verb=_("退回修改"),
             needs_input=True,
-            notify=_tell_filer("area_request_returned", "%(z)s 调整扩区申请被退回修改", "status_note"),
+            notify=_tell_filer("area_request_returned", gettext_noop("%(z)s 调整扩区申请被退回修改"), "status_note"),
             style="outline-danger",
             done=_("已退回，并已通知申请单位。"),
             summary="省级退回修改（已提交 → 退回修改；须说明原因）",
@@ -148,7 +154,7 @@ AREA_REQUEST = Lifecycle(
             label=_("办公室退回修改"),
             verb=_("退回修改"),
             needs_input=True,
-            notify=_tell_filer("area_request_returned", "%(z)s 调整扩区申请被退回修改", "status_note"),
+            notify=_tell_filer("area_request_returned", gettext_noop("%(z)s 调整扩区申请被退回修改"), "status_note"),
             style="outline-danger",
             done=_("已退回，并已通知申请单位。"),
             summary="办公室退回修改（省级已出具意见 → 退回修改；须说明原因）",
@@ -163,7 +169,7 @@ AREA_REQUEST = Lifecycle(
             label=_("批准调整扩区"),
             verb=_("批准"),
             needs_input=True,
-            notify=_tell_filer("area_request_decided", "%(z)s 调整扩区申请已批准", "decision_note"),
+            notify=_tell_filer("area_request_decided", gettext_noop("%(z)s 调整扩区申请已批准"), "decision_note"),
             style="primary",
             done=_("已批准，并已通知申请单位。"),
             summary="批准（省级已出具意见 → 已批准；须填写批准面积和批复意见）",
@@ -178,7 +184,7 @@ AREA_REQUEST = Lifecycle(
             label=_("不予批准"),
             verb=_("不予批准"),
             needs_input=True,
-            notify=_tell_filer("area_request_decided", "%(z)s 调整扩区申请未获批准", "decision_note"),
+            notify=_tell_filer("area_request_decided", gettext_noop("%(z)s 调整扩区申请未获批准"), "decision_note"),
             style="outline-danger",
             done=_("已作出不予批准的决定，并已通知申请单位。"),
             summary="不予批准（省级已出具意见 → 未批准；须填写批复意见）",
