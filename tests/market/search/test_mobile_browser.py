@@ -93,12 +93,13 @@ def test_typing_a_query_and_picking_a_facet_update_the_results_in_place(phone, l
     expect(phone.get_by_test_id("result-summary")).to_contain_text("找到 1 条信息")
     expect(phone.get_by_test_id("listing-result")).to_have_count(1)
     assert "q=" in phone.url
-    # the box searches 500 ms after typing stops: wait for that search, so that it cannot land
-    # after the facet picked below and put back the unfiltered results
+    # the box searches 500 ms after typing stops: wait for that one search (and no second one,
+    # such as an Enter), so that no late response can swap the fragment back over the opened
+    # facets or the facet picked below
     with phone.expect_response(lambda r: "/market/" in r.url and "q=" in r.url):
         phone.fill("#id_q", "")
-    phone.locator("#id_q").press("Enter")
     expect(phone.get_by_test_id("listing-result")).to_have_count(4)
+    phone.wait_for_load_state("networkidle")
     phone.get_by_test_id("facets-toggle").click()
     facets = phone.get_by_test_id("facets")
     expect(facets).to_be_visible()
