@@ -537,3 +537,27 @@ def test_ranking_equals_exhaustive_bm25_on_a_small_index(db):
     matching = [d for d in docs.values() if all(t in d.tokens.split() for t in tokens)]
     expected = sorted(matching, key=lambda d: (-engine._bm25(tokens, d.tokens, d.length, idf, avgdl), d.length, d.id))
     assert _ids("焊接 机器人", limit=50) == [d.object_id for d in expected]
+
+
+def test_documents_written_past_the_engine_are_counted_once_then_kept(db, django_assert_max_num_queries):
+    # A bulk load that skipped index_many and rebuild_stats: the first query counts the doc_type
+    # for good (no recount per query, no expiry), and later writes keep the counters exact.
+    docs = [engine.build_document(NOTE, i, text=t) for i, t in enumerate(["稀土永磁材料", "永磁电机", "焊接"], 1)]
+    SearchDocument.objects.bulk_create(docs)
+    assert _stats_rows(NOTE) == []
+    assert _ids("永磁") and _stats_rows(NOTE) == _exhaustive_rows(NOTE)
+    with django_assert_max_num_queries(2):  # the candidates, then their texts with the counters
+        assert _ids("永磁")
+    search.index(NOTE, 4, text="永磁 同步电机")
+    search.unindex(NOTE, 3)
+    assert _stats_rows(NOTE) == _exhaustive_rows(NOTE)
+    n, avgdl, idf = engine.collection_stats(NOTE, ["永磁"])
+    assert n == 3 and idf["永磁"] == pytest.approx(engine._idf_of(3, 3))
+
+
+def test_statistics_of_a_doc_type_without_documents(db):
+    assert engine.collection_stats("nothing_here", ["永磁"]) == (
+        0.0,
+        0.0,
+        {"永磁": pytest.approx(engine._idf_of(0, 0))},
+    )

@@ -2,7 +2,6 @@
 
 import math
 import re
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -78,7 +77,6 @@ def index(doc_type: str, object_id: int, **kwargs) -> None:
 def index_many(docs: Iterable[SearchDocument], batch_size: int = 2000) -> int:
     """Bulk-index prebuilt documents (demo data, re-indexing); replaces existing ones."""
     docs = list(docs)
-    _clear_stats()
     with transaction.atomic():
         by_type: dict[str, list[int]] = {}
         for d in docs:
@@ -98,7 +96,6 @@ def unindex(doc_type: str, object_id: int) -> None:
 
 
 def unindex_many(doc_type: str, object_ids: Sequence[int]) -> None:
-    _clear_stats()
     with transaction.atomic():
         delta = _Delta()
         _delete(doc_type, list(object_ids), delta)
@@ -126,7 +123,8 @@ def _delete(doc_type: str, object_ids: list[int], delta: "_Delta") -> None:
 # over the doc_type's filter token), so they are kept as counters in STATS_TABLE instead, changed
 # in the same transaction as the documents: index_many / unindex_many above, and any ORM delete
 # of documents (the post_delete receiver below). Bulk loads that write documents directly call
-# rebuild_stats() once after. A query reads them in one primary-key lookup.
+# rebuild_stats() once after. A query reads them in one primary-key lookup; nothing is ever
+# recounted inside a query (a doc_type found without counters is counted once, for good).
 STATS_TABLE = "core_search_stats"
 TERM_MAX = 200  # the column's width; longer words are counted under their first 200 characters
 
@@ -179,6 +177,10 @@ def rebuild_stats(doc_type: str | None = None, *, chunk: int = 20_000) -> int:
     done, last = 0, 0
     type_sql = " AND doc_type = %s" if doc_type else ""
     with transaction.atomic(), connection.cursor() as cur:
+        if _is_postgres():
+            # Writers' upserts wait until the recount commits (SQLite has one writer anyway), so
+            # a document written meanwhile is counted once: by the recount or by its own delta.
+            cur.execute(f"LOCK TABLE {STATS_TABLE} IN SHARE ROW EXCLUSIVE MODE")
         while True:
             cur.execute(
                 f"SELECT id, doc_type, tokens, length FROM core_searchdocument WHERE id > %s{type_sql} "
@@ -206,27 +208,23 @@ def rebuild_stats(doc_type: str | None = None, *, chunk: int = 20_000) -> int:
                 f"INSERT INTO {STATS_TABLE} (doc_type, term, documents, length) VALUES (%s, %s, %s, %s)",
                 out[i : i + 5000],
             )
-    _clear_stats()
     return done
 
 
 def collection_stats(doc_type: str, tokens: Sequence[str]) -> tuple[float, float, dict[str, float]]:
     """(document count, mean length, {word: idf}) of doc_type, from the maintained counters in
-    one query; from counting queries (cached STATS_TTL seconds) when the doc_type has none."""
+    one query (counted once first when the doc_type has none, see _repaired)."""
     terms = {t: t[:TERM_MAX] for t in tokens}
     wanted = sorted(set(terms.values()) | {""})
     marks = ", ".join(["%s"] * len(wanted))
+    sql = f"SELECT term, documents, length FROM {STATS_TABLE} WHERE doc_type = %s AND term IN ({marks})"
     with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT term, documents, length FROM {STATS_TABLE} WHERE doc_type = %s AND term IN ({marks})",
-            [doc_type, *wanted],
-        )
+        cur.execute(sql, [doc_type, *wanted])
         found = {term: (n, total) for term, n, total in cur.fetchall()}
-        n_docs, total = found.get("", (0, 0))
-        if n_docs <= 0:
-            return _counted_stats(cur, doc_type, tokens)
-    df = {t: float(found.get(key, (0, 0))[0]) for t, key in terms.items()}
-    return float(n_docs), total / n_docs, {t: _idf_of(df[t], n_docs) for t in tokens}
+        if found.get("", (0, 0))[0] <= 0 and _repaired(doc_type):
+            cur.execute(sql, [doc_type, *wanted])
+            found = {term: (n, total) for term, n, total in cur.fetchall()}
+    return _stats_of(found, tokens, terms)
 
 
 def texts_and_stats(
@@ -250,29 +248,34 @@ def texts_and_stats(
         fetched = cur.fetchall()
         docs = [tuple(r[1 : 2 + width]) for r in fetched if r[0] == 0]
         found = {r[-3]: (r[-2], r[-1]) for r in fetched if r[0] == 1}
-        n_docs, total = found.get("", (0, 0))
-        if n_docs <= 0:
-            return docs, _counted_stats(cur, doc_type, tokens)
+    if found.get("", (0, 0))[0] <= 0 and docs and _repaired(doc_type):
+        return docs, collection_stats(doc_type, tokens)
+    return docs, _stats_of(found, tokens, terms)
+
+
+def _stats_of(
+    found: dict[str, tuple[int, int]], tokens: Sequence[str], terms: dict[str, str]
+) -> tuple[float, float, dict[str, float]]:
+    n_docs, total = found.get("", (0, 0))
+    n_docs = max(n_docs, 0)
     df = {t: float(found.get(key, (0, 0))[0]) for t, key in terms.items()}
-    return docs, (float(n_docs), total / n_docs, {t: _idf_of(df[t], n_docs) for t in tokens})
+    return float(n_docs), (total / n_docs if n_docs else 0.0), {t: _idf_of(df[t], n_docs) for t in tokens}
+
+
+def _repaired(doc_type: str) -> bool:
+    """A doc_type with documents but no counters (documents bulk-written past index_many without
+    rebuild_stats): count it now, once and for good, rather than per query. True when it did."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1 FROM core_searchdocument WHERE doc_type = %s LIMIT 1", [doc_type])
+        if cur.fetchone() is None:
+            return False
+    rebuild_stats(doc_type)
+    return True
 
 
 def _idf_of(df: float, n_docs: float) -> float:
     df = min(max(df, 0.0), n_docs)
     return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
-
-
-def _counted_stats(cur, doc_type: str, tokens: Sequence[str]) -> tuple[float, float, dict[str, float]]:
-    db = connection.settings_dict["NAME"]
-    n_docs = _cached(
-        (db, doc_type, "n"),
-        lambda: _scalar(cur, "SELECT count(*) FROM core_searchdocument WHERE doc_type = %s", [doc_type]),
-    )
-    avgdl = _cached(
-        (db, doc_type, "avgdl"),
-        lambda: _scalar(cur, "SELECT avg(length) FROM core_searchdocument WHERE doc_type = %s", [doc_type]),
-    )
-    return n_docs, avgdl, {t: _idf(cur, doc_type, t, n_docs) for t in tokens}
 
 
 def _is_postgres() -> bool:
@@ -321,52 +324,13 @@ def _filters(doc_type: str, province: str, city: str, kind: str, field_code: str
 # Pages are cut from the concatenated blocks, so paging is stable and never repeats or skips a
 # row; while a query matches at most RANK_BLOCK rows the order is exactly BM25's.
 RANK_BLOCK = 200
-STATS_TTL = 60.0
 K1, B = 1.2, 0.75
-_stats: dict[tuple, tuple[float, float]] = {}
-
-
-def _clear_stats() -> None:
-    _stats.clear()
-
-
-def _cached(key: tuple, compute) -> float:
-    now = time.monotonic()
-    hit = _stats.get(key)
-    if hit is not None and hit[1] > now:
-        return hit[0]
-    value = float(compute())
-    _stats[key] = (value, now + STATS_TTL)
-    return value
 
 
 def _scalar(cur, sql: str, params: list) -> float:
     cur.execute(sql, params)
     row = cur.fetchone()
     return (row[0] or 0) if row else 0
-
-
-def _idf(cur, doc_type: str, token: str, n_docs: float) -> float:
-    db = connection.settings_dict["NAME"]
-    if _is_postgres():
-        df = _cached(
-            (db, doc_type, "df", token),
-            lambda: _scalar(
-                cur,
-                "SELECT count(*) FROM core_searchdocument WHERE tsv @@ to_tsquery('simple', %s)",
-                [_tsquery([token], _filter_tokens(doc_type, "", "", "", []))],
-            ),
-        )
-    else:
-        df = _cached(
-            (db, doc_type, "df", token),
-            lambda: _scalar(
-                cur,
-                f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
-                [_fts_match([token], _filter_tokens(doc_type, "", "", "", []))],
-            ),
-        )
-    return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
 
 
 def _bm25(tokens: list[str], doc_tokens: str, length: int, idf: dict[str, float], avgdl: float) -> float:
