@@ -37,10 +37,38 @@ def _scores(affinity: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.where(mask, affinity, np.float32(-1.0)).astype(np.float32, copy=False)
 
 
-def _top_rows(score: np.ndarray, n: int) -> np.ndarray:
-    """Column indices of each row's n best scores (unordered)."""
-    n = min(n, score.shape[1])
-    return np.argpartition(score, score.shape[1] - n, axis=1)[:, score.shape[1] - n :]
+def top_rows(score: np.ndarray, n: int) -> np.ndarray:
+    """Column indices of each row's n best scores, best first, ties to the lower column — what
+    `np.argsort(-score, axis=1, kind="stable")[:, :n]` gives, at ≈ 1/6 of argpartition's time on
+    the benchmark's matrices: the n-th best of the maxima of column groups is a lower bound of the
+    row's n-th best (n groups hold a value at least as high), so one comparison pass leaves a few
+    entries a row to sort instead of the whole row."""
+    rows, cols = score.shape
+    n = max(min(n, cols), 0)
+    if n == 0 or rows == 0:
+        return np.zeros((rows, n), dtype=np.int64)
+    r, c = np.nonzero(score >= row_bound(score, n)[:, None])  # row-major: by row, then column
+    order = np.lexsort((-score[r, c], r))  # stable: equal scores keep the column order
+    r, c = r[order], c[order]
+    starts = np.searchsorted(r, np.arange(rows))
+    return c[starts[:, None] + np.arange(n)[None, :]].astype(np.int64, copy=False)
+
+
+def row_bound(score: np.ndarray, n: int) -> np.ndarray:
+    """Per row, a value at most its n-th best: the n-th best of the maxima of ≈ 4n column groups
+    (n groups hold a value at least that high). −inf where the row has n columns or fewer."""
+    rows, cols = score.shape
+    if n <= 0 or cols <= n:
+        return np.full(rows, -np.inf, dtype=np.float32)
+    size = max(1, cols // (4 * n))
+    groups = cols // size
+    if score.flags.c_contiguous:
+        maxima = score[:, : groups * size].reshape(rows, groups, size).max(axis=2)
+    else:  # a transposed view: reduce along its rows without copying it
+        maxima = score.T[: groups * size].reshape(groups, size, rows).max(axis=1).T
+    if groups * size < cols:
+        maxima = np.concatenate([maxima, score[:, groups * size :].max(axis=1, keepdims=True)], axis=1)
+    return np.partition(maxima, maxima.shape[1] - n, axis=1)[:, maxima.shape[1] - n]
 
 
 def _pairs(pick: np.ndarray) -> Candidates:
@@ -55,12 +83,17 @@ def candidates(p: Problem, per_app: int | None) -> Candidates:
         return _pairs(ok)
     score = _scores(p.affinity, ok)
     pick = np.zeros((n_a, n_e), dtype=bool)
-    pick[np.arange(n_a)[:, None], _top_rows(score, per_app)] = True
+    pick[np.arange(n_a)[:, None], top_rows(score, per_app)] = True
     # each expert's best applications: enough to use their whole capacity several times over
     per_expert = int(min(n_a, max(2 * int(p.capacity.max(initial=0)), per_app // 2, 1)))
-    if per_expert < n_a:
-        top_e = _top_rows(np.ascontiguousarray(score.T), per_expert)  # rows: experts (faster than axis 0)
-        pick[top_e, np.arange(n_e)[:, None]] = True
+    if per_expert < n_a:  # each column's best, found like top_rows's without transposing the matrix
+        r, c = np.nonzero(score >= row_bound(score.T, per_expert)[None, :])
+        order = np.lexsort((r, -score[r, c], c))  # by column, best first, ties to the lower row
+        c = c[order]
+        first = np.r_[True, c[1:] != c[:-1]]
+        idx = np.arange(len(c))
+        rank = idx - np.maximum.accumulate(np.where(first, idx, 0))
+        pick[r[order][rank < per_expert], c[rank < per_expert]] = True
     else:
         pick[:] = True
     pick &= ok
@@ -69,47 +102,50 @@ def candidates(p: Problem, per_app: int | None) -> Candidates:
 
 def grow(p: Problem, cand: Candidates, short: np.ndarray, room: np.ndarray, per_app: int) -> Candidates:
     """The candidates with more pairs where a flow fell short. `short`: indices of applications
-    a maximum flow left short; `room`: each expert's seats left after it."""
+    a maximum flow left short; `room`: each expert's seats left after it. Every pair added is on
+    a short application's row, so the masks are built for those rows only."""
     n_a, n_e = p.shape
-    ok = usable(p)
-    have = np.zeros((n_a, n_e), dtype=bool)
-    have[cand.apps, cand.experts] = True
-    new = ok & ~have
-    pick = np.zeros((n_a, n_e), dtype=bool)
+    if not len(short):
+        return cand
+    row_of = np.full(n_a, -1, dtype=np.int64)
+    row_of[short] = np.arange(len(short))
+    new = p.eligible[short] & (p.capacity > 0)[None, :]  # usable pairs of the short rows …
+    mine = row_of[cand.apps] >= 0
+    new[row_of[cand.apps[mine]], cand.experts[mine]] = False  # … not in the graph yet
+    pick = np.zeros((len(short), n_e), dtype=bool)
     spare = np.nonzero(room > 0)[0]
-    if len(spare) and len(short):
+    if len(spare):
         # each expert with room offered to the short applications that suit them best (several
         # per seat): the short ones all rank the same few experts first otherwise
         want = np.minimum(ROOM_OFFERS * room[spare], len(short))
-        score = _scores(p.affinity[np.ix_(short, spare)], new[np.ix_(short, spare)]).T  # (spare, short)
-        order = np.argsort(-score, axis=1, kind="stable")[:, : int(want.max())]
+        score = np.ascontiguousarray(_scores(p.affinity[np.ix_(short, spare)], new[:, spare]).T)  # (spare, short)
+        order = top_rows(score, int(want.max()))
         keep = np.arange(order.shape[1])[None, :] < want[:, None]
         rows, cols = np.nonzero(keep)
-        pick[short[order[rows, cols]], spare[rows]] = True
-    if len(short):
-        rows = short[:, None]
-        score = _scores(p.affinity[short], new[short])  # (short, experts)
-        _mark(pick, rows, score, per_app)  # its next best, room or not (a reroute may free them)
-        score = np.where((room > 0)[None, :], score, np.float32(-1.0))
-        _mark(pick, rows, score, per_app)  # its best with room
-        if p.inprov_cap is not None:
-            outside = np.where(p.in_province()[short], np.float32(-1.0), score)
-            _mark(pick, rows, outside, per_app)  # … from outside its province
-        if p.one_per_org:
-            _mark_per_group(pick, short, score, p.expert_org, per_app)  # … the best of each organisation
+        pick[order[rows, cols], spare[rows]] = True
+    score = _scores(p.affinity[short], new)  # (short, experts)
+    _mark(pick, score, per_app)  # its next best, room or not (a reroute may free them)
+    score = np.where((room > 0)[None, :], score, np.float32(-1.0))
+    _mark(pick, score, per_app)  # its best with room
+    if p.inprov_cap is not None:
+        ep = p.expert_province
+        inside = (ep[None, :] >= 0) & (ep[None, :] == p.app_province[short][:, None])
+        _mark(pick, np.where(inside, np.float32(-1.0), score), per_app)  # … from outside its province
+    if p.one_per_org:
+        _mark_per_group(pick, score, p.expert_org, per_app)  # … the best of each organisation
     pick &= new
-    added = _pairs(pick)
-    return Candidates(np.concatenate([cand.apps, added.apps]), np.concatenate([cand.experts, added.experts]))
+    r, ej = np.nonzero(pick)
+    return Candidates(np.concatenate([cand.apps, short[r].astype(np.int64)]), np.concatenate([cand.experts, ej]))
 
 
-def _mark(pick: np.ndarray, rows: np.ndarray, score: np.ndarray, n: int) -> None:
+def _mark(pick: np.ndarray, score: np.ndarray, n: int) -> None:
     """Mark each row's n best columns of non-negative score."""
-    top = _top_rows(score, n)
+    top = top_rows(score, n)
     ok = np.take_along_axis(score, top, axis=1) >= 0
-    pick[np.broadcast_to(rows, top.shape)[ok], top[ok]] = True
+    pick[np.broadcast_to(np.arange(len(score))[:, None], top.shape)[ok], top[ok]] = True
 
 
-def _mark_per_group(pick: np.ndarray, short: np.ndarray, score: np.ndarray, expert_org: np.ndarray, n: int) -> None:
+def _mark_per_group(pick: np.ndarray, score: np.ndarray, expert_org: np.ndarray, n: int) -> None:
     """Mark, per row, the best expert of each of its n best organisations (an expert without one
     is an organisation alone); ties may mark two of one organisation, which costs an arc only."""
     n_e = score.shape[1]
@@ -118,14 +154,16 @@ def _mark_per_group(pick: np.ndarray, short: np.ndarray, score: np.ndarray, expe
     starts = np.concatenate([[0], np.nonzero(np.diff(key[order]))[0] + 1])
     sizes = np.diff(np.append(starts, n_e))
     by_group = score[:, order]
-    best = np.maximum.reduceat(by_group, starts, axis=1)  # (short, groups)
-    chosen = np.zeros(best.shape, dtype=bool)
-    top = _top_rows(best, n)
-    chosen[np.arange(len(short))[:, None], top] = True
-    chosen &= best >= 0
-    hit = chosen.repeat(sizes, axis=1) & (by_group == best.repeat(sizes, axis=1))
-    r, c = np.nonzero(hit)
-    pick[short[r], order[c]] = True
+    best = np.maximum.reduceat(by_group, starts, axis=1)  # (rows, groups)
+    top = top_rows(best, n)
+    r = np.broadcast_to(np.arange(len(score))[:, None], top.shape)[np.take_along_axis(best, top, axis=1) >= 0]
+    g = top[np.take_along_axis(best, top, axis=1) >= 0]
+    # the members of each chosen (row, organisation), then those at the organisation's best
+    lens = sizes[g]
+    rr, gg = np.repeat(r, lens), np.repeat(g, lens)
+    cols = np.repeat(starts[g], lens) + np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens)
+    hit = by_group[rr, cols] == best[rr, gg]
+    pick[rr[hit], order[cols[hit]]] = True
 
 
 def grow_for_min_loads(p: Problem, cand: Candidates, per_expert: int) -> Candidates:
@@ -138,7 +176,7 @@ def grow_for_min_loads(p: Problem, cand: Candidates, per_expert: int) -> Candida
     have[cand.apps, cand.experts] = True
     new = usable(p)[:, experts] & ~have[:, experts]
     score = _scores(p.affinity[:, experts], new).T  # (experts, apps)
-    top = _top_rows(score, per_expert)
+    top = top_rows(score, per_expert)
     pick = np.zeros((len(experts), n_a), dtype=bool)
     pick[np.arange(len(experts))[:, None], top] = True
     pick &= new.T

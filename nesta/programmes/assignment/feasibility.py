@@ -25,10 +25,15 @@ def _listed(idx: np.ndarray, counts: np.ndarray, need: np.ndarray) -> list[dict[
 
 def static_reasons(p: Problem) -> list[dict[str, Any]]:
     reasons: list[dict[str, Any]] = []
-    usable = p.eligible & (p.capacity > 0)[None, :]
     demand = int(p.need.sum())
-
-    count = usable.sum(axis=1)
+    # counted from the few excluded pairs (conflicts, seats held) among the experts with room,
+    # not from dense masks: a call's matrix is almost all eligible
+    n_apps, n_experts = p.shape
+    room = p.capacity > 0
+    mi, mj = np.nonzero(~p.eligible)
+    on = room[mj]
+    mi, mj = mi[on], mj[on]
+    count = int(room.sum()) - np.bincount(mi, minlength=n_apps)
     short = np.nonzero(count < p.need)[0]
     if len(short):
         reasons.append(
@@ -40,7 +45,7 @@ def static_reasons(p: Problem) -> list[dict[str, Any]]:
             }
         )
     if p.one_per_org:
-        orgs = _distinct_groups(usable, p.expert_org)
+        orgs = _distinct_groups(n_apps, room, mi, mj, p.expert_org)
         bad = np.nonzero((orgs < p.need) & (count >= p.need))[0]
         if len(bad):
             reasons.append(
@@ -52,7 +57,13 @@ def static_reasons(p: Problem) -> list[dict[str, Any]]:
                 }
             )
     if p.inprov_cap is not None:
-        outside = (usable & ~p.in_province()).sum(axis=1)
+        ep = p.expert_province
+        prov = np.bincount(
+            ep[room & (ep >= 0)], minlength=int(max(ep.max(initial=-1), p.app_province.max(initial=-1))) + 1
+        )
+        inside_pair = (ep[mj] >= 0) & (ep[mj] == p.app_province[mi])
+        in_prov = np.where(p.app_province >= 0, prov[np.maximum(p.app_province, 0)], 0)
+        outside = int(room.sum()) - in_prov - np.bincount(mi[~inside_pair], minlength=n_apps)
         required = np.maximum(p.need - np.maximum(p.inprov_cap, 0), 0)
         bad = np.nonzero((outside < required) & (count >= p.need))[0]
         if len(bad):
@@ -84,7 +95,7 @@ def static_reasons(p: Problem) -> list[dict[str, Any]]:
                 "demand": demand,
             }
         )
-    reach = usable.sum(axis=0)
+    reach = np.where(room, n_apps - np.bincount(mj, minlength=n_experts), 0)
     bad_e = np.nonzero(p.min_load > np.minimum(p.capacity, reach))[0]
     if len(bad_e):
         reasons.append(
@@ -101,16 +112,23 @@ def static_reasons(p: Problem) -> list[dict[str, Any]]:
     return reasons
 
 
-def _distinct_groups(usable: np.ndarray, expert_org: np.ndarray) -> np.ndarray:
+def _distinct_groups(
+    n_apps: int, room: np.ndarray, mi: np.ndarray, mj: np.ndarray, expert_org: np.ndarray
+) -> np.ndarray:
     """Per application, how many organisations its usable experts come from (no organisation:
-    each such expert counts alone)."""
-    n_apps, n_experts = usable.shape
-    if n_experts == 0:
-        return np.zeros(n_apps, dtype=np.int64)
+    each such expert counts alone): every organisation with room, less those whose experts with
+    room are all excluded for it (mi, mj: the excluded pairs among the experts with room)."""
+    n_experts = len(room)
     key = np.where(expert_org >= 0, expert_org.astype(np.int64), -1 - np.arange(n_experts, dtype=np.int64))
-    order = np.argsort(key, kind="stable")
-    starts = np.concatenate([[0], np.nonzero(np.diff(key[order]))[0] + 1])
-    return np.logical_or.reduceat(usable[:, order], starts, axis=1).sum(axis=1)
+    _, group = np.unique(key, return_inverse=True)
+    size = np.bincount(group[room], minlength=int(group.max(initial=-1)) + 1)
+    total = int((size > 0).sum())
+    if not len(mi):
+        return np.full(n_apps, total, dtype=np.int64)
+    pair = mi.astype(np.int64) * len(size) + group[mj]
+    keys, excluded = np.unique(pair, return_counts=True)
+    gone = keys[excluded == size[keys % len(size)]] // len(size)
+    return total - np.bincount(gone, minlength=n_apps)
 
 
 def competing_reasons(short: dict[int, int], need: np.ndarray) -> list[dict[str, Any]]:

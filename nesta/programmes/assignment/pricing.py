@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nesta.programmes.assignment.candidates import Candidates, usable
+from nesta.programmes.assignment.candidates import Candidates, row_bound, usable
 from nesta.programmes.assignment.problem import Problem
 
 BLOCK = 256  # application rows per block of the dense pricing pass
@@ -69,6 +69,7 @@ class Pricer:
     inside: np.ndarray | None  # bool (n_apps, n_experts): expert in the applicant's province
     scaled: np.ndarray  # float32 (n_apps, n_experts): affinity × scale, rounded like the costs
     dropped: np.ndarray  # bool (n_apps, n_experts): left the graph once (release), kept from then on
+    gain: np.ndarray | None = None  # float32 (n_apps, n_experts): the last round's gains (a buffer)
 
     @classmethod
     def of(cls, p: Problem, cand: Candidates, scale: int) -> "Pricer":
@@ -91,55 +92,20 @@ class Pricer:
     ) -> tuple[Candidates, int]:
         """The candidates with each application's and each expert's `per_side` most negative
         reduced-cost pairs added; and how many pairs outside the graph have a negative one."""
-        # reduced cost −scaled + π(j) − π(head) < 0  ⇔  gain = scaled − (π(j) − π(head)) > 0; in
-        # row blocks (the temporaries stay in cache), each block keeping only its rows' and its
-        # columns' per_side best — a superset of what the whole matrix's selection needs
-        ep = expert_pi.astype(np.float32)[None, :]
-        ap = app_pi.astype(np.float32)
-        none = np.iinfo(np.int64).min
-        use_inside = self.inside is not None and inprov_pi is not None
-        ip = inprov_pi.astype(np.float32) if inprov_pi is not None else ap
-        found_a: list[np.ndarray] = []
-        found_e: list[np.ndarray] = []
-        found_g: list[np.ndarray] = []
-        count = 0
-        n_a, n_e = self.scaled.shape
-        for lo in range(0, n_a, BLOCK):
-            hi = min(lo + BLOCK, n_a)
-            thr = ep - ap[lo:hi, None]
-            if use_inside:
-                assert self.inside is not None and inprov_pi is not None
-                rows = np.nonzero(inprov_pi[lo:hi] != none)[0]
-                if len(rows):
-                    thr[rows] = np.where(self.inside[lo + rows], ep - ip[lo + rows, None], thr[rows])
-            gain = self.scaled[lo:hi] - thr
-            neg = (gain > 0) & self.outside[lo:hi]
-            found = int(neg.sum())
-            count += found
-            if found <= per_side * (hi - lo + n_e):  # few: all of them (a superset of the best)
-                r, c = np.nonzero(neg)
-                found_a.append(r + lo)
-                found_e.append(c)
-                found_g.append(gain[r, c].astype(np.int64))
-                continue
-            gain[~neg] = 0
-            keep = np.zeros(neg.shape, dtype=bool)
-            top_r = min(per_side, n_e)
-            keep[np.arange(hi - lo)[:, None], np.argpartition(gain, n_e - top_r, axis=1)[:, n_e - top_r :]] = True
-            top_c = min(per_side, hi - lo)
-            keep[np.argpartition(gain, hi - lo - top_c, axis=0)[hi - lo - top_c :, :], np.arange(n_e)[None, :]] = True
-            keep &= neg
-            r, c = np.nonzero(keep)
-            found_a.append(r + lo)
-            found_e.append(c)
-            found_g.append(gain[r, c].astype(np.int64))
+        # reduced cost −scaled + π(j) − π(head) < 0  ⇔  gain = scaled − π(j) + π(head) > 0
+        gain = self._gains(expert_pi, app_pi, inprov_pi)
+        count = int(np.count_nonzero(gain > 0))
         if not count:
             return cand, 0
-        ai, ej, gain_all = np.concatenate(found_a), np.concatenate(found_e), np.concatenate(found_g)
+        # a superset of each row's and each column's per_side best in one comparison pass (the
+        # bounds: the per_side-th best of group maxima), then the exact selection on that
+        rows, cols = row_bound(gain, per_side)[:, None], row_bound(gain.T, per_side)[None, :]
+        ai, ej = np.nonzero(((gain >= rows) | (gain >= cols)) & (gain > 0))
+        gain_all = gain[ai, ej].astype(np.int64)
         span = int(gain_all.max()) + 1
         chosen = np.zeros(len(ai), dtype=bool)
         for group in (ai, ej):  # each application's and each expert's per_side most negative
-            order = np.argsort(group.astype(np.int64) * span + (span - 1 - gain_all))  # by group, best first
+            order = np.argsort(group.astype(np.int64) * span + (span - 1 - gain_all), kind="stable")  # best first
             g = group[order]
             starts = np.r_[True, g[1:] != g[:-1]]
             idx = np.arange(len(g))
@@ -148,3 +114,29 @@ class Pricer:
         ai, ej = ai[chosen].astype(np.int64), ej[chosen].astype(np.int64)
         self.outside[ai, ej] = False
         return Candidates(np.concatenate([cand.apps, ai]), np.concatenate([cand.experts, ej])), count
+
+    def _gains(self, expert_pi: np.ndarray, app_pi: np.ndarray, inprov_pi: np.ndarray | None) -> np.ndarray:
+        """float32 (n_apps, n_experts): each outside pair's gain, −1 for the pairs in the graph or
+        not eligible; computed in row blocks so the temporaries stay in cache."""
+        n_a, n_e = self.scaled.shape
+        ep = expert_pi.astype(np.float32)[None, :]
+        ap = app_pi.astype(np.float32)
+        none = np.iinfo(np.int64).min
+        use_inside = self.inside is not None and inprov_pi is not None
+        ip = inprov_pi.astype(np.float32) if inprov_pi is not None else ap
+        if self.gain is None:  # one buffer for every round: a fresh 4-byte matrix costs its page faults
+            self.gain = np.empty((n_a, n_e), dtype=np.float32)
+        gain = self.gain
+        for lo in range(0, n_a, BLOCK):
+            hi = min(lo + BLOCK, n_a)
+            out = gain[lo:hi]
+            np.subtract(self.scaled[lo:hi], ep, out=out)
+            out += ap[lo:hi, None]
+            if use_inside:
+                assert self.inside is not None and inprov_pi is not None
+                rows = np.nonzero(inprov_pi[lo:hi] != none)[0]
+                if len(rows):  # an in-province expert enters through the in-province node
+                    shift = (ip[lo + rows] - ap[lo + rows])[:, None]
+                    out[rows] += np.where(self.inside[lo + rows], shift, np.float32(0))
+            out[~self.outside[lo:hi]] = -1
+        return gain
