@@ -374,7 +374,7 @@ def generate(n: int, seed: int, *, progress: Callable[[str], None] = say) -> flo
     from django.db import connection, transaction
 
     from nesta.core.models import SearchDocument
-    from nesta.core.search import engine
+    from nesta.core.search import engine, postings
     from nesta.market.models import PUBLIC_STATUSES, Listing
     from nesta.market.services.indexing import DOC_TYPE, listing_search_document
 
@@ -416,6 +416,7 @@ def generate(n: int, seed: int, *, progress: Callable[[str], None] = say) -> flo
         restore_text_index(connection)
         progress(f"counting the search statistics ({time.monotonic() - started:.0f}s)")
         engine.rebuild_stats(DOC_TYPE)  # the documents were written past index_many
+        postings.rebuild(DOC_TYPE)  # and so were their posting lists (PostgreSQL)
         load_session(connection, False)
     return time.monotonic() - started
 

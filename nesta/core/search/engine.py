@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.db.models.signals import post_delete
 
 from nesta.core.models import SearchDocument
+from nesta.core.search import postings
 from nesta.core.search.segment import index_tokens, query_tokens
 
 FTS_TABLE = "core_search_fts"
@@ -88,6 +89,7 @@ def index_many(docs: Iterable[SearchDocument], batch_size: int = 2000) -> int:
         for d in docs:
             delta.add(d.doc_type, d.tokens, d.length, 1)
         delta.save()
+        postings.add([(d.doc_type, d.pk, d.tokens) for d in docs])  # PostgreSQL returns the new ids
     return len(docs)
 
 
@@ -109,12 +111,13 @@ def _delete(doc_type: str, object_ids: list[int], delta: "_Delta") -> None:
             chunk = object_ids[i : i + 900]
             marks = ", ".join(["%s"] * len(chunk))
             where = f"doc_type = %s AND object_id IN ({marks})"
-            cur.execute(f"SELECT tokens, length FROM core_searchdocument WHERE {where}", [doc_type, *chunk])
+            cur.execute(f"SELECT id, tokens, length FROM core_searchdocument WHERE {where}", [doc_type, *chunk])
             rows = cur.fetchall()
             if rows:
-                for tokens, length in rows:
+                for _pk, tokens, length in rows:
                     delta.add(doc_type, tokens, length, -1)
                 cur.execute(f"DELETE FROM core_searchdocument WHERE {where}", [doc_type, *chunk])
+                postings.remove(doc_type, [(pk, tokens) for pk, tokens, _n in rows])
 
 
 # --- statistics ------------------------------------------------------------------------------
@@ -164,6 +167,7 @@ def _on_delete(sender, instance: SearchDocument, **kwargs) -> None:
     delta = _Delta()
     delta.add(instance.doc_type, instance.tokens, instance.length, -1)
     delta.save()
+    postings.remove(instance.doc_type, [(instance.pk, instance.tokens)])
 
 
 post_delete.connect(_on_delete, sender=SearchDocument, dispatch_uid="core_search_stats")
@@ -455,6 +459,7 @@ SQLITE_SCHEMA = [
 ]
 
 POSTGRES_SCHEMA = [
+    *postings.SCHEMA,
     "ALTER TABLE core_searchdocument ADD COLUMN IF NOT EXISTS tsv tsvector GENERATED ALWAYS AS ("
     "setweight(to_tsvector('simple', tokens), 'A') || setweight(to_tsvector('simple', filters), 'D')"
     ") STORED",

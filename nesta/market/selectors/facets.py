@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from nesta.core.models import Region, TaxonomyNode
-from nesta.core.search import engine
+from nesta.core.search import engine, postings
 from nesta.core.templatetags.nesta import loc
 from nesta.market.models.choices import IPType, ListingKind, ListingStatus, Maturity
 
@@ -447,6 +447,18 @@ class DocumentColumns:
     def with_status(self, rowids: Any, statuses: tuple[str, ...]) -> Any:
         return rowids[self._status_ok(statuses)[self.combo[rowids]]]
 
+    def with_facets(self, rowids: Any, pairs: list[tuple[str, str]]) -> Any:
+        """The documents `rowids` whose combination holds every (dimension, value) of `pairs`."""
+        n, _status_of, pair_combo, pair_value, values, _names = self._pairs()
+        index = {pair: i for i, pair in enumerate(values)}
+        ok = np.ones(n, dtype=bool)
+        for pair in pairs:
+            has = np.zeros(n, dtype=bool)
+            if pair in index:
+                has[pair_combo[pair_value == index[pair]]] = True
+            ok &= has
+        return rowids[ok[self.combo[rowids]]]
+
 
 def _parse_combo(kind: str, province: str, rest: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     words = rest.split(" ")
@@ -469,6 +481,10 @@ def match_rowids(doc_type: str, tokens: list[str], *, kind: str, province: str, 
     """The ids (an int64 array) of the documents matching the query words and filters: the index
     alone (FTS5), or the tsvector's index and its recheck (PostgreSQL); no document row is read on
     SQLite. The ids come back as one string (parsed in C), not a Python row per match."""
+    if connection.vendor == "postgresql":
+        found = _posted_rowids(doc_type, tokens, kind=kind, province=province, fields=fields)
+        if found is not None:
+            return found
     filters = engine._filters(doc_type, province, "", kind, list(fields))
     where, param, _find = _match_sql(tokens, filters)
     if connection.vendor == "postgresql":
@@ -481,3 +497,25 @@ def match_rowids(doc_type: str, tokens: list[str], *, kind: str, province: str, 
     if not text:
         return np.zeros(0, dtype=np.int64)
     return np.fromstring(text, dtype=np.int64, sep=",")
+
+
+def _posted_rowids(doc_type: str, tokens: list[str], *, kind: str, province: str, fields: list[str]) -> Any:
+    """PostgreSQL: the words' packed posting lists (core.search.postings), then the filters from
+    the columns' facet combinations — no heap visit per match, which the GIN index costs. None
+    (use the index) while the columns load, for a filter the combinations do not carry (the
+    organisation), or for a word with punctuation (the tsvector parser splits those its own way).
+    Without words: every document of the doc_type, filtered (the list page's facets)."""
+    pairs = [("kind", kind)] if kind else []
+    if province:
+        pairs.append(("province", province))
+    for token in fields:
+        dim = next((d for prefix, d in _PREFIXES if token.startswith(prefix)), None)
+        if dim is None:
+            return None
+        pairs.append((dim, token.split("-", 1)[1]))
+    if not all(t.isalnum() for t in tokens):
+        return None
+    rowids = postings.match(doc_type, tokens)  # before the top-up, so every id is loaded
+    if not COLUMNS.refresh(doc_type):
+        return None
+    return COLUMNS.with_facets(rowids, pairs) if pairs else rowids

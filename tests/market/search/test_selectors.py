@@ -260,3 +260,32 @@ def test_a_large_first_load_goes_to_a_thread_and_the_database_answers_meanwhile(
     loaded = listing_search(filters=ListingFilters(q="风电叶片"))
     assert [x.pk for x in loaded.items] == [x.pk for x in meanwhile.items]
     assert loaded.facets == meanwhile.facets and len(started) == 1
+
+
+@pytest.mark.skipif("postgres" not in __import__("os").environ.get("DATABASE_URL", ""), reason="PostgreSQL only")
+def test_posting_lists_match_as_the_text_index_does(market, orgs, monkeypatch):
+    # PostgreSQL: the packed posting lists with the columns' filters find exactly what the
+    # tsvector's GIN index finds, for words alone, with each kind of filter, and for none.
+    from nesta.market.selectors import facets
+
+    cases = [
+        ([], {}),
+        (["铝合金"], {}),
+        (["铝合金"], {"kind": "achievement"}),
+        (["铝合金"], {"province": "210000"}),
+        (["铸造"], {"fields": ["field-equipment-manufacturing"]}),
+        ([], {"kind": "demand", "province": "220000"}),
+        (["技术"], {"fields": ["price-negotiable"]}),
+        (["铝合金"], {"fields": [f"org-{orgs['ln'].pk}"]}),  # the organisation: the index answers
+        (["没有这个词"], {}),
+    ]
+    found = 0
+    for tokens, kw in cases:
+        args = {"kind": "", "province": "", "fields": [], **kw}
+        posted = facets.match_rowids("listing", tokens, **args)
+        found += len(posted) > 0
+        with monkeypatch.context() as m:
+            m.setattr(facets, "_posted_rowids", lambda *a, **k: None)
+            indexed = facets.match_rowids("listing", tokens, **args)
+        assert sorted(posted.tolist()) == sorted(indexed.tolist()), (tokens, kw)
+    assert found >= 6
