@@ -226,7 +226,7 @@ class _Stages:
         self.seconds, self.cpu, self.saved = {}, {}, []
         for module, name, stage in ((evaluation, "read_figures", "read"), (evaluation, "evaluate_cohort", "evaluate"),
                                     (schemes, "score_cohort", "score"), (evaluation, "_save_results", "save"),
-                                    (evaluation, "_insert", "write")):  # fmt: skip
+                                    (evaluation, "insert_results", "write")):  # fmt: skip
             original = getattr(module, name)
             self.saved.append((module, name, original))
             setattr(module, name, self._timed(stage, original))

@@ -6,18 +6,16 @@ priority-area field; core.evaluation.rules for the recommendation) and freezes e
 score, ranks, reasons, ±10 % sensitivity, grounds — in EvaluationResult rows, in one transaction.
 """
 
-from itertools import repeat
 from typing import Any
 
 import numpy as np
-from django.db import connection
-from django.db.models import Field
 from django.utils.translation import gettext as _
 
 from nesta.bases.indicators import BY_KEY
-from nesta.bases.models import BaseType, EvaluationResult, EvaluationRun, EvaluationScheme, SchemeCriterion
+from nesta.bases.models import BaseType, EvaluationRun, EvaluationScheme, SchemeCriterion
 from nesta.bases.models.evaluation import pack_traces
 from nesta.bases.selectors.evaluation import Figures, read_figures
+from nesta.bases.services.result_rows import Columns, insert_results
 from nesta.core.audit import audit_record
 from nesta.core.errors import NotFound
 from nesta.core.evaluation import round_like_python
@@ -90,67 +88,27 @@ def evaluation_run(*, actor: Any, scheme_id: int) -> EvaluationRun:
 
 
 def _save_results(run: EvaluationRun, figures: Figures, evaluated: Evaluated) -> None:
-    """Insert the ruled results best first in one stream (no model instances, no per-base Python:
-    at 2,500 bases a year those cost more than the arithmetic)."""
+    """Insert the ruled results best first in one stream (no model instances, no per-base Python
+    objects beyond a row's values: at 2,500 bases a year those cost more than the arithmetic)."""
     n, scored, ruled, order = figures.size, evaluated.scored, evaluated.ruled, evaluated.order
     assert scored.shifts is not None  # sensitivity is always computed for the bases
     traces = pack_traces(
         scored.raw[order], scored.norm[order], scored.shifts[:, 0, order].T, scored.shifts[:, 1, order].T
     )
-    grounds_field = EvaluationResult._meta.get_field("grounds")
-    recommendations = [r.recommendation for r in ruled.rulings]
-    grounds = [grounds_field.get_db_prep_save(list(r.grounds), connection) for r in ruled.rulings]
     codes = ruled.codes[order].tolist()
     sizes = scored.group_sizes[order].tolist()
-    rows = zip(
-        repeat(run.pk),
-        np.asarray(figures.base_ids)[order].tolist(),
-        round_like_python(scored.scores[order], 6),
-        scored.ranks[order].tolist(),
-        repeat(n),
-        [rank if size else None for rank, size in zip(scored.group_ranks[order].tolist(), sizes, strict=True)],
-        [size if size else None for size in sizes],
-        [recommendations[c] for c in codes],
-        [grounds[c] for c in codes],
-        traces,
-        strict=False,  # the repeats are endless
+    columns = Columns(
+        run=run.pk,
+        bases=np.asarray(figures.base_ids)[order].tolist(),
+        scores=round_like_python(scored.scores[order], 6),
+        ranks=scored.ranks[order].tolist(),
+        cohort_size=n,
+        field_ranks=[
+            rank if size else None for rank, size in zip(scored.group_ranks[order].tolist(), sizes, strict=True)
+        ],
+        field_sizes=[size if size else None for size in sizes],
+        codes=codes,
+        rulings=[(r.recommendation, list(r.grounds)) for r in ruled.rulings],
+        traces=traces,
     )
-    _insert(list(rows))
-
-
-# the columns an evaluation writes, with their PostgreSQL types for a binary COPY
-_RESULT_COLUMNS = (
-    ("run", "int8"),
-    ("base", "int8"),
-    ("score", "float8"),
-    ("rank", "int4"),
-    ("cohort_size", "int4"),
-    ("field_rank", "int4"),
-    ("field_size", "int4"),
-    ("recommendation", "text"),
-    ("grounds", "jsonb"),
-    ("trace", "bytea"),
-)
-
-
-def _field(field: Any) -> Field[Any, Any]:
-    assert isinstance(field, Field)  # a concrete column, not a reverse relation
-    return field
-
-
-def _insert(rows: list[tuple[Any, ...]]) -> None:
-    """The results in one stream: a binary COPY on PostgreSQL (INSERTs, even pipelined, cost the
-    server several times as much), one executemany elsewhere."""
-    meta = EvaluationResult._meta
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    columns = ", ".join(quote(str(_field(meta.get_field(f)).column)) for f, _ in _RESULT_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types([t for _, t in _RESULT_COLUMNS])
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(_RESULT_COLUMNS))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+    insert_results(columns)
