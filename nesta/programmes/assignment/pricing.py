@@ -62,21 +62,20 @@ def potentials(r: Residual) -> np.ndarray | None:
 
 @dataclass
 class Pricer:
-    """The dense masks a pricing round needs, built once per solve: the eligible pairs not yet in
-    the graph, and which pairs are in-province."""
+    """What the pricing rounds of one solve share: the eligible pairs not in the graph, those that
+    left it once, and the problem whose affinities and provinces the gains are computed from, a
+    row block at a time (no dense float matrix is kept: a fresh one costs its page faults)."""
 
     outside: np.ndarray  # bool (n_apps, n_experts)
-    inside: np.ndarray | None  # bool (n_apps, n_experts): expert in the applicant's province
-    scaled: np.ndarray  # float32 (n_apps, n_experts): affinity × scale, rounded like the costs
     dropped: np.ndarray  # bool (n_apps, n_experts): left the graph once (release), kept from then on
-    gain: np.ndarray | None = None  # float32 (n_apps, n_experts): the last round's gains (a buffer)
+    problem: Problem
+    scale: int
 
     @classmethod
     def of(cls, p: Problem, cand: Candidates, scale: int) -> "Pricer":
         outside = usable(p)
         outside[cand.apps, cand.experts] = False
-        inside = p.in_province() if p.inprov_cap is not None else None
-        return cls(outside, inside, np.rint(p.affinity * np.float32(scale)), np.zeros(p.shape, dtype=bool))
+        return cls(outside, np.zeros(p.shape, dtype=bool), p, scale)
 
     def release(self, cand: Candidates, keep: np.ndarray) -> Candidates:
         """The candidates without the pairs not kept, which are priced again from now on. A pair
@@ -92,51 +91,90 @@ class Pricer:
     ) -> tuple[Candidates, int]:
         """The candidates with each application's and each expert's `per_side` most negative
         reduced-cost pairs added; and how many pairs outside the graph have a negative one."""
-        # reduced cost −scaled + π(j) − π(head) < 0  ⇔  gain = scaled − π(j) + π(head) > 0
-        gain = self._gains(expert_pi, app_pi, inprov_pi)
-        count = int(np.count_nonzero(gain > 0))
+        # reduced cost −scaled + π(j) − π(head) < 0  ⇔  gain = scaled − π(j) + π(head) > 0. Two
+        # passes over row blocks: the first counts and bounds (each row's per_side-th best gain
+        # from below, each column's from the maxima of row groups), the second keeps the pairs
+        # above a bound — a superset of every row's and column's best — for the exact selection
+        n_a, n_e = self.outside.shape
+        gains = _Gains(self, expert_pi, app_pi, inprov_pi)
+        group = max(1, min(BLOCK, n_a // (4 * max(per_side, 1))))  # rows per column-bound group
+        count = 0
+        row_b = np.empty(n_a, dtype=np.float32)
+        col_max: list[np.ndarray] = []
+        for lo in range(0, n_a, BLOCK):
+            g = gains.block(lo, min(lo + BLOCK, n_a))
+            count += int(np.count_nonzero(g > 0))
+            row_b[lo : lo + len(g)] = row_bound(g, per_side)
+            col_max.append(np.maximum.reduceat(g, np.arange(0, len(g), group), axis=0))
         if not count:
             return cand, 0
-        # a superset of each row's and each column's per_side best in one comparison pass (the
-        # bounds: the per_side-th best of group maxima), then the exact selection on that
-        rows, cols = row_bound(gain, per_side)[:, None], row_bound(gain.T, per_side)[None, :]
-        ai, ej = np.nonzero(((gain >= rows) | (gain >= cols)) & (gain > 0))
-        gain_all = gain[ai, ej].astype(np.int64)
+        maxima = np.concatenate(col_max)
+        col_b = (
+            np.partition(maxima, len(maxima) - per_side, axis=0)[len(maxima) - per_side]
+            if len(maxima) > per_side
+            else np.full(n_e, -np.inf, dtype=np.float32)
+        )
+        found_a: list[np.ndarray] = []
+        found_e: list[np.ndarray] = []
+        found_g: list[np.ndarray] = []
+        for lo in range(0, n_a, BLOCK):
+            g = gains.block(lo, min(lo + BLOCK, n_a))
+            r, c = np.nonzero(((g >= row_b[lo : lo + len(g), None]) | (g >= col_b[None, :])) & (g > 0))
+            found_a.append(r + lo)
+            found_e.append(c)
+            found_g.append(g[r, c].astype(np.int64))
+        ai, ej, gain_all = np.concatenate(found_a), np.concatenate(found_e), np.concatenate(found_g)
         span = int(gain_all.max()) + 1
         chosen = np.zeros(len(ai), dtype=bool)
-        for group in (ai, ej):  # each application's and each expert's per_side most negative
-            order = np.argsort(group.astype(np.int64) * span + (span - 1 - gain_all), kind="stable")  # best first
-            g = group[order]
-            starts = np.r_[True, g[1:] != g[:-1]]
-            idx = np.arange(len(g))
+        for side in (ai, ej):  # each application's and each expert's per_side most negative
+            order = np.argsort(side.astype(np.int64) * span + (span - 1 - gain_all), kind="stable")  # best first
+            s = side[order]
+            starts = np.r_[True, s[1:] != s[:-1]]
+            idx = np.arange(len(s))
             rank = idx - np.maximum.accumulate(np.where(starts, idx, 0))
             chosen[order[rank < per_side]] = True
         ai, ej = ai[chosen].astype(np.int64), ej[chosen].astype(np.int64)
         self.outside[ai, ej] = False
         return Candidates(np.concatenate([cand.apps, ai]), np.concatenate([cand.experts, ej])), count
 
-    def _gains(self, expert_pi: np.ndarray, app_pi: np.ndarray, inprov_pi: np.ndarray | None) -> np.ndarray:
-        """float32 (n_apps, n_experts): each outside pair's gain, −1 for the pairs in the graph or
-        not eligible; computed in row blocks so the temporaries stay in cache."""
-        n_a, n_e = self.scaled.shape
-        ep = expert_pi.astype(np.float32)[None, :]
-        ap = app_pi.astype(np.float32)
-        none = np.iinfo(np.int64).min
-        use_inside = self.inside is not None and inprov_pi is not None
-        ip = inprov_pi.astype(np.float32) if inprov_pi is not None else ap
-        if self.gain is None:  # one buffer for every round: a fresh 4-byte matrix costs its page faults
-            self.gain = np.empty((n_a, n_e), dtype=np.float32)
-        gain = self.gain
-        for lo in range(0, n_a, BLOCK):
-            hi = min(lo + BLOCK, n_a)
-            out = gain[lo:hi]
-            np.subtract(self.scaled[lo:hi], ep, out=out)
-            out += ap[lo:hi, None]
-            if use_inside:
-                assert self.inside is not None and inprov_pi is not None
-                rows = np.nonzero(inprov_pi[lo:hi] != none)[0]
-                if len(rows):  # an in-province expert enters through the in-province node
-                    shift = (ip[lo + rows] - ap[lo + rows])[:, None]
-                    out[rows] += np.where(self.inside[lo + rows], shift, np.float32(0))
-            out[~self.outside[lo:hi]] = -1
-        return gain
+
+class _Gains:
+    """Row blocks of the gain matrix for one set of potentials: float32, −1 for the pairs in the
+    graph or not eligible; the costs rounded like the flow's. Every operation writes into the
+    same block buffers (a temporary per operation would cost more than the arithmetic)."""
+
+    def __init__(self, pricer: Pricer, expert_pi: np.ndarray, app_pi: np.ndarray, inprov_pi: np.ndarray | None):
+        p = pricer.problem
+        self.pricer, self.scale = pricer, np.float32(pricer.scale)
+        self.ep = expert_pi.astype(np.float32)[None, :]
+        self.ap = app_pi.astype(np.float32)[:, None]
+        self.shift: np.ndarray | None = None  # in-province experts enter through the in-province node
+        if p.inprov_cap is not None and inprov_pi is not None:
+            has = inprov_pi != np.iinfo(np.int64).min
+            self.shift = np.where(has, inprov_pi.astype(np.float32) - app_pi.astype(np.float32), np.float32(0))[:, None]
+            # small integer codes (a comparison of int8 is ≈ 20 × one of int64); −1 matches no application
+            codes = np.unique(np.concatenate([p.expert_province[p.expert_province >= 0], p.app_province]))
+            code_dtype = np.int8 if len(codes) < 127 else np.int32
+            self.prov = np.where(p.expert_province >= 0, np.searchsorted(codes, p.expert_province), -1).astype(
+                code_dtype
+            )[None, :]
+            self.app_prov = np.searchsorted(codes, p.app_province).astype(code_dtype)[:, None]
+        rows = min(BLOCK, p.shape[0])
+        self.buf = np.empty((rows, p.shape[1]), dtype=np.float32)
+        self.tmp = np.empty((rows, p.shape[1]), dtype=np.float32)
+        self.mask = np.empty((rows, p.shape[1]), dtype=bool)
+
+    def block(self, lo: int, hi: int) -> np.ndarray:
+        p = self.pricer.problem
+        out, mask = self.buf[: hi - lo], self.mask[: hi - lo]
+        np.multiply(p.affinity[lo:hi], self.scale, out=out)
+        np.rint(out, out=out)
+        np.subtract(out, self.ep, out=out)
+        np.add(out, self.ap[lo:hi], out=out)
+        if self.shift is not None:  # (masked ufuncs, `where=`, are several times slower than this)
+            np.equal(self.prov, self.app_prov[lo:hi], out=mask)
+            np.multiply(mask, self.shift[lo:hi], out=self.tmp[: hi - lo])
+            out += self.tmp[: hi - lo]
+        np.logical_not(self.pricer.outside[lo:hi], out=mask)
+        np.copyto(out, np.float32(-1), where=mask)
+        return out
