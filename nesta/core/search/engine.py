@@ -83,13 +83,15 @@ def index_many(docs: Iterable[SearchDocument], batch_size: int = 2000) -> int:
         for d in docs:
             by_type.setdefault(d.doc_type, []).append(d.object_id)
         delta = _Delta()
+        removed: list[tuple[str, int, str]] = []
         for doc_type, ids in by_type.items():
-            _delete(doc_type, ids, delta)
+            removed += _delete(doc_type, ids, delta)
         SearchDocument.objects.bulk_create(docs, batch_size=batch_size)
         for d in docs:
             delta.add(d.doc_type, d.tokens, d.length, 1)
         delta.save()
-        postings.add([(d.doc_type, d.pk, d.tokens) for d in docs])  # PostgreSQL returns the new ids
+        # the old and the new in one pass (PostgreSQL's bulk_create returns the new ids)
+        postings.apply(removed, [(d.doc_type, d.pk, d.tokens) for d in docs])
     return len(docs)
 
 
@@ -100,12 +102,14 @@ def unindex(doc_type: str, object_id: int) -> None:
 def unindex_many(doc_type: str, object_ids: Sequence[int]) -> None:
     with transaction.atomic():
         delta = _Delta()
-        _delete(doc_type, list(object_ids), delta)
+        postings.apply(_delete(doc_type, list(object_ids), delta), [])
         delta.save()
 
 
-def _delete(doc_type: str, object_ids: list[int], delta: "_Delta") -> None:
-    """Delete the documents with plain SQL (no signal), their words taken off the statistics."""
+def _delete(doc_type: str, object_ids: list[int], delta: "_Delta") -> list[tuple[str, int, str]]:
+    """Delete the documents with plain SQL (no signal), their words taken off the statistics;
+    returns them as (doc_type, id, tokens) for the posting lists."""
+    removed: list[tuple[str, int, str]] = []
     with connection.cursor() as cur:
         for i in range(0, len(object_ids), 900):
             chunk = object_ids[i : i + 900]
@@ -117,7 +121,8 @@ def _delete(doc_type: str, object_ids: list[int], delta: "_Delta") -> None:
                 for _pk, tokens, length in rows:
                     delta.add(doc_type, tokens, length, -1)
                 cur.execute(f"DELETE FROM core_searchdocument WHERE {where}", [doc_type, *chunk])
-                postings.remove(doc_type, [(pk, tokens) for pk, tokens, _n in rows])
+                removed += [(doc_type, pk, tokens) for pk, tokens, _n in rows]
+    return removed
 
 
 # --- statistics ------------------------------------------------------------------------------
