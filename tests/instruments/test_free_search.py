@@ -186,6 +186,43 @@ def test_paging_skips_busy_candidates_and_resumes(org_ln):
     assert seen == [i.pk for i in made[1::2]]
 
 
+def _ranked_pages(limit: int) -> list[list[int]]:
+    pages, cursor = [], None
+    for _round in range(20):
+        page = instrument_list(
+            filters=InstrumentFilters(q="电镜", available_from=at(1, 10), available_to=at(1, 12)),
+            cursor=cursor,
+            limit=limit,
+            now=NOW,
+        )
+        pages.append(ids(page))
+        cursor = page.next_cursor
+        if cursor is None:
+            return pages
+    raise AssertionError("paging did not end")
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_ranked_paging_ranks_the_best_hits_first_and_more_only_when_they_run_out(org_ln, monkeypatch, limit):
+    """A free search with words ranks its best FIRST_RANKED_HITS first and all of them only when
+    those run out: the pages are the same as with one full ranking, whatever the page size,
+    including when the first hits are all taken."""
+    from nesta.instruments.selectors import registry
+    from nesta.instruments.services.indexing import instruments_reindex
+
+    booker = _user()
+    made = [make(org_ln, name=f"电镜{i}") for i in range(12)]
+    for i in made[:5] + made[7::2]:  # the first five taken: the first ranked hits may all be busy
+        book(i, booker, at(1, 10, 15), at(1, 12))
+    instruments_reindex()
+    monkeypatch.setattr(registry, "FIRST_RANKED_HITS", registry.MAX_RANKED_HITS)
+    whole = _ranked_pages(limit)
+    monkeypatch.setattr(registry, "FIRST_RANKED_HITS", 3)
+    stepped = _ranked_pages(limit)
+    assert stepped == whole
+    assert sorted(sum(whole, [])) == sorted(i.pk for i in made[5:7] + made[8::2])
+
+
 def test_query_count_does_not_grow_with_page_size(org_ln, users):
     for i in range(40):
         make(org_ln, name=f"电镜{i}", requires_training=bool(i % 4 == 0))

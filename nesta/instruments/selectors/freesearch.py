@@ -263,14 +263,18 @@ def free_ranked_page(
     offset: int,
     limit: int,
     now: datetime | None = None,
-) -> Page[Instrument]:
+    partial: bool = False,
+) -> Page[Instrument] | None:
     """One page of the free instruments among search hits `ranked_ids` (best first): one query
     prefilters them all, then batches in rank order are judged. The cursor is an offset into the
-    prefiltered ranking."""
+    prefiltered ranking. `partial`: the hits are only the best of more; None when they ran out
+    before the page was full (the caller asks again with more hits)."""
     now = now or timezone.now()
     q = prefilter_q(start=start, end=end, duration=duration, user=user, now=now)
-    if q is None or not ranked_ids:
+    if q is None:
         return Page(items=[])
+    if not ranked_ids:
+        return None if partial else Page(items=[])
     passing = set(Instrument.objects.filter(q, pk__in=ranked_ids).values_list("pk", flat=True))
     ranked = [i for i in ranked_ids if i in passing]
     batch_size = limit + limit // 4 + 1
@@ -288,7 +292,10 @@ def free_ranked_page(
                 found.append(by_id[pk])
                 if len(found) == limit:
                     break
-    more = position < len(ranked)
+    ran_out = position >= len(ranked)
+    if partial and ran_out and len(found) < limit:
+        return None
+    more = not ran_out or partial
     return Page(items=found, next_cursor=encode_cursor({"offset": position}) if more else None)
 
 

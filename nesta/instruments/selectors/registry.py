@@ -33,6 +33,7 @@ DOC_TYPE = "instrument"
 OPEN_FIELD = "open"  # as services.indexing.facet_fields indexes it
 # A query with free dates checks at most this many of its best matches.
 MAX_RANKED_HITS = 2000
+FIRST_RANKED_HITS = 200
 MAX_FREE_DAYS = 31  # the longest "free between" window
 
 
@@ -179,13 +180,21 @@ def _ranked_page(
         total = hits.total
         more = len(hits.ids) > limit
     else:
-        # Rank by the index, keep the best matches that are free, page in rank order.
-        hits = _search(filters, limit=MAX_RANKED_HITS, offset=0, with_total=False)
-        if hits is None:
-            return None
-        return freesearch.free_ranked_page(
-            hits.ids, qs, offset=offset, limit=limit, now=now, user=viewer, **_window(filters)
-        )
+        # Rank by the index, keep the best matches that are free, page in rank order. Most pages
+        # fill from the best few hundred matches, and ranking costs per hit returned: those
+        # first, up to MAX_RANKED_HITS only when they run out (the short list is a prefix of
+        # the long one, so the offsets agree).
+        for hit_limit in (FIRST_RANKED_HITS, MAX_RANKED_HITS):
+            hits = _search(filters, limit=hit_limit, offset=0, with_total=False)
+            if hits is None:
+                return None
+            partial = hit_limit < MAX_RANKED_HITS and len(hits.ids) >= hit_limit
+            page = freesearch.free_ranked_page(
+                hits.ids, qs, offset=offset, limit=limit, now=now, user=viewer, partial=partial, **_window(filters)
+            )
+            if page is not None:
+                return page
+        raise AssertionError("the full ranking always gives a page")
     by_id = {i.pk: i for i in qs.filter(pk__in=ids)}
     items = [by_id[i] for i in ids if i in by_id]
     return offset_page(items, offset=offset, limit=limit, more=more, total=total)
