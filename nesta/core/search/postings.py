@@ -178,13 +178,13 @@ def match(doc_type: str, tokens: Sequence[str]) -> np.ndarray:
     documents when there is none), from one read of the words' blocks; the shortest list is
     probed into the others by binary search."""
     terms = sorted({t[:TERM_MAX] for t in tokens} or {ALL})
+    sql = f"SELECT term, ids FROM {TABLE} WHERE doc_type = %s AND term = ANY(%s) ORDER BY term, first_id"
     with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT term, ids FROM {TABLE} WHERE doc_type = %s AND term = ANY(%s) ORDER BY term, first_id",
-            [doc_type, terms],
-        )
+        # psycopg's binary results: a common word's list (400,000 ids, 3 MB) comes as raw bytes
+        # rather than hex text, 25 → 6 ms of CPU (this statement bypasses Django's query log)
+        cur.cursor.execute(sql, [doc_type, terms], binary=True)
         blobs: dict[str, list[bytes]] = {}
-        for term, blob in cur.fetchall():
+        for term, blob in cur.cursor.fetchall():
             blobs.setdefault(term, []).append(bytes(blob))
     if len(blobs) < len(terms):
         return np.zeros(0, dtype=np.int64)
