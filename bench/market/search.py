@@ -2,6 +2,7 @@
 
     python -m bench --suite market --market-parts search [--listings 1000000] [--only sqlite]
     python -m bench.market.search --listings 20000 --out result.json      # one backend, directly
+    python -m bench.market.search --listings 20000 --ab-postings --out ab.json  # PostgreSQL: posting lists beside GIN
 
 Data: `--listings` generated listings of every kind (bench/market/data.py, reused when the
 database already holds them). Timed, each query `--repeat` times in whole passes (the fastest run
@@ -134,6 +135,39 @@ def timed_passes(label: str, fn, items: list, repeat: int, backend: str) -> tupl
     return [min(t) for t in runs], out
 
 
+def ab_postings(queries: list[dict], repeat: int) -> dict:
+    """listing_search with facets through the posting lists (core.search.postings) and through
+    the GIN index (the market's _posted_rowids switched off), alternating per query."""
+    from nesta.market.selectors import facets
+    from nesta.market.selectors.search import ListingFilters, listing_search
+
+    posted = facets._posted_rowids
+    sides: dict[str, list[tuple[float, float]]] = {"gin": [], "postings": []}
+    agree = 0
+    for q in queries[:5]:
+        listing_search(filters=ListingFilters(**q))
+    for q in queries:
+        pages = {}
+        for side in sides:
+            facets._posted_rowids = posted if side == "postings" else (lambda *a, **k: None)
+            best = None
+            for _ in range(repeat):
+                c, w = time.process_time(), time.perf_counter()
+                page = listing_search(filters=ListingFilters(**q))
+                run = ((time.perf_counter() - w) * 1000, (time.process_time() - c) * 1000)
+                best = run if best is None or run[0] < best[0] else best
+            sides[side].append(best)
+            pages[side] = ([x.pk for x in page.items], page.total, page.facets)
+        agree += pages["gin"] == pages["postings"]
+    facets._posted_rowids = posted
+    out: dict = {"queries": len(queries), "identical_pages": agree, "load_average": list(os.getloadavg())}
+    for side, runs in sides.items():
+        out[side] = {"wall": summary([r[0] for r in runs]), "cpu": summary([r[1] for r in runs])}
+        say(f"[ab] {side}: wall {out[side]['wall']}, CPU {out[side]['cpu']}")
+    say(f"[ab] identical page, total and facets: {agree}/{len(queries)}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--listings", type=int, default=1_000_000)
@@ -142,6 +176,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--out", required=True)
+    parser.add_argument(
+        "--ab-postings",
+        action="store_true",
+        help="PostgreSQL: only time listing_search with facets on --queries queries, the posting lists "
+        "beside the GIN index, alternating in this process (best of --repeat), and check both agree",
+    )
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nesta.settings.prod")
@@ -171,6 +211,11 @@ def main(argv: list[str] | None = None) -> int:
     documents = SearchDocument.objects.filter(doc_type="listing").count()
     say(f"[{backend}] {listings} listings, {documents} listing documents (reused={data['reused']})")
 
+    if args.ab_postings:
+        COLUMNS.refresh("listing", wait=True)
+        result = ab_postings(make_queries(args.queries, args.seed), args.repeat)
+        Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1))
+        return 0
     t0 = time.perf_counter()
     COLUMNS.refresh("listing", wait=True)
     columns_s = round(time.perf_counter() - t0, 2)
