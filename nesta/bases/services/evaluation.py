@@ -88,9 +88,12 @@ def evaluation_run(*, actor: Any, scheme_id: int) -> EvaluationRun:
 
 
 def _save_results(run: EvaluationRun, figures: Figures, evaluated: Evaluated) -> None:
-    """Insert the ruled results best first in one stream (no model instances, no per-base Python
-    objects beyond a row's values: at 2,500 bases a year those cost more than the arithmetic)."""
-    n, scored, ruled, order = figures.size, evaluated.scored, evaluated.ruled, evaluated.order
+    """Insert the ruled results in one stream (no model instances, no per-base Python objects beyond
+    a row's values: at 2,500 bases a year those cost more than the arithmetic), in base id order —
+    the cohort's own (read_figures sorts by base), which keeps the inserts into the (run, base) and
+    base indexes sequential (a fifth cheaper than best first); every read orders by rank itself."""
+    n, scored, ruled = figures.size, evaluated.scored, evaluated.ruled
+    order = np.argsort(np.asarray(figures.base_ids, dtype=np.int64), kind="stable")  # the identity, as read
     assert scored.shifts is not None  # sensitivity is always computed for the bases
     traces = pack_traces(
         scored.raw[order], scored.norm[order], scored.shifts[:, 0, order].T, scored.shifts[:, 1, order].T
