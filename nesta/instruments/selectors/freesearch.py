@@ -23,7 +23,10 @@ earliest bookable slot, an availability.Interval in local time) and `needs_appro
 
 Paging: candidates are scanned in id order (or rank order with a query) in batches until the
 page is full or MAX_SCAN candidates were looked at; the cursor resumes after the last one looked
-at, so a page may come back shorter than asked while more follow. No total is counted.
+at, so a page may come back shorter than asked while more follow. No total is counted. With
+words (`free_ranked_page`), the search index ranks the best FIRST_RANKED_HITS matches first and up
+to MAX_RANKED_HITS only when those run out before the page is full (selectors.registry): ranking
+costs per hit returned, and the short ranking is a prefix of the long one, so the offsets agree.
 """
 
 from dataclasses import dataclass
