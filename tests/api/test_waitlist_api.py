@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from nesta.instruments.models import BookingPolicy, WaitlistEntry
+from nesta.instruments.policy import LOCAL
 from nesta.instruments.services import booking_create
 from nesta.instruments.services.booking import booking_cancel
 from tests.conftest import bearer
@@ -25,7 +26,10 @@ def sem(users, org_ln):
 
 @pytest.fixture
 def slot():
-    start = (timezone.now() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    # 10:00 local two days ahead: an hour taken from "now" crossed local midnight after 23:00
+    # (Asia/Shanghai), outside the policy's 00:00–23:59
+    local = timezone.localtime(timezone.now(), LOCAL) + timedelta(days=2)
+    start = local.replace(hour=10, minute=0, second=0, microsecond=0)
     return start, start + timedelta(hours=1)
 
 
