@@ -1,7 +1,8 @@
-"""The evaluation results' keys are checked by triggers (migration bases 0003), not foreign keys:
-a result naming a missing run or base is refused, a base or run with results cannot be deleted,
-whoever writes — the ORM or plain SQL — and on PostgreSQL a base's delete racing a run waits for it
-and then finds its results."""
+"""The evaluation results' keys are checked by the database: by foreign keys on SQLite, by the
+statement-level triggers of migration bases 0003 on PostgreSQL. Either way a result naming a
+missing run or base is refused, a base or run with results cannot be deleted, whoever writes —
+the ORM or plain SQL —, a flush empties the tables, and on PostgreSQL a base's delete racing a run
+waits for it and then finds its results."""
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -36,24 +37,35 @@ def _insert(run_id: int, base_id: int) -> None:
 
 
 def _refused(sql: str, params: list) -> bool:
+    """Whether the database refuses the statement — at once (PostgreSQL's triggers) or at commit
+    (SQLite's deferred foreign keys, checked here as the commit would)."""
     try:
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute(sql, params)
+            connection.check_constraints(table_names=["bases_evaluationresult"])
     except IntegrityError:
         return True
     return False
 
 
-def test_the_key_triggers_exist(db):
-    """A migration that remakes one of the tables on SQLite drops its triggers: this says so."""
+def test_each_database_has_its_guard(db):
+    """PostgreSQL: the triggers and no foreign key on the results (a migration that alters a key
+    would put one back: correct, but the runs slow again); SQLite: the foreign keys (a table
+    remade without them would leave the keys unchecked)."""
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute(
-                "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'bases\\_%%\\_del' OR tgname LIKE 'bases\\_result\\_keys\\_%%'"
+                "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'bases%%_del' OR tgname LIKE 'bases_result_keys%%'"
             )
+            assert {r[0] for r in cur.fetchall()} == TRIGGERS
+            cur.execute(
+                "SELECT count(*) FROM pg_constraint WHERE conrelid = 'bases_evaluationresult'::regclass AND contype = 'f'"
+            )
+            assert cur.fetchone()[0] == 0
         else:
-            cur.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'bases_%'")
-        assert {r[0] for r in cur.fetchall()} == TRIGGERS
+            cur.execute("PRAGMA foreign_key_list(bases_evaluationresult)")
+            keys = {(r[2], r[3]) for r in cur.fetchall()}
+            assert {("bases_evaluationrun", "run_id"), ("bases_base", "base_id")} <= keys
 
 
 def test_a_run_writes_its_results_through_the_checks(people):
@@ -98,6 +110,19 @@ def test_a_run_deletes_with_its_results_and_not_without_them(people):
     run.delete()  # the ORM deletes the results, then the run
     assert not EvaluationResult.objects.filter(run_id=run.pk).exists()
     assert not EvaluationRun.objects.filter(pk=run.pk).exists()
+
+
+def test_a_flush_empties_the_tables_whatever_the_order(transactional_db, people):
+    """Django's flush (every live-server and transactional test ends with one) deletes table by
+    table with SQLite's foreign keys off, TRUNCATEs on PostgreSQL: the triggers step aside as
+    foreign keys do, so the results' bases and runs go in any order."""
+    from django.core.management import call_command
+
+    _run(people["office"], [people["base"], BaseFactory()])
+    assert EvaluationResult.objects.exists()
+    call_command("flush", interactive=False, verbosity=0)
+    assert not EvaluationResult.objects.exists() and not Base.objects.exists()
+    assert not EvaluationRun.objects.exists()
 
 
 pg_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite writes one transaction at a time")

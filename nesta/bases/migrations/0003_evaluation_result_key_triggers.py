@@ -1,23 +1,26 @@
-"""The evaluation results' two keys (run, base) checked by triggers instead of foreign keys.
+"""PostgreSQL: the evaluation results' two keys (run, base) checked by triggers instead of foreign keys.
 
 A run writes 2,500 results in one statement; PostgreSQL checks a foreign key with one query per
-row (deferred: at commit), which cost a run more than the write itself. These triggers keep the
+row (deferred: at commit), which cost a run more than the write itself. On PostgreSQL this
+migration drops the two foreign-key constraints and puts triggers in their place that keep the
 same guarantees with one check per statement:
 - a result names a run and a base that exist (insert, and an update of either key);
 - a base or a run with results cannot be deleted (Django deletes a run's results first, and
-  protects a base's; the triggers stop any other writer).
-On PostgreSQL the race a foreign key settles with row locks is settled on the rare side: a delete
-of a base or a run first takes the results table in SHARE mode, so it waits for any run still
-writing results and then sees them (its check reads after the wait, in READ COMMITTED, Django's
-level); a run that starts writing after the delete waits for it and then finds the key missing.
-The runs themselves lock nothing (locking each of 2,500 bases cost a run a third of its write).
-SQLite writes one transaction at a time and checks per row, as its foreign keys would. A later
-migration that remakes one of the tables on SQLite drops its triggers:
-tests/bases/test_evaluation_integrity.py checks they exist.
+  protects a base's; the triggers stop any other writer). TRUNCATE, as Django's flush, is not a
+  DELETE: it empties the tables together.
+The race a foreign key settles with row locks is settled on the rare side: a delete of a base or a
+run first takes the results table in SHARE mode, so it waits for any run still writing results and
+then sees them (its check reads after the wait, in READ COMMITTED, Django's level); a run that
+starts writing after the delete waits for it and then finds the key missing. The runs themselves
+lock nothing (locking each of 2,500 bases cost a run a third of its write).
+
+SQLite keeps its foreign keys (the model's): checked in C at commit, cheaper than any trigger, and
+deferred, so a flush may empty the tables in any order. The model state does not change: a later
+migration that alters one of the two fields on PostgreSQL would put a foreign key back (correct,
+only slower); tests/bases/test_evaluation_integrity.py checks which guard each database has.
 """
 
-import django.db.models.deletion
-from django.db import migrations, models
+from django.db import migrations
 
 VIOLATION = "23503"  # foreign_key_violation: Django raises IntegrityError, as for a foreign key
 
@@ -59,61 +62,45 @@ PG_TRIGGERS = {
     "bases_run_results_del": "AFTER DELETE ON bases_evaluationrun REFERENCING OLD TABLE AS old_rows "
     "FOR EACH STATEMENT EXECUTE FUNCTION bases_result_referenced_check()",
 }
-_MISSING = (
-    "NOT EXISTS (SELECT 1 FROM bases_base WHERE id = NEW.base_id) "
-    "OR NOT EXISTS (SELECT 1 FROM bases_evaluationrun WHERE id = NEW.run_id)"
-)
-SQLITE_TRIGGERS = {
-    "bases_result_keys_ins": ("BEFORE INSERT ON bases_evaluationresult", _MISSING),
-    "bases_result_keys_upd": ("BEFORE UPDATE OF run_id, base_id ON bases_evaluationresult", _MISSING),
-    "bases_base_results_del": (
-        "BEFORE DELETE ON bases_base",
-        "EXISTS (SELECT 1 FROM bases_evaluationresult WHERE base_id = OLD.id)",
-    ),
-    "bases_run_results_del": (
-        "BEFORE DELETE ON bases_evaluationrun",
-        "EXISTS (SELECT 1 FROM bases_evaluationresult WHERE run_id = OLD.id)",
-    ),
+# the constraints Django made for the two keys (their names carry a hash), found by their columns
+FIND_KEYS = """SELECT c.conname FROM pg_constraint c JOIN pg_attribute a
+    ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+    WHERE c.conrelid = 'bases_evaluationresult'::regclass AND c.contype = 'f' AND a.attname IN ('run_id', 'base_id')"""
+RESTORE_KEYS = [
+    "ALTER TABLE bases_evaluationresult ADD CONSTRAINT bases_evaluationresult_run_id_fk FOREIGN KEY (run_id) "
+    "REFERENCES bases_evaluationrun (id) DEFERRABLE INITIALLY DEFERRED",
+    "ALTER TABLE bases_evaluationresult ADD CONSTRAINT bases_evaluationresult_base_id_fk FOREIGN KEY (base_id) "
+    "REFERENCES bases_base (id) DEFERRABLE INITIALLY DEFERRED",
+]
+TRIGGER_TABLES = {
+    "bases_result_keys_ins": "bases_evaluationresult",
+    "bases_result_keys_upd": "bases_evaluationresult",
+    "bases_base_results_del": "bases_base",
+    "bases_run_results_del": "bases_evaluationrun",
 }
 
 
-def create_statements(vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        return PG_FUNCTIONS + [f"CREATE TRIGGER {name} {body}" for name, body in PG_TRIGGERS.items()]
-    return [
-        f"CREATE TRIGGER IF NOT EXISTS {name} {event} FOR EACH ROW WHEN {when} "
-        f"BEGIN SELECT RAISE(ABORT, 'FOREIGN KEY constraint failed ({name})'); END"
-        for name, (event, when) in SQLITE_TRIGGERS.items()
-    ]
-
-
-def drop_statements(vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        on = {
-            "bases_result_keys_ins": "bases_evaluationresult",
-            "bases_result_keys_upd": "bases_evaluationresult",
-            "bases_base_results_del": "bases_base",
-            "bases_run_results_del": "bases_evaluationrun",
-        }
-        return [f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in on.items()] + [
-            "DROP FUNCTION IF EXISTS bases_result_keys_check()",
-            "DROP FUNCTION IF EXISTS bases_result_referenced_check()",
-        ]
-    return [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS]
-
-
-def _run(schema_editor, statements: list[str]) -> None:
+def forwards(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return  # SQLite keeps its foreign keys
     with schema_editor.connection.cursor() as cur:
-        for sql in statements:
+        cur.execute(FIND_KEYS)
+        for (name,) in cur.fetchall():
+            cur.execute(f'ALTER TABLE bases_evaluationresult DROP CONSTRAINT "{name}"')
+        for sql in PG_FUNCTIONS + [f"CREATE TRIGGER {name} {body}" for name, body in PG_TRIGGERS.items()]:
             cur.execute(sql)
 
 
-def forwards(apps, schema_editor) -> None:
-    _run(schema_editor, create_statements(schema_editor.connection.vendor))
-
-
 def backwards(apps, schema_editor) -> None:
-    _run(schema_editor, drop_statements(schema_editor.connection.vendor))
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cur:
+        for name, table in TRIGGER_TABLES.items():
+            cur.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        cur.execute("DROP FUNCTION IF EXISTS bases_result_keys_check()")
+        cur.execute("DROP FUNCTION IF EXISTS bases_result_referenced_check()")
+        for sql in RESTORE_KEYS:
+            cur.execute(sql)
 
 
 class Migration(migrations.Migration):
@@ -121,27 +108,4 @@ class Migration(migrations.Migration):
         ("bases", "0002_evaluation_trace"),
     ]
 
-    operations = [
-        migrations.AlterField(
-            model_name="evaluationresult",
-            name="base",
-            field=models.ForeignKey(
-                db_constraint=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="evaluation_results",
-                to="bases.base",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="evaluationresult",
-            name="run",
-            field=models.ForeignKey(
-                db_constraint=False,
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="results",
-                to="bases.evaluationrun",
-            ),
-        ),
-        migrations.RunPython(forwards, backwards),
-    ]
+    operations = [migrations.RunPython(forwards, backwards)]

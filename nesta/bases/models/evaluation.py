@@ -77,14 +77,12 @@ class EvaluationRun(RunBase):
 
 class EvaluationResult(ResultBase):
     # Both keys are checked by the database (a result never outlives its run or names a missing
-    # base, whatever writes the rows), but by the triggers of migration 0003 — one check per
-    # statement on PostgreSQL — rather than foreign-key constraints, whose check per row cost a run
-    # more than its whole write (2 × 2,500 checks at commit). The unique (run, base) index serves
-    # every lookup by run, so run has no index of its own.
-    run = models.ForeignKey(
-        EvaluationRun, on_delete=models.CASCADE, related_name="results", db_index=False, db_constraint=False
-    )
-    base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="evaluation_results", db_constraint=False)
+    # base, whatever writes the rows): by these foreign keys on SQLite, and on PostgreSQL by the
+    # statement-level triggers migration 0003 puts in their place — its foreign-key check per row
+    # cost a run more than its whole write (2 × 2,500 checks at commit). The unique (run, base)
+    # index serves every lookup by run, so run has no index of its own.
+    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="results", db_index=False)
+    base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="evaluation_results")
     rank = models.PositiveIntegerField(_("类型内排名"))
     field_rank = models.PositiveIntegerField(_("领域内排名"), null=True)
     field_size = models.PositiveIntegerField(null=True)
