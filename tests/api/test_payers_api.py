@@ -11,6 +11,7 @@ from django.utils import timezone
 from nesta.instruments.models import Booking, BookingPolicy, PayerAccount, ServiceItem, TestOrder
 from tests.conftest import bearer
 from tests.factories import InstrumentFactory
+from tests.timeutil import working_day
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +23,7 @@ def _json(client, method, url, user=None, data=None):
 
 
 def _slot(days=1, hours=2):
-    day = timezone.localtime() + timedelta(days=days)
-    while day.isoweekday() > 5:
-        day += timedelta(days=1)
+    day = working_day(days)
     start = day.replace(hour=9, minute=0, second=0, microsecond=0)
     return start.isoformat(), (start + timedelta(hours=hours)).isoformat()
 

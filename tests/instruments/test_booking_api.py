@@ -2,18 +2,16 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from nesta.instruments.models import Booking, BookingPolicy
 from tests.conftest import bearer
+from tests.timeutil import working_day
 
 pytestmark = pytest.mark.django_db
 
 
 def slot(days=1, hour=9, hours=2):
-    day = timezone.localtime() + timedelta(days=days)
-    while day.isoweekday() > 5:
-        day += timedelta(days=1)
+    day = working_day(days)
     start = day.replace(hour=hour, minute=0, second=0, microsecond=0)
     return start.isoformat(), (start + timedelta(hours=hours)).isoformat()
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from nesta.instruments.models import Charge, PayerAccount
 from tests.factories import InstrumentFactory
+from tests.timeutil import working_day
 
 pytestmark = pytest.mark.django_db
 
@@ -193,9 +194,7 @@ def test_order_form_offers_and_charges_the_account(client, users, org_ln, accoun
 
 
 def _slot(days=1, hours=2):
-    day = timezone.localtime() + timedelta(days=days)
-    while day.isoweekday() > 5:
-        day += timedelta(days=1)
+    day = working_day(days)
     start = day.replace(hour=9, minute=0, second=0, microsecond=0)
     return start, start + timedelta(hours=hours)
 
